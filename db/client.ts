@@ -1,0 +1,95 @@
+/**
+ * The PostgreSQL pool (postgres.js) and the two ways to use it:
+ *
+ * - `sql` runs as the owner: migrations, scheduled jobs, webhooks, admin work.
+ *   Row-level security does not apply to the owner.
+ * - `withUser(userId, fn)` runs `fn` in a transaction as `app_user` with
+ *   `app.current_user_id` set, so every user-owned table shows only that user's
+ *   rows. Every request made on a user's behalf goes through it.
+ *
+ * `sql` is a live binding: `connect()` replaces it, so modules that imported it
+ * keep working after a (test) reconnect.
+ */
+import postgres from "postgres";
+
+export type Sql = postgres.Sql;
+export type Tx = postgres.TransactionSql;
+
+function notConnected(): never {
+  throw new Error("database not connected: call connect(url) first");
+}
+
+// deno-lint-ignore no-explicit-any
+export let sql: Sql = new Proxy(notConnected as any, { get: notConnected, apply: notConnected });
+
+export interface ConnectOptions {
+  /** Pool size; postgres.js opens connections lazily. */
+  max?: number;
+  /**
+   * Named prepared statements off: needed behind PgBouncer in transaction mode.
+   * Also switched off by `?pgbouncer=true` in the URL (the parameter is removed
+   * before connecting).
+   */
+  prepare?: boolean;
+  application?: string;
+}
+
+/**
+ * Opens the pool. Call once at boot; calling it again closes the previous pool.
+ *
+ * @example
+ * await connect(Deno.env.get("DATABASE_URL")!);
+ * const [row] = await sql`select 1 as one`;
+ */
+export async function connect(url: string, options: ConnectOptions = {}): Promise<Sql> {
+  const previous = current;
+  const parsed = new URL(url);
+  const pooled = parsed.searchParams.get("pgbouncer") === "true";
+  parsed.searchParams.delete("pgbouncer");
+  current = postgres(parsed.toString(), {
+    max: options.max ?? 10,
+    prepare: options.prepare ?? !pooled,
+    idle_timeout: 60,
+    connect_timeout: 10,
+    onnotice: () => {},
+    connection: { application_name: options.application ?? "roleferry" },
+  });
+  sql = current;
+  if (previous) await previous.end({ timeout: 5 });
+  return current;
+}
+
+let current: Sql | undefined;
+
+/** Closes the pool, letting in-flight queries finish for up to `timeout` seconds. */
+export async function disconnect(timeout = 5): Promise<void> {
+  const pool = current;
+  current = undefined;
+  if (pool) await pool.end({ timeout });
+}
+
+/**
+ * Runs `fn` in one transaction as `app_user` for one user: the row-level
+ * security policies then show and accept only that user's rows.
+ *
+ * @example
+ * const apps = await withUser(userId, (tx) => tx`select * from applications`);
+ */
+export function withUser<T>(userId: number, fn: (tx: Tx) => Promise<T>): Promise<T> {
+  if (!Number.isSafeInteger(userId) || userId <= 0) throw new Error(`withUser: bad user id ${userId}`);
+  return sql.begin(async (tx) => {
+    await tx`select set_config('app.current_user_id', ${String(userId)}, true),
+                    set_config('role', 'app_user', true)`;
+    return await fn(tx);
+  }) as Promise<T>;
+}
+
+/** True when PostgreSQL answers; used by `/healthz` and readiness checks. */
+export async function ping(): Promise<boolean> {
+  try {
+    await sql`select 1`;
+    return true;
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,134 @@
+/**
+ * The typed configuration of contract §2, read once from the environment and
+ * validated with zod. A bad value stops the start with one line that names the
+ * variable (see `ConfigError`), so an operator never hunts through a stack trace.
+ */
+import { z } from "zod";
+
+const bool = (name: string) =>
+  z.enum(["on", "off"], { error: `${name} must be "on" or "off"` });
+
+const EnvSchema = z.object({
+  DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, "must be a postgres:// connection string").optional(),
+  PORT: z.coerce.number().int().min(0).max(65535).default(8000),
+  HOSTNAME: z.string().min(1).default("127.0.0.1"),
+  ROLEFERRY_ENV: z.enum(["development", "test", "staging", "production"]).default("development"),
+  ROLEFERRY_DATA_DIR: z.string().min(1).default("./.data"),
+  ROLEFERRY_SECRET: z.string().min(32, "must be at least 32 characters").optional(),
+  ROLEFERRY_ADMIN_TOKEN: z.string().min(16, "must be at least 16 characters").optional(),
+  APP_BASE_URL: z.url().optional(),
+  MAIL_TRANSPORT: z.enum(["mailgun", "smtp", "outbox"]).optional(),
+  MAILGUN_API_KEY: z.string().min(1).optional(),
+  MAILGUN_URL: z.url().default("https://api.mailgun.net"),
+  MAILGUN_WEBHOOK_SIGNING_KEY: z.string().min(1).optional(),
+  ROLEFERRY_CRON: bool("ROLEFERRY_CRON").default("on"),
+});
+
+export type Env = z.infer<typeof EnvSchema>;
+
+export interface Config {
+  databaseUrl?: string;
+  port: number;
+  hostname: string;
+  env: Env["ROLEFERRY_ENV"];
+  dataDir: string;
+  /** Undefined until `resolveSecret` has run: production requires it from the environment. */
+  secret?: string;
+  adminToken?: string;
+  appBaseUrl: string;
+  mailTransport: "mailgun" | "smtp" | "outbox";
+  mailgunApiKey?: string;
+  mailgunUrl: string;
+  mailgunWebhookSigningKey?: string;
+  cron: boolean;
+}
+
+/** A configuration problem, reported as one line naming the variable. */
+export class ConfigError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "ConfigError";
+  }
+}
+
+/**
+ * Reads and validates the configuration. Empty strings count as unset, so
+ * `DATABASE_URL= deno task start` means "use the embedded database".
+ *
+ * @example
+ * const config = loadConfig({ PORT: "9000" }); // config.port === 9000
+ */
+export function loadConfig(env: Record<string, string | undefined> = Deno.env.toObject()): Config {
+  const present = Object.fromEntries(
+    Object.keys(EnvSchema.shape).map((key) => [key, env[key] === "" ? undefined : env[key]]),
+  );
+  const parsed = EnvSchema.safeParse(present);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new ConfigError(`invalid configuration: ${String(issue.path[0])} ${issue.message}`);
+  }
+  const e = parsed.data;
+  if (e.ROLEFERRY_ENV === "production" && !e.ROLEFERRY_SECRET) {
+    throw new ConfigError("invalid configuration: ROLEFERRY_SECRET is required in production");
+  }
+  if (e.MAIL_TRANSPORT === "mailgun" && !e.MAILGUN_API_KEY) {
+    throw new ConfigError("invalid configuration: MAILGUN_API_KEY is required when MAIL_TRANSPORT is mailgun");
+  }
+  const displayHost = e.HOSTNAME.includes(":") ? `[${e.HOSTNAME}]` : e.HOSTNAME;
+  return {
+    databaseUrl: e.DATABASE_URL,
+    port: e.PORT,
+    hostname: e.HOSTNAME,
+    env: e.ROLEFERRY_ENV,
+    dataDir: e.ROLEFERRY_DATA_DIR,
+    secret: e.ROLEFERRY_SECRET,
+    adminToken: e.ROLEFERRY_ADMIN_TOKEN,
+    appBaseUrl: (e.APP_BASE_URL ?? `http://${displayHost}:${e.PORT}`).replace(/\/+$/, ""),
+    mailTransport: e.MAIL_TRANSPORT ?? (e.MAILGUN_API_KEY ? "mailgun" : "outbox"),
+    mailgunApiKey: e.MAILGUN_API_KEY,
+    mailgunUrl: e.MAILGUN_URL.replace(/\/+$/, ""),
+    mailgunWebhookSigningKey: e.MAILGUN_WEBHOOK_SIGNING_KEY,
+    cron: e.ROLEFERRY_CRON === "on",
+  };
+}
+
+/**
+ * Fills `config.secret`: from the environment when set, otherwise from
+ * `<dataDir>/secret`, generated once (32 random bytes, base64url) and kept with
+ * mode 0600 so sessions and encrypted SMTP passwords survive restarts.
+ */
+export async function resolveSecret(config: Config): Promise<string> {
+  if (config.secret) return config.secret;
+  const path = `${config.dataDir}/secret`;
+  try {
+    config.secret = (await Deno.readTextFile(path)).trim();
+    if (config.secret.length >= 32) return config.secret;
+  } catch (error) {
+    if (!(error instanceof Deno.errors.NotFound)) throw error;
+  }
+  await Deno.mkdir(config.dataDir, { recursive: true });
+  const bytes = crypto.getRandomValues(new Uint8Array(32));
+  const secret = btoa(String.fromCharCode(...bytes)).replaceAll("+", "-").replaceAll("/", "_").replace(/=+$/, "");
+  try {
+    await Deno.writeTextFile(path, secret + "\n", { mode: 0o600, createNew: true });
+    config.secret = secret;
+  } catch (error) {
+    if (!(error instanceof Deno.errors.AlreadyExists)) throw error;
+    config.secret = (await Deno.readTextFile(path)).trim(); // another process won the race
+  }
+  return config.secret;
+}
+
+let current: Config | undefined;
+
+/** The configuration the process booted with (set by `setConfig` at boot). */
+export function config(): Config {
+  if (!current) throw new Error("configuration not loaded: call setConfig(loadConfig()) at boot");
+  return current;
+}
+
+/** Installs the configuration for this process (boot, tests). */
+export function setConfig(next: Config): Config {
+  current = next;
+  return next;
+}

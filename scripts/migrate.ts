@@ -1,0 +1,24 @@
+/** `deno task migrate`: apply pending migrations to DATABASE_URL (or the embedded default) and exit. */
+import { ConfigError, loadConfig } from "../fresh.config.ts";
+import { connect, disconnect } from "../db/client.ts";
+import { migrate } from "../db/migrate.ts";
+import { openDatabase } from "../lib/database.ts";
+
+try {
+  const config = loadConfig();
+  const database = await openDatabase(config);
+  try {
+    const pool = await connect(database.url, { max: 1, application: "roleferry-migrate" });
+    const { applied, total } = await migrate(pool);
+    console.log(
+      applied.length ? `applied ${applied.length} migration(s): ${applied.join(", ")}` : "nothing to apply",
+    );
+    console.log(`${total} migration(s) in the database`);
+  } finally {
+    await disconnect();
+    await database.stop();
+  }
+} catch (error) {
+  console.error(error instanceof ConfigError ? error.message : `migrate failed: ${(error as Error).message}`);
+  Deno.exit(1);
+}

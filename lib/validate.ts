@@ -86,7 +86,9 @@ export function check<S extends z.ZodType>(schema: S, value: unknown): z.output<
 export function issuesToFields(issues: z.core.$ZodIssue[]): Record<string, string> {
   const fields: Record<string, string> = {};
   for (const issue of issues) {
-    const keys = issue.code === "unrecognized_keys" ? issue.keys.map((k) => [...issue.path, k]) : [issue.path];
+    const keys = issue.code === "unrecognized_keys"
+      ? issue.keys.map((k) => [...issue.path, k])
+      : [issue.path];
     for (const path of keys) {
       const name = path.length ? path.map(String).join(".") : "body";
       fields[name] ??= issue.code === "unrecognized_keys" ? "unknown field" : issue.message;

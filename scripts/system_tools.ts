@@ -14,8 +14,12 @@ const PACKAGES: Record<string, string> = {
 
 export async function ensureSystemTools(): Promise<void> {
   const missing = Object.entries(PACKAGES).filter(([path]) => !existsSync(path)).map(([, pkg]) => pkg);
-  if (!missing.length || Deno.env.get("ROLEFERRY_NO_APT") || Deno.uid() !== 0 || !existsSync("/usr/bin/apt-get")) {
-    if (missing.length) console.warn(`missing system packages (their tests will skip): ${missing.join(", ")}`);
+  if (
+    !missing.length || Deno.env.get("ROLEFERRY_NO_APT") || Deno.uid() !== 0 || !existsSync("/usr/bin/apt-get")
+  ) {
+    if (missing.length) {
+      console.warn(`missing system packages (their tests will skip): ${missing.join(", ")}`);
+    }
     return;
   }
   console.log(`installing system packages for the tests: ${missing.join(", ")}`);

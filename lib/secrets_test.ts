@@ -1,0 +1,26 @@
+import assert from "node:assert/strict";
+import { decryptSecret, encryptSecret } from "./secrets.ts";
+
+const SECRET = "a-test-master-secret-of-at-least-32-chars";
+
+Deno.test("encryptSecret - round-trips and never stores the plain text", async () => {
+  const stored = await encryptSecret("hunter2 ünïcode", SECRET);
+  assert.match(stored, /^v1\.[\w-]+\.[\w-]+$/);
+  assert.ok(!stored.includes("hunter2"));
+  assert.equal(await decryptSecret(stored, SECRET), "hunter2 ünïcode");
+});
+
+Deno.test("encryptSecret - uses a fresh IV each time", async () => {
+  const a = await encryptSecret("same", SECRET);
+  const b = await encryptSecret("same", SECRET);
+  assert.notEqual(a, b);
+});
+
+Deno.test("decryptSecret - refuses a changed ciphertext or another key", async () => {
+  const stored = await encryptSecret("password", SECRET);
+  const [v, iv, data] = stored.split(".");
+  const flipped = `${v}.${iv}.${data[0] === "A" ? "B" : "A"}${data.slice(1)}`;
+  await assert.rejects(() => decryptSecret(flipped, SECRET));
+  await assert.rejects(() => decryptSecret(stored, SECRET + "x"));
+  await assert.rejects(() => decryptSecret("plain", SECRET), /unknown format/);
+});

@@ -14,4 +14,6 @@ export interface AppState {
   sessionId?: string;
   /** How the user authenticated: cookie-authenticated form posts need a CSRF check. */
   authVia?: "bearer" | "cookie";
+  /** For cookie sessions: the CSRF token pages put in their forms (`_csrf`). See lib/csrf.ts. */
+  csrfToken?: string;
 }

@@ -1,0 +1,38 @@
+/**
+ * Data the app itself puts in at boot. The seed's two test users exist only in development and staging
+ * (never in test or production), with a real bcrypt hash of the demo password written in the README.
+ */
+import { config } from "../fresh.config.ts";
+import { hashPassword } from "../lib/password.ts";
+import { type PublicUser, upsertUserByEmail } from "./users.ts";
+
+/** The README's demo password of the seeded test users. */
+export const DEMO_PASSWORD = "roleferry-demo-2026";
+
+const TEST_USERS = [
+  {
+    email: "test_js@roleferry.com",
+    full_name: "Test Job Seeker",
+    mode: "job_seeker",
+    subscription_tier: "pro",
+  },
+  {
+    email: "test_rec@roleferry.com",
+    full_name: "Test Recruiter",
+    mode: "recruiter",
+    subscription_tier: "teams",
+  },
+] as const;
+
+/**
+ * Creates (or resets the password of) the seed's test users when ROLEFERRY_ENV is development or staging;
+ * does nothing elsewhere. Idempotent: called at every boot.
+ */
+export async function seedTestUsers(env = config().env): Promise<PublicUser[]> {
+  if (env !== "development" && env !== "staging") return [];
+  const users: PublicUser[] = [];
+  for (const user of TEST_USERS) {
+    users.push(await upsertUserByEmail({ ...user, hashed_password: await hashPassword(DEMO_PASSWORD, 12) }));
+  }
+  return users;
+}

@@ -1,0 +1,54 @@
+/**
+ * Sessions: one row per sign-in, holding only the SHA-256 of the opaque token. Read and written on the
+ * owner pool (authentication runs before a user is known); app_user has no grant on the table.
+ */
+import { sql } from "./client.ts";
+import type { SessionUser } from "../lib/state.ts";
+
+export const SESSION_DAYS = 30;
+
+/** Stores a new session for `userId`; the caller keeps the raw token. */
+export async function createSession(input: {
+  userId: number;
+  tokenHash: string;
+  userAgent: string | null;
+  ip: string | null;
+}): Promise<{ id: string; expires_at: Date }> {
+  const [row] = await sql<{ id: string; expires_at: Date }[]>`
+    insert into sessions (user_id, token_hash, expires_at, user_agent, ip)
+    values (${input.userId}::int, ${input.tokenHash}::char(64), now() + make_interval(days => ${SESSION_DAYS}::int),
+            ${input.userAgent?.slice(0, 500) ?? null}::varchar, ${input.ip?.slice(0, 64) ?? null}::varchar)
+    returning id::text, expires_at`;
+  return row;
+}
+
+/** The user of a live (not revoked, not expired) session, found by token hash. */
+export async function findSessionUser(
+  tokenHash: string,
+): Promise<{ sessionId: string; user: SessionUser } | undefined> {
+  const [row] = await sql<(SessionUser & { session_id: string })[]>`
+    select s.id::text as session_id, u.id, u.email, u.full_name, u.mode
+    from sessions s join users u on u.id = s.user_id
+    where s.token_hash = ${tokenHash}::char(64) and s.revoked_at is null and s.expires_at > now()`;
+  if (!row) return undefined;
+  return {
+    sessionId: row.session_id,
+    user: { id: row.id, email: row.email, full_name: row.full_name, mode: row.mode },
+  };
+}
+
+/** Ends a session server-side: its token stops working at once, everywhere. */
+export async function revokeSession(sessionId: string): Promise<boolean> {
+  const rows = await sql`
+    update sessions set revoked_at = now() where id = ${sessionId}::bigint and revoked_at is null returning id`;
+  return rows.length > 0;
+}
+
+/** Housekeeping: drops sessions that ended more than a week ago. */
+export async function deleteEndedSessions(): Promise<number> {
+  const rows = await sql`
+    delete from sessions
+    where expires_at < now() - interval '7 days' or revoked_at < now() - interval '7 days'
+    returning id`;
+  return rows.length;
+}

@@ -1,0 +1,30 @@
+import { defineApi } from "../../../lib/api.ts";
+import { clientAddress, logIn } from "../../../lib/auth.ts";
+import { LoginBody, SignedInOut } from "../../../lib/auth_schemas.ts";
+import { checkOrigin } from "../../../lib/csrf.ts";
+import { parseJson } from "../../../lib/validate.ts";
+import type { FreshContext } from "../../../fresh/types.ts";
+import type { AppState } from "../../../lib/state.ts";
+
+export const api = defineApi({
+  POST: {
+    summary: "Sign in (rate limited per address and email)",
+    auth: "none",
+    body: LoginBody,
+    response: SignedInOut,
+  },
+});
+
+export const handler = {
+  async POST(ctx: FreshContext<AppState>) {
+    checkOrigin(ctx.req);
+    const input = await parseJson(ctx.req, api.POST.body);
+    const signed = await logIn(input, {
+      address: clientAddress(ctx),
+      userAgent: ctx.req.headers.get("user-agent"),
+    });
+    return Response.json({ user: signed.user, token: signed.token }, {
+      headers: { "set-cookie": signed.cookie, "cache-control": "no-store" },
+    });
+  },
+};

@@ -1,0 +1,16 @@
+import { defineApi } from "../../../lib/api.ts";
+import { clearedSessionCookie, logOut, requireUser } from "../../../lib/auth.ts";
+import type { FreshContext } from "../../../fresh/types.ts";
+import type { AppState } from "../../../lib/state.ts";
+
+export const api = defineApi({
+  POST: { summary: "End the current session (the token stops working)", auth: "user", status: 204 },
+});
+
+export const handler = {
+  async POST(ctx: FreshContext<AppState>) {
+    await requireUser(ctx);
+    await logOut(ctx.state.sessionId);
+    return new Response(null, { status: 204, headers: { "set-cookie": clearedSessionCookie() } });
+  },
+};

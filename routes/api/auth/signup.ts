@@ -1,0 +1,32 @@
+import { defineApi } from "../../../lib/api.ts";
+import { clientAddress, signUp } from "../../../lib/auth.ts";
+import { SignedInOut, SignupBody } from "../../../lib/auth_schemas.ts";
+import { checkOrigin } from "../../../lib/csrf.ts";
+import { parseJson } from "../../../lib/validate.ts";
+import type { FreshContext } from "../../../fresh/types.ts";
+import type { AppState } from "../../../lib/state.ts";
+
+export const api = defineApi({
+  POST: {
+    summary: "Create an account and sign in",
+    auth: "none",
+    body: SignupBody,
+    response: SignedInOut,
+    status: 201,
+  },
+});
+
+export const handler = {
+  async POST(ctx: FreshContext<AppState>) {
+    checkOrigin(ctx.req);
+    const input = await parseJson(ctx.req, api.POST.body);
+    const signed = await signUp(input, {
+      address: clientAddress(ctx),
+      userAgent: ctx.req.headers.get("user-agent"),
+    });
+    return Response.json({ user: signed.user, token: signed.token }, {
+      status: 201,
+      headers: { "set-cookie": signed.cookie, "cache-control": "no-store" },
+    });
+  },
+};

@@ -1,0 +1,43 @@
+/**
+ * The one place where errors become answers. Under `/api` and `/webhooks` every error is JSON
+ * `{"error": {code, message, fields?}}`; elsewhere a 404 is the `_404` page and anything else the `_500`
+ * page with its status. Only `HttpError` messages reach clients: any other error answers 500 with
+ * "internal error" and is logged with its stack (and the request id, when middleware set one).
+ */
+import { HttpError } from "../lib/http_error.ts";
+import type { Renderer } from "./render.ts";
+
+/** Paths whose errors (and 404s) are JSON rather than pages. */
+export function isJsonPath(pathname: string): boolean {
+  return /^\/(api|webhooks)(\/|$)/.test(pathname);
+}
+
+/** What the mapper needs to know about the failed request. */
+export interface ErrorRequest {
+  req: Request;
+  url: URL;
+  params: Record<string, string>;
+  state: unknown;
+}
+
+/** Turns anything thrown while answering `request` into the response the client gets. */
+export function errorResponse(err: unknown, request: ErrorRequest, renderer: Renderer): Response {
+  const http = err instanceof HttpError ? err : null;
+  const status = http && http.status >= 400 && http.status <= 599 ? http.status : 500;
+  if (!http || status >= 500) logError(err, request, status);
+  const headers = new Headers(http?.headers);
+  if (isJsonPath(request.url.pathname)) {
+    const body = http ? http.toJSON() : { error: { code: "internal", message: "internal error" } };
+    headers.set("content-type", "application/json; charset=utf-8");
+    return new Response(JSON.stringify(body), { status, headers });
+  }
+  const message = http ? http.message : "internal error";
+  const { url, params, state } = request;
+  return renderer.errorPage({ data: undefined, url, params, state, error: { status, message } }, headers);
+}
+
+function logError(err: unknown, request: ErrorRequest, status: number): void {
+  const state = request.state as { requestId?: unknown } | null | undefined;
+  const id = state?.requestId === undefined ? "" : `[${String(state.requestId)}] `;
+  console.error(`${id}${request.req.method} ${request.url.pathname} answered ${status}:`, err);
+}

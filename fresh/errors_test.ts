@@ -1,0 +1,53 @@
+import assert from "node:assert/strict";
+import { HttpError } from "../lib/http_error.ts";
+import { errorResponse, isJsonPath } from "./errors.ts";
+import type { Renderer } from "./render.ts";
+import { captureErrors } from "./testdata/http.ts";
+
+const renderer: Renderer = {
+  page: () => new Response("page"),
+  errorPage: (props, headers) =>
+    new Response(`page ${props.error.status} ${props.error.message}`, {
+      status: props.error.status,
+      headers,
+    }),
+};
+
+function failed(path: string, state: unknown = {}) {
+  const url = new URL(`http://x${path}`);
+  return { req: new Request(url), url, params: {}, state };
+}
+
+Deno.test("isJsonPath - covers /api and /webhooks and nothing that only starts alike", () => {
+  assert.equal(isJsonPath("/api"), true);
+  assert.equal(isJsonPath("/api/jobs"), true);
+  assert.equal(isJsonPath("/webhooks/mailgun"), true);
+  assert.equal(isJsonPath("/apis"), false);
+  assert.equal(isJsonPath("/jobs/api"), false);
+});
+
+Deno.test("errorResponse - a plain error is a clean 500 logged with the request id", async () => {
+  let res!: Response;
+  const logged = await captureErrors(() => {
+    res = errorResponse(new Error("db password=x"), failed("/api/a", { requestId: "r-1" }), renderer);
+  });
+  assert.equal(res.status, 500);
+  assert.equal(res.headers.get("content-type"), "application/json; charset=utf-8");
+  assert.deepEqual(await res.json(), { error: { code: "internal", message: "internal error" } });
+  assert.match(logged, /^\[r-1\] GET \/api\/a answered 500: Error: db password=x/);
+});
+
+Deno.test("errorResponse - an HttpError below 500 is not logged and keeps its headers", async () => {
+  let res!: Response;
+  const logged = await captureErrors(() => {
+    res = errorResponse(
+      new HttpError(401, "sign in", { headers: { "www-authenticate": "Bearer" } }),
+      failed("/jobs"),
+      renderer,
+    );
+  });
+  assert.equal(res.status, 401);
+  assert.equal(res.headers.get("www-authenticate"), "Bearer");
+  assert.equal(await res.text(), "page 401 sign in");
+  assert.equal(logged, "");
+});

@@ -1,0 +1,177 @@
+/**
+ * The route table, built once at start by crawling `routes/` and importing every module: route files,
+ * `_app`, `_layout` and `_middleware` per folder, `_404` and `_500`. Each route keeps its own layout and
+ * middleware chains (outer folders first), so a request only has to find its route.
+ */
+import type { ComponentType } from "preact";
+import { join } from "node:path";
+import { pathToFileURL } from "node:url";
+import { isModuleFile, walkFiles } from "./crawl.ts";
+import {
+  compareRoutes,
+  folderSegments,
+  matchesPrefix,
+  matchSegments,
+  patternOf,
+  routeSegments,
+  type Segment,
+} from "./route_path.ts";
+import type { Handler, Handlers, LayoutProps, Method, PageProps } from "./types.ts";
+
+// deno-lint-ignore no-explicit-any
+type AnyHandler = Handler<any>;
+// deno-lint-ignore no-explicit-any
+type AnyHandlers = Handlers<any>;
+// deno-lint-ignore no-explicit-any
+export type PageComponent = ComponentType<PageProps<any, any>>;
+// deno-lint-ignore no-explicit-any
+export type LayoutComponent = ComponentType<LayoutProps<any, any>>;
+
+/** Methods a `handler` object may have, in the order an `Allow` header lists them. */
+export const METHODS: readonly Method[] = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"];
+
+/** One route file, with everything needed to answer for it. */
+export interface Route {
+  /** Path under `routes/`, for messages. */
+  file: string;
+  /** Readable pattern, e.g. `/users/:id`. */
+  pattern: string;
+  segments: Segment[];
+  handler?: AnyHandler | AnyHandlers;
+  page?: PageComponent;
+  /** Layouts from the outermost folder in. */
+  layouts: LayoutComponent[];
+  /** Middleware from the outermost folder in. */
+  middlewares: AnyHandler[];
+}
+
+/** The crawled `routes/` folder. */
+export interface RouteTable {
+  /** Routes in precedence order: the first that matches wins. */
+  routes: Route[];
+  app?: LayoutComponent;
+  notFound?: PageComponent;
+  error?: PageComponent;
+  /** Middleware of folders outside any `(group)`, for paths no route matches. */
+  folderMiddlewares: { segments: Segment[]; handlers: AnyHandler[] }[];
+}
+
+/**
+ * Crawls and imports `routesDir`. Throws at start, not on some later request, for a malformed module or
+ * for two files that claim the same URL pattern.
+ */
+export async function loadRoutes(routesDir: string): Promise<RouteTable> {
+  const files = (await walkFiles(routesDir)).filter(isModuleFile);
+  const load = (rel: string) => import(pathToFileURL(join(routesDir, rel)).href);
+  const layouts = new Map<string, LayoutComponent>();
+  const middlewares = new Map<string, AnyHandler[]>();
+  const table: RouteTable = { routes: [], folderMiddlewares: [] };
+  const routeFiles: { rel: string; dir: string; mod: Record<string, unknown> }[] = [];
+
+  for (const rel of files) {
+    const parts = rel.split("/");
+    const base = parts.pop()!.replace(/\.[jt]sx?$/, "");
+    const dir = parts.join("/");
+    const special = base.startsWith("_");
+    if (special && !["_app", "_layout", "_middleware", "_404", "_500"].includes(base)) continue;
+    const mod = await load(rel);
+    if ((base === "_app" || base === "_404" || base === "_500") && dir !== "") {
+      throw new Error(`routes/${rel}: ${base} belongs at the top of routes/`);
+    }
+    if (base === "_app") table.app = component(mod, rel);
+    else if (base === "_404") table.notFound = component(mod, rel);
+    else if (base === "_500") table.error = component(mod, rel);
+    else if (base === "_layout") layouts.set(dir, component(mod, rel));
+    else if (base === "_middleware") middlewares.set(dir, middlewareOf(mod, rel));
+    else routeFiles.push({ rel, dir, mod });
+  }
+
+  for (const { rel, dir, mod } of routeFiles) {
+    const segments = routeSegments(rel);
+    const chain = folderChain(dir);
+    const route: Route = {
+      file: rel,
+      pattern: patternOf(segments),
+      segments,
+      handler: handlerOf(mod, rel),
+      page: mod.default === undefined ? undefined : component(mod, rel),
+      layouts: chain.flatMap((d) => layouts.get(d) ?? []),
+      middlewares: chain.flatMap((d) => middlewares.get(d) ?? []),
+    };
+    if (!route.handler && !route.page) {
+      throw new Error(`routes/${rel}: export a handler, a default page component, or both`);
+    }
+    table.routes.push(route);
+  }
+
+  table.routes.sort((a, b) => compareRoutes(a.segments, b.segments));
+  for (let i = 1; i < table.routes.length; i++) {
+    const [a, b] = [table.routes[i - 1], table.routes[i]];
+    if (compareRoutes(a.segments, b.segments) === 0) {
+      throw new Error(`routes/${a.file} and routes/${b.file} both answer ${a.pattern}`);
+    }
+  }
+
+  for (const [dir, handlers] of middlewares) {
+    const folders = dir === "" ? [] : dir.split("/");
+    if (folders.some((f) => f.startsWith("("))) continue;
+    table.folderMiddlewares.push({ segments: folderSegments(folders), handlers });
+  }
+  table.folderMiddlewares.sort((a, b) => a.segments.length - b.segments.length);
+  return table;
+}
+
+/** Finds the route for a request path (already split into raw segments). */
+export function findRoute(
+  table: RouteTable,
+  parts: readonly string[],
+): { route: Route; params: Record<string, string> } | null {
+  for (const route of table.routes) {
+    const params = matchSegments(route.segments, parts);
+    if (params) return { route, params };
+  }
+  return null;
+}
+
+/** Middleware that still runs for a path no route matches: that of every folder whose path it is under. */
+export function middlewaresFor(table: RouteTable, parts: readonly string[]): AnyHandler[] {
+  return table.folderMiddlewares.filter((m) => matchesPrefix(m.segments, parts)).flatMap((m) => m.handlers);
+}
+
+/** `a/b/c` gives `["", "a", "a/b", "a/b/c"]`: the folders whose layouts and middleware apply, outer first. */
+function folderChain(dir: string): string[] {
+  const chain = [""];
+  if (dir === "") return chain;
+  const parts = dir.split("/");
+  for (let i = 1; i <= parts.length; i++) chain.push(parts.slice(0, i).join("/"));
+  return chain;
+}
+
+function component<T>(mod: Record<string, unknown>, rel: string): T {
+  if (typeof mod.default !== "function") {
+    throw new Error(`routes/${rel}: the default export must be a component`);
+  }
+  return mod.default as T;
+}
+
+function handlerOf(mod: Record<string, unknown>, rel: string): AnyHandler | AnyHandlers | undefined {
+  const h = mod.handler;
+  if (h === undefined || typeof h === "function") return h as AnyHandler | undefined;
+  if (typeof h !== "object" || h === null) {
+    throw new Error(`routes/${rel}: handler must be a function or object`);
+  }
+  for (const [key, fn] of Object.entries(h)) {
+    if (!METHODS.includes(key as Method) || typeof fn !== "function") {
+      throw new Error(`routes/${rel}: handler.${key} is not a method handler (use ${METHODS.join(", ")})`);
+    }
+  }
+  return h as AnyHandlers;
+}
+
+function middlewareOf(mod: Record<string, unknown>, rel: string): AnyHandler[] {
+  const list = Array.isArray(mod.handler) ? mod.handler : [mod.handler];
+  if (list.length === 0 || list.some((h) => typeof h !== "function")) {
+    throw new Error(`routes/${rel}: export handler as a function or an array of functions`);
+  }
+  return list as AnyHandler[];
+}

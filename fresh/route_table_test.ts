@@ -1,0 +1,59 @@
+import assert from "node:assert/strict";
+import { join } from "node:path";
+import { splitPath } from "./route_path.ts";
+import { findRoute, loadRoutes, middlewaresFor } from "./route_table.ts";
+import { fixtureDir } from "./testdata/serve.ts";
+
+async function routesDir(files: Record<string, string>): Promise<string> {
+  const dir = await Deno.makeTempDir({ prefix: "fresh-routes-" });
+  for (const [rel, text] of Object.entries(files)) {
+    await Deno.mkdir(join(dir, rel, ".."), { recursive: true });
+    await Deno.writeTextFile(join(dir, rel), text);
+  }
+  return dir;
+}
+
+Deno.test("loadRoutes - orders the fixture routes by precedence and keeps chains per route", async () => {
+  const table = await loadRoutes(fixtureDir("routes"));
+  const patterns = table.routes.map((r) => r.pattern);
+  assert.ok(patterns.indexOf("/users/new") < patterns.indexOf("/users/:id"));
+  assert.ok(patterns.indexOf("/docs/:slug") < patterns.indexOf("/docs/*rest"));
+  const user = findRoute(table, splitPath("/users/9"))!;
+  assert.equal(user.route.file, "users/[id].tsx");
+  assert.deepEqual(user.params, { id: "9" });
+  assert.equal(user.route.layouts.length, 2);
+  assert.equal(user.route.middlewares.length, 3);
+  assert.ok(table.app && table.notFound && table.error);
+  assert.equal(middlewaresFor(table, splitPath("/api/unknown")).length, 2);
+  assert.equal(middlewaresFor(table, splitPath("/unknown")).length, 1);
+});
+
+Deno.test("loadRoutes - rejects two files that answer the same pattern", async () => {
+  const dir = await routesDir({
+    "about.ts": "export const handler = () => new Response('a');",
+    "(site)/about.ts": "export const handler = () => new Response('b');",
+  });
+  try {
+    await assert.rejects(loadRoutes(dir), /both answer \/about/);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("loadRoutes - rejects a handler object with a key that is not a method", async () => {
+  const dir = await routesDir({ "x.ts": "export const handler = { get: () => new Response('x') };" });
+  try {
+    await assert.rejects(loadRoutes(dir), /handler\.get is not a method handler/);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("loadRoutes - rejects a route file with neither handler nor page", async () => {
+  const dir = await routesDir({ "empty.ts": "export const nothing = 1;" });
+  try {
+    await assert.rejects(loadRoutes(dir), /export a handler, a default page component, or both/);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});

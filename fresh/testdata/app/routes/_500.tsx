@@ -1,0 +1,5 @@
+import type { PageProps } from "../../../types.ts";
+
+export default function ServerError({ error }: PageProps) {
+  return <h1 id="error">Error {error?.status}: {error?.message}</h1>;
+}

@@ -1,0 +1,15 @@
+import type { Handlers } from "../../../../types.ts";
+import type { TestState } from "../../state.ts";
+
+export const handler: Handlers<TestState> = {
+  GET(ctx) {
+    return Response.json({
+      trail: ctx.state.trail,
+      requestId: ctx.state.requestId,
+      q: ctx.url.searchParams.get("q"),
+    });
+  },
+  async POST(ctx) {
+    return Response.json({ got: await ctx.req.json() }, { status: 201 });
+  },
+};

@@ -1,0 +1,5 @@
+export const handler = {
+  GET(): Response {
+    throw new Error("secret: password=hunter2");
+  },
+};

@@ -1,0 +1,7 @@
+import { HttpError } from "../../../../../lib/http_error.ts";
+
+export const handler = {
+  POST(): Response {
+    throw new HttpError(422, "invalid values", { fields: { email: "required" } });
+  },
+};

@@ -1,0 +1,7 @@
+import Counter from "../islands/Counter.tsx";
+
+export default function BadIslandPage() {
+  // deno-lint-ignore no-explicit-any
+  const props: any = { start: 1, label: "x", onPick: () => {} };
+  return <Counter {...props} />;
+}

@@ -1,0 +1,5 @@
+import type { PageProps } from "../../../../types.ts";
+
+export default function DocRest({ params }: PageProps) {
+  return <p id="doc">doc rest {params.rest}</p>;
+}

@@ -1,0 +1,5 @@
+import type { PageProps } from "../../../../types.ts";
+
+export default function File({ params }: PageProps) {
+  return <p id="file">file [{params.path}]</p>;
+}

@@ -1,0 +1,3 @@
+export default function Readme() {
+  return <p id="file">static readme</p>;
+}

@@ -1,0 +1,7 @@
+import { HttpError } from "../../../../lib/http_error.ts";
+
+export const handler = {
+  GET(): Response {
+    throw new HttpError(404, "that job was removed");
+  },
+};

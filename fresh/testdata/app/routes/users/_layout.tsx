@@ -1,0 +1,9 @@
+import type { LayoutProps } from "../../../../types.ts";
+
+export default function UsersLayout({ Component }: LayoutProps) {
+  return (
+    <section class="users-layout">
+      <Component />
+    </section>
+  );
+}

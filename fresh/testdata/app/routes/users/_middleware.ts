@@ -1,0 +1,13 @@
+import type { FreshContext } from "../../../../types.ts";
+import type { TestState } from "../../state.ts";
+
+export const handler = [
+  (ctx: FreshContext<TestState>) => {
+    ctx.state.trail.push("users");
+    return ctx.next();
+  },
+  (ctx: FreshContext<TestState>) => {
+    ctx.state.trail.push("users2");
+    return ctx.next();
+  },
+];

@@ -1,0 +1,3 @@
+export default function NewUser() {
+  return <p>new user form</p>;
+}

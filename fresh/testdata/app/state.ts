@@ -1,0 +1,5 @@
+/** State the fixture middleware fills. */
+export interface TestState {
+  trail: string[];
+  requestId?: string;
+}

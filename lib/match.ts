@@ -1,0 +1,297 @@
+/**
+ * The match score: how well one job fits one job seeker, 0–100, with the reasons a person can check.
+ * A pure, deterministic function (no clock, no randomness, no database), so a score can be recomputed
+ * anywhere and always agrees. The formula is written out in docs/matching.md; keep the two in step.
+ */
+import { canonicalSkill, extractSkills, skillKey } from "./skills.ts";
+
+export const ROLE_TYPES = [
+  "full-time",
+  "part-time",
+  "contract",
+  "internship",
+  "temporary",
+  "freelance",
+] as const;
+export const ROLE_LEVELS = [
+  "intern",
+  "junior",
+  "mid",
+  "senior",
+  "lead",
+  "staff",
+  "manager",
+  "principal",
+  "director",
+  "vp",
+  "executive",
+] as const;
+export const COMPANY_SIZES = [
+  "1-10",
+  "11-50",
+  "51-200",
+  "201-500",
+  "501-1000",
+  "1001-5000",
+  "5001+",
+] as const;
+
+export type RoleLevel = typeof ROLE_LEVELS[number];
+
+/** Rank of each level on one ladder; levels one step apart count half. */
+const LEVEL_RANK: Record<RoleLevel, number> = {
+  intern: 0,
+  junior: 1,
+  mid: 2,
+  senior: 3,
+  lead: 4,
+  staff: 4,
+  manager: 4,
+  principal: 5,
+  director: 5,
+  vp: 6,
+  executive: 7,
+};
+
+/** Title words, checked in this order (the most senior first: "Senior Engineering Manager" is a manager). */
+const LEVEL_WORDS: [RoleLevel, RegExp][] = [
+  ["executive", /\b(chief|cto|ceo|cfo|coo|cpo|ciso)\b/i],
+  ["vp", /\b(vp|svp|evp|vice president|head of)\b/i],
+  ["director", /\bdirector\b/i],
+  ["principal", /\bprincipal\b/i],
+  ["staff", /\bstaff\b/i],
+  ["manager", /\bmanager\b/i],
+  ["lead", /\blead\b/i],
+  ["senior", /\b(senior|sr)\b/i],
+  ["junior", /\b(junior|jr|entry[- ]level|graduate|associate)\b/i],
+  ["intern", /\b(intern|internship)\b/i],
+];
+
+export const WEIGHTS = {
+  skills: 40,
+  location: 15,
+  salary: 15,
+  role_type: 8,
+  level: 7,
+  industry: 5,
+  company_size: 5,
+  visa: 5,
+} as const;
+
+export interface MatchJob {
+  title: string;
+  description?: string | null;
+  /** Skills found in title and description at import; null or absent: found here from the text. */
+  skills?: string[] | null;
+  location?: string | null;
+  remote?: boolean | null;
+  job_type?: string | null;
+  comp_min?: number | null;
+  comp_max?: number | null;
+  /** True when the employer sponsors work visas for this role. */
+  requires_visa_sponsorship?: boolean | null;
+  company: { industry?: string | null; size?: string | null; tech_stack?: string[] | null };
+}
+
+export interface MatchProfile {
+  /** Resume skills and preference skills together. */
+  skills: string[];
+  locations: string[];
+  remote_ok: boolean;
+  role_types: string[];
+  role_levels: string[];
+  industries: string[];
+  company_sizes: string[];
+  min_salary: number | null;
+  needs_visa_sponsorship: boolean;
+}
+
+export type MatchCategory = "excellent" | "strong" | "fair" | "low";
+
+export interface Match {
+  score: number;
+  category: MatchCategory;
+  reasons: string[];
+}
+
+/** The seed's categories (the `match_scores` view uses the same thresholds). */
+export function categoryOf(score: number): MatchCategory {
+  return score >= 90 ? "excellent" : score >= 75 ? "strong" : score >= 50 ? "fair" : "low";
+}
+
+/** A profile with nothing in it: what a user who has not filled Settings gets. */
+export const EMPTY_PROFILE: MatchProfile = {
+  skills: [],
+  locations: [],
+  remote_ok: true,
+  role_types: [],
+  role_levels: [],
+  industries: [],
+  company_sizes: [],
+  min_salary: null,
+  needs_visa_sponsorship: false,
+};
+
+/** The level a job title names; a title without a level word is taken as mid-level. */
+export function levelOfTitle(title: string): RoleLevel {
+  for (const [level, words] of LEVEL_WORDS) if (words.test(title)) return level;
+  return "mid";
+}
+
+/** `$150,000`, without locale data (the same on every machine). */
+export function formatMoney(amount: number): string {
+  return "$" + String(Math.round(amount)).replace(/\B(?=(\d{3})+(?!\d))/g, ",");
+}
+
+function listSome(items: string[], max = 5): string {
+  const shown = items.slice(0, max).join(", ");
+  return items.length > max ? `${shown} and ${items.length - max} more` : shown;
+}
+
+type Part = { weight: number; value: number; reason: string } | null;
+
+function skillsPart(job: MatchJob, profile: MatchProfile): Part {
+  if (profile.skills.length === 0) return null;
+  const mine = new Set(profile.skills.map(skillKey));
+  let required = job.skills ?? extractSkills(`${job.title}\n${job.description ?? ""}`);
+  const stack = (job.company.tech_stack ?? []).map(canonicalSkill);
+  let extra: string[] = [];
+  if (required.length === 0) required = stack;
+  else {extra = stack.filter((s) =>
+      !required.some((r) => skillKey(r) === skillKey(s)) && mine.has(skillKey(s))
+    );}
+  if (required.length === 0) return null;
+  const matched = required.filter((s) => mine.has(skillKey(s)));
+  const missing = required.filter((s) => !mine.has(skillKey(s)));
+  const value = Math.min(1, (matched.length + 0.1 * extra.length) / required.length);
+  let reason = `${matched.length} of ${required.length} required skills` +
+    (missing.length ? `: missing ${listSome(missing)}` : "");
+  if (extra.length) reason += `; the company also uses ${listSome(extra)}`;
+  return { weight: WEIGHTS.skills, value, reason };
+}
+
+function sameLocation(a: string, b: string): boolean {
+  const x = a.trim().toLowerCase();
+  const y = b.trim().toLowerCase();
+  if (!x || !y) return false;
+  return x.includes(y) || y.includes(x) || x.split(",")[0].trim() === y.split(",")[0].trim();
+}
+
+function locationPart(job: MatchJob, profile: MatchProfile): Part {
+  const remoteOk = profile.remote_ok || profile.locations.some((l) => l.trim().toLowerCase() === "remote");
+  const place = job.location?.trim();
+  const hit = place ? profile.locations.find((l) => sameLocation(place, l)) : undefined;
+  const w = WEIGHTS.location;
+  if (hit) return { weight: w, value: 1, reason: `in ${place}, one of your locations` };
+  if (job.remote) {
+    return remoteOk
+      ? { weight: w, value: 1, reason: "remote, which you accept" }
+      : { weight: w, value: 0.5, reason: "remote, but you prefer on-site" };
+  }
+  if (profile.locations.length === 0) return null;
+  return {
+    weight: w,
+    value: 0,
+    reason: `on-site in ${place || "an unlisted place"}, not one of your locations`,
+  };
+}
+
+function salaryPart(job: MatchJob, profile: MatchProfile): Part {
+  const min = profile.min_salary;
+  if (min === null || min <= 0) return null;
+  const top = job.comp_max ?? job.comp_min;
+  const w = WEIGHTS.salary;
+  if (top === null || top === undefined) return { weight: w, value: 0.5, reason: "salary not listed" };
+  if (top >= min) {
+    return {
+      weight: w,
+      value: 1,
+      reason: `pays up to ${formatMoney(top)}, at or above your ${formatMoney(min)}`,
+    };
+  }
+  const value = Math.max(0, 1 - (2 * (min - top)) / min);
+  return { weight: w, value, reason: `pays up to ${formatMoney(top)}, below your ${formatMoney(min)}` };
+}
+
+function roleTypePart(job: MatchJob, profile: MatchProfile): Part {
+  if (!job.job_type || profile.role_types.length === 0) return null;
+  const ok = profile.role_types.some((t) => t.toLowerCase() === job.job_type!.toLowerCase());
+  return {
+    weight: WEIGHTS.role_type,
+    value: ok ? 1 : 0,
+    reason: `${job.job_type}${ok ? "" : ", not a type you want"}`,
+  };
+}
+
+function levelPart(job: MatchJob, profile: MatchProfile): Part {
+  const wanted = profile.role_levels.filter((l): l is RoleLevel => l in LEVEL_RANK);
+  if (wanted.length === 0) return null;
+  const level = levelOfTitle(job.title);
+  const gap = Math.min(...wanted.map((l) => Math.abs(LEVEL_RANK[l] - LEVEL_RANK[level])));
+  const value = gap === 0 ? 1 : gap === 1 ? 0.5 : 0;
+  const reason = gap === 0
+    ? `${level} level, as you want`
+    : `${level} level; you want ${wanted.join(" or ")}`;
+  return { weight: WEIGHTS.level, value, reason };
+}
+
+function industryPart(job: MatchJob, profile: MatchProfile): Part {
+  const industry = job.company.industry?.trim();
+  if (!industry || profile.industries.length === 0) return null;
+  const ok = profile.industries.some((i) => i.trim().toLowerCase() === industry.toLowerCase());
+  return {
+    weight: WEIGHTS.industry,
+    value: ok ? 1 : 0,
+    reason: `${industry}${ok ? ", an industry you chose" : ""}`,
+  };
+}
+
+function sizePart(job: MatchJob, profile: MatchProfile): Part {
+  const size = job.company.size;
+  const at = COMPANY_SIZES.indexOf(size as typeof COMPANY_SIZES[number]);
+  const wanted = profile.company_sizes.map((s) => COMPANY_SIZES.indexOf(s as typeof COMPANY_SIZES[number]))
+    .filter((i) => i >= 0);
+  if (at < 0 || wanted.length === 0) return null;
+  const gap = Math.min(...wanted.map((i) => Math.abs(i - at)));
+  const value = gap === 0 ? 1 : gap === 1 ? 0.5 : 0;
+  return {
+    weight: WEIGHTS.company_size,
+    value,
+    reason: `${size} employees${gap === 0 ? ", a size you chose" : ""}`,
+  };
+}
+
+function visaPart(job: MatchJob, profile: MatchProfile): Part {
+  if (!profile.needs_visa_sponsorship) return null;
+  return job.requires_visa_sponsorship
+    ? { weight: WEIGHTS.visa, value: 1, reason: "sponsors visas" }
+    : { weight: WEIGHTS.visa, value: 0, reason: "does not sponsor visas" };
+}
+
+/**
+ * Scores `job` for `profile`. Each part the user and the job both have data for contributes its weight
+ * times a value in [0, 1]; the score is that sum over the weights that applied, as a whole percentage.
+ */
+export function computeMatch(job: MatchJob, profile: MatchProfile): Match {
+  const parts = [
+    skillsPart(job, profile),
+    locationPart(job, profile),
+    salaryPart(job, profile),
+    roleTypePart(job, profile),
+    levelPart(job, profile),
+    industryPart(job, profile),
+    sizePart(job, profile),
+    visaPart(job, profile),
+  ].filter((p): p is NonNullable<Part> => p !== null);
+  if (parts.length === 0) {
+    return {
+      score: 50,
+      category: "fair",
+      reasons: ["add skills and preferences in Settings for a real score"],
+    };
+  }
+  const total = parts.reduce((sum, p) => sum + p.weight, 0);
+  const got = parts.reduce((sum, p) => sum + p.weight * p.value, 0);
+  const score = Math.max(0, Math.min(100, Math.round((100 * got) / total)));
+  return { score, category: categoryOf(score), reasons: parts.map((p) => p.reason) };
+}

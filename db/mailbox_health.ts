@@ -1,0 +1,54 @@
+/**
+ * Mailbox counters and health (migration 0032; formula in docs/operations.md).
+ * Each step is one set-based statement inside a SQL function, so the rules live
+ * in one place whether a job, an operator's psql or a test runs them.
+ */
+import { sql } from "./client.ts";
+
+export interface ResetResult {
+  /** Mailboxes whose sent_today went back to 0 (0 when this UTC day was already reset). */
+  counters_reset: number;
+  /** Mailboxes re-scored. */
+  health_updated: number;
+}
+
+/**
+ * The daily reset for UTC day `day` (default: today): zeroes sent_today once per
+ * day, then re-scores every mailbox. Safe to run again the same day.
+ */
+export async function resetMailboxCounters(day?: Date): Promise<ResetResult> {
+  const dayText = day ? day.toISOString().slice(0, 10) : null;
+  const [row] = await sql<ResetResult[]>`
+    select counters_reset::int as counters_reset, health_updated::int as health_updated
+    from reset_mailbox_daily_counters(coalesce(${dayText}::date, (now() at time zone 'UTC')::date))`;
+  return { counters_reset: row.counters_reset, health_updated: row.health_updated };
+}
+
+/** Re-scores every mailbox from the last 7 days; returns how many were updated. */
+export async function calculateMailboxHealth(): Promise<number> {
+  const [row] = await sql<{ updated: number }[]>`select calculate_mailbox_health()::int as updated`;
+  return row.updated;
+}
+
+export interface MailboxHealthRow {
+  id: number;
+  email: string;
+  status: string;
+  health_score: number;
+  sent_today: number;
+  daily_cap: number;
+  bounce_count_7d: number;
+  spam_reports_7d: number;
+  last_health_check: Date | null;
+}
+
+/** Every mailbox's health numbers, worst first (for /api/admin/stats). */
+export async function listMailboxHealth(): Promise<MailboxHealthRow[]> {
+  return await sql<MailboxHealthRow[]>`
+    select id::int as id, email::text as email, status::text as status, health_score::int as health_score,
+           sent_today::int as sent_today, daily_cap::int as daily_cap,
+           bounce_count_7d::int as bounce_count_7d, spam_reports_7d::int as spam_reports_7d,
+           last_health_check
+    from mailboxes
+    order by health_score asc, id asc`;
+}

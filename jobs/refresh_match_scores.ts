@@ -1,0 +1,7 @@
+import { refreshMatchScores as refresh } from "../db/maintenance.ts";
+
+/** `refresh-match-scores` (hourly): rebuilds the match_scores cache without blocking readers. */
+export async function refreshMatchScores() {
+  const rows = await refresh();
+  return { rows, match_scores: rows };
+}

@@ -1,0 +1,11 @@
+import { resetMailboxCounters } from "../db/mailbox_health.ts";
+
+/**
+ * `reset-mailboxes` (daily, 00:00 UTC): sent_today back to 0 once per UTC day,
+ * then the 7-day bounce/complaint counts and health of every mailbox. A second
+ * run the same day only re-scores, so retries and manual runs are harmless.
+ */
+export async function resetMailboxes(tick: Date = new Date()) {
+  const result = await resetMailboxCounters(tick);
+  return { rows: result.counters_reset + result.health_updated, ...result };
+}

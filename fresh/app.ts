@@ -27,7 +27,8 @@ export interface AppOptions<State> {
 /** The app: the Hono instance (an escape hatch, e.g. for `Deno.serve(app.fetch)`) and its fetch handler. */
 export interface FreshApp {
   app: Hono;
-  fetch: (req: Request) => Promise<Response>;
+  /** `info` (Deno.serve's second argument) becomes Hono's `c.env`, so handlers can read `remoteAddr`. */
+  fetch: (req: Request, info?: Deno.ServeHandlerInfo) => Promise<Response>;
 }
 
 /**
@@ -53,5 +54,5 @@ export async function createApp<State = Record<string, unknown>>(opts: AppOption
     console.error("unhandled error", err);
     return new Response("internal error", { status: 500, headers: { "content-type": "text/plain" } });
   });
-  return { app, fetch: async (req) => await app.fetch(req) };
+  return { app, fetch: async (req, info) => await app.fetch(req, info) };
 }

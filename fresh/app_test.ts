@@ -104,7 +104,9 @@ Deno.test("routes - an unknown /api path answers JSON 404", async () => {
     const res = await request(base, "/api/nope");
     assert.equal(res.status, 404);
     assert.equal(res.type, JSON_TYPE);
-    assert.deepEqual(JSON.parse(res.body), { error: { code: "not_found", message: "not found" } });
+    assert.deepEqual(JSON.parse(res.body), {
+      error: { code: "not_found", message: "not found", request_id: "req-42" },
+    });
   });
 });
 
@@ -115,7 +117,7 @@ Deno.test("methods - an unexported method answers 405 with Allow (JSON under /ap
     assert.equal(api.type, JSON_TYPE);
     assert.equal(api.headers.get("allow"), "GET, HEAD, POST");
     assert.deepEqual(JSON.parse(api.body), {
-      error: { code: "method_not_allowed", message: "DELETE is not allowed here" },
+      error: { code: "method_not_allowed", message: "DELETE is not allowed here", request_id: "req-42" },
     });
     const page = await request(base, "/form", { method: "PUT" });
     assert.equal(page.status, 405);
@@ -160,13 +162,20 @@ Deno.test("errors - an HttpError under /api answers its status, code, fields and
     assert.equal(invalid.status, 422);
     assert.equal(invalid.type, JSON_TYPE);
     assert.deepEqual(JSON.parse(invalid.body), {
-      error: { code: "invalid", message: "invalid values", fields: { email: "required" } },
+      error: {
+        code: "invalid",
+        message: "invalid values",
+        fields: { email: "required" },
+        request_id: "req-42",
+      },
     });
     const limited = await request(base, "/api/limited");
     assert.equal(limited.status, 429);
     assert.equal(limited.type, JSON_TYPE);
     assert.equal(limited.headers.get("retry-after"), "7");
-    assert.deepEqual(JSON.parse(limited.body), { error: { code: "rate_limited", message: "slow down" } });
+    assert.deepEqual(JSON.parse(limited.body), {
+      error: { code: "rate_limited", message: "slow down", request_id: "req-42" },
+    });
   });
 });
 
@@ -180,12 +189,22 @@ Deno.test("errors - a plain Error under /api and /webhooks answers a clean JSON 
     });
     assert.equal(api.status, 500);
     assert.equal(api.type, JSON_TYPE);
-    assert.deepEqual(JSON.parse(api.body), { error: { code: "internal", message: "internal error" } });
+    assert.deepEqual(JSON.parse(api.body), {
+      error: { code: "internal", message: "internal error", request_id: "req-42" },
+    });
     assert.equal(hook.status, 500);
     assert.equal(hook.type, JSON_TYPE);
-    assert.deepEqual(JSON.parse(hook.body), { error: { code: "internal", message: "internal error" } });
-    assert.match(logged, /\[req-42\] GET \/api\/fail answered 500: Error: secret: password=hunter2/);
-    assert.match(logged, /POST \/webhooks\/mail answered 500: TypeError/);
+    assert.deepEqual(JSON.parse(hook.body), {
+      error: { code: "internal", message: "internal error", request_id: "req-42" },
+    });
+    assert.match(
+      logged,
+      /"request_id":"req-42","method":"GET","path":"\/api\/fail","status":500,.*secret: password=hunter2/,
+    );
+    assert.match(
+      logged,
+      /"method":"POST","path":"\/webhooks\/mail","status":500,"error":\{"name":"TypeError"/,
+    );
   });
 });
 
@@ -213,6 +232,6 @@ Deno.test("errors - a page that throws answers the _500 page without details", a
     assert.ok(res.body.includes('<h1 id="error">Error 500: internal error</h1>'));
     assert.equal(res.body.includes("exploded"), false);
     assert.equal(res.body.includes("/srv/secret"), false);
-    assert.match(logged, /GET \/boom answered 500: Error: render exploded/);
+    assert.match(logged, /"path":"\/boom","status":500,"error":\{"name":"Error","message":"render exploded/);
   });
 });

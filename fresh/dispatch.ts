@@ -73,7 +73,13 @@ async function answer<State>(
     params,
     state,
     hono: c,
-    next: () => run(index + 1),
+    route: match?.route.pattern,
+    // An error below a middleware reaches it as the mapped answer, so outer middleware (logging, headers,
+    // metrics) sees every outcome as a Response.
+    next: () =>
+      run(index + 1).catch((err) =>
+        errorResponse(err, { req, url, params, state: ctx.state }, deps.renderer)
+      ),
     render: (data, init) => {
       if (!match?.route.page) {
         throw new Error(`route ${match?.route.file ?? url.pathname} has no page to render`);

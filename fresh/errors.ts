@@ -5,6 +5,7 @@
  * "internal error" and is logged with its stack (and the request id, when middleware set one).
  */
 import { HttpError } from "../lib/http_error.ts";
+import { log } from "../lib/log.ts";
 import type { Renderer } from "./render.ts";
 
 /** Paths whose errors (and 404s) are JSON rather than pages. */
@@ -28,6 +29,8 @@ export function errorResponse(err: unknown, request: ErrorRequest, renderer: Ren
   const headers = new Headers(http?.headers);
   if (isJsonPath(request.url.pathname)) {
     const body = http ? http.toJSON() : { error: { code: "internal", message: "internal error" } };
+    const requestId = (request.state as { requestId?: unknown } | null | undefined)?.requestId;
+    if (typeof requestId === "string") Object.assign(body.error, { request_id: requestId });
     headers.set("content-type", "application/json; charset=utf-8");
     return new Response(JSON.stringify(body), { status, headers });
   }
@@ -38,6 +41,12 @@ export function errorResponse(err: unknown, request: ErrorRequest, renderer: Ren
 
 function logError(err: unknown, request: ErrorRequest, status: number): void {
   const state = request.state as { requestId?: unknown } | null | undefined;
-  const id = state?.requestId === undefined ? "" : `[${String(state.requestId)}] `;
-  console.error(`${id}${request.req.method} ${request.url.pathname} answered ${status}:`, err);
+  const requestId = typeof state?.requestId === "string" ? state.requestId : undefined;
+  log.error("request failed", {
+    requestId,
+    method: request.req.method,
+    path: request.url.pathname,
+    status,
+    error: err instanceof Error ? err : String(err),
+  });
 }

@@ -33,8 +33,14 @@ Deno.test("errorResponse - a plain error is a clean 500 logged with the request 
   });
   assert.equal(res.status, 500);
   assert.equal(res.headers.get("content-type"), "application/json; charset=utf-8");
-  assert.deepEqual(await res.json(), { error: { code: "internal", message: "internal error" } });
-  assert.match(logged, /^\[r-1\] GET \/api\/a answered 500: Error: db password=x/);
+  assert.deepEqual(await res.json(), {
+    error: { code: "internal", message: "internal error", request_id: "r-1" },
+  });
+  const entry = JSON.parse(logged);
+  assert.equal(entry.request_id, "r-1");
+  assert.equal(entry.path, "/api/a");
+  assert.equal(entry.status, 500);
+  assert.equal(entry.error.message, "db password=x");
 });
 
 Deno.test("errorResponse - an HttpError below 500 is not logged and keeps its headers", async () => {

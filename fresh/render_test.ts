@@ -52,7 +52,10 @@ Deno.test("islands - an unserializable prop fails the page, naming island and pr
     assert.equal(res.status, 500);
     assert.equal(res.type, HTML);
     assert.ok(res.body.includes("Error 500: internal error"));
-    assert.match(logged, /island "Counter": prop "onPick" cannot be serialized \(function\)/);
+    assert.match(
+      JSON.parse(logged).error.message,
+      /island "Counter": prop "onPick" cannot be serialized \(function\)/,
+    );
   });
 });
 

@@ -9,6 +9,8 @@ import type { ComponentType } from "preact";
 export interface FreshContext<State = Record<string, unknown>> {
   /** The incoming request. */
   readonly req: Request;
+  /** The matched route's pattern (`/api/jobs/:id`), for logs and metric labels; undefined when none matched. */
+  readonly route?: string;
   /** The parsed request URL. */
   readonly url: URL;
   /** Route params: `[id]` gives `params.id`, `[...rest]` gives the rest of the path joined with `/`. */

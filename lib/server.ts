@@ -17,7 +17,9 @@ import type { AppState } from "./state.ts";
 const root = (path: string) => fileURLToPath(new URL(`../${path}`, import.meta.url));
 
 /** The HTTP application (routes, islands, static files) as one fetch function. */
-export async function createWebApp(): Promise<(req: Request) => Promise<Response>> {
+export async function createWebApp(): Promise<
+  (req: Request, info?: Deno.ServeHandlerInfo) => Promise<Response>
+> {
   const { fetch } = await createApp<AppState>({
     routesDir: root("routes"),
     islandsDir: root("islands"),
@@ -66,7 +68,10 @@ export async function boot(config: Config = loadConfig()): Promise<RunningApp> {
   }
   setReady();
   const fetch = await createWebApp();
-  const server = Deno.serve({ port: config.port, hostname: config.hostname, onListen: () => {} }, fetch);
+  const server = Deno.serve(
+    { port: config.port, hostname: config.hostname, onListen: () => {} },
+    (req, info) => fetch(req, info),
+  );
   const { port } = server.addr as Deno.NetAddr;
   let stopping: Promise<void> | undefined;
   const shutdown = () =>

@@ -30,7 +30,10 @@ export async function startTestServer(env: Record<string, string> = {}): Promise
   await resolveSecret(config);
   setReady();
   const fetch = await createWebApp();
-  const server = Deno.serve({ port, hostname: "127.0.0.1", onListen: () => {} }, fetch);
+  const server = Deno.serve(
+    { port, hostname: "127.0.0.1", onListen: () => {} },
+    (req, info) => fetch(req, info),
+  );
   return {
     url: `http://127.0.0.1:${port}`,
     close: () => server.shutdown(),

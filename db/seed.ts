@@ -4,7 +4,7 @@
  */
 import { config } from "../fresh.config.ts";
 import { hashPassword } from "../lib/password.ts";
-import { type PublicUser, upsertUserByEmail } from "./users.ts";
+import { getUserByEmailForLogin, type PublicUser, upsertUserByEmail } from "./users.ts";
 
 /** The README's demo password of the seeded test users. */
 export const DEMO_PASSWORD = "roleferry-demo-2026";
@@ -25,13 +25,15 @@ const TEST_USERS = [
 ] as const;
 
 /**
- * Creates (or resets the password of) the seed's test users when ROLEFERRY_ENV is development or staging;
- * does nothing elsewhere. Idempotent: called at every boot.
+ * Creates the seed's test users when ROLEFERRY_ENV is development or staging and they are missing; does
+ * nothing elsewhere. Idempotent: called at every boot, and cheap once they exist (a bcrypt hash at cost 12
+ * takes a few hundred milliseconds, so it is computed only for a user that is created).
  */
 export async function seedTestUsers(env = config().env): Promise<PublicUser[]> {
   if (env !== "development" && env !== "staging") return [];
   const users: PublicUser[] = [];
   for (const user of TEST_USERS) {
+    if (await getUserByEmailForLogin(user.email)) continue;
     users.push(await upsertUserByEmail({ ...user, hashed_password: await hashPassword(DEMO_PASSWORD, 12) }));
   }
   return users;

@@ -1,0 +1,243 @@
+/**
+ * reset-mailboxes and calculate-health against hand-computed mailboxes, and
+ * against a copy of the seed's own plpgsql function where that one is not
+ * defective. Formula: docs/operations.md, "Mailbox health".
+ */
+import assert from "node:assert/strict";
+import { useAppDatabase } from "./helpers/db.ts";
+import { calculateMailboxHealth, resetMailboxCounters } from "../db/mailbox_health.ts";
+import { runJob } from "../jobs/registry.ts";
+
+const db = await useAppDatabase("mailbox_health");
+const sql = db.sql;
+
+const [user] = await sql`insert into users (email) values ('mh@test.io') returning id`;
+const [company] = await sql`insert into companies (name, domain) values ('MH', 'mh.test') returning id`;
+const [job] =
+  await sql`insert into jobs (source, title, company_id) values ('t', 'T', ${company.id}) returning id`;
+const [app] =
+  await sql`insert into applications (user_id, job_id) values (${user.id}, ${job.id}) returning id`;
+const [contact] = await sql`
+  insert into contacts (company_id, full_name, email, source) values (${company.id}, 'C', 'c@mh.test', 't') returning id`;
+
+const DAY = 86400_000;
+const ago = (days: number) => new Date(Date.now() - days * DAY);
+
+async function mailbox(email: string, status: string, warmupDaysAgo: number | null, sentToday = 0) {
+  await sql`
+    insert into mailboxes (domain, email, status, warmup_start_date, sent_today, smtp_host, smtp_username,
+                           smtp_password_encrypted, health_score)
+    values ('mh.test', ${email}, ${status}, ${
+    warmupDaysAgo === null ? null : ago(warmupDaysAgo)
+  }, ${sentToday},
+            'smtp.mh.test', 'u', 'x', 100)`;
+}
+
+async function sends(email: string, count: number, bounced: number, daysAgo = 0.1) {
+  for (let i = 0; i < count; i++) {
+    await sql`
+      insert into outreach (application_id, contact_id, step_no, subject, body, from_mailbox, status, queued_at, sent_at)
+      values (${app.id}, ${contact.id}, 1, 's', 'b', ${email}, ${i < bounced ? "bounced" : "delivered"},
+              ${ago(daysAgo + 0.01)}, ${ago(daysAgo)})`;
+  }
+}
+
+async function complaints(email: string, count: number, daysAgo = 1) {
+  for (let i = 0; i < count; i++) {
+    await sql`insert into outreach_events (event, mailbox_email, occurred_at) values ('complained', ${email}, ${
+      ago(daysAgo)
+    })`;
+  }
+}
+
+async function state(email: string) {
+  const [row] = await sql`
+    select health_score, status, bounce_count_7d, spam_reports_7d, sent_today from mailboxes where email = ${email}`;
+  return row;
+}
+
+Deno.test("calculate-health - scores hand-computed mailboxes and moves their status", async () => {
+  // m1: 2/10 bounced (-100), 1 complaint (-20), warm-up 40 days (+10): 0 -> paused
+  await mailbox("m1@mh.test", "warmup", 40);
+  await sends("m1@mh.test", 10, 2);
+  await complaints("m1@mh.test", 1);
+  // m2: 1/20 bounced (-25), warm-up 40 days (+10): 85 -> warmup becomes active
+  await mailbox("m2@mh.test", "warmup", 40);
+  await sends("m2@mh.test", 20, 1);
+  // m3: nothing sent, warm-up 10 days: 100, stays in warm-up (not 30 days yet)
+  await mailbox("m3@mh.test", "warmup", 10);
+  // m4: 1/8 bounced: 62.5 rounds to 63 -> 37 -> paused
+  await mailbox("m4@mh.test", "active", null);
+  await sends("m4@mh.test", 8, 1);
+  // m5: 2 complaints this week (-40), one 8 days old (ignored), bounces 10 days ago (ignored): 60, stays active
+  await mailbox("m5@mh.test", "active", null);
+  await complaints("m5@mh.test", 2);
+  await complaints("m5@mh.test", 1, 8);
+  await sends("m5@mh.test", 4, 4, 10);
+  // m6: paused stays paused even when healthy again
+  await mailbox("m6@mh.test", "paused", 90);
+  // m7: warm-up without a start date: no bonus, never promoted
+  await mailbox("m7@mh.test", "warmup", null);
+
+  const updated = await calculateMailboxHealth();
+  assert.equal(updated, 7);
+  assert.deepEqual(await state("m1@mh.test"), {
+    health_score: 0,
+    status: "paused",
+    bounce_count_7d: 2,
+    spam_reports_7d: 1,
+    sent_today: 0,
+  });
+  assert.deepEqual(await state("m2@mh.test"), {
+    health_score: 85,
+    status: "active",
+    bounce_count_7d: 1,
+    spam_reports_7d: 0,
+    sent_today: 0,
+  });
+  assert.equal((await state("m3@mh.test")).health_score, 100);
+  assert.equal((await state("m3@mh.test")).status, "warmup");
+  assert.deepEqual(await state("m4@mh.test"), {
+    health_score: 37,
+    status: "paused",
+    bounce_count_7d: 1,
+    spam_reports_7d: 0,
+    sent_today: 0,
+  });
+  assert.deepEqual(await state("m5@mh.test"), {
+    health_score: 60,
+    status: "active",
+    bounce_count_7d: 0,
+    spam_reports_7d: 2,
+    sent_today: 0,
+  });
+  assert.equal((await state("m6@mh.test")).health_score, 100);
+  assert.equal((await state("m6@mh.test")).status, "paused");
+  assert.equal((await state("m7@mh.test")).health_score, 100);
+  assert.equal((await state("m7@mh.test")).status, "warmup");
+
+  // idempotent: a second run changes nothing
+  const snapshot = await sql`select email, health_score, status from mailboxes order by email`;
+  await calculateMailboxHealth();
+  assert.deepEqual(await sql`select email, health_score, status from mailboxes order by email`, snapshot);
+});
+
+Deno.test("reset-mailboxes - zeroes sent_today once per UTC day, re-scores on every run", async () => {
+  await sql`update mailboxes set sent_today = 7`;
+  const day = new Date("2031-05-05T00:00:10Z");
+  const first = await resetMailboxCounters(day);
+  assert.equal(first.counters_reset, 7);
+  assert.equal(first.health_updated, 7);
+  const [{ zeroed }] = await sql`select count(*)::int as zeroed from mailboxes where sent_today = 0`;
+  assert.equal(zeroed, 7);
+
+  await sql`update mailboxes set sent_today = 3`; // sends after midnight
+  const again = await resetMailboxCounters(new Date("2031-05-05T12:00:00Z"));
+  assert.deepEqual(again, { counters_reset: 0, health_updated: 7 });
+  const [{ kept }] = await sql`select count(*)::int as kept from mailboxes where sent_today = 3`;
+  assert.equal(kept, 7);
+
+  const nextDay = await resetMailboxCounters(new Date("2031-05-06T00:00:05Z"));
+  assert.equal(nextDay.counters_reset, 7);
+});
+
+Deno.test("reset-mailboxes - through the registry: one JSON result with rows", async () => {
+  await sql`update mailboxes set sent_today = 2`;
+  const run = await runJob("reset-mailboxes", { tick: new Date("2031-06-01T00:00:00Z"), trigger: "cron" });
+  assert.equal(run.outcome, "ok");
+  assert.equal(run.rows, 7 + 7);
+  assert.deepEqual(run.result, { rows: 14, counters_reset: 7, health_updated: 7 });
+});
+
+// The seed's function exactly as data-architecture.md section 2.5 writes it, under another name.
+const SEED_ORIGINAL = `
+CREATE OR REPLACE FUNCTION seed_calculate_mailbox_health_original()
+RETURNS void AS $$
+DECLARE
+    mailbox_record RECORD;
+    new_health INTEGER;
+    bounce_rate DECIMAL;
+    spam_rate DECIMAL;
+BEGIN
+    FOR mailbox_record IN SELECT * FROM mailboxes LOOP
+        bounce_rate := CASE
+            WHEN mailbox_record.sent_today > 0
+            THEN mailbox_record.bounce_count_7d::DECIMAL / mailbox_record.sent_today
+            ELSE 0
+        END;
+        spam_rate := CASE
+            WHEN mailbox_record.sent_today > 0
+            THEN mailbox_record.spam_reports_7d::DECIMAL / mailbox_record.sent_today
+            ELSE 0
+        END;
+        new_health := 100;
+        new_health := new_health - (bounce_rate * 500)::INTEGER;
+        new_health := new_health - (mailbox_record.spam_reports_7d * 20);
+        IF mailbox_record.warmup_start_date IS NOT NULL THEN
+            IF NOW() - mailbox_record.warmup_start_date > INTERVAL '30 days' THEN
+                new_health := new_health + 10;
+            END IF;
+        END IF;
+        new_health := GREATEST(0, LEAST(100, new_health));
+        UPDATE mailboxes
+        SET health_score = new_health,
+            status = CASE
+                WHEN new_health < 50 THEN 'paused'
+                WHEN new_health >= 70 AND status = 'warmup'
+                     AND NOW() - warmup_start_date > INTERVAL '30 days' THEN 'active'
+                ELSE status
+            END,
+            last_health_check = NOW()
+        WHERE id = mailbox_record.id;
+    END LOOP;
+END;
+$$ LANGUAGE plpgsql;`;
+
+Deno.test("calculate-health - agrees with the seed's function wherever that one is not defective", async () => {
+  await sql.unsafe(SEED_ORIGINAL);
+  await sql`delete from outreach`;
+  await sql`delete from outreach_events`;
+  await sql`delete from mailboxes`;
+  // Where the seed is right: every send of the week happened today (its denominator sent_today is then the
+  // 7-day send count) and the stored 7-day counters are current.
+  const cases: [string, string, number | null, number, number, number][] = [
+    // email, status, warm-up days ago, sent today, bounced, complaints
+    ["a@mh.test", "warmup", 40, 10, 2, 1],
+    ["b@mh.test", "warmup", 40, 20, 1, 0],
+    ["c@mh.test", "warmup", 10, 5, 0, 0],
+    ["d@mh.test", "active", null, 8, 1, 0],
+    ["e@mh.test", "active", null, 30, 0, 2],
+    ["f@mh.test", "active", 60, 40, 3, 1],
+    ["g@mh.test", "paused", 90, 12, 0, 0],
+    ["h@mh.test", "warmup", 31, 3, 0, 1],
+  ];
+  for (const [email, status, warmup, sent, bounced, complained] of cases) {
+    await mailbox(email, status, warmup, sent);
+    await sends(email, sent, bounced, 0.01);
+    await complaints(email, complained, 0.01);
+    await sql`update mailboxes set bounce_count_7d = ${bounced}, spam_reports_7d = ${complained}
+              where email = ${email}`;
+  }
+  const initial = await sql`select id, health_score, status from mailboxes`;
+
+  await sql`select seed_calculate_mailbox_health_original()`;
+  const seed = await sql`select email, health_score, status from mailboxes order by email`;
+  for (const row of initial) {
+    await sql`update mailboxes set health_score = ${row.health_score}, status = ${row.status} where id = ${row.id}`;
+  }
+  await calculateMailboxHealth();
+  const ours = await sql`select email, health_score, status from mailboxes order by email`;
+  assert.deepEqual(ours, seed);
+  assert.ok(new Set(ours.map((r) => r.health_score)).size >= 5, "the cases cover different scores");
+
+  // Where the seed is defective: after the midnight reset sent_today is 0, so its bounce penalty vanishes.
+  await sql`update mailboxes set sent_today = 0, health_score = 100, status = 'active' where email = 'd@mh.test'`;
+  await sql`select seed_calculate_mailbox_health_original()`;
+  assert.equal((await state("d@mh.test")).health_score, 100);
+  await calculateMailboxHealth();
+  assert.equal((await state("d@mh.test")).health_score, 37);
+});
+
+Deno.test("mailbox health - teardown", async () => {
+  await db.drop();
+});

@@ -113,11 +113,12 @@ export async function generate(url: string, options: GenerateOptions): Promise<C
     await step("contacts", c.contacts, contactsSql(c, a));
     await step("mailboxes", c.mailboxes, mailboxesSql(c, a));
     await preparePartitions(sql, anchor);
+    const extra = await outreachExtras(sql);
     const chunks = 12;
     for (let k = 0; k < chunks; k++) {
       const from = Math.floor((c.outreach * k) / chunks) + 1;
       const to = Math.floor((c.outreach * (k + 1)) / chunks);
-      await step(`outreach ${k + 1}/${chunks}`, to - from + 1, outreachSql(c, a, from, to));
+      await step(`outreach ${k + 1}/${chunks}`, to - from + 1, outreachSql(c, a, from, to, extra));
     }
     await step("outreach_events", Math.ceil(c.outreach / 1000), eventsSql(c, a));
     if (await tableExists(sql, "sessions")) await step("sessions", c.sessions, sessionsSql(c));
@@ -153,24 +154,23 @@ async function tableExists(sql: Sql, name: string): Promise<boolean> {
 
 /**
  * When outreach is partitioned by month on queued_at (migration 0030), the 12
- * months of history need partitions. Calls the project's own partition
- * maintenance when it offers a function taking a start date, else creates
- * plain monthly partitions `outreach_pYYYY_MM` for the months no partition covers.
+ * months of history get their partitions before the load (through the
+ * project's `ensure_outreach_partition(month)`), so no row lands in the
+ * DEFAULT partition.
  */
 async function preparePartitions(sql: Sql, anchor: Date) {
   const [{ kind }] = await sql`select relkind::text as kind from pg_class where oid = 'outreach'::regclass`;
   if (kind !== "p") return;
-  for (let back = 13; back >= -4; back--) {
+  const [{ own }] = await sql`select to_regproc('ensure_outreach_partition') is not null as own`;
+  for (let back = 13; back >= -2; back--) {
     const start = new Date(Date.UTC(anchor.getUTCFullYear(), anchor.getUTCMonth() - back, 1));
     const end = new Date(Date.UTC(start.getUTCFullYear(), start.getUTCMonth() + 1, 1));
     const day = start.toISOString().slice(0, 10);
-    const [covered] = await sql`
-      select 1 from pg_inherits i join pg_class c on c.oid = i.inhrelid
-      where i.inhparent = 'outreach'::regclass
-        and pg_get_expr(c.relpartbound, c.oid) <> 'DEFAULT'
-        and pg_get_expr(c.relpartbound, c.oid) like ${`%'${day}%`}`;
-    if (covered) continue;
-    const name = `outreach_p${day.slice(0, 4)}_${day.slice(5, 7)}`;
+    if (own) {
+      await sql`select ensure_outreach_partition(${day}::date)`;
+      continue;
+    }
+    const name = `outreach_${day.slice(0, 4)}_${day.slice(5, 7)}`;
     await sql.unsafe(
       `create table if not exists ${name} partition of outreach
        for values from ('${day}') to ('${end.toISOString().slice(0, 10)}')`,
@@ -332,9 +332,9 @@ function mailboxesSql(c: Counts, anchor: string): string {
  * Outreach rows `from..to`: history over 365 days (a mailbox in ten bounces 15%, the others 2%), plus 1%
  * queued steps scheduled in the next four days (not yet due, so they never disturb the dispatch benchmark).
  */
-function outreachSql(c: Counts, anchor: string, from: number, to: number): string {
+function outreachSql(c: Counts, anchor: string, from: number, to: number, extra: Extra): string {
   return `insert into outreach (id, application_id, contact_id, step_no, subject, body, from_mailbox, status,
-      queued_at, sent_at, delivered_at, opened_at, clicked_at, replied_at, link_clicks)
+      queued_at, sent_at, delivered_at, opened_at, clicked_at, replied_at, link_clicks${extra.columns})
     select i, app, 1 + (app * 5 + step) % ${c.contacts}, step,
       'Quick question about the role (' || app || ')',
       'Hi there,' || chr(10) || chr(10) || 'I spotted the opening and think my background fits. ' ||
@@ -345,7 +345,7 @@ function outreachSql(c: Counts, anchor: string, from: number, to: number): strin
       case when status in ('delivered','replied') and pg_temp.r(i, 81) < 0.4 then queued + interval '1 hour' end,
       case when status in ('delivered','replied') and pg_temp.r(i, 81) < 0.1 then queued + interval '2 hours' end,
       case when status = 'replied' then queued + interval '1 day' end,
-      case when status in ('delivered','replied') and pg_temp.r(i, 81) < 0.1 then 1 else 0 end
+      case when status in ('delivered','replied') and pg_temp.r(i, 81) < 0.1 then 1 else 0 end${extra.values}
     from (
       select i, app, step, m, queued,
         case when future then 'queued'
@@ -364,6 +364,28 @@ function outreachSql(c: Counts, anchor: string, from: number, to: number): strin
         from generate_series(${from}, ${to}) as i
       ) x
     ) o`;
+}
+
+/** Columns later migrations added to outreach (0020: due_at, mailbox_id, sequence_template_id), when present. */
+interface Extra {
+  columns: string;
+  values: string;
+}
+
+async function outreachExtras(sql: Sql): Promise<Extra> {
+  const rows = await sql<{ name: string }[]>`select attname::text as name from pg_attribute
+    where attrelid = 'outreach'::regclass and attnum > 0 and not attisdropped`;
+  const have = new Set(rows.map((r) => r.name));
+  const wanted: [string, string][] = [
+    ["due_at", "queued"],
+    ["mailbox_id", "case when status not in ('queued','canceled') then m end"],
+    ["sequence_template_id", "1"],
+  ];
+  const present = wanted.filter(([name]) => have.has(name));
+  return {
+    columns: present.map(([name]) => `, ${name}`).join(""),
+    values: present.map(([, value]) => `, ${value}`).join(""),
+  };
 }
 
 function eventsSql(c: Counts, anchor: string): string {

@@ -1,10 +1,10 @@
 /**
  * The benchmark database: one per scale on the bench PostgreSQL, migrated and
- * generated once, then reused by later runs while the migrations and the
- * generator settings are unchanged (generating full scale takes minutes).
+ * generated once, then reused by later runs with the same scale and seed
+ * (generating full scale takes minutes); migrations added since are applied
+ * on top of the data, and a changed migration forces a new generation.
  */
 import postgres from "postgres";
-import { readMigrations } from "../db/migrate.ts";
 import { migrate } from "../db/migrate.ts";
 import { type Counts, generate, generatedMeta } from "./generate.ts";
 import type { BenchPostgres } from "./pg.ts";
@@ -24,7 +24,7 @@ export function databaseName(scale: number): string {
 
 /**
  * Returns a migrated, generated database for `scale`, regenerating it when
- * the migrations or the seed differ from what it was made with.
+ * the scale or seed differ from what it was made with.
  */
 export async function prepareBenchDatabase(
   pg: BenchPostgres,
@@ -33,7 +33,6 @@ export async function prepareBenchDatabase(
   const log = options.log ?? (() => {});
   const name = databaseName(options.scale);
   const url = pg.urlFor(name);
-  const migrations = await readMigrations();
   const admin = postgres(pg.urlFor("postgres"), { max: 1, onnotice: () => {} });
   try {
     const [exists] = await admin`select 1 from pg_database where datname = ${name}`;
@@ -41,14 +40,16 @@ export async function prepareBenchDatabase(
       const db = postgres(url, { max: 1, onnotice: () => {} });
       try {
         const meta = await generatedMeta(db);
-        const [{ checksums }] =
-          await db`select coalesce(string_agg(checksum, ',' order by version), '') as checksums
-                                       from schema_migrations`.catch(() => [{ checksums: "" }]);
-        const current = migrations.map((m) => m.checksum).join(",");
-        if (meta && meta.scale === options.scale && meta.seed === options.seed && checksums === current) {
-          log(`reusing ${name} (generated earlier, ${migrations.length} migrations)`);
+        if (meta && meta.scale === options.scale && meta.seed === options.seed) {
+          // Migrations added since: applied on top of the data, as in production. A changed one: regenerate.
+          const { applied } = await migrate(db);
+          log(
+            `reusing ${name} (generated earlier${applied.length ? `; applied ${applied.join(", ")}` : ""})`,
+          );
           return { name, url, counts: meta.counts, generatedSeconds: 0 };
         }
+      } catch (error) {
+        log(`regenerating ${name}: ${(error as Error).message.split("\n")[0]}`);
       } finally {
         await db.end();
       }

@@ -1,0 +1,111 @@
+/**
+ * The app as a separate process (`deno run -A main.ts`), as an operator runs
+ * it: for start-up timing, resident memory and load tests, where running it
+ * inside the benchmark process would mix both processes' costs.
+ */
+import { freePort } from "./pg.ts";
+
+export interface AppProcess {
+  url: string;
+  pid: number;
+  /** Milliseconds from spawn to the first `/healthz` 200. */
+  startMs: number;
+  /** Resident set size of the app process, in MiB. */
+  rssMiB(): number;
+  /** SIGTERM, then SIGKILL after `graceMs`. */
+  stop(graceMs?: number): Promise<void>;
+  kill(): void;
+  exited: Promise<Deno.CommandStatus>;
+}
+
+const ROOT = new URL("../", import.meta.url).pathname;
+
+/** Production-like defaults: no cron, the outbox transport, fixed secret and admin token. */
+export const APP_ENV: Record<string, string> = {
+  ROLEFERRY_ENV: "production",
+  ROLEFERRY_SECRET: "bench-secret-bench-secret-bench-secret-0123",
+  ROLEFERRY_ADMIN_TOKEN: "bench-admin-token-0123456789",
+  ROLEFERRY_CRON: "off",
+  MAIL_TRANSPORT: "outbox",
+  HOSTNAME: "127.0.0.1",
+};
+
+/**
+ * Starts `main.ts` (or `entry`) and waits for `/healthz` to answer 200.
+ * Request logs (stdout) are discarded; the end of stderr is kept for the error
+ * message when the app does not come up.
+ */
+export async function startApp(
+  env: Record<string, string>,
+  options: { entry?: string; timeoutMs?: number; healthPath?: string } = {},
+): Promise<AppProcess> {
+  const port = Number(env.PORT ?? freePort());
+  const url = `http://127.0.0.1:${port}`;
+  const started = performance.now();
+  const child = new Deno.Command(Deno.execPath(), {
+    args: ["run", "-A", options.entry ?? "main.ts"],
+    cwd: ROOT,
+    env: { ...APP_ENV, ...env, PORT: String(port) },
+    stdin: "null",
+    stdout: "null",
+    stderr: "piped",
+  }).spawn();
+  const stderr: string[] = [];
+  (async () => {
+    for await (const chunk of child.stderr.pipeThrough(new TextDecoderStream())) {
+      stderr.push(chunk);
+      if (stderr.length > 50) stderr.shift();
+    }
+  })().catch(() => {});
+  const exited = child.status;
+  let done = false;
+  exited.then(() => (done = true));
+  const deadline = started + (options.timeoutMs ?? 60_000);
+  let startMs = -1;
+  while (performance.now() < deadline && !done) {
+    try {
+      const res = await fetch(url + (options.healthPath ?? "/healthz"));
+      await res.body?.cancel();
+      if (res.status === 200) {
+        startMs = performance.now() - started;
+        break;
+      }
+    } catch { /* not listening yet */ }
+    await new Promise((r) => setTimeout(r, 3));
+  }
+  if (startMs < 0) {
+    try {
+      child.kill("SIGKILL");
+    } catch { /* gone */ }
+    await exited;
+    throw new Error(`the app did not answer ${url}/healthz with 200: ${stderr.join("").slice(-600)}`);
+  }
+  return {
+    url,
+    pid: child.pid,
+    startMs,
+    rssMiB: () => rssMiB(child.pid),
+    async stop(graceMs = 10_000) {
+      if (done) return;
+      child.kill("SIGTERM");
+      const timer = setTimeout(() => !done && child.kill("SIGKILL"), graceMs);
+      await exited;
+      clearTimeout(timer);
+    },
+    kill() {
+      if (!done) child.kill("SIGKILL");
+    },
+    exited,
+  };
+}
+
+/** VmRSS of a process from /proc, in MiB (0 when it is gone). */
+export function rssMiB(pid: number): number {
+  try {
+    const status = Deno.readTextFileSync(`/proc/${pid}/status`);
+    const kb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0);
+    return Math.round((kb / 1024) * 10) / 10;
+  } catch {
+    return 0;
+  }
+}

@@ -1,0 +1,121 @@
+/**
+ * Dispatch: emails per second through the project's dispatcher (caps, leases,
+ * tokens, bookkeeping) to a loopback fake Mailgun, against
+ * - a bare loop posting the same number of messages with mailgun.js to the
+ *   same fake (the transport's own limit), and
+ * - graphile-worker working through the same number of no-op jobs on the same
+ *   PostgreSQL (a general-purpose queue's cost per job).
+ */
+import Mailgun from "mailgun.js";
+import postgres from "postgres";
+import { startFakeMailgun } from "./fake_mailgun.ts";
+import type { Measurement } from "./report.ts";
+import { ratio } from "./report.ts";
+
+export interface DispatchOptions {
+  url: string;
+  serverUrl: string;
+  emails: number;
+  workDir: string;
+  log: (line: string) => void;
+}
+
+const CONCURRENCY = 16;
+
+export async function benchDispatch(options: DispatchOptions): Promise<Measurement[]> {
+  const bare = await bareLoop(options.emails);
+  options.log(`dispatch: bare mailgun.js loop ${bare.toFixed(0)} emails/s`);
+  const graphile = await graphileWorker(options);
+  options.log(`dispatch: graphile-worker ${graphile.toFixed(0)} jobs/s`);
+  const { dispatcherRate } = await import("./dispatch_project.ts");
+  const project = await dispatcherRate(options);
+  options.log(`dispatch: project dispatcher ${project.rate.toFixed(0)} emails/s (${project.sent} sent)`);
+  return [
+    {
+      section: "dispatch",
+      name: `dispatcher to fake Mailgun (${options.emails} emails)`,
+      value: project.rate,
+      unit: "emails/s",
+      baseline: { name: "graphile-worker no-op jobs", value: graphile },
+      ratio: ratio(project.rate, graphile),
+      goal: ">= 1000/s and >= 0.5x graphile-worker",
+      met: project.rate >= 1000 && project.rate >= graphile / 2 && project.duplicates === 0 &&
+        project.sent === options.emails,
+      note: `${project.sent}/${options.emails} delivered to the fake, ${project.duplicates} duplicates`,
+    },
+    {
+      section: "dispatch",
+      name: "dispatcher vs the transport's limit",
+      value: project.rate,
+      unit: "emails/s",
+      baseline: { name: `bare mailgun.js loop (${CONCURRENCY} in flight)`, value: bare },
+      ratio: ratio(project.rate, bare),
+    },
+  ];
+}
+
+/** mailgun.js `messages.create` in a loop with CONCURRENCY in flight, nothing else. */
+async function bareLoop(emails: number): Promise<number> {
+  const fake = startFakeMailgun();
+  try {
+    const client = new Mailgun(FormData).client({ username: "api", key: fake.apiKey, url: fake.url });
+    let next = 0;
+    const started = performance.now();
+    await Promise.all(Array.from({ length: CONCURRENCY }, async () => {
+      while (next < emails) {
+        const i = next++;
+        await client.messages.create("mb1.bench.example", {
+          from: "sender1@mb1.bench.example",
+          to: [`contact${i}@c1.bench.example`],
+          subject: "Quick question about the role",
+          text: "Hi there,\n\nI spotted the opening and think my background fits.\n\nThanks",
+          "v:outreach": crypto.randomUUID(),
+          "h:List-Unsubscribe": `<http://127.0.0.1/unsubscribe/${i}>`,
+          "h:List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+        });
+      }
+    }));
+    const rate = emails / ((performance.now() - started) / 1000);
+    if (fake.messages.length !== emails) {
+      throw new Error(`bare loop: ${fake.messages.length}/${emails} arrived`);
+    }
+    return rate;
+  } finally {
+    await fake.close();
+  }
+}
+
+/** graphile-worker on its own schema in the bench database: add N no-op jobs, time the worker draining them. */
+async function graphileWorker(options: DispatchOptions): Promise<number> {
+  const { run, quickAddJob, Logger } = await import("graphile-worker");
+  const logger = new Logger(() => () => {});
+  await quickAddJob({ connectionString: options.url, logger }, "noop", {}); // installs the schema
+  const sql = postgres(options.url, { max: 1, onnotice: () => {} });
+  try {
+    await sql`delete from graphile_worker._private_jobs`.catch(() => sql`delete from graphile_worker.jobs`);
+    await sql`select graphile_worker.add_jobs(array(
+      select row('noop', json_build_object('i', i), null, null, null, null, null, null)::graphile_worker.job_spec
+      from generate_series(1, ${options.emails}) as i))`;
+    let done = 0;
+    const started = performance.now();
+    const runner = await run({
+      connectionString: options.url,
+      concurrency: CONCURRENCY,
+      noHandleSignals: true,
+      pollInterval: 100,
+      logger,
+      taskList: {
+        noop: () => {
+          done++;
+          return Promise.resolve();
+        },
+      },
+    });
+    while (done < options.emails) await new Promise((r) => setTimeout(r, 5));
+    const rate = options.emails / ((performance.now() - started) / 1000);
+    await runner.stop();
+    return rate;
+  } finally {
+    await sql.end();
+  }
+}

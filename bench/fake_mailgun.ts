@@ -1,0 +1,124 @@
+/**
+ * A loopback stand-in for Mailgun's HTTP API, for the dispatch benchmark and
+ * the resilience tests: `POST /v3/:domain/messages` (multipart, Basic auth)
+ * answers `{id, message}` like Mailgun and remembers every message, so a test
+ * can count what was really "sent" (and what twice) from outside the process
+ * that sent it. `GET /v3/:domain/events` answers the accepted messages, filtered
+ * by `message-id` or `user-variables`, for a dispatcher that reconciles a
+ * "maybe sent" row with the provider.
+ */
+
+export interface SentMessage {
+  id: string;
+  domain: string;
+  from: string;
+  to: string;
+  subject: string;
+  text: string;
+  /** `v:outreach`, the opaque id of the outreach row. */
+  outreach: string | null;
+  headers: Record<string, string>;
+  at: number;
+}
+
+export interface FakeMailgun {
+  url: string;
+  apiKey: string;
+  messages: SentMessage[];
+  /** Messages per `v:outreach` id (a value above 1 is a duplicate send). */
+  countsByOutreach(): Map<string, number>;
+  /** Called after each accepted message (tests use it to kill the sender mid-batch). */
+  onMessage?: (message: SentMessage) => void;
+  /** Answers the next `n` sends with this status instead of accepting them. */
+  failNext(n: number, status?: number): void;
+  close(): Promise<void>;
+}
+
+/** Starts the fake on a free loopback port. */
+export function startFakeMailgun(options: { apiKey?: string; port?: number } = {}): FakeMailgun {
+  const apiKey = options.apiKey ?? "key-bench-0123456789";
+  const expected = `Basic ${btoa(`api:${apiKey}`)}`;
+  const messages: SentMessage[] = [];
+  let failing = 0;
+  let failStatus = 500;
+  const fake: FakeMailgun = {
+    url: "",
+    apiKey,
+    messages,
+    countsByOutreach() {
+      const counts = new Map<string, number>();
+      for (const m of messages) if (m.outreach) counts.set(m.outreach, (counts.get(m.outreach) ?? 0) + 1);
+      return counts;
+    },
+    failNext(n, status = 500) {
+      failing = n;
+      failStatus = status;
+    },
+    close: () => server.shutdown(),
+  };
+  const server = Deno.serve(
+    { hostname: "127.0.0.1", port: options.port ?? 0, onListen: () => {} },
+    async (req) => {
+      const url = new URL(req.url);
+      if (req.headers.get("authorization") !== expected) return json({ message: "Invalid private key" }, 401);
+      const send = /^\/v3\/([^/]+)\/messages$/.exec(url.pathname);
+      if (send && req.method === "POST") {
+        const form = await req.formData();
+        if (failing > 0) {
+          failing--;
+          return json({ message: "fake failure" }, failStatus);
+        }
+        const domain = decodeURIComponent(send[1]);
+        const headers: Record<string, string> = {};
+        for (const [key, value] of form.entries()) {
+          if (key.startsWith("h:")) headers[key.slice(2)] = String(value);
+        }
+        const message: SentMessage = {
+          id: `<${crypto.randomUUID()}@${domain}>`,
+          domain,
+          from: String(form.get("from") ?? ""),
+          to: String(form.get("to") ?? ""),
+          subject: String(form.get("subject") ?? ""),
+          text: String(form.get("text") ?? ""),
+          outreach: form.get("v:outreach") === null ? null : String(form.get("v:outreach")),
+          headers,
+          at: Date.now(),
+        };
+        if (!message.from || !message.to) return json({ message: "'from' and 'to' are required" }, 400);
+        messages.push(message);
+        fake.onMessage?.(message);
+        return json({ id: message.id, message: "Queued. Thank you." });
+      }
+      const events = /^\/v3\/([^/]+)\/events$/.exec(url.pathname);
+      if (events && req.method === "GET") return json({ items: eventsFor(messages, url), paging: {} });
+      return json({ message: "not found" }, 404);
+    },
+  );
+  fake.url = `http://127.0.0.1:${(server.addr as Deno.NetAddr).port}`;
+  return fake;
+}
+
+function eventsFor(messages: SentMessage[], url: URL) {
+  const messageId = url.searchParams.get("message-id");
+  let variables: Record<string, string> = {};
+  try {
+    variables = JSON.parse(url.searchParams.get("user-variables") ?? "{}");
+  } catch { /* no filter */ }
+  return messages
+    .filter((m) => !messageId || m.id === messageId || m.id === `<${messageId}>`)
+    .filter((m) => !variables.outreach || m.outreach === variables.outreach)
+    .map((m) => ({
+      event: "accepted",
+      timestamp: m.at / 1000,
+      id: crypto.randomUUID(),
+      recipient: m.to,
+      "user-variables": m.outreach ? { outreach: m.outreach } : {},
+      message: {
+        headers: { "message-id": m.id.replace(/^<|>$/g, ""), from: m.from, to: m.to, subject: m.subject },
+      },
+    }));
+}
+
+function json(body: unknown, status = 200): Response {
+  return new Response(JSON.stringify(body), { status, headers: { "content-type": "application/json" } });
+}

@@ -1,0 +1,132 @@
+/**
+ * Scheduled jobs: the project's set-based counter reset and health score
+ * (migration 0032, called through db/mailbox_health.ts as the jobs call it)
+ * against the seed's row-by-row plpgsql (bench/fixtures/seed_functions.sql) on
+ * the same mailboxes and outreach rows. Every variant starts from the same
+ * snapshot of `mailboxes`, and the results are compared column by column.
+ */
+import postgres from "postgres";
+import { connect, disconnect } from "../db/client.ts";
+import { calculateMailboxHealth, resetMailboxCounters } from "../db/mailbox_health.ts";
+import type { Measurement } from "./report.ts";
+import { ratio } from "./report.ts";
+
+const FIXTURE = new URL("./fixtures/seed_functions.sql", import.meta.url);
+const COLUMNS = ["sent_today", "bounce_count_7d", "spam_reports_7d", "health_score", "status"];
+
+type Sql = postgres.Sql;
+
+/** Runs both jobs three ways and reports the times, the speed-up and the differences. */
+export async function benchScheduled(url: string, log: (line: string) => void): Promise<Measurement[]> {
+  const sql = postgres(url, { max: 1, onnotice: () => {} });
+  const app = await connect(url, { max: 1 });
+  try {
+    await app`select 1`; // the pool's connection is open before anything is timed
+    await sql.unsafe(await Deno.readTextFile(FIXTURE));
+    await sql.unsafe(`create table if not exists bench_mailboxes_snapshot as table mailboxes`);
+    await sql.unsafe(
+      `create temp table bench_result (variant text, id int, sent_today int, bounce_count_7d int,
+      spam_reports_7d int, health_score int, status text)`,
+    );
+    // Warm the caches the same way for everyone: the 7-day slice of outreach and the events.
+    await sql`select count(*) from outreach where sent_at > now() - interval '7 days'`;
+    await sql`select count(*) from outreach_events where occurred_at > now() - interval '7 days'`;
+    const [{ mailboxes }] = await sql`select count(*)::int as mailboxes from mailboxes`;
+
+    const time = async (variant: string, run: () => Promise<unknown>) => {
+      await restore(sql);
+      const started = performance.now();
+      await run();
+      const ms = performance.now() - started;
+      await sql.unsafe(
+        `insert into bench_result select '${variant}', id, ${COLUMNS.join(", ")} from mailboxes`,
+      );
+      log(`scheduled: ${variant} ${ms.toFixed(0)} ms`);
+      return ms;
+    };
+    const today = new Date();
+    const project = {
+      reset: await time("project_reset", () => resetMailboxCounters(today)),
+      health: await time("project_health", () => calculateMailboxHealth()),
+    };
+    const loop = {
+      reset: await time("loop_reset", () => sql`select bench_loop_reset_mailbox_daily_counters()`),
+      health: await time("loop_health", () => sql`select bench_loop_calculate_mailbox_health()`),
+    };
+    const seed = {
+      reset: await time("seed_reset", () => sql`select bench_seed_reset_mailbox_daily_counters()`),
+      health: await time("seed_health", () => sql`select bench_seed_calculate_mailbox_health()`),
+    };
+    await restore(sql);
+    const diff = async (a: string, b: string) => {
+      const [row] = await sql.unsafe(
+        `select count(*)::int as n from bench_result x join bench_result y using (id)
+        where x.variant = '${a}' and y.variant = '${b}'
+          and (${COLUMNS.map((c) => `x.${c} is distinct from y.${c}`).join(" or ")})`,
+      );
+      return row.n as number;
+    };
+    const resetVsLoop = await diff("project_reset", "loop_reset");
+    const healthVsLoop = await diff("project_health", "loop_health");
+    const resetVsSeed = await diff("project_reset", "seed_reset");
+    const healthVsSeed = await diff("project_health", "seed_health");
+    const row = (
+      name: string,
+      ms: number,
+      baseName: string,
+      baseMs: number,
+      differing: number,
+      seedDiff: number,
+    ) =>
+      ({
+        section: "scheduled",
+        name: `${name} (${mailboxes} mailboxes)`,
+        value: ms,
+        unit: "ms",
+        baseline: { name: baseName, value: baseMs },
+        ratio: ratio(baseMs, ms),
+        goal: "20x faster, equal results",
+        met: baseMs / ms >= 20 && differing === 0,
+        note: `${differing} mailboxes differ from the row-by-row loop with the same (fixed) formula; ` +
+          `${seedDiff} differ from the seed's own formula (defective: complaints counted as status 'spam', ` +
+          `bounce rate over sent_today)`,
+      }) satisfies Measurement;
+    return [
+      row("reset-mailboxes", project.reset, "seed plpgsql", seed.reset, resetVsLoop, resetVsSeed),
+      row("calculate-health", project.health, "seed plpgsql", seed.health, healthVsLoop, healthVsSeed),
+      {
+        section: "scheduled",
+        name: "reset-mailboxes vs loop with the fixed formula",
+        value: project.reset,
+        unit: "ms",
+        baseline: { name: "0001 plpgsql loop", value: loop.reset },
+        ratio: ratio(loop.reset, project.reset),
+      },
+      {
+        section: "scheduled",
+        name: "calculate-health vs loop with the fixed formula",
+        value: project.health,
+        unit: "ms",
+        baseline: { name: "0001 plpgsql loop", value: loop.health },
+        ratio: ratio(loop.health, project.health),
+      },
+    ];
+  } finally {
+    await disconnect();
+    await sql.end();
+  }
+}
+
+/** Puts mailboxes back as generated and forgets which days were reset. */
+async function restore(sql: Sql) {
+  const columns = (await sql<{ name: string }[]>`select attname::text as name from pg_attribute
+    where attrelid = 'bench_mailboxes_snapshot'::regclass and attnum > 0 and not attisdropped and attname <> 'id'`)
+    .map((r) => r.name);
+  await sql.unsafe(
+    `update mailboxes m set (${columns.join(", ")}) = (${columns.map((c) => `s.${c}`).join(", ")})
+    from bench_mailboxes_snapshot s where s.id = m.id`,
+  );
+  if ((await sql`select to_regclass('mailbox_counter_resets') is not null as ok`)[0].ok) {
+    await sql`delete from mailbox_counter_resets`;
+  }
+}

@@ -4,6 +4,9 @@
  * the owner pool.
  */
 import { sql } from "./client.ts";
+import { type JobRunRow, listLatestJobRuns } from "./job_runs.ts";
+import { listMailboxHealth, type MailboxHealthRow } from "./mailbox_health.ts";
+import { listOutreachPartitions, type OutreachPartition } from "./partitions.ts";
 
 export interface SlowStatement {
   query: string;
@@ -89,4 +92,35 @@ export async function getOutreachQueue(): Promise<OutreachQueue> {
     from outreach
     where status in ('queued', 'failed') or sent_at > now() - interval '24 hours'`;
   return row;
+}
+
+export interface Stats {
+  generated_at: string;
+  slowest_statements: SlowStatements;
+  connections: ConnectionCount[];
+  outreach_queue: OutreachQueue;
+  mailboxes: MailboxHealthRow[];
+  jobs: JobRunRow[];
+  partitions: OutreachPartition[];
+}
+
+/** Everything /api/admin/stats shows, gathered concurrently. */
+export async function getStats(): Promise<Stats> {
+  const [slowest, connections, queue, mailboxes, jobs, partitions] = await Promise.all([
+    listSlowestStatements(),
+    countConnectionsByState(),
+    getOutreachQueue(),
+    listMailboxHealth(),
+    listLatestJobRuns(),
+    listOutreachPartitions(),
+  ]);
+  return {
+    generated_at: new Date().toISOString(),
+    slowest_statements: slowest,
+    connections,
+    outreach_queue: queue,
+    mailboxes,
+    jobs,
+    partitions,
+  };
 }

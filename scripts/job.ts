@@ -1,0 +1,44 @@
+/**
+ * `deno task job NAME`: runs one scheduled job once, now, against DATABASE_URL
+ * (or the embedded default) after applying pending migrations, and prints the
+ * run as one JSON object on stdout (log lines go to stderr). Exit 0 when it ran,
+ * 1 when it failed or another process is running it, 2 for an unknown name.
+ */
+import { ConfigError, loadConfig, resolveSecret, setConfig } from "../fresh.config.ts";
+import { connect, disconnect } from "../db/client.ts";
+import { migrate } from "../db/migrate.ts";
+import { openDatabase } from "../lib/database.ts";
+import { setReady } from "../lib/lifecycle.ts";
+import { captureLog } from "../lib/log.ts";
+import { isJobName, JOB_NAMES, runJob } from "../jobs/registry.ts";
+
+const name = Deno.args[0] ?? "";
+if (!isJobName(name)) {
+  console.error(`${name ? `unknown job "${name}"` : "no job named"}; jobs: ${JOB_NAMES.join(", ")}`);
+  console.error("usage: deno task job NAME");
+  Deno.exit(2);
+}
+
+captureLog((_level, line) => console.error(line), "info");
+let code = 1;
+try {
+  const config = setConfig(loadConfig());
+  await resolveSecret(config);
+  const database = await openDatabase(config);
+  try {
+    const pool = await connect(database.url, { max: 4, application: `roleferry-job-${name}` });
+    await migrate(pool);
+    setReady();
+    const run = await runJob(name, { trigger: "manual" });
+    console.log(JSON.stringify(run, null, 2));
+    code = run.outcome === "ok" ? 0 : 1;
+  } finally {
+    await disconnect();
+    await database.stop();
+  }
+} catch (error) {
+  console.error(
+    error instanceof ConfigError ? error.message : `job ${name} failed: ${(error as Error).message}`,
+  );
+}
+Deno.exit(code);

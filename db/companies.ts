@@ -1,0 +1,28 @@
+/** Companies: the shared catalogue of employers, written by the job import, read by everyone. */
+import { sql } from "./client.ts";
+
+export interface CompanySummary {
+  id: number;
+  name: string;
+  domain: string | null;
+  size: string | null;
+  industry: string | null;
+}
+
+/**
+ * Companies whose name looks like `q` (pg_trgm similarity or a substring, both served by the seed's
+ * `idx_companies_name_trgm`), best first; without `q` the first ones by name.
+ */
+export async function searchCompanies(q: string | undefined, limit = 20): Promise<CompanySummary[]> {
+  if (!q) {
+    return await sql<CompanySummary[]>`
+      select id, name, domain, size, industry from companies order by name, id limit ${limit}::int`;
+  }
+  const like = `%${q.replace(/[\\%_]/g, "\\$&")}%`;
+  return await sql<CompanySummary[]>`
+    select id, name, domain, size, industry
+    from companies
+    where name % ${q}::text or name ilike ${like}::text
+    order by similarity(name, ${q}::text) desc, name, id
+    limit ${limit}::int`;
+}

@@ -1,0 +1,41 @@
+import { z } from "zod";
+import { defineApi } from "../../../lib/api.ts";
+import { requireUser } from "../../../lib/auth.ts";
+import {
+  ApplicationOut,
+  CreateApplication,
+  ListApplicationsQuery,
+} from "../../../lib/application_schemas.ts";
+import { parseJson, parseQuery } from "../../../lib/validate.ts";
+import { createApplication, listApplications } from "../../../db/applications.ts";
+import type { FreshContext } from "../../../fresh/types.ts";
+import type { AppState } from "../../../lib/state.ts";
+
+export const api = defineApi({
+  POST: {
+    summary: "Track a job (status defaults to applied); the match score is stored; 409 when already tracked",
+    auth: "user",
+    body: CreateApplication,
+    response: ApplicationOut,
+    status: 201,
+  },
+  GET: {
+    summary: "The caller's applications, most recently active first",
+    auth: "user",
+    query: ListApplicationsQuery,
+    response: z.object({ items: z.array(ApplicationOut) }),
+  },
+});
+
+export const handler = {
+  async POST(ctx: FreshContext<AppState>) {
+    const user = await requireUser(ctx);
+    const input = await parseJson(ctx.req, api.POST.body);
+    return Response.json(await createApplication(user.id, input), { status: 201 });
+  },
+  async GET(ctx: FreshContext<AppState>) {
+    const user = await requireUser(ctx);
+    const { status } = parseQuery(ctx.url, api.GET.query);
+    return Response.json({ items: await listApplications(user.id, status) });
+  },
+};

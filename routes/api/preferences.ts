@@ -1,0 +1,33 @@
+import { defineApi } from "../../lib/api.ts";
+import { requireUser } from "../../lib/auth.ts";
+import { PreferencesBody, PreferencesOut } from "../../lib/profile_schemas.ts";
+import { parseJson } from "../../lib/validate.ts";
+import { getPreferences, putPreferences } from "../../db/preferences.ts";
+import type { FreshContext } from "../../fresh/types.ts";
+import type { AppState } from "../../lib/state.ts";
+
+export const api = defineApi({
+  GET: {
+    summary: "The caller's job preferences (the defaults until saved)",
+    auth: "user",
+    response: PreferencesOut,
+  },
+  PUT: {
+    summary: "Replace the job preferences",
+    auth: "user",
+    body: PreferencesBody,
+    response: PreferencesOut,
+  },
+});
+
+export const handler = {
+  async GET(ctx: FreshContext<AppState>) {
+    const user = await requireUser(ctx);
+    return Response.json(await getPreferences(user.id));
+  },
+  async PUT(ctx: FreshContext<AppState>) {
+    const user = await requireUser(ctx);
+    const input = await parseJson(ctx.req, api.PUT.body);
+    return Response.json(await putPreferences(user.id, input));
+  },
+};

@@ -48,9 +48,9 @@ Deno.test("RLS coverage - every table holding a user's data is isolated from app
   for (const table of tables) {
     const [info] = await sql`
       select c.relrowsecurity as rls,
-             has_table_privilege('app_user', c.oid, 'SELECT') or has_table_privilege('app_user', c.oid, 'INSERT')
-               or has_table_privilege('app_user', c.oid, 'UPDATE') or has_table_privilege('app_user', c.oid, 'DELETE')
-               as app_access,
+             -- column grants count too (users is readable by app_user column by column)
+             has_any_column_privilege('app_user', c.oid, 'SELECT, INSERT, UPDATE')
+               or has_table_privilege('app_user', c.oid, 'DELETE, TRUNCATE') as app_access,
              (select count(*)::int from pg_policy p
               where p.polrelid = c.oid
                 and (p.polroles = '{0}' or 'app_user'::regrole::oid = any (p.polroles))) as app_policies
@@ -68,11 +68,12 @@ Deno.test("RLS coverage - every table holding a user's data is isolated from app
 
 Deno.test("RLS coverage - partitions and the match_scores cache give app_user nothing directly", async () => {
   const partitions = await sql`
-    select c.relname::text as name, has_table_privilege('app_user', c.oid, 'SELECT') as app_select
+    select c.relname::text as name, has_any_column_privilege('app_user', c.oid, 'SELECT, INSERT, UPDATE') as app_select
     from pg_inherits i join pg_class c on c.oid = i.inhrelid where i.inhparent = 'outreach'::regclass`;
   assert.ok(partitions.length >= 5);
   for (const p of partitions) assert.equal(p.app_select, false, p.name);
-  const [{ cache }] = await sql`select has_table_privilege('app_user', 'match_scores', 'SELECT') as cache`;
+  const [{ cache }] =
+    await sql`select has_any_column_privilege('app_user', 'match_scores', 'SELECT') as cache`;
   assert.equal(cache, false);
 });
 

@@ -1,0 +1,136 @@
+/**
+ * [e2e] Several instances on one database (contract §4: "with several app
+ * processes on one database each run happens once"): three real
+ * `deno run -A main.ts` processes with ROLEFERRY_CRON=on share a test database.
+ * DENO_CRON_TEST_SCHEDULE_OFFSET makes every Deno.cron in every process fire
+ * every 3 s, far more often than the minute ticks the registry claims, so the
+ * processes keep racing for the same ticks. Each (job, tick) must run exactly
+ * once, and every queued outreach must be sent exactly once.
+ */
+import assert from "node:assert/strict";
+import { useAppDatabase } from "./helpers/db.ts";
+import { TEST_ENV } from "./helpers/server.ts";
+import { JOB_NAMES } from "../jobs/registry.ts";
+
+interface Instance {
+  child: Deno.ChildProcess;
+  lines: string[];
+  listening: Promise<string>;
+  done: Promise<void>;
+}
+
+function spawnInstance(databaseUrl: string): Instance {
+  const child = new Deno.Command(Deno.execPath(), {
+    args: ["run", "-A", "main.ts"],
+    env: {
+      ...TEST_ENV,
+      PORT: "0",
+      DATABASE_URL: databaseUrl,
+      ROLEFERRY_CRON: "on",
+      DENO_CRON_TEST_SCHEDULE_OFFSET: "3000",
+      NO_COLOR: "1",
+    },
+    stdin: "null",
+    stdout: "piped",
+    stderr: "piped",
+  }).spawn();
+  const lines: string[] = [];
+  let resolveListening: (url: string) => void = () => {};
+  const listening = new Promise<string>((resolve) => (resolveListening = resolve));
+  const pump = async (stream: ReadableStream<Uint8Array>) => {
+    let rest = "";
+    const decoder = new TextDecoder();
+    for await (const bytes of stream) {
+      const parts = (rest + decoder.decode(bytes, { stream: true })).split("\n");
+      rest = parts.pop() ?? "";
+      for (const line of parts) {
+        lines.push(line);
+        if (line.includes('"msg":"listening"')) resolveListening(JSON.parse(line).url);
+      }
+    }
+    if (rest) lines.push(rest);
+  };
+  const done = Promise.all([pump(child.stdout), pump(child.stderr)]).then(() => {});
+  return { child, lines, listening, done };
+}
+
+interface RunLine {
+  job: string;
+  tick: string;
+  outcome: string;
+  instance: string;
+}
+
+function jobRuns(lines: string[]): RunLine[] {
+  return lines.filter((l) => l.includes('"msg":"job run"')).map((l) => JSON.parse(l));
+}
+
+Deno.test({
+  name: "[e2e] three app instances on one database - each job runs once per tick",
+  sanitizeOps: false,
+  sanitizeResources: false,
+  async fn() {
+    const db = await useAppDatabase("instances");
+    const instances = [1, 2, 3].map(() => spawnInstance(db.url));
+    try {
+      const timeout = new Promise<never>((_, reject) =>
+        setTimeout(() => reject(new Error("instances did not start within 40 s")), 40_000)
+      );
+      const urls = await Promise.race([Promise.all(instances.map((i) => i.listening)), timeout]);
+      assert.equal(new Set(urls).size, 3);
+      for (const url of urls) {
+        const health = await fetch(`${url}/healthz`);
+        assert.equal(health.status, 200);
+        await health.body?.cancel();
+      }
+      await new Promise((r) => setTimeout(r, 15_000)); // about five firings of every job in every process
+    } finally {
+      for (const instance of instances) instance.child.kill("SIGTERM");
+      await Promise.all(instances.map((i) => i.child.status));
+      await Promise.all(instances.map((i) => i.done));
+    }
+
+    const runs = instances.flatMap((i) => jobRuns(i.lines));
+    const summary: Record<string, Record<string, number>> = {};
+    for (const run of runs) {
+      summary[run.job] ??= { ok: 0, error: 0, skipped: 0 };
+      summary[run.job][run.outcome]++;
+    }
+    console.table(summary);
+    for (
+      const line of instances.flatMap((i) => i.lines).filter((l) => l.includes('"outcome":"error"')).slice(
+        0,
+        3,
+      )
+    ) {
+      console.log(line.slice(0, 500));
+    }
+    const ok = runs.filter((r) => r.outcome === "ok" || r.outcome === "error");
+    const skipped = runs.filter((r) => r.outcome === "skipped");
+    // every job ran, and no (job, tick) ran twice, across the three processes
+    const ticks = new Map<string, string[]>();
+    for (const run of ok) {
+      const key = `${run.job}@${run.tick}`;
+      ticks.set(key, [...(ticks.get(key) ?? []), run.instance]);
+    }
+    for (const [key, who] of ticks) {
+      const oks = ok.filter((r) => `${r.job}@${r.tick}` === key && r.outcome === "ok").length;
+      assert.ok(oks <= 1, `${key} ran ${oks} times (${who.join(", ")})`);
+    }
+    for (const name of JOB_NAMES) {
+      assert.ok(
+        ok.some((r) => r.job === name && r.outcome === "ok"),
+        `${name} ran successfully at least once`,
+      );
+    }
+    // the processes really competed: most firings found their tick taken, in more than one process
+    assert.ok(skipped.length > ok.length, `${skipped.length} skipped vs ${ok.length} ran`);
+    assert.ok(new Set(skipped.map((r) => r.instance)).size >= 2);
+
+    // the database agrees with the logs, and no claim is left running after a clean shutdown
+    const rows = await db.sql`select job, tick, outcome, attempts from job_runs order by job, tick`;
+    assert.equal(rows.filter((r) => r.outcome === "ok").length, ok.filter((r) => r.outcome === "ok").length);
+    assert.equal(rows.filter((r) => r.outcome === "running").length, 0);
+    await db.drop();
+  },
+});

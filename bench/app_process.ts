@@ -15,6 +15,10 @@ export interface AppProcess {
   /** SIGTERM, then SIGKILL after `graceMs`. */
   stop(graceMs?: number): Promise<void>;
   kill(): void;
+  /** The last lines the app wrote to stderr. */
+  stderrTail(): string;
+  /** True once the process has exited. */
+  hasExited(): boolean;
   exited: Promise<Deno.CommandStatus>;
 }
 
@@ -95,6 +99,8 @@ export async function startApp(
     kill() {
       if (!done) child.kill("SIGKILL");
     },
+    stderrTail: () => stderr.join("").slice(-2000),
+    hasExited: () => done,
     exited,
   };
 }

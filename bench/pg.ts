@@ -72,7 +72,7 @@ export async function startBenchPostgres(options: BenchPostgresOptions): Promise
     port,
     user: USER,
     password: PASSWORD,
-    persistent: !options.throwaway,
+    persistent: true, // the wrapper would delete the folder on every stop; close() removes throwaways
     createPostgresUser: Deno.uid() === 0,
     onLog: (message: unknown) => remember(log, message),
     onError: (message: unknown) => remember(log, message),

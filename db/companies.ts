@@ -1,5 +1,5 @@
 /** Companies: the shared catalogue of employers, written by the job import, read by everyone. */
-import { sql } from "./client.ts";
+import { sql, withUser } from "./client.ts";
 
 export interface CompanySummary {
   id: number;
@@ -25,4 +25,26 @@ export async function searchCompanies(q: string | undefined, limit = 20): Promis
     where name % ${q}::text or name ilike ${like}::text
     order by similarity(name, ${q}::text) desc, name, id
     limit ${limit}::int`;
+}
+
+export interface CompanyContact {
+  id: number;
+  full_name: string;
+  title: string | null;
+  email: string;
+  linkedin_url: string | null;
+  opted_out: boolean;
+}
+
+/**
+ * The known people at a company, for the job page (the outreach engineer's API creates them). Read as
+ * the user (`withUser`): contacts are a shared catalogue that app_user may read.
+ */
+export function listCompanyContacts(userId: number, companyId: number): Promise<CompanyContact[]> {
+  return withUser(userId, (tx) =>
+    tx<CompanyContact[]>`
+      select id, full_name, title, email, linkedin_url, coalesce(opted_out, false) as opted_out
+      from contacts where company_id = ${companyId}::int
+      order by opted_out, full_name, id
+      limit 50`);
 }

@@ -1,30 +1,8 @@
-/**
- * Applications: the pipeline's statuses and transitions, and the zod schemas of the API.
- *
- * Transitions (docs in docs/matching.md's neighbour, the route summaries, and here):
- * - forward any number of steps along saved → applied → interviewing → offer (a step may go untracked);
- * - back one step (undo a mistaken move);
- * - to rejected from any status; from rejected back to saved or applied (reopened);
- * - the same status again is a no-op.
- */
+/** zod schemas of the applications API. The pipeline itself (statuses, moves) is lib/pipeline.ts. */
 import { z } from "zod";
+import { STATUSES } from "./pipeline.ts";
 
-export const STATUSES = ["saved", "applied", "interviewing", "offer", "rejected"] as const;
-export type ApplicationStatus = typeof STATUSES[number];
-
-const PIPELINE: ApplicationStatus[] = ["saved", "applied", "interviewing", "offer"];
-
-/** The statuses an application in `from` may move to. */
-export function allowedMoves(from: ApplicationStatus): ApplicationStatus[] {
-  if (from === "rejected") return ["saved", "applied"];
-  const at = PIPELINE.indexOf(from);
-  return [...(at > 0 ? [PIPELINE[at - 1]] : []), ...PIPELINE.slice(at + 1), "rejected"];
-}
-
-/** True when `from → to` is a move the pipeline allows (or no move at all). */
-export function canMove(from: ApplicationStatus, to: ApplicationStatus): boolean {
-  return from === to || allowedMoves(from).includes(to);
-}
+export { allowedMoves, type ApplicationStatus, canMove, STATUSES } from "./pipeline.ts";
 
 const Status = z.enum(STATUSES, { error: `must be one of ${STATUSES.join(", ")}` });
 

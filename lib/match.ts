@@ -143,6 +143,13 @@ export function formatMoney(amount: number): string {
   return "$" + String(Math.round(amount)).replace(/\B(?=(\d{3})+(?!\d))/g, ",");
 }
 
+/** "$120,000 – $150,000", or the one end that is known. */
+export function formatPayRange(min: number | null, max: number | null): string {
+  if (min !== null && max !== null) return `${formatMoney(min)} – ${formatMoney(max)}`;
+  if (min !== null) return `from ${formatMoney(min)}`;
+  return max !== null ? `up to ${formatMoney(max)}` : "pay not listed";
+}
+
 function listSome(items: string[], max = 5): string {
   const shown = items.slice(0, max).join(", ");
   return items.length > max ? `${shown} and ${items.length - max} more` : shown;

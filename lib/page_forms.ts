@@ -1,0 +1,57 @@
+/**
+ * HTML form posts for the server-rendered pages (which work without JavaScript): reading the urlencoded
+ * body under the same 1 MiB limit as the API, and turning textarea lines and checkboxes into the values the
+ * zod schemas expect.
+ */
+import { HttpError } from "./http_error.ts";
+import { readBody } from "./validate.ts";
+
+/** The posted form; 415 for anything but `application/x-www-form-urlencoded`. */
+export async function readForm(req: Request): Promise<URLSearchParams> {
+  const type = req.headers.get("content-type") ?? "";
+  if (!/^application\/x-www-form-urlencoded\b/i.test(type)) {
+    throw new HttpError(415, "forms must be sent as application/x-www-form-urlencoded");
+  }
+  const bytes = await readBody(req);
+  let text: string;
+  try {
+    text = new TextDecoder("utf-8", { fatal: true }).decode(bytes);
+  } catch (cause) {
+    throw new HttpError(400, "the form is not valid UTF-8", { cause });
+  }
+  return new URLSearchParams(text);
+}
+
+/** One text field ("" when absent). */
+export function field(form: URLSearchParams, name: string): string {
+  return form.get(name) ?? "";
+}
+
+/** A textarea with one item per line (or comma-separated on one line), without empty items. */
+export function lines(form: URLSearchParams, name: string, commas = false): string[] {
+  const splitter = commas ? /[\n,]/ : /\n/;
+  return field(form, name).split(splitter).map((s) => s.trim()).filter(Boolean);
+}
+
+/** A whole-number input: "" is null, digits a number, anything else passed on for zod to refuse. */
+export function optionalInt(form: URLSearchParams, name: string): number | null | string {
+  const text = field(form, name).trim().replaceAll(",", "");
+  if (!text) return null;
+  return /^\d{1,12}$/.test(text) ? Number(text) : text;
+}
+
+/** zod's field messages keyed by path, for showing beside the inputs. */
+export type FieldErrors = Record<string, string>;
+
+/** The first message for `name` or any of its items (`skills.3`). */
+export function errorFor(errors: FieldErrors | undefined, name: string): string | undefined {
+  if (!errors) return undefined;
+  if (errors[name]) return errors[name];
+  const key = Object.keys(errors).find((k) => k.startsWith(`${name}.`));
+  return key ? errors[key] : undefined;
+}
+
+/** A 303 (See Other) after a successful post, so a reload does not post again. */
+export function seeOther(location: string, headers: Record<string, string> = {}): Response {
+  return new Response(null, { status: 303, headers: { location, ...headers } });
+}

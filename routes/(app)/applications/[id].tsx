@@ -1,0 +1,260 @@
+import type { FreshContext, PageProps } from "../../../fresh/types.ts";
+import { requireUser } from "../../../lib/auth.ts";
+import { UpdateApplication, type UpdateApplicationInput } from "../../../lib/application_schemas.ts";
+import { HttpError } from "../../../lib/http_error.ts";
+import { field, type FieldErrors, optionalInt, readForm, seeOther } from "../../../lib/page_forms.ts";
+import { allowedMoves, STATUS_LABELS } from "../../../lib/pipeline.ts";
+import { issuesToFields, parseId } from "../../../lib/validate.ts";
+import type { AppState } from "../../../lib/state.ts";
+import {
+  type Application,
+  deleteApplication,
+  getApplication,
+  updateApplication,
+} from "../../../db/applications.ts";
+import CsrfField from "../../../components/CsrfField.tsx";
+import FieldError from "../../../components/FieldError.tsx";
+
+interface Data {
+  application: Application;
+  errors?: FieldErrors;
+  message?: string;
+}
+
+const notFound = () => new HttpError(404, "application not found");
+
+export const handler = {
+  async GET(ctx: FreshContext<AppState>) {
+    const user = await requireUser(ctx);
+    const application = await getApplication(user.id, parseId(ctx.params.id, "application"));
+    if (!application) throw notFound();
+    return ctx.render({ application } satisfies Data);
+  },
+  /** The page's forms (and the board's no-JavaScript "Move" form): one `action` per form. */
+  async POST(ctx: FreshContext<AppState>) {
+    const user = await requireUser(ctx);
+    const id = parseId(ctx.params.id, "application");
+    const form = await readForm(ctx.req);
+    const current = await getApplication(user.id, id);
+    if (!current) throw notFound();
+    const action = field(form, "action");
+    if (action === "delete") {
+      await deleteApplication(user.id, id);
+      return seeOther("/applications");
+    }
+    const parsed = UpdateApplication.safeParse(changeFor(action, form, current));
+    if (!parsed.success) {
+      const data: Data = { application: current, errors: issuesToFields(parsed.error.issues) };
+      return ctx.render(data, { status: 422 });
+    }
+    try {
+      await updateApplication(user.id, id, parsed.data);
+    } catch (error) {
+      if (!(error instanceof HttpError) || error.status !== 409) throw error;
+      return ctx.render({ application: current, errors: error.fields } satisfies Data, { status: 409 });
+    }
+    const back = field(form, "back") === "/applications" ? "/applications" : `/applications/${id}?saved=1`;
+    return seeOther(back);
+  },
+};
+
+/** The PATCH body a form stands for (zod then checks it exactly as for the API). */
+function changeFor(
+  action: string,
+  form: URLSearchParams,
+  current: Application,
+): Partial<UpdateApplicationInput> {
+  switch (action) {
+    case "move":
+      return { status: field(form, "status") as UpdateApplicationInput["status"] };
+    case "notes":
+      return { notes: field(form, "notes") || null };
+    case "add_interview": {
+      const local = field(form, "at"); // datetime-local: "2026-12-01T15:00", taken as UTC
+      const at = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}$/.test(local) ? `${local}:00Z` : local;
+      const kind = field(form, "kind").trim();
+      return { interview_dates: [...current.interview_dates, { at, ...(kind ? { kind } : {}) }] };
+    }
+    case "remove_interview": {
+      const index = Number(field(form, "index"));
+      return { interview_dates: current.interview_dates.filter((_, i) => i !== index) };
+    }
+    case "offer": {
+      const offer: Record<string, unknown> = {};
+      for (const key of ["salary", "bonus"]) {
+        const value = optionalInt(form, key);
+        if (value !== null) offer[key] = value;
+      }
+      for (const key of ["currency", "equity", "start_date", "deadline", "notes"]) {
+        const value = field(form, key).trim();
+        if (value) offer[key] = key === "currency" ? value.toUpperCase() : value;
+      }
+      return { offer_details: offer as UpdateApplicationInput["offer_details"] };
+    }
+    default:
+      return {};
+  }
+}
+
+export default function ApplicationPage({ data, state, url }: PageProps<Data, AppState>) {
+  const a = data.application;
+  const offer = a.offer_details as Record<string, string | number | undefined>;
+  const csrf = <CsrfField token={state.csrfToken} />;
+  return (
+    <>
+      <p>
+        <a href="/applications">← Applications</a>
+      </p>
+      <h1>{a.job.title}</h1>
+      <p class="meta">
+        <span>{a.job.company.name}</span>
+        <span>
+          Status: <span class="status">{a.status}</span>
+        </span>
+        {a.match_score !== null && <span>match {a.match_score}</span>}
+        <a href={`/jobs/${a.job_id}`}>the job</a>
+      </p>
+      {url.searchParams.has("saved") && <p class="notice notice-ok" role="status">Saved.</p>}
+      {data.errors && (
+        <p class="notice notice-error" role="alert">
+          Not saved: {Object.entries(data.errors).map(([k, v]) => `${k}: ${v}`).join("; ")}
+        </p>
+      )}
+
+      <div class="grid">
+        <section class="panel" aria-labelledby="status-heading">
+          <h2 id="status-heading">Status</h2>
+          <form method="post" class="actions">
+            {csrf}
+            <input type="hidden" name="action" value="move" />
+            <label class="sr-only" for="status">Move to</label>
+            <select id="status" name="status">
+              {allowedMoves(a.status).map((s) => <option key={s} value={s}>{STATUS_LABELS[s]}</option>)}
+            </select>
+            <button type="submit">Move</button>
+          </form>
+          <p class="muted">
+            Applied {a.applied_at ? new Date(a.applied_at).toISOString().slice(0, 10) : "–"}; last activity
+            {" "}
+            {a.last_action_at ? new Date(a.last_action_at).toISOString().slice(0, 10) : "–"}; replies:{" "}
+            {a.reply_status ?? "pending"}.
+          </p>
+        </section>
+
+        <section class="panel" aria-labelledby="notes-heading">
+          <h2 id="notes-heading">Notes</h2>
+          <form method="post" class="stack">
+            {csrf}
+            <input type="hidden" name="action" value="notes" />
+            <label class="sr-only" for="notes">Notes</label>
+            <textarea id="notes" name="notes">{a.notes ?? ""}</textarea>
+            <FieldError errors={data.errors} name="notes" />
+            <div>
+              <button type="submit">Save notes</button>
+            </div>
+          </form>
+        </section>
+      </div>
+
+      <div class="grid">
+        <section class="panel" aria-labelledby="interviews-heading">
+          <h2 id="interviews-heading">Interviews</h2>
+          {a.interview_dates.length === 0 ? <p class="muted">None scheduled.</p> : (
+            <ul class="contacts">
+              {a.interview_dates.map((d, i) => (
+                <li key={`${d.at}-${i}`} class="actions">
+                  <span>
+                    {d.at.replace("T", " ").replace(/:00(\.000)?Z$/, " UTC")}
+                    {d.kind ? ` · ${d.kind}` : ""}
+                  </span>
+                  <form method="post">
+                    {csrf}
+                    <input type="hidden" name="action" value="remove_interview" />
+                    <input type="hidden" name="index" value={String(i)} />
+                    <button type="submit" class="button-small button-danger">Remove</button>
+                  </form>
+                </li>
+              ))}
+            </ul>
+          )}
+          <form method="post" class="stack">
+            {csrf}
+            <input type="hidden" name="action" value="add_interview" />
+            <div>
+              <label for="at">
+                When <span class="hint">(UTC)</span>
+              </label>
+              <input id="at" name="at" type="datetime-local" required />
+              <FieldError errors={data.errors} name="interview_dates" />
+            </div>
+            <div>
+              <label for="kind">Kind</label>
+              <input id="kind" name="kind" type="text" placeholder="phone screen, onsite, ..." />
+            </div>
+            <div>
+              <button type="submit" class="button-secondary">Add interview</button>
+            </div>
+          </form>
+        </section>
+
+        <section class="panel" aria-labelledby="offer-heading">
+          <h2 id="offer-heading">Offer</h2>
+          <form method="post" class="stack">
+            {csrf}
+            <input type="hidden" name="action" value="offer" />
+            <div class="grid">
+              <div>
+                <label for="salary">Salary</label>
+                <input id="salary" name="salary" type="text" inputMode="numeric" value={offer.salary ?? ""} />
+              </div>
+              <div>
+                <label for="currency">Currency</label>
+                <input id="currency" name="currency" type="text" maxLength={3} value={offer.currency ?? ""} />
+              </div>
+              <div>
+                <label for="bonus">Bonus</label>
+                <input id="bonus" name="bonus" type="text" inputMode="numeric" value={offer.bonus ?? ""} />
+              </div>
+              <div>
+                <label for="equity">Equity</label>
+                <input id="equity" name="equity" type="text" value={offer.equity ?? ""} />
+              </div>
+              <div>
+                <label for="start_date">Start date</label>
+                <input id="start_date" name="start_date" type="date" value={offer.start_date ?? ""} />
+              </div>
+              <div>
+                <label for="deadline">Decide by</label>
+                <input id="deadline" name="deadline" type="date" value={offer.deadline ?? ""} />
+              </div>
+            </div>
+            <div>
+              <label for="offer_notes">Notes</label>
+              <textarea id="offer_notes" name="notes">{offer.notes ?? ""}</textarea>
+            </div>
+            <FieldError errors={data.errors} name="offer_details" />
+            <div>
+              <button type="submit">Save offer</button>
+            </div>
+          </form>
+        </section>
+      </div>
+
+      <section class="panel" id="outreach" aria-labelledby="outreach-heading">
+        <h2 id="outreach-heading">Outreach</h2>
+        <p class="muted">
+          Emails to people at {a.job.company.name} for this application, and their replies, appear here.
+        </p>
+      </section>
+
+      <section class="panel" aria-labelledby="danger-heading">
+        <h2 id="danger-heading">Stop tracking</h2>
+        <form method="post">
+          {csrf}
+          <input type="hidden" name="action" value="delete" />
+          <button type="submit" class="button-danger">Delete this application and its outreach</button>
+        </form>
+      </section>
+    </>
+  );
+}

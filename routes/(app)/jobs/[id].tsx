@@ -1,0 +1,158 @@
+import type { FreshContext, PageProps } from "../../../fresh/types.ts";
+import { requireUser } from "../../../lib/auth.ts";
+import { formatPayRange } from "../../../lib/match.ts";
+import { field, readForm, seeOther } from "../../../lib/page_forms.ts";
+import { HttpError } from "../../../lib/http_error.ts";
+import { parseId } from "../../../lib/validate.ts";
+import type { AppState } from "../../../lib/state.ts";
+import { getJobForUser, type JobDetail } from "../../../db/jobs.ts";
+import { type CompanyContact, listCompanyContacts } from "../../../db/companies.ts";
+import { createApplication } from "../../../db/applications.ts";
+import MatchBadge from "../../../components/MatchBadge.tsx";
+import CsrfField from "../../../components/CsrfField.tsx";
+
+interface Data {
+  job: JobDetail;
+  contacts: CompanyContact[];
+}
+
+export const handler = {
+  async GET(ctx: FreshContext<AppState>) {
+    const user = await requireUser(ctx);
+    const job = await getJobForUser(user.id, parseId(ctx.params.id, "job"));
+    if (!job) throw new HttpError(404, "job not found");
+    const contacts = await listCompanyContacts(user.id, job.company.id);
+    return ctx.render({ job, contacts } satisfies Data);
+  },
+  /** Save or apply: creates the application, then shows it (an existing one is shown as it is). */
+  async POST(ctx: FreshContext<AppState>) {
+    const user = await requireUser(ctx);
+    const jobId = parseId(ctx.params.id, "job");
+    const form = await readForm(ctx.req);
+    const status = field(form, "status") === "applied" ? "applied" : "saved";
+    try {
+      const application = await createApplication(user.id, { job_id: jobId, status });
+      return seeOther(`/applications/${application.id}`);
+    } catch (error) {
+      if (!(error instanceof HttpError)) throw error;
+      if (error.status === 422) throw new HttpError(404, "job not found");
+      if (error.status !== 409) throw error;
+      const job = await getJobForUser(user.id, jobId);
+      return seeOther(job?.application ? `/applications/${job.application.id}` : "/applications");
+    }
+  },
+};
+
+export default function JobPage({ data, state }: PageProps<Data, AppState>) {
+  const { job, contacts } = data;
+  return (
+    <>
+      <p>
+        <a href="/jobs">← Jobs</a>
+      </p>
+      <div class="job-item panel">
+        <div>
+          <h1 style="margin-top:0">{job.title}</h1>
+          <div class="meta">
+            <span>{job.company.name}</span>
+            <span>{job.remote ? "Remote" : job.location ?? "Location not given"}</span>
+            {job.job_type && <span>{job.job_type}</span>}
+            <span>{formatPayRange(job.comp_min, job.comp_max)}</span>
+            {job.posted_date && <span>posted {new Date(job.posted_date).toISOString().slice(0, 10)}</span>}
+            {job.expired && <span class="status">expired</span>}
+          </div>
+        </div>
+        <MatchBadge score={job.match.score} category={job.match.category} />
+      </div>
+
+      <section class="panel" aria-labelledby="why">
+        <h2 id="why">Why this score</h2>
+        <ul class="reasons">
+          {job.match.reasons.map((r) => <li key={r}>{r}</li>)}
+        </ul>
+        <p class="muted">
+          Scores use your <a href="/settings">skills and preferences</a>.
+        </p>
+      </section>
+
+      <section class="panel" aria-labelledby="track">
+        <h2 id="track">Track it</h2>
+        {job.application
+          ? (
+            <p class="actions">
+              <span>
+                You track this job: <span class="status">{job.application.status}</span>.
+              </span>
+              <a class="button" href={`/applications/${job.application.id}`}>Open the application</a>
+              <a class="button button-secondary" href={`/applications/${job.application.id}#outreach`}>
+                Start outreach
+              </a>
+            </p>
+          )
+          : (
+            <form method="post" action={`/jobs/${job.id}`} class="actions">
+              <CsrfField token={state.csrfToken} />
+              <button type="submit" name="status" value="saved" class="button-secondary">Save</button>
+              <button type="submit" name="status" value="applied">I applied</button>
+              <span class="muted">Outreach starts from the application page.</span>
+            </form>
+          )}
+      </section>
+
+      <div class="grid">
+        <section class="panel" aria-labelledby="about">
+          <h2 id="about">The job</h2>
+          {job.skills.length > 0 && (
+            <ul class="tags" aria-label="Skills named">
+              {job.skills.map((s) => <li key={s} class="tag">{s}</li>)}
+            </ul>
+          )}
+          <p class="description">{job.description ?? "No description."}</p>
+        </section>
+        <section class="panel" aria-labelledby="company">
+          <h2 id="company">{job.company.name}</h2>
+          <dl class="facts">
+            {job.company.domain && (
+              <>
+                <dt>Domain</dt>
+                <dd>{job.company.domain}</dd>
+              </>
+            )}
+            {job.company.industry && (
+              <>
+                <dt>Industry</dt>
+                <dd>{job.company.industry}</dd>
+              </>
+            )}
+            {job.company.size && (
+              <>
+                <dt>Size</dt>
+                <dd>{job.company.size} employees</dd>
+              </>
+            )}
+            {job.company.tech_stack.length > 0 && (
+              <>
+                <dt>Tech stack</dt>
+                <dd>{job.company.tech_stack.join(", ")}</dd>
+              </>
+            )}
+          </dl>
+          <h3>People to contact</h3>
+          {contacts.length === 0
+            ? <p class="muted">No contacts known at {job.company.name} yet.</p>
+            : (
+              <ul class="contacts">
+                {contacts.map((c) => (
+                  <li key={c.id}>
+                    <strong>{c.full_name}</strong>
+                    {c.title && <span class="muted">, {c.title}</span>}
+                    {c.opted_out && <span class="tag">opted out</span>}
+                  </li>
+                ))}
+              </ul>
+            )}
+        </section>
+      </div>
+    </>
+  );
+}

@@ -1,0 +1,131 @@
+import type { FreshContext, PageProps } from "../../../fresh/types.ts";
+import { requireUser } from "../../../lib/auth.ts";
+import { decodeCursor, encodeCursor, JobSearchQuery } from "../../../lib/job_schemas.ts";
+import { formatPayRange } from "../../../lib/match.ts";
+import type { FieldErrors } from "../../../lib/page_forms.ts";
+import { HttpError } from "../../../lib/http_error.ts";
+import { issuesToFields } from "../../../lib/validate.ts";
+import type { AppState } from "../../../lib/state.ts";
+import { type JobListItem, searchJobs } from "../../../db/jobs.ts";
+import MatchBadge from "../../../components/MatchBadge.tsx";
+import FieldError from "../../../components/FieldError.tsx";
+
+interface Data {
+  query: Record<string, string>;
+  items: JobListItem[];
+  nextHref: string | null;
+  errors?: FieldErrors;
+}
+
+const FORM_FIELDS = ["q", "location", "remote", "comp_min", "posted_after"];
+
+export const handler = {
+  async GET(ctx: FreshContext<AppState>) {
+    const user = await requireUser(ctx);
+    // Empty inputs of the search form mean "no filter".
+    const query = Object.fromEntries([...ctx.url.searchParams].filter(([, v]) => v !== ""));
+    const parsed = JobSearchQuery.safeParse(query);
+    if (!parsed.success) {
+      const data: Data = { query, items: [], nextHref: null, errors: issuesToFields(parsed.error.issues) };
+      return ctx.render(data, { status: 422 });
+    }
+    const { cursor, ...filters } = parsed.data;
+    let after;
+    try {
+      after = cursor ? decodeCursor(cursor) : undefined;
+    } catch (error) {
+      if (!(error instanceof HttpError)) throw error;
+      return ctx.render({ query, items: [], nextHref: null, errors: error.fields } satisfies Data, {
+        status: 422,
+      });
+    }
+    const page = await searchJobs(user.id, { ...filters, after });
+    let nextHref: string | null = null;
+    if (page.last) {
+      const next = new URLSearchParams(query);
+      next.set("cursor", encodeCursor(page.last));
+      nextHref = `/jobs?${next}`;
+    }
+    return ctx.render({ query, items: page.items, nextHref } satisfies Data);
+  },
+};
+
+export default function JobsPage({ data }: PageProps<Data, AppState>) {
+  const q = data.query;
+  const otherErrors = Object.entries(data.errors ?? {}).filter(([k]) => !FORM_FIELDS.includes(k));
+  return (
+    <>
+      <h1>Jobs</h1>
+      <form method="get" action="/jobs" class="panel search" role="search">
+        <div>
+          <label for="q">Title</label>
+          <input id="q" name="q" type="search" value={q.q ?? ""} placeholder="e.g. backend engineer" />
+          <FieldError errors={data.errors} name="q" />
+        </div>
+        <div>
+          <label for="location">Location</label>
+          <input id="location" name="location" type="text" value={q.location ?? ""} />
+          <FieldError errors={data.errors} name="location" />
+        </div>
+        <div>
+          <label for="remote">Remote</label>
+          <select id="remote" name="remote">
+            <option value="" selected={!q.remote}>Any</option>
+            <option value="true" selected={q.remote === "true"}>Remote</option>
+            <option value="false" selected={q.remote === "false"}>On-site</option>
+          </select>
+          <FieldError errors={data.errors} name="remote" />
+        </div>
+        <div>
+          <label for="comp_min">Pays at least</label>
+          <input id="comp_min" name="comp_min" type="text" inputMode="numeric" value={q.comp_min ?? ""} />
+          <FieldError errors={data.errors} name="comp_min" />
+        </div>
+        <div>
+          <label for="posted_after">Posted after</label>
+          <input id="posted_after" name="posted_after" type="date" value={q.posted_after ?? ""} />
+          <FieldError errors={data.errors} name="posted_after" />
+        </div>
+        <div>
+          <button type="submit">Search</button>
+        </div>
+      </form>
+      {otherErrors.length > 0 && (
+        <p class="notice notice-error" role="alert">
+          {otherErrors.map(([k, v]) => `${k}: ${v}`).join("; ")}
+        </p>
+      )}
+      {data.items.length === 0
+        ? <p class="panel">No open jobs match this search.</p>
+        : (
+          <ul class="job-list" aria-label="Search results">
+            {data.items.map((job) => (
+              <li key={job.id} class="job-item">
+                <div>
+                  <h3>
+                    <a href={`/jobs/${job.id}`}>{job.title}</a>
+                  </h3>
+                  <div class="meta">
+                    <span>{job.company.name}</span>
+                    <span>{job.remote ? "Remote" : job.location ?? "Location not given"}</span>
+                    {(job.comp_min !== null || job.comp_max !== null) && (
+                      <span>{formatPayRange(job.comp_min, job.comp_max)}</span>
+                    )}
+                    {job.posted_date && (
+                      <span>posted {new Date(job.posted_date).toISOString().slice(0, 10)}</span>
+                    )}
+                  </div>
+                </div>
+                <MatchBadge score={job.match.score} category={job.match.category} />
+              </li>
+            ))}
+          </ul>
+        )}
+      {data.nextHref && (
+        <p class="pager">
+          <a href={data.nextHref} class="button button-secondary">Next page →</a>
+        </p>
+      )}
+    </>
+  );
+}

@@ -1,0 +1,276 @@
+import type { FreshContext, PageProps } from "../../fresh/types.ts";
+import { requireUser } from "../../lib/auth.ts";
+import { COMPANY_SIZES, ROLE_LEVELS, ROLE_TYPES } from "../../lib/match.ts";
+import { field, type FieldErrors, lines, optionalInt, readForm, seeOther } from "../../lib/page_forms.ts";
+import { PreferencesBody, ResumeBody } from "../../lib/profile_schemas.ts";
+import { issuesToFields } from "../../lib/validate.ts";
+import type { AppState } from "../../lib/state.ts";
+import { getResume, putResume, type Resume } from "../../db/resumes.ts";
+import { getPreferences, type Preferences, putPreferences } from "../../db/preferences.ts";
+import CsrfField from "../../components/CsrfField.tsx";
+import FieldError from "../../components/FieldError.tsx";
+
+interface Data {
+  resume: Resume;
+  preferences: Preferences;
+  saved?: string;
+  welcome?: boolean;
+  errors?: { form: "resume" | "preferences"; fields: FieldErrors };
+}
+
+export const handler = {
+  async GET(ctx: FreshContext<AppState>) {
+    const user = await requireUser(ctx);
+    const [resume, preferences] = await Promise.all([getResume(user.id), getPreferences(user.id)]);
+    return ctx.render(
+      {
+        resume,
+        preferences,
+        saved: ctx.url.searchParams.get("saved") ?? undefined,
+        welcome: ctx.url.searchParams.has("welcome"),
+      } satisfies Data,
+    );
+  },
+  async POST(ctx: FreshContext<AppState>) {
+    const user = await requireUser(ctx);
+    const form = await readForm(ctx.req);
+    if (field(form, "form") === "resume") {
+      const skills = lines(form, "skills", true);
+      const raw = field(form, "raw_text");
+      const parsed = ResumeBody.safeParse({
+        roles: lines(form, "roles"),
+        key_metrics: lines(form, "key_metrics"),
+        accomplishments: lines(form, "accomplishments"),
+        ...(skills.length || !raw.trim() ? { skills } : {}),
+        raw_text: raw.trim() ? raw : null,
+      });
+      if (parsed.success) {
+        await putResume(user.id, parsed.data);
+        return seeOther("/settings?saved=resume");
+      }
+      return await rerender(ctx, user.id, "resume", issuesToFields(parsed.error.issues));
+    }
+    const current = await getPreferences(user.id);
+    const parsed = PreferencesBody.safeParse({
+      values: lines(form, "values", true),
+      role_types: form.getAll("role_types"),
+      locations: lines(form, "locations", true),
+      remote_ok: form.has("remote_ok"),
+      role_levels: form.getAll("role_levels"),
+      company_sizes: form.getAll("company_sizes"),
+      industries: lines(form, "industries", true),
+      skills: lines(form, "pref_skills", true),
+      hidden_companies: current.hidden_companies,
+      min_salary: optionalInt(form, "min_salary"),
+      max_salary: optionalInt(form, "max_salary"),
+      needs_visa_sponsorship: form.has("needs_visa_sponsorship"),
+    });
+    if (parsed.success) {
+      await putPreferences(user.id, parsed.data);
+      return seeOther("/settings?saved=preferences");
+    }
+    const fields = issuesToFields(parsed.error.issues);
+    if (fields.skills) fields.pref_skills = fields.skills;
+    return await rerender(ctx, user.id, "preferences", fields);
+  },
+};
+
+async function rerender(
+  ctx: FreshContext<AppState>,
+  userId: number,
+  form: "resume" | "preferences",
+  fields: FieldErrors,
+) {
+  const [resume, preferences] = await Promise.all([getResume(userId), getPreferences(userId)]);
+  return ctx.render({ resume, preferences, errors: { form, fields } } satisfies Data, { status: 422 });
+}
+
+export default function SettingsPage({ data, state }: PageProps<Data, AppState>) {
+  const { resume, preferences: p } = data;
+  const errs = (form: string) => data.errors?.form === form ? data.errors.fields : undefined;
+  const r = errs("resume");
+  const e = errs("preferences");
+  return (
+    <>
+      <h1>Settings</h1>
+      {data.welcome && (
+        <p class="notice notice-ok">
+          Welcome! Add your skills and what you look for: every match score uses them.
+        </p>
+      )}
+      {data.saved && (
+        <p class="notice notice-ok" role="status">
+          Saved your {data.saved === "resume" ? "resume" : "preferences"}.
+        </p>
+      )}
+      {data.errors && (
+        <p class="notice notice-error" role="alert">Some values need fixing; nothing was saved.</p>
+      )}
+
+      <section class="panel" aria-labelledby="resume-heading">
+        <h2 id="resume-heading">Resume</h2>
+        <form method="post" action="/settings" class="stack">
+          <CsrfField token={state.csrfToken} />
+          <input type="hidden" name="form" value="resume" />
+          <div>
+            <label for="skills">
+              Skills <span class="hint">(comma-separated; leave empty to find them in the resume text)</span>
+            </label>
+            <input id="skills" name="skills" type="text" value={resume.skills.join(", ")} />
+            <FieldError errors={r} name="skills" />
+          </div>
+          <div>
+            <label for="roles">
+              Roles <span class="hint">(one per line)</span>
+            </label>
+            <textarea id="roles" name="roles">{resume.roles.join("\n")}</textarea>
+            <FieldError errors={r} name="roles" />
+          </div>
+          <div>
+            <label for="key_metrics">
+              Key metrics <span class="hint">(one per line)</span>
+            </label>
+            <textarea id="key_metrics" name="key_metrics">{resume.key_metrics.join("\n")}</textarea>
+            <FieldError errors={r} name="key_metrics" />
+          </div>
+          <div>
+            <label for="accomplishments">
+              Accomplishments <span class="hint">(one per line)</span>
+            </label>
+            <textarea id="accomplishments" name="accomplishments">
+              {resume.accomplishments.join("\n")}
+            </textarea>
+            <FieldError errors={r} name="accomplishments" />
+          </div>
+          <div>
+            <label for="raw_text">
+              Resume text <span class="hint">(paste it here)</span>
+            </label>
+            <textarea id="raw_text" name="raw_text" rows={8}>{resume.raw_text ?? ""}</textarea>
+            <FieldError errors={r} name="raw_text" />
+          </div>
+          <div>
+            <button type="submit">Save resume</button>
+          </div>
+        </form>
+      </section>
+
+      <section class="panel" aria-labelledby="prefs-heading">
+        <h2 id="prefs-heading">What you are looking for</h2>
+        <form method="post" action="/settings" class="stack">
+          <CsrfField token={state.csrfToken} />
+          <input type="hidden" name="form" value="preferences" />
+          <Checks
+            legend="Role types"
+            name="role_types"
+            options={ROLE_TYPES}
+            chosen={p.role_types}
+            errors={e}
+          />
+          <Checks
+            legend="Levels"
+            name="role_levels"
+            options={ROLE_LEVELS}
+            chosen={p.role_levels}
+            errors={e}
+          />
+          <Checks
+            legend="Company sizes (employees)"
+            name="company_sizes"
+            options={COMPANY_SIZES}
+            chosen={p.company_sizes}
+            errors={e}
+          />
+          <div>
+            <label for="locations">
+              Locations <span class="hint">(comma-separated)</span>
+            </label>
+            <input id="locations" name="locations" type="text" value={p.locations.join(", ")} />
+            <FieldError errors={e} name="locations" />
+          </div>
+          <div class="checks">
+            <label class="inline">
+              <input type="checkbox" name="remote_ok" checked={p.remote_ok} /> Remote is fine
+            </label>
+            <label class="inline">
+              <input type="checkbox" name="needs_visa_sponsorship" checked={p.needs_visa_sponsorship} />{" "}
+              I need visa sponsorship
+            </label>
+          </div>
+          <div class="grid">
+            <div>
+              <label for="min_salary">Minimum salary</label>
+              <input
+                id="min_salary"
+                name="min_salary"
+                type="text"
+                inputMode="numeric"
+                value={p.min_salary ?? ""}
+              />
+              <FieldError errors={e} name="min_salary" />
+            </div>
+            <div>
+              <label for="max_salary">Maximum salary</label>
+              <input
+                id="max_salary"
+                name="max_salary"
+                type="text"
+                inputMode="numeric"
+                value={p.max_salary ?? ""}
+              />
+              <FieldError errors={e} name="max_salary" />
+            </div>
+          </div>
+          <div>
+            <label for="industries">
+              Industries <span class="hint">(comma-separated)</span>
+            </label>
+            <input id="industries" name="industries" type="text" value={p.industries.join(", ")} />
+            <FieldError errors={e} name="industries" />
+          </div>
+          <div>
+            <label for="pref_skills">
+              Skills you want to use <span class="hint">(comma-separated)</span>
+            </label>
+            <input id="pref_skills" name="pref_skills" type="text" value={p.skills.join(", ")} />
+            <FieldError errors={e} name="pref_skills" />
+          </div>
+          <div>
+            <label for="values">
+              What matters to you <span class="hint">(comma-separated)</span>
+            </label>
+            <input id="values" name="values" type="text" value={p.values.join(", ")} />
+            <FieldError errors={e} name="values" />
+          </div>
+          <div>
+            <button type="submit">Save preferences</button>
+          </div>
+        </form>
+      </section>
+    </>
+  );
+}
+
+function Checks(
+  { legend, name, options, chosen, errors }: {
+    legend: string;
+    name: string;
+    options: readonly string[];
+    chosen: string[];
+    errors?: FieldErrors;
+  },
+) {
+  return (
+    <fieldset>
+      <legend>{legend}</legend>
+      <div class="checks">
+        {options.map((o) => (
+          <label key={o}>
+            <input type="checkbox" name={name} value={o} checked={chosen.includes(o)} /> {o}
+          </label>
+        ))}
+      </div>
+      <FieldError errors={errors} name={name} />
+    </fieldset>
+  );
+}

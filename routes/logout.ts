@@ -1,0 +1,15 @@
+import type { FreshContext } from "../fresh/types.ts";
+import { clearedSessionCookie, logOut, requireUser } from "../lib/auth.ts";
+import { seeOther } from "../lib/page_forms.ts";
+import type { AppState } from "../lib/state.ts";
+
+/** POST /logout (the form in the top bar): ends the session server-side, back to the start. */
+export const handler = {
+  async POST(ctx: FreshContext<AppState>) {
+    if (ctx.state.user) {
+      await requireUser(ctx); // cookie sessions: the form's CSRF token and our origin
+      await logOut(ctx.state.sessionId);
+    }
+    return seeOther("/", { "set-cookie": clearedSessionCookie() });
+  },
+};

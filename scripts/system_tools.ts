@@ -10,6 +10,8 @@ const PACKAGES: Record<string, string> = {
   "/usr/bin/chromium": "chromium",
   "/usr/sbin/pgbouncer": "pgbouncer",
   "/usr/bin/pg_dump": "postgresql-client",
+  // the backup/restore drill runs on a PostgreSQL 15 server whose pg_dump matches it (tests/backup_test.ts)
+  "/usr/lib/postgresql/15/bin/initdb": "postgresql-15",
 };
 
 export async function ensureSystemTools(): Promise<void> {

@@ -1,5 +1,7 @@
 /**
- * `deno task bench [--scale 0.001] [--seed 42] [--seconds N] [--only search,dispatch,...] [--fresh]`
+ * `deno task bench [--scale 0.001] [--seed 42] [--seconds N] [--only search,dispatch,...] [--fresh] [--dir D]`
+ *
+ * `--dir` is the bench PostgreSQL's folder (default `.data/bench`; one run at a time per folder).
  *
  * Prints a table and writes bench/results.json. Every number stands next to a
  * baseline measured in the same run on the same machine (see docs/benchmarks.md).
@@ -41,7 +43,7 @@ const report: Report = {
 };
 
 const root = new URL("../", import.meta.url).pathname;
-const pg = await startBenchPostgres({ dir: `${root}.data/bench`, large });
+const pg = await startBenchPostgres({ dir: flag("dir") ?? `${root}.data/bench`, large });
 const workDir = await Deno.makeTempDir({ prefix: "roleferry-bench-" });
 try {
   const db = await prepareBenchDatabase(pg, {

@@ -1,16 +1,21 @@
 /**
- * `deno task backup FILE`: a logical backup of DATABASE_URL (or the embedded
- * database) in pg_dump's custom format, which `deno task restore FILE` loads
- * into an empty database. Prints a JSON summary. Exits 1 with one clear line
- * when pg_dump is missing or older than the server (docs/operations.md).
+ * `deno task backup FILE [--format=pg_dump|builtin]`: a logical backup of
+ * DATABASE_URL (or the embedded database). With a pg_dump at least as new as the
+ * server: pg_dump's custom format. Otherwise (Debian 12's pg_dump 15 against the
+ * embedded PostgreSQL 18, say) RoleFerry's own format (db/backup.ts), which needs
+ * only the connection. `deno task restore FILE` reads both. Prints a JSON summary.
  */
 import { ConfigError, loadConfig } from "../fresh.config.ts";
+import { connect, disconnect } from "../db/client.ts";
+import { writeBackup } from "../db/backup.ts";
 import { openDatabase } from "../lib/database.ts";
 import { findPgTool, libpqUrl, runTool, serverMajor, versionMismatch } from "./pg_tools.ts";
 
-const file = Deno.args[0];
-if (!file) {
-  console.error("usage: deno task backup FILE");
+const file = Deno.args.find((a) => !a.startsWith("--"));
+const format = /^--format=(pg_dump|builtin)$/.exec(Deno.args.find((a) => a.startsWith("--format")) ?? "")
+  ?.[1];
+if (!file || Deno.args.some((a) => a.startsWith("--format")) && !format) {
+  console.error("usage: deno task backup FILE [--format=pg_dump|builtin]");
   Deno.exit(2);
 }
 
@@ -20,23 +25,55 @@ try {
   try {
     const url = libpqUrl(database.url);
     const server = await serverMajor(url);
-    const pgDump = await findPgTool("pg_dump");
-    if (!pgDump) throw new Error("pg_dump not found: install the PostgreSQL client tools or set PG_BINDIR");
-    if (pgDump.major < server) throw new Error(versionMismatch(pgDump, server));
+    const pgDump = format === "builtin" ? undefined : await findPgTool("pg_dump");
+    const usable = pgDump && pgDump.major >= server;
+    if (format === "pg_dump" && !usable) {
+      throw new Error(
+        pgDump
+          ? versionMismatch(pgDump, server)
+          : "pg_dump not found: install the PostgreSQL client tools or set PG_BINDIR",
+      );
+    }
     const started = performance.now();
-    const run = await runTool(pgDump.path, [
-      "--format=custom",
-      "--compress=6",
-      `--file=${file}`,
-      `--dbname=${url}`,
-    ]);
-    if (!run.ok) throw new Error(`pg_dump failed: ${run.stderr.trim()}`);
+    let summary: Record<string, unknown>;
+    if (usable) {
+      const run = await runTool(pgDump.path, [
+        "--format=custom",
+        "--compress=6",
+        `--file=${file}`,
+        `--dbname=${url}`,
+      ]);
+      if (!run.ok) throw new Error(`pg_dump failed: ${run.stderr.trim()}`);
+      summary = { format: "pg_dump", pg_dump: `${pgDump.path} (${pgDump.major})` };
+    } else {
+      if (format !== "builtin") {
+        console.error(
+          pgDump
+            ? `note: ${
+              versionMismatch(pgDump, server).split(":")[0]
+            }; using RoleFerry's own backup format instead`
+            : "note: pg_dump not found; using RoleFerry's own backup format",
+        );
+      }
+      const pool = await connect(database.url, { max: 2, application: "roleferry-backup" });
+      try {
+        const header = await writeBackup(pool, file);
+        summary = {
+          format: "builtin",
+          tables: header.tables.length,
+          rows: header.tables.reduce((sum, t) => sum + t.rows, 0),
+          migrations: header.migrations.length,
+        };
+      } finally {
+        await disconnect();
+      }
+    }
     const { size } = await Deno.stat(file);
     console.log(JSON.stringify({
       file,
       bytes: size,
       server_version: server,
-      pg_dump: `${pgDump.path} (${pgDump.major})`,
+      ...summary,
       ms: Math.round(performance.now() - started),
     }));
     code = 0;

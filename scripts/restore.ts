@@ -2,12 +2,16 @@
  * `deno task restore FILE`: loads a `deno task backup` file into DATABASE_URL
  * (or the embedded database), which must be empty: a restore never merges into
  * live data. It creates the cluster-wide roles the schema grants to (app_user,
- * readonly) when missing, then runs pg_restore in one transaction that stops at
- * the first error, so a failed restore leaves the database empty again.
+ * readonly) when missing. A pg_dump file goes through pg_restore in one
+ * transaction that stops at the first error; a file in RoleFerry's own format
+ * through db/backup.ts (migrations, then the rows in one transaction). Either
+ * way a failed restore leaves no half-loaded data.
  */
 import postgres from "postgres";
 import { ConfigError, loadConfig } from "../fresh.config.ts";
 import { openDatabase } from "../lib/database.ts";
+import { connect, disconnect } from "../db/client.ts";
+import { isBuiltinBackup, restoreBackup } from "../db/backup.ts";
 import { findPgTool, libpqUrl, runTool } from "./pg_tools.ts";
 
 const file = Deno.args[0];
@@ -56,29 +60,43 @@ try {
     } finally {
       await sql.end();
     }
-    const pgRestore = await findPgTool("pg_restore");
-    if (!pgRestore) {
-      throw new Error("pg_restore not found: install the PostgreSQL client tools or set PG_BINDIR");
-    }
     const started = performance.now();
-    const run = await runTool(pgRestore.path, [
-      "--no-owner",
-      "--single-transaction",
-      "--exit-on-error",
-      `--dbname=${url}`,
-      file,
-    ]);
-    if (!run.ok) {
-      throw new Error(`pg_restore (${pgRestore.major}) failed, nothing restored: ${run.stderr.trim()}`);
-    }
-    const check = postgres(url, { max: 1, onnotice: () => {} });
-    try {
-      const [row] = await check<{ migrations: number; tables: number }[]>`
-        select (select count(*)::int from schema_migrations) as migrations,
-               (select count(*)::int from pg_tables where schemaname = 'public') as tables`;
-      console.log(JSON.stringify({ file, ...row, ms: Math.round(performance.now() - started) }));
-    } finally {
-      await check.end();
+    if (await isBuiltinBackup(file)) {
+      const pool = await connect(database.url, { max: 2, application: "roleferry-restore" });
+      try {
+        const result = await restoreBackup(pool, file);
+        console.log(
+          JSON.stringify({ file, format: "builtin", ...result, ms: Math.round(performance.now() - started) }),
+        );
+      } finally {
+        await disconnect();
+      }
+    } else {
+      const pgRestore = await findPgTool("pg_restore");
+      if (!pgRestore) {
+        throw new Error("pg_restore not found: install the PostgreSQL client tools or set PG_BINDIR");
+      }
+      const run = await runTool(pgRestore.path, [
+        "--no-owner",
+        "--single-transaction",
+        "--exit-on-error",
+        `--dbname=${url}`,
+        file,
+      ]);
+      if (!run.ok) {
+        throw new Error(`pg_restore (${pgRestore.major}) failed, nothing restored: ${run.stderr.trim()}`);
+      }
+      const check = postgres(url, { max: 1, onnotice: () => {} });
+      try {
+        const [row] = await check<{ migrations: number; tables: number }[]>`
+          select (select count(*)::int from schema_migrations) as migrations,
+                 (select count(*)::int from pg_tables where schemaname = 'public') as tables`;
+        console.log(
+          JSON.stringify({ file, format: "pg_dump", ...row, ms: Math.round(performance.now() - started) }),
+        );
+      } finally {
+        await check.end();
+      }
     }
     code = 0;
   } finally {

@@ -7,6 +7,7 @@ import { z } from "zod";
 import { COMPANY_SIZES, ROLE_TYPES } from "./match.ts";
 import { canonicalSkill, extractSkills, normalizeSkills } from "./skills.ts";
 import { issuesToFields } from "./validate.ts";
+import { findBadText } from "./text_guard.ts";
 import { importJobBatch, type ImportResult } from "../db/jobs.ts";
 
 const text = (max: number) =>
@@ -76,6 +77,8 @@ export const ImportOut = z.object({
 
 /** Validates one raw row; the error names each bad field ("comp_max: must be at least comp_min"). */
 export function validateJobRow(raw: unknown): { row: ImportJobRow } | { error: string } {
+  const bad = findBadText(raw);
+  if (bad) return { error: `${bad.path}: ${bad.message}` };
   const parsed = ImportJob.safeParse(raw);
   if (!parsed.success) {
     const fields = issuesToFields(parsed.error.issues);

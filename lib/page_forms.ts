@@ -5,6 +5,7 @@
  */
 import { HttpError } from "./http_error.ts";
 import { readBody } from "./validate.ts";
+import { assertStorableParams } from "./text_guard.ts";
 
 /** The posted form; 415 for anything but `application/x-www-form-urlencoded`. */
 export async function readForm(req: Request): Promise<URLSearchParams> {
@@ -19,7 +20,9 @@ export async function readForm(req: Request): Promise<URLSearchParams> {
   } catch (cause) {
     throw new HttpError(400, "the form is not valid UTF-8", { cause });
   }
-  return new URLSearchParams(text);
+  const form = new URLSearchParams(text);
+  assertStorableParams(form);
+  return form;
 }
 
 /** One text field ("" when absent). */

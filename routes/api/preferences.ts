@@ -5,6 +5,7 @@ import { parseJson } from "../../lib/validate.ts";
 import { getPreferences, putPreferences } from "../../db/preferences.ts";
 import type { FreshContext } from "../../fresh/types.ts";
 import type { AppState } from "../../lib/state.ts";
+import { assertStorableText } from "../../lib/text_guard.ts";
 
 export const api = defineApi({
   GET: {
@@ -27,7 +28,7 @@ export const handler = {
   },
   async PUT(ctx: FreshContext<AppState>) {
     const user = await requireUser(ctx);
-    const input = await parseJson(ctx.req, api.PUT.body);
+    const input = assertStorableText(await parseJson(ctx.req, api.PUT.body));
     return Response.json(await putPreferences(user.id, input));
   },
 };

@@ -5,6 +5,7 @@ import { formatPayRange } from "../../../lib/match.ts";
 import type { FieldErrors } from "../../../lib/page_forms.ts";
 import { HttpError } from "../../../lib/http_error.ts";
 import { issuesToFields } from "../../../lib/validate.ts";
+import { assertStorableParams } from "../../../lib/text_guard.ts";
 import type { AppState } from "../../../lib/state.ts";
 import { type JobListItem, searchJobs } from "../../../db/jobs.ts";
 import MatchBadge from "../../../components/MatchBadge.tsx";
@@ -22,6 +23,7 @@ const FORM_FIELDS = ["q", "location", "remote", "comp_min", "posted_after"];
 export const handler = {
   async GET(ctx: FreshContext<AppState>) {
     const user = await requireUser(ctx);
+    assertStorableParams(ctx.url.searchParams);
     // Empty inputs of the search form mean "no filter".
     const query = Object.fromEntries([...ctx.url.searchParams].filter(([, v]) => v !== ""));
     const parsed = JobSearchQuery.safeParse(query);

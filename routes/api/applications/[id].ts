@@ -6,6 +6,7 @@ import { parseId, parseJson } from "../../../lib/validate.ts";
 import { deleteApplication, getApplication, updateApplication } from "../../../db/applications.ts";
 import type { FreshContext } from "../../../fresh/types.ts";
 import type { AppState } from "../../../lib/state.ts";
+import { assertStorableText } from "../../../lib/text_guard.ts";
 
 export const api = defineApi({
   GET: {
@@ -35,7 +36,7 @@ export const handler = {
   async PATCH(ctx: FreshContext<AppState>) {
     const user = await requireUser(ctx);
     const id = parseId(ctx.params.id, "application");
-    const input = await parseJson(ctx.req, api.PATCH.body);
+    const input = assertStorableText(await parseJson(ctx.req, api.PATCH.body));
     const application = await updateApplication(user.id, id, input);
     if (!application) throw notFound();
     return Response.json(application);

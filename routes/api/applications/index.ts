@@ -10,6 +10,7 @@ import { parseJson, parseQuery } from "../../../lib/validate.ts";
 import { createApplication, listApplications } from "../../../db/applications.ts";
 import type { FreshContext } from "../../../fresh/types.ts";
 import type { AppState } from "../../../lib/state.ts";
+import { assertStorableText, storableUrl } from "../../../lib/text_guard.ts";
 
 export const api = defineApi({
   POST: {
@@ -30,12 +31,12 @@ export const api = defineApi({
 export const handler = {
   async POST(ctx: FreshContext<AppState>) {
     const user = await requireUser(ctx);
-    const input = await parseJson(ctx.req, api.POST.body);
+    const input = assertStorableText(await parseJson(ctx.req, api.POST.body));
     return Response.json(await createApplication(user.id, input), { status: 201 });
   },
   async GET(ctx: FreshContext<AppState>) {
     const user = await requireUser(ctx);
-    const { status } = parseQuery(ctx.url, api.GET.query);
+    const { status } = parseQuery(storableUrl(ctx.url), api.GET.query);
     return Response.json({ items: await listApplications(user.id, status) });
   },
 };

@@ -5,6 +5,7 @@ import { checkOrigin } from "../../../lib/csrf.ts";
 import { parseJson } from "../../../lib/validate.ts";
 import type { FreshContext } from "../../../fresh/types.ts";
 import type { AppState } from "../../../lib/state.ts";
+import { assertStorableText } from "../../../lib/text_guard.ts";
 
 export const api = defineApi({
   POST: {
@@ -19,7 +20,7 @@ export const api = defineApi({
 export const handler = {
   async POST(ctx: FreshContext<AppState>) {
     checkOrigin(ctx.req);
-    const input = await parseJson(ctx.req, api.POST.body);
+    const input = assertStorableText(await parseJson(ctx.req, api.POST.body));
     const signed = await signUp(input, {
       address: clientAddress(ctx),
       userAgent: ctx.req.headers.get("user-agent"),

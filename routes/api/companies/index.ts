@@ -5,6 +5,7 @@ import { parseQuery } from "../../../lib/validate.ts";
 import { searchCompanies } from "../../../db/companies.ts";
 import type { FreshContext } from "../../../fresh/types.ts";
 import type { AppState } from "../../../lib/state.ts";
+import { storableUrl } from "../../../lib/text_guard.ts";
 
 export const api = defineApi({
   GET: {
@@ -26,7 +27,7 @@ export const api = defineApi({
 export const handler = {
   async GET(ctx: FreshContext<AppState>) {
     await requireUser(ctx);
-    const { q } = parseQuery(ctx.url, api.GET.query);
+    const { q } = parseQuery(storableUrl(ctx.url), api.GET.query);
     return Response.json({ items: await searchCompanies(q || undefined) });
   },
 };

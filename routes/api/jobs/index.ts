@@ -5,6 +5,7 @@ import { parseQuery } from "../../../lib/validate.ts";
 import { searchJobs } from "../../../db/jobs.ts";
 import type { FreshContext } from "../../../fresh/types.ts";
 import type { AppState } from "../../../lib/state.ts";
+import { storableUrl } from "../../../lib/text_guard.ts";
 
 export const api = defineApi({
   GET: {
@@ -18,7 +19,7 @@ export const api = defineApi({
 export const handler = {
   async GET(ctx: FreshContext<AppState>) {
     const user = await requireUser(ctx);
-    const { cursor, ...query } = parseQuery(ctx.url, api.GET.query);
+    const { cursor, ...query } = parseQuery(storableUrl(ctx.url), api.GET.query);
     const page = await searchJobs(user.id, { ...query, after: cursor ? decodeCursor(cursor) : undefined });
     return Response.json({ items: page.items, next_cursor: page.last ? encodeCursor(page.last) : null });
   },

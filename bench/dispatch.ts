@@ -8,6 +8,7 @@
  */
 import Mailgun from "mailgun.js";
 import postgres from "postgres";
+import { dispatcherRate } from "./dispatch_project.ts";
 import { startFakeMailgun } from "./fake_mailgun.ts";
 import type { Measurement } from "./report.ts";
 import { ratio } from "./report.ts";
@@ -27,7 +28,6 @@ export async function benchDispatch(options: DispatchOptions): Promise<Measureme
   options.log(`dispatch: bare mailgun.js loop ${bare.toFixed(0)} emails/s`);
   const graphile = await graphileWorker(options);
   options.log(`dispatch: graphile-worker ${graphile.toFixed(0)} jobs/s`);
-  const { dispatcherRate } = await import("./dispatch_project.ts");
   const project = await dispatcherRate(options);
   options.log(`dispatch: project dispatcher ${project.rate.toFixed(0)} emails/s (${project.sent} sent)`);
   return [

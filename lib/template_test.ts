@@ -32,7 +32,11 @@ Deno.test("render - does not read inherited properties as values", () => {
 });
 
 Deno.test("variablesIn - names each variable once in order of first use", () => {
-  assert.deepEqual(variablesIn("{{role}} {{ company }} {{role}} {{my_name}}"), ["role", "company", "my_name"]);
+  assert.deepEqual(variablesIn("{{role}} {{ company }} {{role}} {{my_name}}"), [
+    "role",
+    "company",
+    "my_name",
+  ]);
   assert.deepEqual(variablesIn("no variables"), []);
 });
 

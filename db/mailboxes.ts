@@ -1,0 +1,185 @@
+/**
+ * Sending mailboxes: creation and listing for the admin, and the dispatcher's
+ * capacity reservation. A mailbox's capacity is `mailbox_send_cap(...)`
+ * (migration 0020: daily_cap when active, a 30-day ramp in warm-up, 0 when
+ * paused); `reserveMailbox` takes one unit of it atomically, so any number of
+ * dispatchers together never exceed it.
+ */
+import { sql } from "./client.ts";
+import { HttpError } from "../lib/http_error.ts";
+import { encryptSecret } from "../lib/secrets.ts";
+import type { SendingMailbox } from "../lib/mail/types.ts";
+
+/** A mailbox as the admin sees it: never the password, in any form. */
+export interface MailboxView {
+  id: number;
+  email: string;
+  domain: string;
+  status: string;
+  health_score: number;
+  warmup_enabled: boolean;
+  warmup_start_date: Date | null;
+  daily_cap: number;
+  /** What it may send today (the warm-up ramp applied). */
+  send_cap: number;
+  sent_today: number;
+  bounce_count_7d: number;
+  spam_reports_7d: number;
+  consecutive_failures: number;
+  last_error: string | null;
+  paused_reason: string | null;
+  last_health_check: Date | null;
+  last_sent_at: Date | null;
+  smtp_host: string;
+  smtp_port: number;
+  smtp_username: string;
+  created_at: Date;
+}
+
+export interface NewMailbox {
+  email: string;
+  domain: string;
+  smtp_host: string;
+  smtp_port?: number;
+  smtp_username: string;
+  smtp_password: string;
+  daily_cap?: number;
+  status?: "warmup" | "active" | "paused";
+  warmup_enabled?: boolean;
+  warmup_start_date?: string;
+}
+
+/** A function, not a constant: `sql` is a live binding replaced by `connect()`. */
+const viewColumns = () =>
+  sql`
+  id, email, domain, status, health_score, warmup_enabled, warmup_start_date, daily_cap,
+  mailbox_send_cap(status, warmup_enabled, warmup_start_date, daily_cap) as send_cap,
+  sent_today, bounce_count_7d, spam_reports_7d, consecutive_failures, last_error, paused_reason,
+  last_health_check, last_sent_at, smtp_host, smtp_port, smtp_username, created_at`;
+
+/**
+ * Adds a mailbox; the SMTP password is encrypted before it reaches the
+ * database. A second mailbox with the same address is a 409.
+ */
+export async function createMailbox(input: NewMailbox): Promise<MailboxView> {
+  const encrypted = await encryptSecret(input.smtp_password);
+  const status = input.status ?? "warmup";
+  const warmupStart = input.warmup_start_date ?? (status === "warmup" ? new Date().toISOString() : null);
+  try {
+    const [row] = await sql<MailboxView[]>`
+      insert into mailboxes (email, domain, smtp_host, smtp_port, smtp_username, smtp_password_encrypted,
+                             daily_cap, status, warmup_enabled, warmup_start_date)
+      values (${input.email}::varchar, ${input.domain}::varchar, ${input.smtp_host}::varchar,
+              ${input.smtp_port ?? 587}::int, ${input.smtp_username}::varchar, ${encrypted}::varchar,
+              ${input.daily_cap ?? 50}::int, ${status}::varchar, ${input.warmup_enabled ?? true}::boolean,
+              ${warmupStart}::timestamptz)
+      returning ${viewColumns()}`;
+    return row;
+  } catch (error) {
+    if ((error as { code?: string }).code === "23505") {
+      throw new HttpError(409, "a mailbox with this email already exists", {
+        fields: { email: "already exists" },
+      });
+    }
+    throw error;
+  }
+}
+
+/** Every mailbox with its health, caps and counters, for the admin API and page. */
+export async function listMailboxes(): Promise<MailboxView[]> {
+  return await sql<MailboxView[]>`select ${viewColumns()} from mailboxes order by id`;
+}
+
+/** Sends per mailbox per day over the last `days` days (the admin chart). */
+export async function listDailySends(days = 14): Promise<{ email: string; day: string; sent: number }[]> {
+  return await sql<{ email: string; day: string; sent: number }[]>`
+    select m.email, to_char(d.day, 'YYYY-MM-DD') as day, count(o.id)::int as sent
+    from mailboxes m
+    cross join generate_series((now() at time zone 'UTC')::date - (${days}::int - 1), (now() at time zone 'UTC')::date,
+                               interval '1 day') as d(day)
+    left join outreach o on o.mailbox_id = m.id and o.sent_at is not null
+      and o.sent_at >= d.day at time zone 'UTC' and o.sent_at < (d.day + interval '1 day') at time zone 'UTC'
+    group by m.email, d.day
+    order by m.email, d.day`;
+}
+
+/**
+ * Takes one unit of today's capacity from an available mailbox (active or
+ * warming up, health at least 70, under its cap): the preferred one when it
+ * qualifies (follow-ups leave from the mailbox that sent step 1), else the
+ * least filled one, so load spreads evenly. Atomic: the row is locked and the
+ * cap re-checked in the same statement; concurrent dispatchers skip each
+ * other's locked rows. Answers undefined when no mailbox has capacity.
+ */
+export async function reserveMailbox(preferredId?: number | null): Promise<SendingMailbox | undefined> {
+  const preferred = preferredId ?? 0;
+  const [row] = await sql<SendingMailbox[]>`
+    with pick as (
+      select id from mailboxes
+      where status in ('active', 'warmup') and health_score >= 70
+        and sent_today < mailbox_send_cap(status, warmup_enabled, warmup_start_date, daily_cap)
+      order by (id = ${preferred}::int) desc,
+               sent_today::float8 / greatest(1, mailbox_send_cap(status, warmup_enabled, warmup_start_date, daily_cap)),
+               last_sent_at asc nulls first, id
+      limit 1
+      for update skip locked
+    )
+    update mailboxes m set sent_today = m.sent_today + 1, last_sent_at = now()
+    from pick
+    where m.id = pick.id
+      and m.sent_today < mailbox_send_cap(m.status, m.warmup_enabled, m.warmup_start_date, m.daily_cap)
+    returning m.id, m.email, m.domain, m.smtp_host, m.smtp_port, m.smtp_username, m.smtp_password_encrypted`;
+  return row;
+}
+
+/** True when some mailbox could take a message now (ignoring row locks). */
+export async function hasMailboxCapacity(): Promise<boolean> {
+  const [row] = await sql<{ any: boolean }[]>`
+    select exists (
+      select 1 from mailboxes
+      where status in ('active', 'warmup') and health_score >= 70
+        and sent_today < mailbox_send_cap(status, warmup_enabled, warmup_start_date, daily_cap)
+    ) as any`;
+  return row.any;
+}
+
+/** Gives back a reserved unit (the message was certainly not sent). */
+export async function releaseMailbox(id: number): Promise<void> {
+  await sql`update mailboxes set sent_today = greatest(0, sent_today - 1) where id = ${id}::int`;
+}
+
+/** The mailbox a maybe-sent message used (for the provider lookup), whatever its status now. */
+export async function getSendingMailbox(id: number): Promise<SendingMailbox | undefined> {
+  const [row] = await sql<SendingMailbox[]>`
+    select id, email, domain, smtp_host, smtp_port, smtp_username, smtp_password_encrypted
+    from mailboxes where id = ${id}::int`;
+  return row;
+}
+
+/** A successful send ends a failure streak. */
+export async function recordMailboxSuccess(id: number): Promise<void> {
+  await sql`
+    update mailboxes set consecutive_failures = 0, last_error = null
+    where id = ${id}::int and (consecutive_failures <> 0 or last_error is not null)`;
+}
+
+/**
+ * Counts a transport failure; the `pauseAfter`-th in a row pauses the mailbox
+ * (it stops taking messages until an admin or the health job changes it).
+ * Answers whether it was paused now.
+ */
+export async function recordMailboxFailure(id: number, error: string, pauseAfter = 5): Promise<boolean> {
+  const [row] = await sql<{ paused: boolean }[]>`
+    update mailboxes set
+      consecutive_failures = consecutive_failures + 1,
+      last_error = ${error.slice(0, 1000)}::text,
+      status = case when consecutive_failures + 1 >= ${pauseAfter}::int then 'paused' else status end,
+      paused_reason = case when consecutive_failures + 1 >= ${pauseAfter}::int and status <> 'paused'
+                           then ${
+    `paused after ${pauseAfter} failures in a row: ${error}`.slice(0, 1000)
+  }::text
+                           else paused_reason end
+    where id = ${id}::int
+    returning (status = 'paused' and consecutive_failures = ${pauseAfter}::int) as paused`;
+  return row?.paused ?? false;
+}

@@ -1,0 +1,59 @@
+/**
+ * The development transport's store (`outbox_messages`): messages RoleFerry
+ * would have sent, shown at /dev/outbox. One row per outreach token, so a
+ * repeated send finds the first message instead of storing a second.
+ */
+import { sql } from "./client.ts";
+
+export interface OutboxMessage {
+  id: number;
+  outreach_token: string | null;
+  message_id: string;
+  mailbox_email: string;
+  to_email: string;
+  subject: string;
+  body: string;
+  headers: Record<string, string>;
+  created_at: Date;
+}
+
+/** Stores a message once per token; answers the stored message id (the first one when repeated). */
+export async function storeOutboxMessage(input: {
+  token: string;
+  messageId: string;
+  mailboxEmail: string;
+  to: string;
+  subject: string;
+  body: string;
+  headers: Record<string, string>;
+}): Promise<string> {
+  const [row] = await sql<{ message_id: string }[]>`
+    with inserted as (
+      insert into outbox_messages (outreach_token, message_id, mailbox_email, to_email, subject, body, headers)
+      values (${input.token}::varchar, ${input.messageId}::varchar, ${input.mailboxEmail}::varchar,
+              ${input.to}::varchar, ${input.subject}::varchar, ${input.body}::text, ${
+    sql.json(input.headers)
+  }::jsonb)
+      on conflict (outreach_token) where outreach_token is not null do nothing
+      returning message_id
+    )
+    select message_id from inserted
+    union all
+    select message_id from outbox_messages where outreach_token = ${input.token}::varchar
+    limit 1`;
+  return row.message_id;
+}
+
+/** The stored message id for an outreach token, if any. */
+export async function findOutboxMessageId(token: string): Promise<string | undefined> {
+  const [row] = await sql<{ message_id: string }[]>`
+    select message_id from outbox_messages where outreach_token = ${token}::varchar`;
+  return row?.message_id;
+}
+
+/** The newest stored messages, for /dev/outbox. */
+export async function listOutboxMessages(limit = 100): Promise<OutboxMessage[]> {
+  return await sql<OutboxMessage[]>`
+    select id::int as id, outreach_token, message_id, mailbox_email, to_email, subject, body, headers, created_at
+    from outbox_messages order by id desc limit ${limit}::int`;
+}

@@ -1,0 +1,193 @@
+/**
+ * Enrolling a contact in a sequence, and the outreach timeline of an
+ * application. Both run as the user (`withUser`), so row-level security keeps
+ * every user to their own applications and outreach.
+ */
+import { type Tx, withUser } from "./client.ts";
+import { HttpError } from "../lib/http_error.ts";
+import { randomToken } from "../lib/crypto.ts";
+import { render, renderSubject, type Variables } from "../lib/template.ts";
+import type { SequenceStep } from "./sequences.ts";
+
+/** One outreach row as the API shows it (contract §3: the timeline's columns). */
+export interface OutreachView {
+  id: number;
+  application_id: number;
+  contact_id: number;
+  contact_name: string;
+  contact_email: string;
+  sequence_instance_id: number | null;
+  step_no: number;
+  subject: string;
+  body: string;
+  from_mailbox: string;
+  status: string;
+  queued_at: Date;
+  due_at: Date;
+  sent_at: Date | null;
+  delivered_at: Date | null;
+  opened_at: Date | null;
+  clicked_at: Date | null;
+  replied_at: Date | null;
+  link_clicks: number;
+  last_error: string | null;
+}
+
+export interface EnrollInput {
+  contact_id: number;
+  sequence_id: number;
+  variables?: Record<string, string>;
+  send_window?: boolean;
+}
+
+/** Longest subject the outreach column holds. */
+export const SUBJECT_MAX = 500;
+
+const viewColumns = (tx: Tx) =>
+  tx`o.id, o.application_id, o.contact_id, c.full_name as contact_name, c.email as contact_email,
+     o.sequence_instance_id, o.step_no, o.subject, o.body, o.from_mailbox, o.status, o.queued_at, o.due_at,
+     o.sent_at, o.delivered_at, o.opened_at, o.clicked_at, o.replied_at, o.link_clicks, o.last_error`;
+
+/**
+ * Queues one row per step of the sequence for the contact, each rendered and
+ * due at enrollment time plus its delay. Refuses (409) a contact that opted
+ * out, bounced, or is already in a live sequence of this application, and
+ * (422) any placeholder without a value, listing them all.
+ */
+export async function enrollContact(
+  userId: number,
+  applicationId: number,
+  input: EnrollInput,
+): Promise<OutreachView[]> {
+  return await withUser(userId, async (tx) => {
+    const [app] = await tx<
+      { id: number; role: string; company: string; my_name: string | null; metric: string | null }[]
+    >`
+      select a.id, j.title as role, co.name as company, u.full_name as my_name,
+        (select r.key_metrics->>0 from resumes r where r.user_id = a.user_id) as metric
+      from applications a
+      join jobs j on j.id = a.job_id
+      join companies co on co.id = j.company_id
+      join users u on u.id = a.user_id
+      where a.id = ${applicationId}::int`;
+    if (!app) throw new HttpError(404, "application not found");
+
+    const [contact] = await tx<
+      {
+        id: number;
+        first_name: string | null;
+        last_name: string | null;
+        full_name: string;
+        opted_out: boolean;
+        bounce_count: number;
+      }[]
+    >`select id, first_name, last_name, full_name, opted_out, bounce_count from contacts where id = ${input.contact_id}::int`;
+    if (!contact) throw new HttpError(422, "invalid values", { fields: { contact_id: "no such contact" } });
+
+    const [sequence] = await tx<{ id: number; steps: SequenceStep[] }[]>`
+      select id, steps from sequence_templates where id = ${input.sequence_id}::int`;
+    if (!sequence) {
+      throw new HttpError(422, "invalid values", { fields: { sequence_id: "no such sequence" } });
+    }
+    if (!Array.isArray(sequence.steps) || sequence.steps.length === 0) {
+      throw new HttpError(422, "invalid values", { fields: { sequence_id: "the sequence has no steps" } });
+    }
+
+    if (contact.opted_out) throw new HttpError(409, "the contact opted out of email", { code: "opted_out" });
+    if (contact.bounce_count > 0) {
+      throw new HttpError(409, "the contact's address bounced", { code: "bounced" });
+    }
+
+    // One enrollment at a time per (application, contact): the live-sequence check cannot race.
+    await tx`select pg_advisory_xact_lock(${applicationId}::int, ${contact.id}::int)`;
+    const [live] = await tx`
+      select 1 from outreach
+      where application_id = ${applicationId}::int and contact_id = ${contact.id}::int and status = 'queued'
+      limit 1`;
+    if (live) {
+      throw new HttpError(409, "the contact is already in a live sequence for this application", {
+        code: "already_enrolled",
+      });
+    }
+
+    const variables: Variables = {
+      first_name: contact.first_name ?? contact.full_name.split(/\s+/)[0],
+      last_name: contact.last_name ??
+        (contact.full_name.includes(" ") ? contact.full_name.split(/\s+/).slice(1).join(" ") : null),
+      full_name: contact.full_name,
+      role: app.role,
+      company: app.company,
+      my_name: app.my_name,
+      my_metric: app.metric,
+      ...input.variables,
+    };
+    const steps = [...sequence.steps].sort((a, b) => a.step_no - b.step_no);
+    const missing = new Set<string>();
+    const fields: Record<string, string> = {};
+    const rendered = steps.map((step, i) => {
+      const subject = renderSubject(step.subject, variables);
+      const body = render(step.body, variables);
+      for (const name of [...subject.missing, ...body.missing]) missing.add(name);
+      if (subject.text.length > SUBJECT_MAX) {
+        fields[`steps.${i}.subject`] = `longer than ${SUBJECT_MAX} characters once rendered`;
+      }
+      if (!subject.text) fields[`steps.${i}.subject`] = "empty once rendered";
+      return { step, subject: subject.text, body: body.text };
+    });
+    for (const name of missing) fields[`variables.${name}`] = `no value for {{${name}}}`;
+    if (Object.keys(fields).length) {
+      throw new HttpError(
+        422,
+        missing.size ? `template variables without a value: ${[...missing].join(", ")}` : "invalid values",
+        {
+          fields,
+          code: missing.size ? "missing_variables" : undefined,
+        },
+      );
+    }
+
+    const [{ instance }] = await tx<{ instance: number }[]>`
+      select nextval('outreach_sequence_instance_seq')::int as instance`;
+    const rows = rendered.map(({ step, subject, body }) => ({
+      application_id: applicationId,
+      contact_id: contact.id,
+      sequence_instance_id: instance,
+      sequence_template_id: sequence.id,
+      step_no: step.step_no,
+      subject,
+      body,
+      delay_hours: step.delay_hours,
+      outreach_token: randomToken(16),
+      unsubscribe_token: randomToken(24),
+    }));
+    await tx`
+      insert into outreach (application_id, contact_id, sequence_instance_id, sequence_template_id, step_no,
+                            subject, body, from_mailbox, status, queued_at, due_at, send_window,
+                            outreach_token, unsubscribe_token)
+      select r.application_id, r.contact_id, r.sequence_instance_id, r.sequence_template_id, r.step_no,
+             r.subject, r.body, '', 'queued', now(), now() + r.delay_hours * interval '1 hour',
+             ${input.send_window ?? false}::boolean, r.outreach_token, r.unsubscribe_token
+      from jsonb_to_recordset(${tx.json(rows)}::jsonb) as r(
+        application_id int, contact_id int, sequence_instance_id int, sequence_template_id int, step_no int,
+        subject varchar, body text, delay_hours float8, outreach_token varchar, unsubscribe_token varchar)`;
+    return await tx<OutreachView[]>`
+      select ${viewColumns(tx)} from outreach o join contacts c on c.id = o.contact_id
+      where o.sequence_instance_id = ${instance}::int and o.application_id = ${applicationId}::int
+      order by o.step_no`;
+  });
+}
+
+/** The application's outreach, oldest first (404 when the application is not the caller's). */
+export async function listOutreachForApplication(
+  userId: number,
+  applicationId: number,
+): Promise<OutreachView[]> {
+  return await withUser(userId, async (tx) => {
+    const [app] = await tx`select id from applications where id = ${applicationId}::int`;
+    if (!app) throw new HttpError(404, "application not found");
+    return await tx<OutreachView[]>`
+      select ${viewColumns(tx)} from outreach o join contacts c on c.id = o.contact_id
+      where o.application_id = ${applicationId}::int
+      order by o.queued_at, o.sequence_instance_id, o.step_no, o.id`;
+  });
+}

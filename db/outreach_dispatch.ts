@@ -1,0 +1,227 @@
+/**
+ * The dispatcher's queries (jobs/dispatch_outreach.ts holds the logic).
+ *
+ * A row stays 'queued' (the seed's status CHECK is unchanged) until its fate
+ * is known; the dispatcher's progress lives in extra columns:
+ * - claimed: `claim_id`/`lease_until` set by `claimDueOutreach` (FOR UPDATE
+ *   SKIP LOCKED, committed at once, so no lock is held while sending);
+ * - maybe sent: `send_attempt_id`/`send_started_at` set by `markSending` just
+ *   before the provider is called, cleared by the outcome. A row found queued
+ *   with `send_started_at` set after a crash is reconciled with the provider
+ *   before anything is resent.
+ * Every write checks the claim or the attempt it belongs to, so a dispatcher
+ * that lost its lease cannot overwrite another's work.
+ */
+import { sql } from "./client.ts";
+
+export interface ClaimedOutreach {
+  id: number;
+  /** As text: a JS Date would drop the microseconds of this partition-key column. */
+  queued_at: string;
+  application_id: number;
+  contact_id: number;
+  step_no: number;
+  subject: string;
+  body: string;
+  outreach_token: string;
+  unsubscribe_token: string;
+  send_window: boolean;
+  send_attempts: number;
+  send_started_at: Date | null;
+  mailbox_id: number | null;
+  contact_email: string;
+  /** The sender's time zone (users.timezone), for send windows. */
+  timezone: string | null;
+  /** The mailbox that sent an earlier step of this sequence to this contact, if any. */
+  preferred_mailbox_id: number | null;
+}
+
+/** Identifies one claimed row (outreach becomes partitioned on queued_at: its key is (id, queued_at)). */
+export interface RowKey {
+  id: number;
+  /** Full-precision text (see ClaimedOutreach.queued_at). */
+  queued_at: string;
+}
+
+/**
+ * Claims up to `limit` due queued rows for `claimId` for `leaseSeconds`.
+ * Rows another dispatcher holds (locked now, or leased) are skipped.
+ */
+export async function claimDueOutreach(
+  claimId: string,
+  limit: number,
+  leaseSeconds: number,
+): Promise<ClaimedOutreach[]> {
+  return await sql<ClaimedOutreach[]>`
+    with due as (
+      select o.id, o.queued_at from outreach o
+      where o.status = 'queued' and o.due_at <= now()
+        and (o.lease_until is null or o.lease_until < now())
+      order by o.due_at, o.id
+      limit ${limit}::int
+      for update of o skip locked
+    ), claimed as (
+      update outreach o
+      set claim_id = ${claimId}::uuid, claimed_at = now(),
+          lease_until = now() + ${leaseSeconds}::int * interval '1 second'
+      from due
+      where o.id = due.id and o.queued_at = due.queued_at
+      returning o.id, o.queued_at::text as queued_at, o.application_id, o.contact_id, o.step_no, o.subject, o.body,
+                o.outreach_token, o.unsubscribe_token, o.send_window, o.send_attempts, o.send_started_at,
+                o.mailbox_id
+    )
+    select c.*, ct.email as contact_email, u.timezone,
+      (select p.mailbox_id from outreach p
+        where p.application_id = c.application_id and p.contact_id = c.contact_id
+          and p.mailbox_id is not null and p.sent_at is not null and p.step_no < c.step_no
+        order by p.step_no limit 1) as preferred_mailbox_id
+    from claimed c
+    join contacts ct on ct.id = c.contact_id
+    join applications a on a.id = c.application_id
+    join users u on u.id = a.user_id
+    order by c.id`;
+}
+
+/**
+ * The last check before the provider is called: the row is still queued and
+ * ours, its contact has not opted out, bounced or replied. Records the
+ * attempt (so a crash from here on leaves a "maybe sent" row) and answers
+ * whether sending may go on.
+ */
+export async function markSending(
+  row: RowKey,
+  claimId: string,
+  attemptId: string,
+  mailbox: { id: number; email: string },
+): Promise<boolean> {
+  const updated = await sql`
+    update outreach o
+    set send_attempt_id = ${attemptId}::uuid, send_started_at = now(), send_attempts = o.send_attempts + 1,
+        mailbox_id = ${mailbox.id}::int, from_mailbox = ${mailbox.email}::varchar
+    from contacts c
+    where o.id = ${row.id}::int and o.queued_at = ${row.queued_at}::text::timestamptz
+      and o.status = 'queued' and o.claim_id = ${claimId}::uuid
+      and c.id = o.contact_id and c.opted_out is not true
+      and not exists (
+        select 1 from outreach r
+        where r.application_id = o.application_id and r.contact_id = o.contact_id and r.status in ('replied', 'bounced')
+      )
+    returning o.id`;
+  return updated.length === 1;
+}
+
+/**
+ * Cancels a claimed row whose contact opted out, bounced or replied; answers
+ * whether it did (false: the row was canceled or taken meanwhile).
+ */
+export async function cancelBlockedOutreach(row: RowKey, claimId: string): Promise<boolean> {
+  const updated = await sql`
+    update outreach o
+    set status = 'canceled', lease_until = null,
+        last_error = case when c.opted_out then 'contact opted out' else 'contact replied or bounced' end
+    from contacts c
+    where o.id = ${row.id}::int and o.queued_at = ${row.queued_at}::text::timestamptz
+      and o.status = 'queued' and o.claim_id = ${claimId}::uuid and c.id = o.contact_id
+      and (c.opted_out is true or exists (
+        select 1 from outreach r
+        where r.application_id = o.application_id and r.contact_id = o.contact_id and r.status in ('replied', 'bounced')
+      ))
+    returning o.id`;
+  return updated.length === 1;
+}
+
+/**
+ * Records an accepted message. Matched on the attempt, not the status: a row
+ * canceled (opt-out) while its message was already on its way is still
+ * recorded as sent, because it was.
+ */
+export async function markSent(row: RowKey, attemptId: string, messageId: string): Promise<boolean> {
+  const updated = await sql`
+    with sent as (
+      update outreach
+      set status = case when status in ('queued', 'canceled') then 'sent' else status end,
+          sent_at = coalesce(sent_at, now()), provider_message_id = ${messageId}::varchar,
+          send_started_at = null, lease_until = null, last_error = null
+      where id = ${row.id}::int and queued_at = ${row.queued_at}::text::timestamptz and send_attempt_id = ${attemptId}::uuid
+      returning contact_id
+    )
+    update contacts c set last_contacted_at = greatest(c.last_contacted_at, now())
+    from sent where c.id = sent.contact_id
+    returning c.id`;
+  return updated.length === 1;
+}
+
+/** Records a message found at the provider after a crash (see `markSent`). */
+export async function markRecoveredSent(row: RowKey, claimId: string, messageId: string): Promise<boolean> {
+  const updated = await sql`
+    update outreach
+    set status = case when status in ('queued', 'canceled') then 'sent' else status end,
+        sent_at = coalesce(sent_at, send_started_at, now()), provider_message_id = ${messageId}::varchar,
+        send_started_at = null, lease_until = null, last_error = null
+    where id = ${row.id}::int and queued_at = ${row.queued_at}::text::timestamptz and claim_id = ${claimId}::uuid
+      and send_started_at is not null
+    returning id`;
+  return updated.length === 1;
+}
+
+/** Leaves a row queued for another try at `dueAt` (temporary failure, send window, lookup pending). */
+export async function rescheduleOutreach(
+  row: RowKey,
+  owner: { claimId: string } | { attemptId: string },
+  dueAt: Date | null,
+  error: string | null,
+  options: { clearAttempt?: boolean } = {},
+): Promise<boolean> {
+  const claimId = "claimId" in owner ? owner.claimId : null;
+  const attemptId = "attemptId" in owner ? owner.attemptId : null;
+  const updated = await sql`
+    update outreach
+    set due_at = coalesce(${dueAt}::timestamptz, due_at), lease_until = null,
+        last_error = coalesce(${error}::text, last_error),
+        send_started_at = case when ${
+    options.clearAttempt ?? false
+  }::boolean then null else send_started_at end
+    where id = ${row.id}::int and queued_at = ${row.queued_at}::text::timestamptz and status = 'queued'
+      and (claim_id = ${claimId}::uuid or send_attempt_id = ${attemptId}::uuid)
+    returning id`;
+  return updated.length === 1;
+}
+
+/** Keeps a maybe-sent row away from other dispatchers until `until` (its provider lookup is not conclusive yet). */
+export async function holdUncertainOutreach(
+  row: RowKey,
+  ownerId: string,
+  until: Date,
+  error: string,
+): Promise<void> {
+  await sql`
+    update outreach set lease_until = ${until}::timestamptz, last_error = ${error}::text
+    where id = ${row.id}::int and queued_at = ${row.queued_at}::text::timestamptz and status = 'queued'
+      and (claim_id = ${ownerId}::uuid or send_attempt_id = ${ownerId}::uuid)`;
+}
+
+/** Ends a row as failed with its reason (permanent refusal, retries exhausted, unknowable outcome). */
+export async function markFailed(
+  row: RowKey,
+  owner: { claimId: string } | { attemptId: string },
+  reason: string,
+): Promise<void> {
+  const claimId = "claimId" in owner ? owner.claimId : null;
+  const attemptId = "attemptId" in owner ? owner.attemptId : null;
+  await sql`
+    update outreach
+    set status = 'failed', last_error = ${
+    reason.slice(0, 2000)
+  }::text, send_started_at = null, lease_until = null
+    where id = ${row.id}::int and queued_at = ${row.queued_at}::text::timestamptz and status = 'queued'
+      and (claim_id = ${claimId}::uuid or send_attempt_id = ${attemptId}::uuid)`;
+}
+
+/** Gives claimed rows back at once (the dispatcher stops early: no mailbox capacity, shutdown). */
+export async function releaseClaims(rows: RowKey[], claimId: string): Promise<void> {
+  if (!rows.length) return;
+  await sql`
+    update outreach set lease_until = null
+    where id = any(${rows.map((r) => r.id)}::int[]) and claim_id = ${claimId}::uuid and status = 'queued'
+      and send_started_at is null`;
+}

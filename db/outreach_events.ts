@@ -1,0 +1,225 @@
+/**
+ * What the outside world tells us about sent outreach: Mailgun's event and
+ * inbound webhooks, and unsubscribes. Runs as the owner (no user session).
+ *
+ * Order matters for the webhooks: everything that can refuse a request
+ * (signature, age, replay, unknown outreach) only reads, so a refused request
+ * writes nothing; the signature token is then stored in the same transaction
+ * as the event's effects, so a replay is refused even across app processes.
+ */
+import { sql, type Tx } from "./client.ts";
+
+export interface EventTarget {
+  id: number;
+  /** Full-precision text: a JS Date would drop the microseconds of this partition-key column. */
+  queued_at: string;
+  application_id: number;
+  contact_id: number;
+  mailbox_id: number | null;
+  from_mailbox: string;
+  status: string;
+}
+
+export type EventName = "delivered" | "failed" | "opened" | "clicked" | "complained" | "unsubscribed";
+
+export interface MailgunEvent {
+  event: EventName;
+  /** For `failed`: Mailgun's `severity`; only `permanent` is a bounce. */
+  severity?: string;
+  eventId?: string;
+  occurredAt: Date;
+  payload: unknown;
+}
+
+const TARGET_COLUMNS =
+  "id, queued_at::text as queued_at, application_id, contact_id, mailbox_id, from_mailbox, status";
+
+/** The outreach an event is about: by our opaque `v:outreach` token, else by the provider's message id. */
+export async function findEventTarget(token?: string, messageId?: string): Promise<EventTarget | undefined> {
+  if (token) {
+    const [row] = await sql.unsafe<EventTarget[]>(
+      `select ${TARGET_COLUMNS} from outreach where outreach_token = $1::varchar limit 1`,
+      [token],
+    );
+    if (row) return row;
+  }
+  if (messageId) {
+    const ids = messageId.startsWith("<") ? [messageId] : [`<${messageId}>`, messageId];
+    return await findByMessageIds(ids);
+  }
+  return undefined;
+}
+
+/** The outreach whose stored provider message id is one of `ids` (inbound reply matching). */
+export async function findByMessageIds(ids: string[]): Promise<EventTarget | undefined> {
+  if (!ids.length) return undefined;
+  const [row] = await sql.unsafe<EventTarget[]>(
+    `select ${TARGET_COLUMNS} from outreach where provider_message_id = any($1::varchar[])
+     order by sent_at desc nulls last limit 1`,
+    [ids],
+  );
+  return row;
+}
+
+/** Whether a webhook signature token was used before (a read: refusing a replay writes nothing). */
+export async function isWebhookTokenSeen(token: string): Promise<boolean> {
+  const [row] = await sql`select 1 from webhook_tokens where token = ${token}::varchar`;
+  return Boolean(row);
+}
+
+/** Stores the token; false when another request stored it first (a concurrent replay). */
+async function claimToken(tx: Tx, token: string): Promise<boolean> {
+  const inserted = await tx`
+    insert into webhook_tokens (token) values (${token}::varchar) on conflict do nothing returning token`;
+  if (Math.random() < 0.01) await tx`delete from webhook_tokens where seen_at < now() - interval '1 day'`;
+  return inserted.length === 1;
+}
+
+/** Opts a contact out and cancels every queued step to it, in any application. */
+async function optOut(tx: Tx, contactId: number): Promise<void> {
+  await tx`
+    update contacts set opted_out = true, opted_out_at = coalesce(opted_out_at, now())
+    where id = ${contactId}::int`;
+  await cancelQueued(tx, contactId, "contact opted out");
+}
+
+async function cancelQueued(tx: Tx, contactId: number, reason: string): Promise<void> {
+  await tx`
+    update outreach set status = 'canceled', last_error = ${reason}::text
+    where contact_id = ${contactId}::int and status = 'queued' and send_started_at is null`;
+}
+
+async function recordEvent(
+  tx: Tx,
+  target: EventTarget,
+  event: string,
+  eventId: string | undefined,
+  occurredAt: Date,
+  payload: unknown,
+): Promise<boolean> {
+  const inserted = await tx`
+    insert into outreach_events (outreach_id, event, mailbox_email, contact_id, occurred_at, provider_event_id, payload)
+    values (${target.id}::int, ${event}::varchar, ${
+    target.from_mailbox || null
+  }::varchar, ${target.contact_id}::int,
+            ${occurredAt}::timestamptz, ${eventId ?? null}::varchar, ${tx.json(payload as never)}::jsonb)
+    on conflict (provider_event_id) do nothing
+    returning id`;
+  return inserted.length === 1;
+}
+
+const mailboxMatch = (tx: Tx, target: EventTarget) =>
+  target.mailbox_id ? tx`id = ${target.mailbox_id}::int` : tx`email = ${target.from_mailbox}::varchar`;
+
+/**
+ * Applies one Mailgun event. Answers "replay" when the signature token was
+ * used meanwhile, "duplicate" when the same event id was handled before (its
+ * effects are not applied twice), else "applied".
+ */
+export async function applyMailgunEvent(
+  signatureToken: string,
+  target: EventTarget,
+  e: MailgunEvent,
+): Promise<"applied" | "duplicate" | "replay"> {
+  return await sql.begin(async (tx) => {
+    if (!(await claimToken(tx, signatureToken))) return "replay";
+    const bounce = e.event === "failed" && e.severity === "permanent";
+    const recorded = bounce ? "bounced" : e.event;
+    if (!(await recordEvent(tx, target, recorded, e.eventId, e.occurredAt, e.payload))) return "duplicate";
+    const at = e.occurredAt;
+    const row = tx`id = ${target.id}::int and queued_at = ${target.queued_at}::text::timestamptz`;
+    switch (e.event) {
+      case "delivered":
+        await tx`
+          update outreach set delivered_at = coalesce(delivered_at, ${at}::timestamptz),
+            sent_at = coalesce(sent_at, ${at}::timestamptz),
+            status = case when status = 'sent' or (status = 'queued' and send_started_at is not null)
+                          then 'delivered' else status end
+          where ${row}`;
+        break;
+      case "failed":
+        if (!bounce) break; // temporary: Mailgun retries by itself; the event is logged above
+        await tx`
+          update outreach set status = 'bounced', sent_at = coalesce(sent_at, ${at}::timestamptz)
+          where ${row} and (status in ('sent', 'delivered') or (status = 'queued' and send_started_at is not null))`;
+        await tx`update contacts set bounce_count = bounce_count + 1 where id = ${target.contact_id}::int`;
+        await tx`update mailboxes set bounce_count_7d = bounce_count_7d + 1 where ${
+          mailboxMatch(tx, target)
+        }`;
+        await cancelQueued(tx, target.contact_id, "contact's address bounced");
+        break;
+      case "opened":
+        await tx`update outreach set opened_at = coalesce(opened_at, ${at}::timestamptz) where ${row}`;
+        break;
+      case "clicked":
+        await tx`
+          update outreach set clicked_at = coalesce(clicked_at, ${at}::timestamptz), link_clicks = link_clicks + 1,
+            opened_at = coalesce(opened_at, ${at}::timestamptz)
+          where ${row}`;
+        break;
+      case "complained":
+        await tx`update contacts set spam_reports = spam_reports + 1 where id = ${target.contact_id}::int`;
+        await tx`update mailboxes set spam_reports_7d = spam_reports_7d + 1 where ${
+          mailboxMatch(tx, target)
+        }`;
+        await optOut(tx, target.contact_id);
+        break;
+      case "unsubscribed":
+        await optOut(tx, target.contact_id);
+        break;
+    }
+    return "applied";
+  });
+}
+
+/**
+ * Marks the outreach replied (the seed's trigger then cancels the later
+ * steps and moves the application along). "replay" as in applyMailgunEvent.
+ */
+export async function applyInboundReply(
+  signatureToken: string,
+  target: EventTarget,
+  messageId: string | undefined,
+  payload: unknown,
+): Promise<"applied" | "duplicate" | "replay"> {
+  return await sql.begin(async (tx) => {
+    if (!(await claimToken(tx, signatureToken))) return "replay";
+    const eventId = messageId ? `inbound:${messageId}`.slice(0, 255) : undefined;
+    if (!(await recordEvent(tx, target, "replied", eventId, new Date(), payload))) return "duplicate";
+    await tx`
+      update outreach set status = 'replied', replied_at = coalesce(replied_at, now())
+      where id = ${target.id}::int and queued_at = ${target.queued_at}::text::timestamptz and status <> 'replied'`;
+    return "applied";
+  });
+}
+
+/**
+ * RFC 8058 one-click and the unsubscribe page: opts the contact of the
+ * outreach carrying `token` out, at once. Answers the contact's email, or
+ * undefined for an unknown token. Idempotent.
+ */
+export async function unsubscribeByToken(token: string): Promise<{ email: string } | undefined> {
+  const [target] = await sql<{ id: number; contact_id: number; email: string; opted_out: boolean }[]>`
+    select o.id, o.contact_id, c.email, c.opted_out from outreach o join contacts c on c.id = o.contact_id
+    where o.unsubscribe_token = ${token}::varchar limit 1`;
+  if (!target) return undefined;
+  if (!target.opted_out) {
+    await sql.begin(async (tx) => {
+      await optOut(tx, target.contact_id);
+      await tx`
+        insert into outreach_events (outreach_id, event, contact_id, payload)
+        values (${target.id}::int, 'unsubscribed', ${target.contact_id}::int, '{"via":"list-unsubscribe"}'::jsonb)`;
+    });
+  }
+  return { email: target.email };
+}
+
+/** Whether an unsubscribe token exists, and whether its contact already opted out (the GET page). */
+export async function getUnsubscribeState(
+  token: string,
+): Promise<{ email: string; opted_out: boolean } | undefined> {
+  const [row] = await sql<{ email: string; opted_out: boolean }[]>`
+    select c.email, coalesce(c.opted_out, false) as opted_out from outreach o join contacts c on c.id = o.contact_id
+    where o.unsubscribe_token = ${token}::varchar limit 1`;
+  return row;
+}

@@ -1,0 +1,105 @@
+/**
+ * Sequence templates: the platform's (read-only) and each user's own. Runs as
+ * the user, so row-level security shows platform templates plus the caller's
+ * and refuses writes to anything else.
+ */
+import { withUser } from "./client.ts";
+import { HttpError } from "../lib/http_error.ts";
+
+export interface SequenceStep {
+  step_no: number;
+  delay_hours: number;
+  subject: string;
+  body: string;
+}
+
+export interface Sequence {
+  id: number;
+  user_id: number | null;
+  name: string;
+  description: string | null;
+  is_platform: boolean;
+  steps: SequenceStep[];
+  created_at: Date;
+  updated_at: Date;
+}
+
+export interface SequenceInput {
+  name: string;
+  description?: string | null;
+  steps: SequenceStep[];
+}
+
+const COLUMNS =
+  "id, user_id, name, description, coalesce(is_platform, false) as is_platform, steps, created_at, updated_at";
+
+/** Platform templates first, then the caller's own, oldest first. */
+export async function listSequences(userId: number): Promise<Sequence[]> {
+  return await withUser(
+    userId,
+    (tx) =>
+      tx.unsafe<Sequence[]>(
+        `select ${COLUMNS} from sequence_templates order by is_platform desc nulls last, id`,
+      ),
+  );
+}
+
+/** One visible template (platform or own), or undefined. */
+export async function getSequence(userId: number, id: number): Promise<Sequence | undefined> {
+  const rows = await withUser(
+    userId,
+    (tx) => tx.unsafe<Sequence[]>(`select ${COLUMNS} from sequence_templates where id = $1::int`, [id]),
+  );
+  return rows[0];
+}
+
+export async function createSequence(userId: number, input: SequenceInput): Promise<Sequence> {
+  const [row] = await withUser(userId, (tx) =>
+    tx.unsafe<Sequence[]>(
+      `insert into sequence_templates (user_id, name, description, is_platform, steps)
+       values ($1::int, $2::varchar, $3::text, false, $4::jsonb) returning ${COLUMNS}`,
+      [userId, input.name, input.description ?? null, JSON.stringify(input.steps)],
+    ));
+  return row;
+}
+
+/** Throws 404 for a template the caller cannot see, 403 for a platform template. */
+async function assertOwn(tx: Parameters<Parameters<typeof withUser>[1]>[0], id: number): Promise<void> {
+  const [row] = await tx<{ is_platform: boolean }[]>`
+    select coalesce(is_platform, false) as is_platform from sequence_templates where id = ${id}::int`;
+  if (!row) throw new HttpError(404, "sequence not found");
+  if (row.is_platform) throw new HttpError(403, "platform templates are read-only; copy it to edit");
+}
+
+export async function updateSequence(
+  userId: number,
+  id: number,
+  input: Partial<SequenceInput>,
+): Promise<Sequence> {
+  return await withUser(userId, async (tx) => {
+    await assertOwn(tx, id);
+    const [row] = await tx.unsafe<Sequence[]>(
+      `update sequence_templates set
+         name = coalesce($2::varchar, name),
+         description = case when $3::boolean then $4::text else description end,
+         steps = coalesce($5::jsonb, steps)
+       where id = $1::int returning ${COLUMNS}`,
+      [
+        id,
+        input.name ?? null,
+        input.description !== undefined,
+        input.description ?? null,
+        input.steps ? JSON.stringify(input.steps) : null,
+      ],
+    );
+    if (!row) throw new HttpError(404, "sequence not found");
+    return row;
+  });
+}
+
+export async function deleteSequence(userId: number, id: number): Promise<void> {
+  await withUser(userId, async (tx) => {
+    await assertOwn(tx, id);
+    await tx`delete from sequence_templates where id = ${id}::int`;
+  });
+}

@@ -1,0 +1,51 @@
+/**
+ * What every mail transport (Mailgun, SMTP, outbox) receives and answers. The
+ * dispatcher only sees these shapes, so its exactly-once logic does not depend
+ * on the transport.
+ */
+
+/** The sending mailbox, as the dispatcher reserved it (the SMTP password stays encrypted until used). */
+export interface SendingMailbox {
+  id: number;
+  email: string;
+  domain: string;
+  smtp_host: string;
+  smtp_port: number;
+  smtp_username: string;
+  smtp_password_encrypted: string;
+}
+
+export interface OutgoingMessage {
+  /** Opaque per-outreach id (`v:outreach` at Mailgun): how a maybe-sent message is found again. */
+  token: string;
+  mailbox: SendingMailbox;
+  to: string;
+  subject: string;
+  text: string;
+  /** `APP_BASE_URL/unsubscribe/<token>` for List-Unsubscribe. */
+  unsubscribeUrl: string;
+}
+
+/**
+ * - `sent`: the provider accepted it (its message id is kept).
+ * - `temporary`: it was certainly not accepted and may be retried later (429, 5xx, connection refused).
+ * - `permanent`: it was refused and will never be accepted as it is (4xx).
+ * - `uncertain`: the request may have reached the provider (timeout, connection reset): never resend
+ *   before `lookup` says it did not arrive.
+ */
+export type SendOutcome =
+  | { kind: "sent"; messageId: string }
+  | { kind: "temporary" | "permanent" | "uncertain"; error: string; status?: number };
+
+export type LookupOutcome =
+  | { kind: "found"; messageId: string }
+  | { kind: "absent" }
+  /** The transport cannot tell (SMTP keeps no log we can query), or the lookup itself failed. */
+  | { kind: "unknown"; error: string };
+
+export interface Transport {
+  readonly name: "mailgun" | "smtp" | "outbox";
+  send(message: OutgoingMessage): Promise<SendOutcome>;
+  /** Whether a message with this token was accepted since `since`. */
+  lookup(token: string, mailbox: SendingMailbox, since: Date): Promise<LookupOutcome>;
+}

@@ -1,0 +1,98 @@
+/**
+ * Rows the outreach tests start from, written directly as the owner (the
+ * sender, a company with contacts, mailboxes, queued outreach), so dispatcher
+ * and webhook tests do not depend on the HTTP layer.
+ */
+import type { Sql } from "../../db/client.ts";
+import { randomToken } from "../../lib/crypto.ts";
+import { encryptSecret } from "../../lib/secrets.ts";
+
+export const FIXTURE_SECRET = "test-secret-test-secret-test-secret-0123456789";
+
+export interface Sender {
+  userId: number;
+  companyId: number;
+  jobId: number;
+  applicationId: number;
+}
+
+let counter = 0;
+
+/** A user with a resume metric, a company, a job and an application to it. */
+export async function createSender(sql: Sql, options: { timezone?: string } = {}): Promise<Sender> {
+  const n = ++counter;
+  const tag = crypto.randomUUID().slice(0, 8);
+  const [row] = await sql<Sender[]>`
+    with u as (
+      insert into users (email, full_name, timezone)
+      values (${`sender${n}.${tag}@example.test`}, 'Sam Sender', ${options.timezone ?? "UTC"}) returning id
+    ), r as (
+      insert into resumes (user_id, key_metrics) select id, '["cut p99 latency by 40%"]'::jsonb from u
+    ), c as (
+      insert into companies (name, domain) values (${`Acme ${n}`}, ${`acme${n}-${tag}.example`}) returning id
+    ), j as (
+      insert into jobs (source, title, company_id) select 'test', 'Staff Engineer', id from c returning id
+    ), a as (
+      insert into applications (user_id, job_id, status) select u.id, j.id, 'applied' from u, j returning id
+    )
+    select u.id as "userId", c.id as "companyId", j.id as "jobId", a.id as "applicationId" from u, c, j, a`;
+  return row;
+}
+
+/** `count` contacts at the company: Contact 1 <contact1.xxx@...>, ... */
+export async function createContacts(sql: Sql, companyId: number, count: number): Promise<number[]> {
+  const tag = crypto.randomUUID().slice(0, 8);
+  const rows = await sql<{ id: number }[]>`
+    insert into contacts (company_id, first_name, last_name, full_name, email, source)
+    select ${companyId}::int, 'Contact', i::text, 'Contact ' || i, 'contact' || i || '.' || ${tag} || '@people.example',
+           'test'
+    from generate_series(1, ${count}::int) as i
+    returning id`;
+  return rows.map((r) => r.id);
+}
+
+/** Mailboxes with the given caps (active unless said), on domain `mb.example`. */
+export async function createMailboxes(
+  sql: Sql,
+  caps: number[],
+  options: { status?: string; warmupStart?: Date; domain?: string } = {},
+): Promise<{ id: number; email: string; daily_cap: number }[]> {
+  const encrypted = await encryptSecret("smtp-password", FIXTURE_SECRET);
+  const tag = crypto.randomUUID().slice(0, 8);
+  const out = [];
+  for (const [i, cap] of caps.entries()) {
+    const [row] = await sql<{ id: number; email: string; daily_cap: number }[]>`
+      insert into mailboxes (domain, email, status, warmup_enabled, warmup_start_date, daily_cap, smtp_host,
+                             smtp_username, smtp_password_encrypted)
+      values (${options.domain ?? "mb.example"}, ${`sender${i + 1}.${tag}@mb.example`}, ${
+      options.status ?? "active"
+    },
+              true, ${options.warmupStart ?? null}, ${cap}, 'smtp.mb.example', 'sender', ${encrypted})
+      returning id, email, daily_cap`;
+    out.push(row);
+  }
+  return out;
+}
+
+/** Queues step 1 for each contact, due now, with fresh tokens. Answers the outreach ids. */
+export async function queueFirstSteps(
+  sql: Sql,
+  applicationId: number,
+  contactIds: number[],
+): Promise<number[]> {
+  const rows = contactIds.map((id) => ({
+    contact_id: id,
+    outreach_token: randomToken(16),
+    unsubscribe_token: randomToken(24),
+  }));
+  const inserted = await sql<{ id: number }[]>`
+    insert into outreach (application_id, contact_id, step_no, subject, body, from_mailbox, status, due_at,
+                          outreach_token, unsubscribe_token)
+    select ${applicationId}::int, r.contact_id, 1, 'Hello', 'Hi there', '', 'queued', now() - interval '1 second',
+           r.outreach_token, r.unsubscribe_token
+    from jsonb_to_recordset(${
+    sql.json(rows)
+  }::jsonb) as r(contact_id int, outreach_token varchar, unsubscribe_token varchar)
+    returning id`;
+  return inserted.map((r) => r.id);
+}

@@ -642,7 +642,13 @@ ALTER DEFAULT PRIVILEGES IN SCHEMA public GRANT SELECT ON TABLES TO readonly;
 -- app_user (API requests): explicit per-table grants, RLS below limits them to the caller's rows.
 GRANT USAGE ON SCHEMA public TO app_user;
 -- the user's own data
-GRANT SELECT, UPDATE, DELETE ON users TO app_user;  -- no INSERT: signup/login run as the owner
+-- users: no INSERT (signup/login run as the owner). Column grants: never hashed_password (the login check runs
+-- as the owner), and only the profile columns are writable; the password, the plan and credits (billing), the
+-- verification flag and the email (changed through a verification flow) are changed by the owner only.
+GRANT SELECT (id, email, full_name, mode, subscription_tier, credits_remaining, created_at, last_login,
+              email_verified, stripe_customer_id, avatar_url, timezone) ON users TO app_user;
+GRANT UPDATE (full_name, mode, avatar_url, timezone) ON users TO app_user;
+GRANT DELETE ON users TO app_user;
 GRANT SELECT, INSERT, UPDATE, DELETE ON resumes, job_preferences, applications, sequence_templates, outreach
     TO app_user;
 GRANT SELECT ON outreach_events TO app_user;        -- written by the webhooks (owner)

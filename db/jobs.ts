@@ -169,6 +169,9 @@ export function searchJobs(
   s: JobSearch,
 ): Promise<{ items: JobListItem[]; last?: { posted: string | null; id: number } }> {
   return withUser(userId, async (tx) => {
+    // Plan each search for its own terms: a cached generic plan cannot know that "kubernetes" is rare and
+    // "engineer" common, and would pick one strategy (walking the date index) for both.
+    await tx`set local plan_cache_mode = force_custom_plan`;
     const profile = await getMatchProfile(tx, userId);
     const like = (v: string) => `%${v.replace(/[\\%_]/g, "\\$&")}%`;
     const rows = await tx<SearchRow[]>`

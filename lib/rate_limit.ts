@@ -24,8 +24,11 @@ export async function limitLoginAttempt(
   email: string,
   limits = LOGIN_LIMITS,
 ): Promise<void> {
+  // Without a known address (no connection info) one shared bucket would lock everybody out: skip it.
   const [byAddress, byEmail] = await Promise.all([
-    hitRateLimit(`login:ip:${address}`, limits.windowSeconds),
+    address === "unknown"
+      ? { hits: 0, resetIn: 0 }
+      : hitRateLimit(`login:ip:${address}`, limits.windowSeconds),
     hitRateLimit(emailBucket(email), limits.windowSeconds),
   ]);
   const over = [

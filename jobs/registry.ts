@@ -10,7 +10,8 @@
  */
 import { claimJobRun, finishJobRun } from "../db/job_runs.ts";
 import { log } from "../lib/log.ts";
-import { recordJobRun } from "../lib/metrics.ts";
+import { shutdownSignal } from "../lib/lifecycle.ts";
+import { recordEmail, recordJobRun } from "../lib/metrics.ts";
 import { calculateHealth } from "./calculate_health.ts";
 import { endIdleConnections } from "./end_idle_connections.ts";
 import { expireJobs } from "./expire_jobs.ts";
@@ -31,8 +32,7 @@ export const JOBS = {
   "dispatch-outreach": {
     schedule: "* * * * *",
     leaseSeconds: 300,
-    // Written by the outreach engine (jobs/dispatch_outreach.ts); loaded on first use.
-    run: async () => (await import("./dispatch_outreach.ts")).dispatchOutreach(),
+    run: () => dispatch(),
   },
   "reset-mailboxes": { schedule: "0 0 * * *", leaseSeconds: 3600, run: (tick: Date) => resetMailboxes(tick) },
   "calculate-health": { schedule: "0 */6 * * *", leaseSeconds: 3600, run: () => calculateHealth() },
@@ -43,6 +43,18 @@ export const JOBS = {
 } satisfies Record<string, JobDefinition>;
 
 export type JobName = keyof typeof JOBS;
+
+/**
+ * dispatch-outreach: the outreach engine's dispatcher (jobs/dispatch_outreach.ts, loaded on first use),
+ * stopped from claiming new batches at shutdown; its sends and failures feed the email metrics.
+ */
+async function dispatch() {
+  const { dispatchOutreach } = await import("./dispatch_outreach.ts");
+  const result = await dispatchOutreach({ signal: shutdownSignal });
+  recordEmail("sent", result.sent);
+  recordEmail("failed", result.failed);
+  return { rows: result.claimed, ...result };
+}
 
 /** The job names, for error messages and the OpenAPI document. */
 export const JOB_NAMES = Object.keys(JOBS) as JobName[];

@@ -5,9 +5,11 @@
  * DENO_CRON_TEST_SCHEDULE_OFFSET makes every Deno.cron in every process fire
  * every 3 s, far more often than the minute ticks the registry claims, so the
  * processes keep racing for the same ticks. Each (job, tick) must run exactly
- * once, and every queued outreach must be sent exactly once.
+ * once, and every queued outreach must be sent exactly once (MAIL_TRANSPORT=outbox
+ * stores each message; one stored message per outreach token).
  */
 import assert from "node:assert/strict";
+import type { Sql } from "../db/client.ts";
 import { useAppDatabase } from "./helpers/db.ts";
 import { TEST_ENV } from "./helpers/server.ts";
 import { JOB_NAMES } from "../jobs/registry.ts";
@@ -61,16 +63,44 @@ interface RunLine {
   instance: string;
 }
 
+/** A sender with an application, `count` contacts with one due step each, and two roomy mailboxes. */
+async function queueOutreach(sql: Sql, count: number): Promise<number> {
+  const [user] = await sql`insert into users (email, full_name) values ('many@test.io', 'Many') returning id`;
+  const [company] = await sql`insert into companies (name, domain) values ('Many', 'many.test') returning id`;
+  const [job] =
+    await sql`insert into jobs (source, title, company_id) values ('t', 'T', ${company.id}) returning id`;
+  const [app] =
+    await sql`insert into applications (user_id, job_id) values (${user.id}, ${job.id}) returning id`;
+  await sql`
+    insert into mailboxes (domain, email, status, daily_cap, smtp_host, smtp_username, smtp_password_encrypted)
+    values ('many.test', 'a@many.test', 'active', 500, 'smtp', 'u', 'x'),
+           ('many.test', 'b@many.test', 'active', 500, 'smtp', 'u', 'x')`;
+  const rows = await sql`
+    with c as (
+      insert into contacts (company_id, full_name, email, source)
+      select ${company.id}::int, 'C' || i, 'c' || i || '@people.test', 't' from generate_series(1, ${count}::int) i
+      returning id
+    )
+    insert into outreach (application_id, contact_id, step_no, subject, body, from_mailbox, due_at,
+                          outreach_token, unsubscribe_token)
+    select ${app.id}::int, c.id, 1, 'Hello', 'Body', '', now() - interval '1 minute',
+           md5(random()::text || c.id), md5(random()::text || c.id || 'u')
+    from c
+    returning id`;
+  return rows.length;
+}
+
 function jobRuns(lines: string[]): RunLine[] {
   return lines.filter((l) => l.includes('"msg":"job run"')).map((l) => JSON.parse(l));
 }
 
 Deno.test({
-  name: "[e2e] three app instances on one database - each job runs once per tick",
+  name: "[e2e] three app instances on one database - each job runs once per tick, no outreach twice",
   sanitizeOps: false,
   sanitizeResources: false,
   async fn() {
     const db = await useAppDatabase("instances");
+    const queued = await queueOutreach(db.sql, 60);
     const instances = [1, 2, 3].map(() => spawnInstance(db.url));
     try {
       const timeout = new Promise<never>((_, reject) =>
@@ -83,7 +113,14 @@ Deno.test({
         assert.equal(health.status, 200);
         await health.body?.cancel();
       }
-      await new Promise((r) => setTimeout(r, 15_000)); // about five firings of every job in every process
+      // at least five firings of every job in every process, and until the queue is empty (one dispatch run
+      // per minute tick: a run that stopped early waits for the next minute), at most 75 s
+      const started = Date.now();
+      for (;;) {
+        await new Promise((r) => setTimeout(r, 1000));
+        const [{ left }] = await db.sql`select count(*)::int as left from outreach where status = 'queued'`;
+        if ((left === 0 && Date.now() - started >= 15_000) || Date.now() - started >= 75_000) break;
+      }
     } finally {
       for (const instance of instances) instance.child.kill("SIGTERM");
       await Promise.all(instances.map((i) => i.child.status));
@@ -131,6 +168,19 @@ Deno.test({
     const rows = await db.sql`select job, tick, outcome, attempts from job_runs order by job, tick`;
     assert.equal(rows.filter((r) => r.outcome === "ok").length, ok.filter((r) => r.outcome === "ok").length);
     assert.equal(rows.filter((r) => r.outcome === "running").length, 0);
+
+    // no outreach went out twice (one stored message per token, distinct provider ids), and every one went out
+    const [outbox] = await db.sql`
+      select count(*)::int as messages, count(distinct outreach_token)::int as tokens from outbox_messages`;
+    assert.equal(outbox.messages, outbox.tokens, "an outreach was sent twice");
+    const [sent] = await db.sql`
+      select count(*) filter (where status = 'sent')::int as sent, count(*)::int as total,
+             count(distinct provider_message_id)::int as message_ids
+      from outreach`;
+    assert.deepEqual(sent, { sent: queued, total: queued, message_ids: queued });
+    assert.deepEqual(outbox, { messages: queued, tokens: queued });
+    const [{ counted }] = await db.sql`select sum(sent_today)::int as counted from mailboxes`;
+    assert.equal(counted, queued);
     await db.drop();
   },
 });

@@ -111,9 +111,11 @@ export async function listDailySends(days = 14): Promise<{ email: string; day: s
  * cap re-checked in the same statement; concurrent dispatchers skip each
  * other's locked rows. Answers undefined when no mailbox has capacity.
  */
-export async function reserveMailbox(preferredId?: number | null): Promise<SendingMailbox | undefined> {
+export async function reserveMailbox(
+  preferredId?: number | null,
+): Promise<(SendingMailbox & { consecutive_failures: number }) | undefined> {
   const preferred = preferredId ?? 0;
-  const [row] = await sql<SendingMailbox[]>`
+  const [row] = await sql<(SendingMailbox & { consecutive_failures: number })[]>`
     with pick as (
       select id from mailboxes
       where status in ('active', 'warmup') and health_score >= 70
@@ -128,7 +130,8 @@ export async function reserveMailbox(preferredId?: number | null): Promise<Sendi
     from pick
     where m.id = pick.id
       and m.sent_today < mailbox_send_cap(m.status, m.warmup_enabled, m.warmup_start_date, m.daily_cap)
-    returning m.id, m.email, m.domain, m.smtp_host, m.smtp_port, m.smtp_username, m.smtp_password_encrypted`;
+    returning m.id, m.email, m.domain, m.smtp_host, m.smtp_port, m.smtp_username, m.smtp_password_encrypted,
+              m.consecutive_failures`;
   return row;
 }
 

@@ -220,7 +220,7 @@ export async function dispatchOutreach(options: DispatchOptions = {}): Promise<D
     switch (outcome.kind) {
       case "sent":
         await markSent(row, attemptId, outcome.messageId);
-        await recordMailboxSuccess(mailbox.id);
+        if (mailbox.consecutive_failures > 0) await recordMailboxSuccess(mailbox.id);
         result.sent++;
         return;
       case "temporary": {

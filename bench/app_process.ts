@@ -3,7 +3,7 @@
  * it: for start-up timing, resident memory and load tests, where running it
  * inside the benchmark process would mix both processes' costs.
  */
-import { freePort } from "./pg.ts";
+import { freePort } from "./net.ts";
 
 export interface AppProcess {
   url: string;
@@ -43,7 +43,7 @@ export async function startApp(
   env: Record<string, string>,
   options: { entry?: string; timeoutMs?: number; healthPath?: string } = {},
 ): Promise<AppProcess> {
-  const port = Number(env.PORT ?? freePort());
+  const port = Number(env.PORT) || freePort();
   const url = `http://127.0.0.1:${port}`;
   const started = performance.now();
   const child = new Deno.Command(Deno.execPath(), {

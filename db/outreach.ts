@@ -6,7 +6,7 @@
 import { type Tx, withUser } from "./client.ts";
 import { HttpError } from "../lib/http_error.ts";
 import { randomToken } from "../lib/crypto.ts";
-import { render, renderSubject, type Variables } from "../lib/template.ts";
+import { render, renderSubject, SUBJECT_MAX, type Variables } from "../lib/template.ts";
 import type { SequenceStep } from "./sequences.ts";
 
 /** One outreach row as the API shows it (contract §3: the timeline's columns). */
@@ -39,9 +39,6 @@ export interface EnrollInput {
   variables?: Record<string, string>;
   send_window?: boolean;
 }
-
-/** Longest subject the outreach column holds. */
-export const SUBJECT_MAX = 500;
 
 const viewColumns = (tx: Tx) =>
   tx`o.id, o.application_id, o.contact_id, c.full_name as contact_name, c.email as contact_email,

@@ -22,6 +22,9 @@ export const BUILTIN_VARIABLES = [
   "my_metric",
 ] as const;
 
+/** Longest subject the outreach column holds (varchar(500)). */
+export const SUBJECT_MAX = 500;
+
 export type Variables = Record<string, string | null | undefined>;
 
 export interface Rendered {

@@ -1,0 +1,121 @@
+/**
+ * Contacts: a catalogue shared by every user (the people at a company). One
+ * contact per company and email, whatever the email's case: creating it again
+ * finds the existing one. Opting out, bounces and complaints are counted on
+ * the contact (db/outreach_events.ts), and an opted-out contact is never
+ * mailed again by anyone.
+ */
+import { withUser } from "./client.ts";
+import { HttpError } from "../lib/http_error.ts";
+
+export interface Contact {
+  id: number;
+  company_id: number;
+  full_name: string;
+  first_name: string | null;
+  last_name: string | null;
+  title: string | null;
+  email: string;
+  linkedin_url: string | null;
+  source: string;
+  opted_out: boolean;
+  opted_out_at: Date | null;
+  bounce_count: number;
+  spam_reports: number;
+  last_contacted_at: Date | null;
+}
+
+export interface ContactInput {
+  full_name: string;
+  email: string;
+  first_name?: string | null;
+  last_name?: string | null;
+  title?: string | null;
+  linkedin_url?: string | null;
+  source: string;
+}
+
+const COLUMNS = `id, company_id, full_name, first_name, last_name, title, email, linkedin_url, source,
+  coalesce(opted_out, false) as opted_out, opted_out_at, coalesce(bounce_count, 0) as bounce_count,
+  coalesce(spam_reports, 0) as spam_reports, last_contacted_at`;
+
+type UserTx = Parameters<Parameters<typeof withUser>[1]>[0];
+
+async function assertCompany(tx: UserTx, companyId: number, notFound: "404" | "422"): Promise<void> {
+  const [company] = await tx`select 1 from companies where id = ${companyId}::int`;
+  if (company) return;
+  if (notFound === "404") throw new HttpError(404, "company not found");
+  throw new HttpError(422, "invalid values", { fields: { company_id: "no such company" } });
+}
+
+/** Inserts the rows that are new; answers how many were. */
+async function insertContacts(tx: UserTx, companyId: number, rows: ContactInput[]): Promise<Contact[]> {
+  const json = rows.map((r) => ({
+    full_name: r.full_name,
+    email: r.email,
+    first_name: r.first_name ?? null,
+    last_name: r.last_name ?? null,
+    title: r.title ?? null,
+    linkedin_url: r.linkedin_url ?? null,
+    source: r.source,
+  }));
+  return await tx.unsafe<Contact[]>(
+    `insert into contacts (company_id, full_name, email, first_name, last_name, title, linkedin_url, source)
+     select $1::int, r.full_name, r.email, r.first_name, r.last_name, r.title, r.linkedin_url, r.source
+     from jsonb_to_recordset($2::jsonb) as r(full_name varchar, email varchar, first_name varchar,
+       last_name varchar, title varchar, linkedin_url varchar, source varchar)
+     on conflict (company_id, lower(email)) do nothing
+     returning ${COLUMNS}`,
+    [companyId, JSON.stringify(json)],
+  );
+}
+
+/**
+ * Creates the contact, or finds the one with the same email (any case) at the
+ * same company: `created` says which (201 or 200).
+ */
+export async function createContact(
+  userId: number,
+  companyId: number,
+  input: ContactInput,
+): Promise<{ contact: Contact; created: boolean }> {
+  return await withUser(userId, async (tx) => {
+    await assertCompany(tx, companyId, "422");
+    const [created] = await insertContacts(tx, companyId, [input]);
+    if (created) return { contact: created, created: true };
+    const [existing] = await tx.unsafe<Contact[]>(
+      `select ${COLUMNS} from contacts where company_id = $1::int and lower(email) = lower($2::varchar)`,
+      [companyId, input.email],
+    );
+    return { contact: existing, created: false };
+  });
+}
+
+/** The company's contacts, opted-out ones last and marked (`opted_out`). 404 for an unknown company. */
+export async function listContactsForCompany(userId: number, companyId: number): Promise<Contact[]> {
+  return await withUser(userId, async (tx) => {
+    await assertCompany(tx, companyId, "404");
+    return await tx.unsafe<Contact[]>(
+      `select ${COLUMNS} from contacts where company_id = $1::int
+       order by coalesce(opted_out, false), full_name, id limit 1000`,
+      [companyId],
+    );
+  });
+}
+
+/**
+ * Imports already-validated contacts for one company in one statement: new
+ * ones are inserted, known ones (same email, any case, also twice in the same
+ * file) are counted as existing and left unchanged.
+ */
+export async function importContacts(
+  userId: number,
+  companyId: number,
+  rows: ContactInput[],
+): Promise<{ inserted: number; existing: number }> {
+  return await withUser(userId, async (tx) => {
+    await assertCompany(tx, companyId, "404");
+    const inserted = rows.length ? await insertContacts(tx, companyId, rows) : [];
+    return { inserted: inserted.length, existing: rows.length - inserted.length };
+  });
+}

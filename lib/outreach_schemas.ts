@@ -1,0 +1,223 @@
+/**
+ * zod schemas of the outreach engine's API: contacts, sequences, enrollment
+ * and mailboxes. The routes validate with these and the OpenAPI document is
+ * generated from them.
+ */
+import { z } from "zod";
+import { SUBJECT_MAX } from "./template.ts";
+
+const id = (what: string) =>
+  z.number({ error: `must be a ${what} id` }).int(`must be a ${what} id`).min(1, `must be a ${what} id`)
+    .max(2_147_483_647, `must be a ${what} id`);
+const text = (max: number) =>
+  z.string({ error: "must be a string" }).trim().min(1, "must not be empty").max(
+    max,
+    `must be at most ${max} characters`,
+  );
+const optionalText = (max: number) =>
+  z.string({ error: "must be a string" }).trim().max(max, `must be at most ${max} characters`).nullable()
+    .optional();
+
+export const Email = z.email({ error: "must be an email address" }).max(
+  255,
+  "must be at most 255 characters",
+);
+
+/** A contact's fields (the company comes from the path in the import). */
+export const ContactFields = z.strictObject({
+  full_name: text(255),
+  email: Email,
+  first_name: optionalText(100),
+  last_name: optionalText(100),
+  title: optionalText(255),
+  linkedin_url: z.url({ error: "must be a URL" }).max(500, "must be at most 500 characters").nullable()
+    .optional(),
+  source: text(100),
+});
+
+export const CreateContact = ContactFields.extend({ company_id: id("company") });
+
+export const ContactOut = z.object({
+  id: z.number(),
+  company_id: z.number(),
+  full_name: z.string(),
+  first_name: z.string().nullable(),
+  last_name: z.string().nullable(),
+  title: z.string().nullable(),
+  email: z.string(),
+  linkedin_url: z.string().nullable(),
+  source: z.string(),
+  opted_out: z.boolean(),
+  opted_out_at: z.string().nullable(),
+  bounce_count: z.number(),
+  spam_reports: z.number(),
+  last_contacted_at: z.string().nullable(),
+});
+
+export const MAX_IMPORT_ROWS = 5000;
+
+export const ImportContacts = z.strictObject({
+  contacts: z.array(z.unknown()).min(1, "give at least one contact").max(
+    MAX_IMPORT_ROWS,
+    `at most ${MAX_IMPORT_ROWS} contacts per import`,
+  ),
+});
+
+export const ImportResult = z.object({
+  inserted: z.number(),
+  existing: z.number(),
+  rejected: z.array(
+    z.object({ index: z.number(), error: z.string(), fields: z.record(z.string(), z.string()) }),
+  ),
+});
+
+export const Step = z.strictObject({
+  step_no: z.number({ error: "must be a number" }).int("must be a whole number").min(1, "must be at least 1")
+    .max(20, "at most 20 steps"),
+  delay_hours: z.number({ error: "must be a number" }).min(0, "must be 0 or more").max(
+    24 * 365,
+    "at most a year",
+  ),
+  subject: text(SUBJECT_MAX),
+  body: text(20_000),
+});
+
+/** Steps numbered 1..n without gaps, delays (from the start of the sequence) never decreasing. */
+export const Steps = z.array(Step).min(1, "give at least one step").max(20, "at most 20 steps").superRefine(
+  (steps, ctx) => {
+    const sorted = [...steps].map((s, i) => ({ ...s, i })).sort((a, b) => a.step_no - b.step_no);
+    sorted.forEach((step, n) => {
+      if (step.step_no !== n + 1) {
+        ctx.addIssue({
+          code: "custom",
+          path: [step.i, "step_no"],
+          message: `steps must be numbered 1..${steps.length} without gaps or repeats`,
+        });
+      }
+      if (n > 0 && step.delay_hours < sorted[n - 1].delay_hours) {
+        ctx.addIssue({
+          code: "custom",
+          path: [step.i, "delay_hours"],
+          message: `must not be less than step ${
+            sorted[n - 1].step_no
+          }'s delay (delays count from the start)`,
+        });
+      }
+    });
+  },
+);
+
+export const CreateSequence = z.strictObject({
+  name: text(255),
+  description: optionalText(5000),
+  steps: Steps,
+});
+
+export const UpdateSequence = z.strictObject({
+  name: text(255).optional(),
+  description: optionalText(5000),
+  steps: Steps.optional(),
+}).refine((v) => Object.keys(v).length > 0, { message: "give at least one of name, description, steps" });
+
+export const SequenceOut = z.object({
+  id: z.number(),
+  user_id: z.number().nullable(),
+  name: z.string(),
+  description: z.string().nullable(),
+  is_platform: z.boolean(),
+  steps: z.array(
+    z.object({ step_no: z.number(), delay_hours: z.number(), subject: z.string(), body: z.string() }),
+  ),
+  created_at: z.string().nullable(),
+  updated_at: z.string().nullable(),
+});
+
+const VariableName = z.string().regex(
+  /^[A-Za-z_][A-Za-z0-9_]{0,63}$/,
+  "variable names are letters, digits and _",
+);
+
+export const Enroll = z.strictObject({
+  contact_id: id("contact"),
+  sequence_id: id("sequence"),
+  variables: z.record(
+    VariableName,
+    z.string({ error: "must be a string" }).max(2000, "must be at most 2000 characters"),
+  )
+    .refine((v) => Object.keys(v).length <= 50, "at most 50 variables").optional(),
+  /** Only send in the sender's weekday business hours (08:00-18:00 in their time zone). */
+  send_window: z.boolean({ error: "must be true or false" }).optional(),
+});
+
+export const OutreachOut = z.object({
+  id: z.number(),
+  application_id: z.number(),
+  contact_id: z.number(),
+  contact_name: z.string(),
+  contact_email: z.string(),
+  sequence_instance_id: z.number().nullable(),
+  step_no: z.number(),
+  subject: z.string(),
+  body: z.string(),
+  from_mailbox: z.string(),
+  status: z.string(),
+  queued_at: z.string(),
+  due_at: z.string(),
+  sent_at: z.string().nullable(),
+  delivered_at: z.string().nullable(),
+  opened_at: z.string().nullable(),
+  clicked_at: z.string().nullable(),
+  replied_at: z.string().nullable(),
+  link_clicks: z.number(),
+  last_error: z.string().nullable(),
+});
+
+const Domain = z.string().trim().toLowerCase().regex(
+  /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/,
+  "must be a domain name",
+);
+
+export const CreateMailbox = z.strictObject({
+  email: Email,
+  domain: Domain,
+  smtp_host: Domain.or(z.ipv4({ error: "must be a host name" })),
+  smtp_port: z.number().int("must be a port").min(1, "must be a port").max(65535, "must be a port")
+    .optional(),
+  smtp_username: text(255),
+  smtp_password: z.string({ error: "must be a string" }).min(1, "must not be empty").max(
+    256,
+    "must be at most 256 characters",
+  ),
+  daily_cap: z.number().int("must be a whole number").min(1, "must be at least 1").max(
+    100_000,
+    "at most 100000",
+  )
+    .optional(),
+  status: z.enum(["warmup", "active", "paused"], { error: "must be warmup, active or paused" }).optional(),
+  warmup_enabled: z.boolean({ error: "must be true or false" }).optional(),
+  warmup_start_date: z.iso.datetime({ offset: true, error: "must be an ISO datetime" }).optional(),
+});
+
+export const MailboxOut = z.object({
+  id: z.number(),
+  email: z.string(),
+  domain: z.string(),
+  status: z.string(),
+  health_score: z.number(),
+  warmup_enabled: z.boolean(),
+  warmup_start_date: z.string().nullable(),
+  daily_cap: z.number(),
+  send_cap: z.number(),
+  sent_today: z.number(),
+  bounce_count_7d: z.number(),
+  spam_reports_7d: z.number(),
+  consecutive_failures: z.number(),
+  last_error: z.string().nullable(),
+  paused_reason: z.string().nullable(),
+  last_health_check: z.string().nullable(),
+  last_sent_at: z.string().nullable(),
+  smtp_host: z.string(),
+  smtp_port: z.number(),
+  smtp_username: z.string(),
+  created_at: z.string().nullable(),
+});

@@ -1,0 +1,30 @@
+import { z } from "zod";
+import { defineApi } from "../../../lib/api.ts";
+import { handleInboundWebhook } from "../../../lib/mailgun_webhooks.ts";
+import type { FreshContext } from "../../../fresh/types.ts";
+import type { AppState } from "../../../lib/state.ts";
+
+export const api = defineApi({
+  POST: {
+    summary: "Mailgun inbound route forward(): a reply, matched by In-Reply-To/References; signed",
+    auth: "webhook",
+    bodyType: "multipart/form-data",
+    body: z.object({
+      timestamp: z.string(),
+      token: z.string(),
+      signature: z.string(),
+      "In-Reply-To": z.string().optional(),
+      References: z.string().optional(),
+      "message-headers": z.string().optional(),
+      sender: z.string().optional(),
+      "stripped-text": z.string().optional(),
+    }),
+    response: z.object({ ok: z.literal(true), result: z.string(), outreach_id: z.number() }),
+  },
+});
+
+export const handler = {
+  async POST(ctx: FreshContext<AppState>) {
+    return Response.json({ ok: true, ...(await handleInboundWebhook(ctx.req)) });
+  },
+};

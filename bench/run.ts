@@ -65,7 +65,7 @@ try {
       benchDispatch({
         url: db.url,
         serverUrl: pg.urlFor("postgres"),
-        emails: large ? 20_000 : 2_000,
+        emails: large ? 5_000 : 1_000,
         workDir,
         log,
       }),

@@ -7,6 +7,7 @@
 import { connect, disconnect, sql as appSql } from "../db/client.ts";
 import { loadConfig, resolveSecret, setConfig } from "../fresh.config.ts";
 import { setReady } from "../lib/lifecycle.ts";
+import { captureLog } from "../lib/log.ts";
 import { createWebApp } from "../lib/server.ts";
 import { APP_ENV, rssMiB, startApp } from "./app_process.ts";
 import { benchToken, type Counts } from "./generate.ts";
@@ -22,7 +23,7 @@ export interface SearchOptions {
   log: (line: string) => void;
 }
 
-interface Combo {
+export interface Combo {
   path: string;
   token: string;
   statements: { text: string; params: unknown[] }[];
@@ -96,7 +97,7 @@ export async function benchSearch(options: SearchOptions): Promise<Measurement[]
  * Answers each query once inside this process with the app's pool and
  * records every statement (and its parameters) that the request sent.
  */
-async function capture(options: SearchOptions): Promise<Combo[]> {
+export async function capture(options: Pick<SearchOptions, "url" | "counts">): Promise<Combo[]> {
   const config = setConfig(loadConfig({ ...APP_ENV, DATABASE_URL: options.url, PORT: "0" }));
   await resolveSecret(config);
   await connect(options.url, { max: 2 });
@@ -107,6 +108,7 @@ async function capture(options: SearchOptions): Promise<Combo[]> {
   (appSql.options as { debug?: unknown }).debug = (_id: number, text: string, params: unknown[]) =>
     captured.push({ text, params: [...params] });
   const combos: Combo[] = [];
+  const restoreLog = captureLog(() => {}, "error"); // no request log lines in the benchmark's output
   try {
     const paths = queries(options.counts);
     for (let k = 0; k < paths.length * 2; k++) {
@@ -124,6 +126,7 @@ async function capture(options: SearchOptions): Promise<Combo[]> {
     }
   } finally {
     (appSql.options as { debug?: unknown }).debug = undefined;
+    restoreLog();
     await disconnect();
   }
   return combos;

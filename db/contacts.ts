@@ -62,7 +62,7 @@ async function insertContacts(tx: UserTx, companyId: number, rows: ContactInput[
   return await tx.unsafe<Contact[]>(
     `insert into contacts (company_id, full_name, email, first_name, last_name, title, linkedin_url, source)
      select $1::int, r.full_name, r.email, r.first_name, r.last_name, r.title, r.linkedin_url, r.source
-     from jsonb_to_recordset($2::jsonb) as r(full_name varchar, email varchar, first_name varchar,
+     from jsonb_to_recordset($2::text::jsonb) as r(full_name varchar, email varchar, first_name varchar,
        last_name varchar, title varchar, linkedin_url varchar, source varchar)
      on conflict (company_id, lower(email)) do nothing
      returning ${COLUMNS}`,

@@ -57,7 +57,7 @@ export async function createSequence(userId: number, input: SequenceInput): Prom
   const [row] = await withUser(userId, (tx) =>
     tx.unsafe<Sequence[]>(
       `insert into sequence_templates (user_id, name, description, is_platform, steps)
-       values ($1::int, $2::varchar, $3::text, false, $4::jsonb) returning ${COLUMNS}`,
+       values ($1::int, $2::varchar, $3::text, false, $4::text::jsonb) returning ${COLUMNS}`,
       [userId, input.name, input.description ?? null, JSON.stringify(input.steps)],
     ));
   return row;
@@ -82,7 +82,7 @@ export async function updateSequence(
       `update sequence_templates set
          name = coalesce($2::varchar, name),
          description = case when $3::boolean then $4::text else description end,
-         steps = coalesce($5::jsonb, steps)
+         steps = coalesce($5::text::jsonb, steps)
        where id = $1::int returning ${COLUMNS}`,
       [
         id,

@@ -1,0 +1,37 @@
+import { z } from "zod";
+import { defineApi } from "../../../../lib/api.ts";
+import { requireAdmin } from "../../../../lib/admin.ts";
+import { CreateMailbox, MailboxOut } from "../../../../lib/outreach_schemas.ts";
+import { assertStorableText } from "../../../../lib/text_guard.ts";
+import { parseJson } from "../../../../lib/validate.ts";
+import { createMailbox, listMailboxes } from "../../../../db/mailboxes.ts";
+import type { FreshContext } from "../../../../fresh/types.ts";
+import type { AppState } from "../../../../lib/state.ts";
+
+export const api = defineApi({
+  GET: {
+    summary:
+      "Every sending mailbox with health, caps (send_cap: today's, the warm-up ramp applied) and counters",
+    auth: "admin",
+    response: z.object({ items: z.array(MailboxOut) }),
+  },
+  POST: {
+    summary: "Add a sending mailbox; the SMTP password is stored encrypted and never returned",
+    auth: "admin",
+    body: CreateMailbox,
+    response: MailboxOut,
+    status: 201,
+  },
+});
+
+export const handler = {
+  async GET(ctx: FreshContext<AppState>) {
+    requireAdmin(ctx.req);
+    return Response.json({ items: await listMailboxes() });
+  },
+  async POST(ctx: FreshContext<AppState>) {
+    requireAdmin(ctx.req);
+    const input = assertStorableText(await parseJson(ctx.req, api.POST.body));
+    return Response.json(await createMailbox(input), { status: 201 });
+  },
+};

@@ -1,0 +1,39 @@
+import { z } from "zod";
+import { defineApi } from "../../../../lib/api.ts";
+import { requireUser } from "../../../../lib/auth.ts";
+import { Enroll, OutreachOut } from "../../../../lib/outreach_schemas.ts";
+import { assertStorableText } from "../../../../lib/text_guard.ts";
+import { parseId, parseJson } from "../../../../lib/validate.ts";
+import { enrollContact, listOutreachForApplication } from "../../../../db/outreach.ts";
+import type { FreshContext } from "../../../../fresh/types.ts";
+import type { AppState } from "../../../../lib/state.ts";
+
+export const api = defineApi({
+  GET: {
+    summary: "The application's outreach timeline, one item per outreach row",
+    auth: "user",
+    response: z.object({ items: z.array(OutreachOut) }),
+  },
+  POST: {
+    summary: "Enroll a contact in a sequence: one queued row per step, rendered; 409 for an opted-out or " +
+      "bounced contact or one already in a live sequence here; 422 lists variables without a value",
+    auth: "user",
+    body: Enroll,
+    response: z.object({ items: z.array(OutreachOut) }),
+    status: 201,
+  },
+});
+
+export const handler = {
+  async GET(ctx: FreshContext<AppState>) {
+    const user = await requireUser(ctx);
+    const items = await listOutreachForApplication(user.id, parseId(ctx.params.id, "application"));
+    return Response.json({ items });
+  },
+  async POST(ctx: FreshContext<AppState>) {
+    const user = await requireUser(ctx);
+    const id = parseId(ctx.params.id, "application");
+    const input = assertStorableText(await parseJson(ctx.req, api.POST.body));
+    return Response.json({ items: await enrollContact(user.id, id, input) }, { status: 201 });
+  },
+};

@@ -1,0 +1,28 @@
+import { defineApi } from "../../../../../lib/api.ts";
+import { requireUser } from "../../../../../lib/auth.ts";
+import { parseContactImport } from "../../../../../lib/contact_import.ts";
+import { ImportContacts, ImportResult } from "../../../../../lib/outreach_schemas.ts";
+import { parseId } from "../../../../../lib/validate.ts";
+import { importContacts } from "../../../../../db/contacts.ts";
+import type { FreshContext } from "../../../../../fresh/types.ts";
+import type { AppState } from "../../../../../lib/state.ts";
+
+export const api = defineApi({
+  POST: {
+    summary: "Import contacts for the company: text/csv with a header row (full_name, email, first_name, " +
+      "last_name, title, linkedin_url, source) or JSON {contacts: [...]}; bad rows come back in rejected",
+    auth: "user",
+    body: ImportContacts,
+    response: ImportResult,
+  },
+});
+
+export const handler = {
+  async POST(ctx: FreshContext<AppState>) {
+    const user = await requireUser(ctx);
+    const companyId = parseId(ctx.params.id, "company");
+    const { rows, rejected } = await parseContactImport(ctx.req);
+    const counts = await importContacts(user.id, companyId, rows);
+    return Response.json({ ...counts, rejected });
+  },
+};

@@ -1,0 +1,24 @@
+import { z } from "zod";
+import { defineApi } from "../../../../../lib/api.ts";
+import { requireUser } from "../../../../../lib/auth.ts";
+import { ContactOut } from "../../../../../lib/outreach_schemas.ts";
+import { parseId } from "../../../../../lib/validate.ts";
+import { listContactsForCompany } from "../../../../../db/contacts.ts";
+import type { FreshContext } from "../../../../../fresh/types.ts";
+import type { AppState } from "../../../../../lib/state.ts";
+
+export const api = defineApi({
+  GET: {
+    summary:
+      "The company's contacts; opted-out ones last, marked opted_out, with bounce and complaint counts",
+    auth: "user",
+    response: z.object({ items: z.array(ContactOut) }),
+  },
+});
+
+export const handler = {
+  async GET(ctx: FreshContext<AppState>) {
+    const user = await requireUser(ctx);
+    return Response.json({ items: await listContactsForCompany(user.id, parseId(ctx.params.id, "company")) });
+  },
+};

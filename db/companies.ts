@@ -48,3 +48,10 @@ export function listCompanyContacts(userId: number, companyId: number): Promise<
       order by opted_out, full_name, id
       limit 50`);
 }
+
+/** Names of the given companies (the settings page lists the user's hidden ones). */
+export async function getCompaniesByIds(ids: number[]): Promise<CompanySummary[]> {
+  if (ids.length === 0) return [];
+  return await sql<CompanySummary[]>`
+    select id, name, domain, size, industry from companies where id = any(${ids}::int[]) order by name, id`;
+}

@@ -59,3 +59,23 @@ export function putPreferences(userId: number, p: PreferencesInput): Promise<Pre
     return row;
   });
 }
+
+/**
+ * Hides (or shows again) one company's jobs from the user's searches, keeping the rest of the
+ * preferences; creates the preferences row with the seed's defaults when there is none.
+ */
+export function setCompanyHidden(userId: number, companyId: number, hidden: boolean): Promise<number[]> {
+  return withUser(userId, async (tx) => {
+    const [row] = await tx<{ hidden_companies: number[] }[]>`
+      insert into job_preferences (user_id, hidden_companies)
+      values (${userId}::int, case when ${hidden}::boolean then jsonb_build_array(${companyId}::int) else '[]'::jsonb end)
+      on conflict (user_id) do update set hidden_companies = (
+        select coalesce(jsonb_agg(distinct x), '[]'::jsonb)
+        from jsonb_array_elements(job_preferences.hidden_companies || jsonb_build_array(${companyId}::int)) x
+        where ${hidden}::boolean or x <> to_jsonb(${companyId}::int)
+      )
+      returning hidden_companies`;
+    await rescoreApplications(tx, userId);
+    return row.hidden_companies;
+  });
+}

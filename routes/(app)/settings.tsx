@@ -6,13 +6,15 @@ import { PreferencesBody, ResumeBody } from "../../lib/profile_schemas.ts";
 import { issuesToFields } from "../../lib/validate.ts";
 import type { AppState } from "../../lib/state.ts";
 import { getResume, putResume, type Resume } from "../../db/resumes.ts";
-import { getPreferences, type Preferences, putPreferences } from "../../db/preferences.ts";
+import { getPreferences, type Preferences, putPreferences, setCompanyHidden } from "../../db/preferences.ts";
+import { type CompanySummary, getCompaniesByIds } from "../../db/companies.ts";
 import CsrfField from "../../components/CsrfField.tsx";
 import FieldError from "../../components/FieldError.tsx";
 
 interface Data {
   resume: Resume;
   preferences: Preferences;
+  hiddenCompanies: CompanySummary[];
   saved?: string;
   welcome?: boolean;
   errors?: { form: "resume" | "preferences"; fields: FieldErrors };
@@ -26,6 +28,7 @@ export const handler = {
       {
         resume,
         preferences,
+        hiddenCompanies: await getCompaniesByIds(preferences.hidden_companies),
         saved: ctx.url.searchParams.get("saved") ?? undefined,
         welcome: ctx.url.searchParams.has("welcome"),
       } satisfies Data,
@@ -34,6 +37,13 @@ export const handler = {
   async POST(ctx: FreshContext<AppState>) {
     const user = await requireUser(ctx);
     const form = await readForm(ctx.req);
+    if (field(form, "form") === "unhide") {
+      const id = Number(field(form, "company_id"));
+      if (Number.isSafeInteger(id) && id > 0 && id <= 2_147_483_647) {
+        await setCompanyHidden(user.id, id, false);
+      }
+      return seeOther("/settings?saved=preferences#hidden");
+    }
     if (field(form, "form") === "resume") {
       const skills = lines(form, "skills", true);
       const raw = field(form, "raw_text");
@@ -82,7 +92,10 @@ async function rerender(
   fields: FieldErrors,
 ) {
   const [resume, preferences] = await Promise.all([getResume(userId), getPreferences(userId)]);
-  return ctx.render({ resume, preferences, errors: { form, fields } } satisfies Data, { status: 422 });
+  const hiddenCompanies = await getCompaniesByIds(preferences.hidden_companies);
+  return ctx.render({ resume, preferences, hiddenCompanies, errors: { form, fields } } satisfies Data, {
+    status: 422,
+  });
 }
 
 export default function SettingsPage({ data, state }: PageProps<Data, AppState>) {
@@ -246,6 +259,27 @@ export default function SettingsPage({ data, state }: PageProps<Data, AppState>)
             <button type="submit">Save preferences</button>
           </div>
         </form>
+      </section>
+
+      <section class="panel" id="hidden" aria-labelledby="hidden-heading">
+        <h2 id="hidden-heading">Hidden companies</h2>
+        {data.hiddenCompanies.length === 0
+          ? <p class="muted">None. Hide a company from one of its job pages.</p>
+          : (
+            <ul class="contacts">
+              {data.hiddenCompanies.map((c) => (
+                <li key={c.id} class="actions">
+                  <span>{c.name}</span>
+                  <form method="post" action="/settings">
+                    <CsrfField token={state.csrfToken} />
+                    <input type="hidden" name="form" value="unhide" />
+                    <input type="hidden" name="company_id" value={String(c.id)} />
+                    <button type="submit" class="button-small button-secondary">Show again</button>
+                  </form>
+                </li>
+              ))}
+            </ul>
+          )}
       </section>
     </>
   );

@@ -8,6 +8,7 @@ import type { AppState } from "../../../lib/state.ts";
 import { getJobForUser, type JobDetail } from "../../../db/jobs.ts";
 import { type CompanyContact, listCompanyContacts } from "../../../db/companies.ts";
 import { createApplication } from "../../../db/applications.ts";
+import { setCompanyHidden } from "../../../db/preferences.ts";
 import MatchBadge from "../../../components/MatchBadge.tsx";
 import CsrfField from "../../../components/CsrfField.tsx";
 
@@ -29,6 +30,12 @@ export const handler = {
     const user = await requireUser(ctx);
     const jobId = parseId(ctx.params.id, "job");
     const form = await readForm(ctx.req);
+    if (field(form, "action") === "hide") {
+      const job = await getJobForUser(user.id, jobId);
+      if (!job) throw new HttpError(404, "job not found");
+      await setCompanyHidden(user.id, job.company.id, true);
+      return seeOther(`/jobs?hidden=${encodeURIComponent(job.company.name)}`);
+    }
     const status = field(form, "status") === "applied" ? "applied" : "saved";
     try {
       const application = await createApplication(user.id, { job_id: jobId, status });
@@ -137,6 +144,13 @@ export default function JobPage({ data, state }: PageProps<Data, AppState>) {
               </>
             )}
           </dl>
+          <form method="post" action={`/jobs/${job.id}`}>
+            <CsrfField token={state.csrfToken} />
+            <input type="hidden" name="action" value="hide" />
+            <button type="submit" class="button-small button-secondary">
+              Hide jobs from {job.company.name}
+            </button>
+          </form>
           <h3>People to contact</h3>
           {contacts.length === 0
             ? <p class="muted">No contacts known at {job.company.name} yet.</p>

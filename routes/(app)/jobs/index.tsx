@@ -16,19 +16,32 @@ interface Data {
   items: JobListItem[];
   nextHref: string | null;
   errors?: FieldErrors;
+  /** The company just hidden, to confirm it. */
+  hidden?: string;
 }
 
 const FORM_FIELDS = ["q", "location", "remote", "comp_min", "posted_after"];
+/** Page-only parameters, not search filters. */
+const PAGE_ONLY = ["hidden"];
 
 export const handler = {
   async GET(ctx: FreshContext<AppState>) {
     const user = await requireUser(ctx);
     assertStorableParams(ctx.url.searchParams);
     // Empty inputs of the search form mean "no filter".
-    const query = Object.fromEntries([...ctx.url.searchParams].filter(([, v]) => v !== ""));
+    const query = Object.fromEntries(
+      [...ctx.url.searchParams].filter(([k, v]) => v !== "" && !PAGE_ONLY.includes(k)),
+    );
+    const hidden = ctx.url.searchParams.get("hidden")?.slice(0, 255);
     const parsed = JobSearchQuery.safeParse(query);
     if (!parsed.success) {
-      const data: Data = { query, items: [], nextHref: null, errors: issuesToFields(parsed.error.issues) };
+      const data: Data = {
+        query,
+        items: [],
+        nextHref: null,
+        errors: issuesToFields(parsed.error.issues),
+        hidden,
+      };
       return ctx.render(data, { status: 422 });
     }
     const { cursor, ...filters } = parsed.data;
@@ -48,7 +61,7 @@ export const handler = {
       next.set("cursor", encodeCursor(page.last));
       nextHref = `/jobs?${next}`;
     }
-    return ctx.render({ query, items: page.items, nextHref } satisfies Data);
+    return ctx.render({ query, items: page.items, nextHref, hidden } satisfies Data);
   },
 };
 
@@ -58,6 +71,11 @@ export default function JobsPage({ data }: PageProps<Data, AppState>) {
   return (
     <>
       <h1>Jobs</h1>
+      {data.hidden && (
+        <p class="notice notice-ok" role="status">
+          Jobs from {data.hidden} are hidden from now on. <a href="/settings#hidden">Undo in Settings</a>.
+        </p>
+      )}
       <form method="get" action="/jobs" class="panel search" role="search">
         <div>
           <label for="q">Title</label>

@@ -10,6 +10,8 @@ export interface AppProcess {
   pid: number;
   /** Milliseconds from spawn to the first `/healthz` 200. */
   startMs: number;
+  /** main.ts's own `boot_ms` (configuration, database, migrations check, routes): the rest is module loading. */
+  bootMs(): number | undefined;
   /** Resident set size of the app process, in MiB. */
   rssMiB(): number;
   /** SIGTERM, then SIGKILL after `graceMs`. */
@@ -36,8 +38,8 @@ export const APP_ENV: Record<string, string> = {
 
 /**
  * Starts `main.ts` (or `entry`) and waits for `/healthz` to answer 200.
- * Request logs (stdout) are discarded; the end of stderr is kept for the error
- * message when the app does not come up.
+ * Request logs (stdout) are read and dropped, except main.ts's `boot_ms`; the
+ * end of stderr is kept for the error message when the app does not come up.
  */
 export async function startApp(
   env: Record<string, string>,
@@ -51,9 +53,19 @@ export async function startApp(
     cwd: ROOT,
     env: { ...APP_ENV, ...env, PORT: String(port) },
     stdin: "null",
-    stdout: "null",
+    stdout: "piped",
     stderr: "piped",
   }).spawn();
+  let bootMs: number | undefined;
+  (async () => {
+    // main.ts logs {"msg":"listening", "boot_ms"} once; everything else (request logs) is drained unread.
+    for await (const chunk of child.stdout.pipeThrough(new TextDecoderStream())) {
+      if (bootMs === undefined) {
+        const match = /"boot_ms":(\d+)/.exec(chunk);
+        if (match) bootMs = Number(match[1]);
+      }
+    }
+  })().catch(() => {});
   const stderr: string[] = [];
   (async () => {
     for await (const chunk of child.stderr.pipeThrough(new TextDecoderStream())) {
@@ -99,6 +111,7 @@ export async function startApp(
     kill() {
       if (!done) child.kill("SIGKILL");
     },
+    bootMs: () => bootMs,
     stderrTail: () => stderr.join("").slice(-2000),
     hasExited: () => done,
     exited,

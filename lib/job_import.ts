@@ -7,6 +7,7 @@ import { z } from "zod";
 import { COMPANY_SIZES, ROLE_TYPES } from "./match.ts";
 import { canonicalSkill, extractSkills, normalizeSkills } from "./skills.ts";
 import { issuesToFields } from "./validate.ts";
+import { IsoDate } from "./job_schemas.ts";
 import { findBadText } from "./text_guard.ts";
 import { importJobBatch, type ImportResult } from "../db/jobs.ts";
 
@@ -18,9 +19,7 @@ const money = z.number().int("must be a whole number").min(0, "must be 0 or more
   100_000_000,
   "is too large",
 );
-const date = z.union([z.iso.datetime({ offset: true }), z.iso.date()], {
-  error: "must be an ISO date or datetime",
-});
+const date = IsoDate;
 
 /** A domain name: lower-cased, without scheme, path or a leading "www.". */
 const Domain = z.string().trim().toLowerCase().max(255, "must be at most 255 characters")

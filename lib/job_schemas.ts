@@ -7,14 +7,22 @@ const intString = (max: number) =>
     z.number().int().max(max, `must be at most ${max}`),
   );
 
+/**
+ * An ISO date or datetime PostgreSQL can store: zod accepts the year 0000, which PostgreSQL refuses
+ * (there is no year 0), and that would be a 500 instead of a 422.
+ */
+export const IsoDate = z.union([z.iso.date(), z.iso.datetime({ offset: true })], {
+  error: "must be an ISO date",
+})
+  .refine((v) => !v.startsWith("0000"), { message: "must be in the year 1 or later" });
+
 export const JobSearchQuery = z.strictObject({
   q: z.string().trim().max(200, "must be at most 200 characters").optional(),
   location: z.string().trim().max(255, "must be at most 255 characters").optional(),
   remote: z.enum(["true", "false"], { error: "must be true or false" }).transform((v) => v === "true")
     .optional(),
   comp_min: intString(100_000_000).optional(),
-  posted_after: z.union([z.iso.date(), z.iso.datetime({ offset: true })], { error: "must be an ISO date" })
-    .optional(),
+  posted_after: IsoDate.optional(),
   company_id: intString(2_147_483_647).pipe(z.number().min(1, "must be a company id")).optional(),
   limit: intString(100).pipe(z.number().min(1, "must be at least 1")).default(20),
   cursor: z.string().max(200, "is not a cursor of this search").optional(),

@@ -143,6 +143,7 @@ const CASES: Case[] = [
     "comp_min=1e9",
     "remote=maybe",
     "posted_after=yesterday",
+    "posted_after=0000-01-01",
     "company_id=0",
     "cursor=%27%20or%201=1",
     "cursor=WyIyMDI2LTAyLTMwIDAwOjAwOjAwKzAwIiwxXQ",

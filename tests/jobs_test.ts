@@ -40,6 +40,7 @@ Deno.test("[e2e] POST /api/admin/jobs/import - upserts by external_id and domain
         job(3, { comp_min: 200000, comp_max: 100000 }),
         { external_id: "ext-4", title: "No source" },
         job(5, { company: { name: "Acme", domain: "not a domain" } }),
+        job(7, { posted_date: "0000-01-01" }),
         job(1, { title: "Repeated" }),
       ],
     },
@@ -49,11 +50,12 @@ Deno.test("[e2e] POST /api/admin/jobs/import - upserts by external_id and domain
   assert.equal(first.body.inserted, 2);
   assert.equal(first.body.updated, 0);
   assert.equal(first.body.companies_created, 2);
-  assert.deepEqual(first.body.rejected.map((r: { index: number }) => r.index), [2, 3, 4, 5]);
+  assert.deepEqual(first.body.rejected.map((r: { index: number }) => r.index), [2, 3, 4, 5, 6]);
   assert.match(first.body.rejected[0].error, /comp_max: must be at least comp_min/);
   assert.match(first.body.rejected[1].error, /source/);
   assert.match(first.body.rejected[2].error, /company\.domain/);
-  assert.match(first.body.rejected[3].error, /repeats row 0/);
+  assert.match(first.body.rejected[3].error, /posted_date: must be in the year 1 or later/);
+  assert.match(first.body.rejected[4].error, /repeats row 0/);
 
   const second = await api(server.url, "POST", "/api/admin/jobs/import", {
     headers: admin,

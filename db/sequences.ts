@@ -103,3 +103,56 @@ export async function deleteSequence(userId: number, id: number): Promise<void> 
     await tx`delete from sequence_templates where id = ${id}::int`;
   });
 }
+
+/** A contact the editor can preview a sequence for, with the variables enrollment would fill. */
+export interface PreviewTarget {
+  contact_id: number;
+  label: string;
+  variables: Record<string, string | null>;
+}
+
+/**
+ * Up to 50 (contact, application) pairs of the user's pipeline, each with
+ * the built-in variables as enrollment (db/outreach.ts) fills them, so the
+ * editor's preview shows what would really go out.
+ */
+export async function listPreviewTargets(userId: number): Promise<PreviewTarget[]> {
+  const rows = await withUser(userId, (tx) =>
+    tx<
+      {
+        contact_id: number;
+        full_name: string;
+        first_name: string | null;
+        last_name: string | null;
+        email: string;
+        role: string;
+        company: string;
+        my_name: string | null;
+        metric: string | null;
+      }[]
+    >`
+      select c.id as contact_id, c.full_name, c.first_name, c.last_name, c.email, j.title as role,
+             co.name as company, u.full_name as my_name,
+             (select r.key_metrics->>0 from resumes r where r.user_id = a.user_id) as metric
+      from applications a
+      join jobs j on j.id = a.job_id
+      join companies co on co.id = j.company_id
+      join contacts c on c.company_id = co.id and c.opted_out is not true
+      join users u on u.id = a.user_id
+      order by a.last_action_at desc, c.id
+      limit 50`);
+  return rows.map((r) => ({
+    contact_id: r.contact_id,
+    label: `${r.full_name} <${r.email}> · ${r.role} at ${r.company}`,
+    variables: {
+      first_name: r.first_name ?? r.full_name.split(/\s+/)[0],
+      last_name: r.last_name ??
+        (r.full_name.includes(" ") ? r.full_name.split(/\s+/).slice(1).join(" ") : null),
+      full_name: r.full_name,
+      role: r.role,
+      company: r.company,
+      my_name: r.my_name,
+      my_metric: r.metric,
+    },
+  }));
+}

@@ -1,0 +1,245 @@
+/**
+ * The sequence editor: name, description and steps (subject, body, delay from
+ * the start), with a live preview of each step rendered for a chosen contact by
+ * the same renderer the server uses (lib/template.ts). Saves through
+ * `PATCH /api/sequences/:id` and shows the API's field errors beside the
+ * fields. A platform template is shown read-only, with a button that copies it
+ * into a sequence of one's own.
+ */
+import { useState } from "preact/hooks";
+import { render, renderSubject, variablesIn } from "../lib/template.ts";
+
+export interface EditorStep {
+  step_no: number;
+  delay_hours: number;
+  subject: string;
+  body: string;
+}
+
+export interface EditorTarget {
+  contact_id: number;
+  label: string;
+  variables: Record<string, string | null>;
+}
+
+export interface SequenceEditorProps {
+  id: number;
+  name: string;
+  description: string | null;
+  steps: EditorStep[];
+  readOnly: boolean;
+  targets: EditorTarget[];
+  csrfToken: string;
+}
+
+const EXAMPLE: EditorTarget = {
+  contact_id: 0,
+  label: "Example contact",
+  variables: {
+    first_name: "Ada",
+    last_name: "Lovelace",
+    full_name: "Ada Lovelace",
+    role: "Staff Engineer",
+    company: "Acme",
+    my_name: "You",
+    my_metric: "your best metric",
+  },
+};
+
+export default function SequenceEditor(props: SequenceEditorProps) {
+  const [name, setName] = useState(props.name);
+  const [description, setDescription] = useState(props.description ?? "");
+  const [steps, setSteps] = useState<EditorStep[]>(props.steps);
+  const targets = props.targets.length ? props.targets : [EXAMPLE];
+  const [targetIndex, setTargetIndex] = useState(0);
+  const [extra, setExtra] = useState<Record<string, string>>({});
+  const [errors, setErrors] = useState<Record<string, string>>({});
+  const [message, setMessage] = useState("");
+  const [busy, setBusy] = useState(false);
+
+  const variables = { ...targets[targetIndex].variables, ...extra };
+  const used = [...new Set(steps.flatMap((s) => [...variablesIn(s.subject), ...variablesIn(s.body)]))];
+  const missing = used.filter((v) => !(variables[v] ?? "").trim());
+
+  function update(index: number, patch: Partial<EditorStep>) {
+    setSteps((all) => all.map((s, i) => (i === index ? { ...s, ...patch } : s)));
+  }
+  function addStep() {
+    setSteps((all) => [...all, {
+      step_no: all.length + 1,
+      delay_hours: (all.at(-1)?.delay_hours ?? 0) + 48,
+      subject: "Following up",
+      body: "Hi {{first_name}},\n\n",
+    }]);
+  }
+  function removeStep(index: number) {
+    setSteps((all) => all.filter((_, i) => i !== index).map((s, i) => ({ ...s, step_no: i + 1 })));
+  }
+
+  async function send(method: "PATCH" | "POST", url: string, body: unknown) {
+    setBusy(true);
+    setMessage("");
+    setErrors({});
+    try {
+      const res = await fetch(url, {
+        method,
+        headers: { "content-type": "application/json", "x-csrf-token": props.csrfToken },
+        body: JSON.stringify(body),
+      });
+      const json = await res.json().catch(() => null);
+      if (!res.ok) {
+        setErrors(json?.error?.fields ?? {});
+        setMessage(`Not saved: ${json?.error?.message ?? res.statusText}.`);
+        return null;
+      }
+      return json;
+    } catch {
+      setMessage("Not saved: the network failed. Try again.");
+      return null;
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  async function save() {
+    const saved = await send("PATCH", `/api/sequences/${props.id}`, {
+      name,
+      description: description || null,
+      steps,
+    });
+    if (saved) setMessage("Saved.");
+  }
+
+  async function copy() {
+    const created = await send("POST", "/api/sequences", {
+      name: `${name} (copy)`.slice(0, 255),
+      description: description || null,
+      steps,
+    });
+    if (created) location.href = `/sequences/${created.id}`;
+  }
+
+  const err = (key: string) => errors[key] && <span class="field-error" role="alert">{errors[key]}</span>;
+
+  return (
+    <div class="sequence-editor">
+      <p role="status" aria-live="polite" class={message.startsWith("Saved") ? "notice notice-ok" : ""}>
+        {message}
+      </p>
+      <div class="stack">
+        <label for="seq-name">Name</label>
+        <input
+          id="seq-name"
+          value={name}
+          disabled={props.readOnly}
+          maxLength={255}
+          onInput={(e) => setName((e.target as HTMLInputElement).value)}
+        />
+        {err("name")}
+        <label for="seq-description">Description</label>
+        <input
+          id="seq-description"
+          value={description}
+          disabled={props.readOnly}
+          onInput={(e) => setDescription((e.target as HTMLInputElement).value)}
+        />
+      </div>
+
+      <fieldset class="stack">
+        <legend>Preview for</legend>
+        <select
+          id="preview-target"
+          aria-label="Preview for"
+          onChange={(e) => setTargetIndex(Number((e.target as HTMLSelectElement).value))}
+        >
+          {targets.map((t, i) => <option key={t.contact_id} value={i}>{t.label}</option>)}
+        </select>
+        {missing.map((v) => (
+          <label key={v}>
+            {`{{${v}}}`} has no value for this contact:{" "}
+            <input
+              data-variable={v}
+              value={extra[v] ?? ""}
+              onInput={(e) => setExtra((x) => ({ ...x, [v]: (e.target as HTMLInputElement).value }))}
+            />
+          </label>
+        ))}
+      </fieldset>
+
+      {steps.map((step, i) => {
+        const subject = renderSubject(step.subject, variables);
+        const body = render(step.body, variables);
+        return (
+          <section key={i} class="panel step" data-step={step.step_no}>
+            <h2>Step {step.step_no}</h2>
+            <div class="grid">
+              <div class="stack">
+                <label for={`delay-${i}`}>Hours after the start</label>
+                <input
+                  id={`delay-${i}`}
+                  type="number"
+                  min={0}
+                  value={step.delay_hours}
+                  disabled={props.readOnly}
+                  onInput={(e) => update(i, { delay_hours: Number((e.target as HTMLInputElement).value) })}
+                />
+                {err(`steps.${i}.delay_hours`)}
+                {err(`steps.${i}.step_no`)}
+                <label for={`subject-${i}`}>Subject</label>
+                <input
+                  id={`subject-${i}`}
+                  value={step.subject}
+                  maxLength={500}
+                  disabled={props.readOnly}
+                  onInput={(e) => update(i, { subject: (e.target as HTMLInputElement).value })}
+                />
+                {err(`steps.${i}.subject`)}
+                <label for={`body-${i}`}>Body</label>
+                <textarea
+                  id={`body-${i}`}
+                  rows={8}
+                  value={step.body}
+                  disabled={props.readOnly}
+                  onInput={(e) => update(i, { body: (e.target as HTMLTextAreaElement).value })}
+                />
+                {err(`steps.${i}.body`)}
+                {!props.readOnly && steps.length > 1 && (
+                  <button
+                    type="button"
+                    class="button-small button-danger"
+                    onClick={() => removeStep(i)}
+                  >
+                    Remove step {step.step_no}
+                  </button>
+                )}
+              </div>
+              <div class="preview" aria-label={`Preview of step ${step.step_no}`}>
+                <p class="preview-subject">
+                  <strong>{subject.text}</strong>
+                </p>
+                <pre class="email-body preview-body">{body.text}</pre>
+              </div>
+            </div>
+          </section>
+        );
+      })}
+
+      <p class="actions">
+        {props.readOnly
+          ? (
+            <button type="button" onClick={copy} disabled={busy}>
+              Copy to my sequences
+            </button>
+          )
+          : (
+            <>
+              <button type="button" onClick={addStep} disabled={busy || steps.length >= 20}>
+                Add a step
+              </button>
+              <button type="button" id="save-sequence" onClick={save} disabled={busy}>Save</button>
+            </>
+          )}
+      </p>
+    </div>
+  );
+}

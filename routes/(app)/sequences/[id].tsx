@@ -1,0 +1,44 @@
+/** `/sequences/:id`: the editor (island) with a live preview for the user's own contacts. */
+import type { FreshContext, PageProps } from "../../../fresh/types.ts";
+import { requireUser } from "../../../lib/auth.ts";
+import { HttpError } from "../../../lib/http_error.ts";
+import { parseId } from "../../../lib/validate.ts";
+import type { AppState } from "../../../lib/state.ts";
+import { getSequence, listPreviewTargets, type PreviewTarget, type Sequence } from "../../../db/sequences.ts";
+import SequenceEditor from "../../../islands/SequenceEditor.tsx";
+
+interface Data {
+  sequence: Sequence;
+  targets: PreviewTarget[];
+}
+
+export const handler = {
+  async GET(ctx: FreshContext<AppState>) {
+    const user = await requireUser(ctx);
+    const sequence = await getSequence(user.id, parseId(ctx.params.id, "sequence"));
+    if (!sequence) throw new HttpError(404, "sequence not found");
+    return ctx.render({ sequence, targets: await listPreviewTargets(user.id) } satisfies Data);
+  },
+};
+
+export default function SequencePage({ data, state }: PageProps<Data, AppState>) {
+  const s = data.sequence;
+  return (
+    <>
+      <p>
+        <a href="/sequences">← Sequences</a>
+      </p>
+      <h1>{s.name}</h1>
+      {s.is_platform && <p class="muted">A RoleFerry template: read-only. Copy it to make it yours.</p>}
+      <SequenceEditor
+        id={s.id}
+        name={s.name}
+        description={s.description}
+        steps={s.steps}
+        readOnly={s.is_platform}
+        targets={data.targets}
+        csrfToken={state.csrfToken ?? ""}
+      />
+    </>
+  );
+}

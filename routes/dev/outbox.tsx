@@ -1,0 +1,50 @@
+/**
+ * `/dev/outbox`: what the `outbox` transport stored instead of sending (development and test only: 404 in
+ * staging and production, where the outbox may hold real people's addresses).
+ */
+import type { FreshContext, PageProps } from "../../fresh/types.ts";
+import { config } from "../../fresh.config.ts";
+import { HttpError } from "../../lib/http_error.ts";
+import type { AppState } from "../../lib/state.ts";
+import { listOutboxMessages, type OutboxMessage } from "../../db/outbox.ts";
+
+export const handler = {
+  async GET(ctx: FreshContext<AppState>) {
+    if (config().env !== "development" && config().env !== "test") throw new HttpError(404, "not found");
+    return ctx.render(await listOutboxMessages(100), { headers: { "cache-control": "no-store" } });
+  },
+};
+
+export default function OutboxPage({ data }: PageProps<OutboxMessage[], AppState>) {
+  return (
+    <>
+      <h1>Outbox</h1>
+      <p class="muted">
+        Development transport (MAIL_TRANSPORT=outbox): these messages were stored, not sent. Newest first.
+      </p>
+      {data.length === 0
+        ? <p class="muted">Nothing yet: enroll a contact and run `deno task job dispatch-outreach`.</p>
+        : (
+          <ol class="outbox" id="outbox">
+            {data.map((m) => (
+              <li key={m.id} class="panel">
+                <p class="meta">
+                  <span>From {m.mailbox_email}</span>
+                  <span>to {m.to_email}</span>
+                  <span class="muted">{m.created_at.toISOString()}</span>
+                </p>
+                <details>
+                  <summary>{m.subject}</summary>
+                  <pre class="email-body">{m.body}</pre>
+                  <p class="muted">
+                    {Object.entries(m.headers).map(([k, v]) => `${k}: ${v}`).join(" · ")} · Message-ID{" "}
+                    {m.message_id}
+                  </p>
+                </details>
+              </li>
+            ))}
+          </ol>
+        )}
+    </>
+  );
+}

@@ -9,7 +9,7 @@
 import Mailgun from "mailgun.js";
 import postgres from "postgres";
 import { dispatcherRate } from "./dispatch_project.ts";
-import { startFakeMailgun } from "./fake_mailgun.ts";
+import { startFakeMailgunProcess } from "./fake_mailgun.ts";
 import type { Measurement } from "./report.ts";
 import { ratio } from "./report.ts";
 
@@ -56,7 +56,7 @@ export async function benchDispatch(options: DispatchOptions): Promise<Measureme
 
 /** mailgun.js `messages.create` in a loop with CONCURRENCY in flight, nothing else. */
 async function bareLoop(emails: number): Promise<number> {
-  const fake = startFakeMailgun();
+  const fake = await startFakeMailgunProcess();
   try {
     const client = new Mailgun(FormData).client({ username: "api", key: fake.apiKey, url: fake.url });
     let next = 0;
@@ -76,9 +76,8 @@ async function bareLoop(emails: number): Promise<number> {
       }
     }));
     const rate = emails / ((performance.now() - started) / 1000);
-    if (fake.messages.length !== emails) {
-      throw new Error(`bare loop: ${fake.messages.length}/${emails} arrived`);
-    }
+    const arrived = (await fake.messages()).length;
+    if (arrived !== emails) throw new Error(`bare loop: ${arrived}/${emails} arrived`);
     return rate;
   } finally {
     await fake.close();

@@ -11,7 +11,7 @@ import { loadConfig, resolveSecret, setConfig } from "../fresh.config.ts";
 import { dispatchOutreach } from "../jobs/dispatch_outreach.ts";
 import { APP_ENV } from "./app_process.ts";
 import type { DispatchOptions } from "./dispatch.ts";
-import { startFakeMailgun } from "./fake_mailgun.ts";
+import { type SentMessage, startFakeMailgunProcess } from "./fake_mailgun.ts";
 
 /** Same in-flight count as the baselines. */
 export const DISPATCH_CONCURRENCY = 16;
@@ -19,7 +19,7 @@ export const DISPATCH_CONCURRENCY = 16;
 export async function dispatcherRate(
   options: DispatchOptions,
 ): Promise<{ rate: number; sent: number; duplicates: number; batches: number }> {
-  const fake = startFakeMailgun();
+  const fake = await startFakeMailgunProcess();
   const sql = postgres(options.url, { max: 1, onnotice: () => {} });
   try {
     await sql.unsafe(`create table if not exists bench_mailboxes_snapshot as table mailboxes`);
@@ -66,9 +66,11 @@ export async function dispatcherRate(
     }
     const seconds = (performance.now() - started) / 1000;
     await disconnect();
-    const duplicates = [...fake.countsByOutreach().values()].filter((n) => n > 1).length;
-    if (fake.messages.length !== sent) {
-      throw new Error(`the dispatcher counted ${sent} sent, the fake received ${fake.messages.length}`);
+    const messages: SentMessage[] = await fake.messages();
+    const tokens = new Set(messages.map((m) => m.outreach));
+    const duplicates = messages.length - tokens.size;
+    if (messages.length !== sent) {
+      throw new Error(`the dispatcher counted ${sent} sent, the fake received ${messages.length}`);
     }
     return { rate: sent / seconds, sent, duplicates, batches };
   } finally {

@@ -89,6 +89,7 @@ export function startFakeMailgun(options: { apiKey?: string; port?: number } = {
         fake.onMessage?.(message);
         return json({ id: message.id, message: "Queued. Thank you." });
       }
+      if (url.pathname === "/_messages" && req.method === "GET") return json({ items: messages });
       const events = /^\/v3\/([^/]+)\/events$/.exec(url.pathname);
       if (events && req.method === "GET") return json({ items: eventsFor(messages, url), paging: {} });
       return json({ message: "not found" }, 404);
@@ -121,4 +122,48 @@ function eventsFor(messages: SentMessage[], url: URL) {
 
 function json(body: unknown, status = 200): Response {
   return new Response(JSON.stringify(body), { status, headers: { "content-type": "application/json" } });
+}
+
+/** The fake in its own process (so the sender under test has the benchmark process's CPU to itself). */
+export interface FakeMailgunProcess {
+  url: string;
+  apiKey: string;
+  /** Every message the fake accepted so far. */
+  messages(): Promise<SentMessage[]>;
+  close(): Promise<void>;
+}
+
+/** Starts `deno run bench/fake_mailgun.ts` and waits until it listens. */
+export async function startFakeMailgunProcess(): Promise<FakeMailgunProcess> {
+  const child = new Deno.Command(Deno.execPath(), {
+    args: ["run", "-A", new URL(import.meta.url).pathname],
+    stdin: "null",
+    stdout: "piped",
+    stderr: "inherit",
+  }).spawn();
+  const reader = child.stdout.pipeThrough(new TextDecoderStream()).getReader();
+  let text = "";
+  while (!text.includes("\n")) {
+    const { value, done } = await reader.read();
+    if (done) throw new Error("the fake Mailgun process exited before listening");
+    text += value;
+  }
+  reader.releaseLock();
+  child.stdout.cancel().catch(() => {});
+  const { url, apiKey } = JSON.parse(text.split("\n")[0]);
+  const auth = { authorization: `Basic ${btoa(`api:${apiKey}`)}` };
+  return {
+    url,
+    apiKey,
+    messages: async () => (await (await fetch(`${url}/_messages`, { headers: auth })).json()).items,
+    async close() {
+      child.kill("SIGTERM");
+      await child.status;
+    },
+  };
+}
+
+if (import.meta.main) {
+  const fake = startFakeMailgun();
+  console.log(JSON.stringify({ url: fake.url, apiKey: fake.apiKey }));
 }

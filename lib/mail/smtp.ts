@@ -33,10 +33,10 @@ export function classifySmtpError(error: unknown): Exclude<SendOutcome, { kind: 
     return { kind: "temporary", error: message, status: e.responseCode };
   }
   if (e.code && NOT_SENT_CODES.has(e.code)) return { kind: "temporary", error: message };
-  // Connection lost or timed out during DATA: the server may have queued it.
-  if (e.command === "DATA" || e.code === "ETIMEDOUT" || e.code === "ESOCKET") {
-    return { kind: "uncertain", error: message };
-  }
+  // Connection lost or timed out while the message itself was being sent or acknowledged: the server may
+  // have queued it. Earlier (connect, greeting, AUTH, MAIL, RCPT) nothing can have been queued.
+  const stage = (e.command ?? "").toUpperCase();
+  if (stage === "DATA" || stage === "MESSAGE" || stage === "") return { kind: "uncertain", error: message };
   return { kind: "temporary", error: message };
 }
 

@@ -62,7 +62,10 @@ export async function getMatchProfile(
     skills: [...strings(row.resume_skills), ...strings(row.skills)],
     locations: strings(row.locations),
     remote_ok: row.remote_ok ?? EMPTY_PROFILE.remote_ok,
-    role_types: strings(row.role_types),
+    // No preferences saved: the seed's column default, as GET /api/preferences and the settings page show it.
+    role_types: row.role_types === null || row.role_types === undefined
+      ? ["full-time"]
+      : strings(row.role_types),
     role_levels: strings(row.role_levels),
     industries: strings(row.industries),
     company_sizes: strings(row.company_sizes),

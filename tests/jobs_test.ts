@@ -192,8 +192,8 @@ Deno.test("[e2e] GET /api/jobs/:id - description, company and match reasons; unk
   assert.match(res.type ?? "", JSON_TYPE);
   assert.equal(res.body.description, "Python and PostgreSQL on AWS.");
   assert.equal(res.body.company.domain, "acme.test");
-  assert.deepEqual(res.body.match.reasons, ["1 of 3 required skills: missing PostgreSQL, AWS"]);
-  assert.equal(res.body.match.score, 33);
+  assert.deepEqual(res.body.match.reasons, ["1 of 3 required skills: missing PostgreSQL, AWS", "full-time"]);
+  assert.equal(res.body.match.score, 44); // (13.33 + 8) of 48: no preferences saved, full-time is the default
   assert.equal(res.body.match.category, "low");
   for (const id of ["999999", "0", "abc", "1e3", "-1", "99999999999"]) {
     const missing = await api(server.url, "GET", `/api/jobs/${id}`, { token });

@@ -136,11 +136,12 @@ Deno.test("[e2e] PUT /api/resume - re-scores the user's applications", async () 
   await api(server.url, "PUT", "/api/resume", { token, body: { skills: ["Go"] } });
   const created = await api(server.url, "POST", "/api/applications", { token, body: { job_id: job.id } });
   assert.equal(created.status, 201);
-  // no preferences saved: only the skills part applies, 1 of 3
-  assert.equal(created.body.match_score, 33);
+  // skills 1 of 3 = 13.33 of 40; role type contract, not full-time (the default while no preferences are
+  // saved): 0 of 8 -> 13.33 / 48 = 28
+  assert.equal(created.body.match_score, 28);
   await api(server.url, "PUT", "/api/resume", { token, body: { skills: ["Go", "k8s", "Terraform"] } });
   const after = await api(server.url, "GET", `/api/applications/${created.body.id}`, { token });
-  assert.equal(after.body.match_score, 100); // 3 of 3
+  assert.equal(after.body.match_score, 83); // 40 of 48
 });
 
 Deno.test("profile - teardown", async () => {

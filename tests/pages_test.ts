@@ -268,6 +268,47 @@ Deno.test("[e2e] POST /applications/:id - the board's no-JavaScript move, notes 
   assert.equal((await db.sql`select 1 from applications where id = ${id}`).length, 1);
 });
 
+Deno.test("[e2e] POST /applications/:id - start outreach from the page; the timeline shows the queued steps", async () => {
+  const { cookie, token } = await createUserWithToken(server.url);
+  const created = await api(server.url, "POST", "/api/applications", { token, body: { job_id: job.id } });
+  const [company] = await db.sql`select company_id from jobs where id = ${job.id}`;
+  const contact = await api(server.url, "POST", "/api/contacts", {
+    token,
+    body: {
+      company_id: company.company_id,
+      full_name: "Hana Manager",
+      first_name: "Hana",
+      email: `hana.${crypto.randomUUID().slice(0, 6)}@acme-sons.test`,
+      source: "test",
+    },
+  });
+  assert.ok(contact.status === 201 || contact.status === 200, JSON.stringify(contact.body));
+  const path = `/applications/${created.body.id}`;
+  const before = await page(path, cookie);
+  assert.match(before.html, /No outreach yet/);
+  assert.match(before.html, /<option\s+value="\d+">Hana Manager<\/option>/);
+  const [sequence] = await db.sql`select id from sequence_templates where name = 'Job Seeker Default'`;
+  const fields = { _csrf: csrfOf(before.html), action: "outreach", contact_id: String(contact.body.id) };
+
+  const missing = await postForm(path, { ...fields, sequence_id: String(sequence.id) }, cookie);
+  assert.equal(missing.status, 422); // {{my_metric}} comes from the resume's key metrics: none yet
+  assert.match(missing.html, /variables\.my_metric/);
+  assert.equal((await db.sql`select 1 from outreach where application_id = ${created.body.id}`).length, 0);
+
+  await api(server.url, "PUT", "/api/resume", {
+    token,
+    body: { key_metrics: ["grew revenue 30%"], skills: ["Go"] },
+  });
+  const queued = await postForm(path, { ...fields, sequence_id: String(sequence.id) }, cookie);
+  assert.equal(queued.status, 303);
+  const after = await page(path, cookie);
+  assert.match(after.html, /Step 1/);
+  assert.match(after.html, /Step 3/);
+  const rows = await db
+    .sql`select step_no, status from outreach where application_id = ${created.body.id} order by step_no`;
+  assert.deepEqual(rows.map((r) => [r.step_no, r.status]), [[1, "queued"], [2, "queued"], [3, "queued"]]);
+});
+
 Deno.test("pages - teardown", async () => {
   await server.close();
   await db.drop();

@@ -12,13 +12,34 @@ import {
   getApplication,
   updateApplication,
 } from "../../../db/applications.ts";
+import { type CompanyContact, listCompanyContacts } from "../../../db/companies.ts";
+import { enrollContact, listOutreachForApplication, type OutreachView } from "../../../db/outreach.ts";
+import { listSequences } from "../../../db/sequences.ts";
 import CsrfField from "../../../components/CsrfField.tsx";
+import OutreachTimeline from "../../../components/OutreachTimeline.tsx";
 import FieldError from "../../../components/FieldError.tsx";
 
 interface Data {
   application: Application;
+  outreach: OutreachView[];
+  contacts: CompanyContact[];
+  sequences: { id: number; name: string; steps: number }[];
   errors?: FieldErrors;
-  message?: string;
+}
+
+/** Everything the page shows besides the application: its outreach, and what a new one can use. */
+async function pageData(userId: number, application: Application): Promise<Omit<Data, "errors">> {
+  const [outreach, contacts, sequences] = await Promise.all([
+    listOutreachForApplication(userId, application.id),
+    listCompanyContacts(userId, application.job.company.id),
+    listSequences(userId),
+  ]);
+  return {
+    application,
+    outreach,
+    contacts,
+    sequences: sequences.map((q) => ({ id: q.id, name: q.name, steps: q.steps.length })),
+  };
 }
 
 const notFound = () => new HttpError(404, "application not found");
@@ -28,7 +49,7 @@ export const handler = {
     const user = await requireUser(ctx);
     const application = await getApplication(user.id, parseId(ctx.params.id, "application"));
     if (!application) throw notFound();
-    return ctx.render({ application } satisfies Data);
+    return ctx.render((await pageData(user.id, application)) satisfies Data);
   },
   /** The page's forms (and the board's no-JavaScript "Move" form): one `action` per form. */
   async POST(ctx: FreshContext<AppState>) {
@@ -42,16 +63,29 @@ export const handler = {
       await deleteApplication(user.id, id);
       return seeOther("/applications");
     }
-    const parsed = UpdateApplication.safeParse(changeFor(action, form, current));
-    if (!parsed.success) {
-      const data: Data = { application: current, errors: issuesToFields(parsed.error.issues) };
-      return ctx.render(data, { status: 422 });
+    const refuse = async (status: number, errors?: FieldErrors) =>
+      ctx.render({ ...(await pageData(user.id, current)), errors } satisfies Data, { status });
+    if (action === "outreach") {
+      const contact = Number(field(form, "contact_id"));
+      const sequence = Number(field(form, "sequence_id"));
+      if (!(contact > 0 && contact <= 2_147_483_647) || !(sequence > 0 && sequence <= 2_147_483_647)) {
+        return await refuse(422, { outreach: "choose a contact and a sequence" });
+      }
+      try {
+        await enrollContact(user.id, id, { contact_id: contact, sequence_id: sequence });
+      } catch (error) {
+        if (!(error instanceof HttpError) || (error.status !== 409 && error.status !== 422)) throw error;
+        return await refuse(error.status, error.fields ?? { outreach: error.message });
+      }
+      return seeOther(`/applications/${id}?saved=1#outreach`);
     }
+    const parsed = UpdateApplication.safeParse(changeFor(action, form, current));
+    if (!parsed.success) return await refuse(422, issuesToFields(parsed.error.issues));
     try {
       await updateApplication(user.id, id, parsed.data);
     } catch (error) {
       if (!(error instanceof HttpError) || error.status !== 409) throw error;
-      return ctx.render({ application: current, errors: error.fields } satisfies Data, { status: 409 });
+      return await refuse(409, error.fields);
     }
     const back = field(form, "back") === "/applications" ? "/applications" : `/applications/${id}?saved=1`;
     return seeOther(back);
@@ -242,9 +276,33 @@ export default function ApplicationPage({ data, state, url }: PageProps<Data, Ap
 
       <section class="panel" id="outreach" aria-labelledby="outreach-heading">
         <h2 id="outreach-heading">Outreach</h2>
-        <p class="muted">
-          Emails to people at {a.job.company.name} for this application, and their replies, appear here.
-        </p>
+        <OutreachTimeline items={data.outreach} />
+        <h3>Start outreach</h3>
+        {data.contacts.filter((c) => !c.opted_out).length === 0
+          ? <p class="muted">No one at {a.job.company.name} can be contacted yet.</p>
+          : (
+            <form method="post" class="actions">
+              {csrf}
+              <input type="hidden" name="action" value="outreach" />
+              <label class="sr-only" for="contact_id">Contact</label>
+              <select id="contact_id" name="contact_id">
+                {data.contacts.filter((c) => !c.opted_out).map((c) => (
+                  <option key={c.id} value={String(c.id)}>
+                    {c.full_name}
+                    {c.title ? `, ${c.title}` : ""}
+                  </option>
+                ))}
+              </select>
+              <label class="sr-only" for="sequence_id">Sequence</label>
+              <select id="sequence_id" name="sequence_id">
+                {data.sequences.map((q) => (
+                  <option key={q.id} value={String(q.id)}>{q.name} ({q.steps} steps)</option>
+                ))}
+              </select>
+              <button type="submit">Queue the emails</button>
+              <a href="/sequences">Edit sequences</a>
+            </form>
+          )}
       </section>
 
       <section class="panel" aria-labelledby="danger-heading">

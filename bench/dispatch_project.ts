@@ -25,9 +25,6 @@ export async function dispatcherRate(
     await sql.unsafe(`create table if not exists bench_mailboxes_snapshot as table mailboxes`);
     await cleanUp(sql);
     // Fresh contacts (nobody opted out or replied) on existing applications; due a minute ago.
-    // queued_at is cut to milliseconds: the dispatcher matches rows on (id, queued_at) with the JS Date it read,
-    // which has no microseconds, so a row queued at plain now() is claimed but never sent (reported in
-    // docs/benchmarks.md; the fix belongs in db/outreach_dispatch.ts).
     await sql`insert into contacts (company_id, full_name, email, source)
       select 1, 'Dispatch ' || i, 'dispatch' || i || '@c1.bench.example', 'bench-dispatch'
       from generate_series(1, ${options.emails}::int) as i`;
@@ -35,7 +32,7 @@ export async function dispatcherRate(
         queued_at, due_at, outreach_token, unsubscribe_token)
       select 1 + (c.n % (select count(*) from applications)::int), c.id, 1, 'Quick question about the role',
         'Hi there,' || chr(10) || 'I spotted the opening and think my background fits.' || chr(10) || 'Thanks',
-        '', 'queued', date_trunc('milliseconds', now()), now() - interval '1 minute',
+        '', 'queued', now(), now() - interval '1 minute',
         'bench-dispatch-' || md5(c.id::text), 'bench-unsub-' || md5(c.id::text || 'u')
       from (select id, row_number() over (order by id)::int as n from contacts where source = 'bench-dispatch') c`;
     await sql`analyze outreach`;

@@ -63,8 +63,18 @@ export const ImportJob = z.strictObject({
 
 export type ImportJobRow = z.output<typeof ImportJob> & { skills: string[] };
 
+/**
+ * The request: rows are checked one by one with {@link ImportJob} (a bad row is rejected with its index,
+ * the others go in), so the array itself accepts any items.
+ */
 export const ImportBody = z.strictObject({
-  jobs: z.array(z.unknown()).min(1, "must not be empty").max(5000, "at most 5000 jobs per request"),
+  jobs: z.array(
+    z.unknown().describe(
+      "a job: {external_id, source, title, company: {name, domain, size?, industry?, tech_stack?}, location?, " +
+        "remote?, job_type?, description?, comp_min?, comp_max?, requires_visa_sponsorship?, posted_date?, " +
+        "expires_at?}; an invalid one is listed in `rejected` with its index",
+    ),
+  ).min(1, "must not be empty").max(5000, "at most 5000 jobs per request"),
 });
 
 export const ImportOut = z.object({

@@ -45,18 +45,22 @@ export interface RowKey {
 
 /**
  * Claims up to `limit` due queued rows for `claimId` for `leaseSeconds`.
- * Rows another dispatcher holds (locked now, or leased) are skipped.
+ * Rows another dispatcher holds (locked now, or leased) are skipped. With
+ * `maybeSentOnly` (no mailbox has capacity) only rows left "maybe sent" by a
+ * crash, which need a provider lookup rather than capacity.
  */
 export async function claimDueOutreach(
   claimId: string,
   limit: number,
   leaseSeconds: number,
+  options: { maybeSentOnly?: boolean } = {},
 ): Promise<ClaimedOutreach[]> {
   return await sql<ClaimedOutreach[]>`
     with due as (
       select o.id, o.queued_at from outreach o
       where o.status = 'queued' and o.due_at <= now()
         and (o.lease_until is null or o.lease_until < now())
+        and (o.send_started_at is not null or not ${options.maybeSentOnly ?? false}::boolean)
       order by o.due_at, o.id
       limit ${limit}::int
       for update of o skip locked

@@ -121,12 +121,12 @@ export async function dispatchOutreach(options: DispatchOptions = {}): Promise<D
   };
 
   while (result.batches < o.maxBatches && Date.now() - started < o.maxRuntimeMs && !options.signal?.aborted) {
-    if (!(await hasMailboxCapacity())) {
-      result.no_capacity = true;
-      break;
-    }
+    // Without capacity, maybe-sent rows are still reconciled (a lookup needs no capacity), then the run ends.
+    if (!(await hasMailboxCapacity())) result.no_capacity = true;
     const claimId = crypto.randomUUID();
-    const rows = await claimDueOutreach(claimId, o.batchSize, o.leaseSeconds);
+    const rows = await claimDueOutreach(claimId, o.batchSize, o.leaseSeconds, {
+      maybeSentOnly: result.no_capacity,
+    });
     if (!rows.length) break;
     result.batches++;
     result.claimed += rows.length;
@@ -134,7 +134,8 @@ export async function dispatchOutreach(options: DispatchOptions = {}): Promise<D
     const untouched = new Set(rows);
     const worker = async () => {
       for (let row = queue.shift(); row; row = queue.shift()) {
-        if (result.no_capacity || options.signal?.aborted) return;
+        if (options.signal?.aborted) return;
+        if (result.no_capacity && !row.send_started_at) continue; // left untouched: released below
         untouched.delete(row);
         await processRow(row, claimId);
       }

@@ -265,6 +265,32 @@ Deno.test("dispatchOutreach - a send whose answer never came is looked up at Mai
   assert.equal(row.provider_message_id, fake.messages[0].id);
 });
 
+Deno.test("dispatchOutreach - maybe-sent rows are reconciled even when no mailbox has capacity", async () => {
+  await reset();
+  const sender = await createSender(db.sql);
+  const contacts = await createContacts(db.sql, sender.companyId, 3);
+  const [mb] = await createMailboxes(db.sql, [1]);
+  const [first, , third] = await queueFirstSteps(db.sql, sender.applicationId, contacts);
+  fake.hangAfterAccept(1);
+  const quick = mailgunTransport({ apiKey: fake.apiKey, url: fake.url, timeoutMs: 300 });
+  const run = await dispatchOutreach({ transport: quick, concurrency: 1, recoveryGraceMs: 60_000 });
+  assert.equal(run.uncertain, 1, JSON.stringify(run));
+  assert.equal(run.no_capacity, true, "the one unit of capacity went to the lost send");
+  const [{ sent_today }] = await db.sql`select sent_today from mailboxes where id = ${mb.id}`;
+  assert.equal(sent_today, 1);
+  await db.sql`update outreach set lease_until = now() - interval '1 second' where id = ${first}`;
+  const later = await dispatchOutreach({ transport, recoveryGraceMs: 60_000 });
+  assert.equal(later.recovered, 1, JSON.stringify(later));
+  assert.equal(later.no_capacity, true);
+  assert.equal(fake.messages.length, 1, "nothing else went out");
+  const rows = await db.sql`select id, status, lease_until from outreach where id = any(${[
+    first,
+    third,
+  ]}) order by id`;
+  assert.deepEqual(rows.map((r) => r.status), ["sent", "queued"]);
+  assert.equal(rows[1].lease_until, null, "rows waiting for capacity are not left claimed");
+});
+
 Deno.test("dispatchOutreach - a send that never reached Mailgun is sent again only after the grace period", async () => {
   await reset();
   const sender = await createSender(db.sql);

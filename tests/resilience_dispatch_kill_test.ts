@@ -31,7 +31,6 @@ Deno.test("[e2e] dispatcher SIGKILLed five times mid-send - nothing sent twice, 
       select 'kill.example', 'sender' || i || '@kill.example', 'active', 100, false, 100000,
         'smtp.kill.example', 'sender' || i, 'unused'
       from generate_series(1, 4) as i`;
-    // queued_at to the millisecond: see bench/dispatch_project.ts (rows queued at plain now() are never sent).
     await db.sql`
       with c as (insert into companies (name, domain) values ('Kill Co', 'killco.example') returning id),
       j as (insert into jobs (source, title, company_id) select 'test', 'Engineer', id from c returning id),
@@ -42,7 +41,7 @@ Deno.test("[e2e] dispatcher SIGKILLed five times mid-send - nothing sent twice, 
              from c, generate_series(1, ${ROWS}::int) as i returning id)
       insert into outreach (application_id, contact_id, step_no, subject, body, from_mailbox, status, queued_at,
                             due_at, outreach_token, unsubscribe_token)
-      select a.id, ct.id, 1, 'Hello ' || ct.id, 'Body', '', 'queued', date_trunc('milliseconds', now()),
+      select a.id, ct.id, 1, 'Hello ' || ct.id, 'Body', '', 'queued', now(),
              now() - interval '1 minute', 'kill-' || md5(ct.id::text), 'unsub-' || md5(ct.id::text)
       from a, ct`;
 

@@ -28,6 +28,8 @@ export interface FakeMailgun {
   hangAfterAccept(count: number): void;
   /** Delay every answer by `ms`. */
   setDelay(ms: number): void;
+  /** Called when a message has been recorded, before it is answered (e.g. to kill the sender then). */
+  onMessage?: (message: FakeMessage) => void;
   /** Releases hung requests and stops the server. */
   close(): Promise<void>;
 }
@@ -59,7 +61,9 @@ export function startFakeMailgun(apiKey = "key-fake-mailgun"): FakeMailgun {
         names.push(name);
       }
       const id = `<${crypto.randomUUID()}@${send[1]}>`;
-      messages.push({ domain: send[1], fields, names, id, auth, at: Date.now() });
+      const message = { domain: send[1], fields, names, id, auth, at: Date.now() };
+      messages.push(message);
+      fake.onMessage?.(message);
       if (hangs > 0) {
         hangs--;
         await new Promise<void>((resolve) => hung.push(resolve));
@@ -99,7 +103,7 @@ export function startFakeMailgun(apiKey = "key-fake-mailgun"): FakeMailgun {
     return new Response("Mailgun Magnificent API", { status: 404 });
   });
 
-  return {
+  const fake: FakeMailgun = {
     url: `http://127.0.0.1:${server.addr.port}`,
     apiKey,
     messages,
@@ -117,4 +121,5 @@ export function startFakeMailgun(apiKey = "key-fake-mailgun"): FakeMailgun {
       await server.shutdown();
     },
   };
+  return fake;
 }

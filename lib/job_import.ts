@@ -9,7 +9,7 @@ import { canonicalSkill, extractSkills, normalizeSkills } from "./skills.ts";
 import { issuesToFields } from "./validate.ts";
 import { IsoDate } from "./job_schemas.ts";
 import { findBadText } from "./text_guard.ts";
-import { importJobBatch, type ImportResult } from "../db/jobs.ts";
+import { importJobBatch, type ImportResult } from "../db/job_imports.ts";
 
 const text = (max: number) =>
   z.string().trim().min(1, "must not be empty").max(max, `must be at most ${max} characters`);

@@ -10,7 +10,7 @@ import { migrate } from "../db/migrate.ts";
 import { openDatabase } from "../lib/database.ts";
 import { BATCH_SIZE, importJobs } from "../lib/job_import.ts";
 import { type FileRow, formatOf, readJobRows } from "../lib/job_import_file.ts";
-import type { ImportResult } from "../db/jobs.ts";
+import type { ImportResult } from "../db/job_imports.ts";
 
 const path = Deno.args[0];
 if (!path || Deno.args.length > 1) {

@@ -10,6 +10,7 @@ import { getPreferences, type Preferences, putPreferences, setCompanyHidden } fr
 import { type CompanySummary, getCompaniesByIds } from "../../db/companies.ts";
 import CsrfField from "../../components/CsrfField.tsx";
 import FieldError from "../../components/FieldError.tsx";
+import CheckboxGroup from "../../components/CheckboxGroup.tsx";
 
 interface Data {
   resume: Resume;
@@ -173,21 +174,21 @@ export default function SettingsPage({ data, state }: PageProps<Data, AppState>)
         <form method="post" action="/settings" class="stack">
           <CsrfField token={state.csrfToken} />
           <input type="hidden" name="form" value="preferences" />
-          <Checks
+          <CheckboxGroup
             legend="Role types"
             name="role_types"
             options={ROLE_TYPES}
             chosen={p.role_types}
             errors={e}
           />
-          <Checks
+          <CheckboxGroup
             legend="Levels"
             name="role_levels"
             options={ROLE_LEVELS}
             chosen={p.role_levels}
             errors={e}
           />
-          <Checks
+          <CheckboxGroup
             legend="Company sizes (employees)"
             name="company_sizes"
             options={COMPANY_SIZES}
@@ -282,29 +283,5 @@ export default function SettingsPage({ data, state }: PageProps<Data, AppState>)
           )}
       </section>
     </>
-  );
-}
-
-function Checks(
-  { legend, name, options, chosen, errors }: {
-    legend: string;
-    name: string;
-    options: readonly string[];
-    chosen: string[];
-    errors?: FieldErrors;
-  },
-) {
-  return (
-    <fieldset>
-      <legend>{legend}</legend>
-      <div class="checks">
-        {options.map((o) => (
-          <label key={o}>
-            <input type="checkbox" name={name} value={o} checked={chosen.includes(o)} /> {o}
-          </label>
-        ))}
-      </div>
-      <FieldError errors={errors} name={name} />
-    </fieldset>
   );
 }

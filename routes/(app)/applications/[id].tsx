@@ -1,8 +1,9 @@
 import type { FreshContext, PageProps } from "../../../fresh/types.ts";
 import { requireUser } from "../../../lib/auth.ts";
-import { UpdateApplication, type UpdateApplicationInput } from "../../../lib/application_schemas.ts";
+import { UpdateApplication } from "../../../lib/application_schemas.ts";
+import { changeFor } from "../../../lib/application_forms.ts";
 import { HttpError } from "../../../lib/http_error.ts";
-import { field, type FieldErrors, optionalInt, readForm, seeOther } from "../../../lib/page_forms.ts";
+import { field, type FieldErrors, readForm, seeOther } from "../../../lib/page_forms.ts";
 import { allowedMoves, STATUS_LABELS } from "../../../lib/pipeline.ts";
 import { issuesToFields, parseId } from "../../../lib/validate.ts";
 import type { AppState } from "../../../lib/state.ts";
@@ -17,6 +18,7 @@ import { enrollContact, listOutreachForApplication, type OutreachView } from "..
 import { listSequences } from "../../../db/sequences.ts";
 import CsrfField from "../../../components/CsrfField.tsx";
 import OutreachTimeline from "../../../components/OutreachTimeline.tsx";
+import StartOutreach from "../../../components/StartOutreach.tsx";
 import FieldError from "../../../components/FieldError.tsx";
 
 interface Data {
@@ -91,44 +93,6 @@ export const handler = {
     return seeOther(back);
   },
 };
-
-/** The PATCH body a form stands for (zod then checks it exactly as for the API). */
-function changeFor(
-  action: string,
-  form: URLSearchParams,
-  current: Application,
-): Partial<UpdateApplicationInput> {
-  switch (action) {
-    case "move":
-      return { status: field(form, "status") as UpdateApplicationInput["status"] };
-    case "notes":
-      return { notes: field(form, "notes") || null };
-    case "add_interview": {
-      const local = field(form, "at"); // datetime-local: "2026-12-01T15:00", taken as UTC
-      const at = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}$/.test(local) ? `${local}:00Z` : local;
-      const kind = field(form, "kind").trim();
-      return { interview_dates: [...current.interview_dates, { at, ...(kind ? { kind } : {}) }] };
-    }
-    case "remove_interview": {
-      const index = Number(field(form, "index"));
-      return { interview_dates: current.interview_dates.filter((_, i) => i !== index) };
-    }
-    case "offer": {
-      const offer: Record<string, unknown> = {};
-      for (const key of ["salary", "bonus"]) {
-        const value = optionalInt(form, key);
-        if (value !== null) offer[key] = value;
-      }
-      for (const key of ["currency", "equity", "start_date", "deadline", "notes"]) {
-        const value = field(form, key).trim();
-        if (value) offer[key] = key === "currency" ? value.toUpperCase() : value;
-      }
-      return { offer_details: offer as UpdateApplicationInput["offer_details"] };
-    }
-    default:
-      return {};
-  }
-}
 
 export default function ApplicationPage({ data, state, url }: PageProps<Data, AppState>) {
   const a = data.application;
@@ -277,32 +241,12 @@ export default function ApplicationPage({ data, state, url }: PageProps<Data, Ap
       <section class="panel" id="outreach" aria-labelledby="outreach-heading">
         <h2 id="outreach-heading">Outreach</h2>
         <OutreachTimeline items={data.outreach} />
-        <h3>Start outreach</h3>
-        {data.contacts.filter((c) => !c.opted_out).length === 0
-          ? <p class="muted">No one at {a.job.company.name} can be contacted yet.</p>
-          : (
-            <form method="post" class="actions">
-              {csrf}
-              <input type="hidden" name="action" value="outreach" />
-              <label class="sr-only" for="contact_id">Contact</label>
-              <select id="contact_id" name="contact_id">
-                {data.contacts.filter((c) => !c.opted_out).map((c) => (
-                  <option key={c.id} value={String(c.id)}>
-                    {c.full_name}
-                    {c.title ? `, ${c.title}` : ""}
-                  </option>
-                ))}
-              </select>
-              <label class="sr-only" for="sequence_id">Sequence</label>
-              <select id="sequence_id" name="sequence_id">
-                {data.sequences.map((q) => (
-                  <option key={q.id} value={String(q.id)}>{q.name} ({q.steps} steps)</option>
-                ))}
-              </select>
-              <button type="submit">Queue the emails</button>
-              <a href="/sequences">Edit sequences</a>
-            </form>
-          )}
+        <StartOutreach
+          company={a.job.company.name}
+          contacts={data.contacts}
+          sequences={data.sequences}
+          csrfToken={state.csrfToken}
+        />
       </section>
 
       <section class="panel" aria-labelledby="danger-heading">

@@ -60,10 +60,17 @@ async function insertContacts(tx: UserTx, companyId: number, rows: ContactInput[
     source: r.source,
   }));
   return await tx.unsafe<Contact[]>(
-    `insert into contacts (company_id, full_name, email, first_name, last_name, title, linkedin_url, source)
-     select $1::int, r.full_name, r.email, r.first_name, r.last_name, r.title, r.linkedin_url, r.source
+    `insert into contacts (company_id, full_name, email, first_name, last_name, title, linkedin_url, source,
+                           opted_out, opted_out_at)
+     select $1::int, r.full_name, r.email, r.first_name, r.last_name, r.title, r.linkedin_url, r.source,
+            o.opted_out_at is not null, o.opted_out_at
      from jsonb_to_recordset($2::text::jsonb) as r(full_name varchar, email varchar, first_name varchar,
        last_name varchar, title varchar, linkedin_url varchar, source varchar)
+     -- an address that opted out anywhere stays opted out here (the opt-out belongs to the person)
+     left join lateral (
+       select min(coalesce(x.opted_out_at, now())) as opted_out_at from contacts x
+       where lower(x.email) = lower(r.email) and x.opted_out
+     ) o on true
      on conflict (company_id, lower(email)) do nothing
      returning ${COLUMNS}`,
     [companyId, JSON.stringify(json)],

@@ -78,7 +78,11 @@ export async function enrollContact(
         opted_out: boolean;
         bounce_count: number;
       }[]
-    >`select id, first_name, last_name, full_name, opted_out, bounce_count from contacts where id = ${input.contact_id}::int`;
+    >`select c.id, c.first_name, c.last_name, c.full_name, c.bounce_count,
+        (coalesce(c.opted_out, false)
+          or exists (select 1 from contacts x where lower(x.email) = lower(c.email) and x.opted_out))
+          as opted_out
+      from contacts c where c.id = ${input.contact_id}::int`;
     if (!contact) throw new HttpError(422, "invalid values", { fields: { contact_id: "no such contact" } });
 
     const [sequence] = await tx<{ id: number; steps: SequenceStep[] }[]>`

@@ -106,6 +106,7 @@ export async function markSending(
     where o.id = ${row.id}::int and o.queued_at = ${row.queued_at}::text::timestamptz
       and o.status = 'queued' and o.claim_id = ${claimId}::uuid
       and c.id = o.contact_id and c.opted_out is not true
+      and not exists (select 1 from contacts x where lower(x.email) = lower(c.email) and x.opted_out)
       and not exists (
         select 1 from outreach r
         where r.application_id = o.application_id and r.contact_id = o.contact_id and r.status in ('replied', 'bounced')
@@ -122,11 +123,15 @@ export async function cancelBlockedOutreach(row: RowKey, claimId: string): Promi
   const updated = await sql`
     update outreach o
     set status = 'canceled', lease_until = null,
-        last_error = case when c.opted_out then 'contact opted out' else 'contact replied or bounced' end
+        last_error = case when c.opted_out or exists (
+          select 1 from contacts x where lower(x.email) = lower(c.email) and x.opted_out
+        ) then 'contact opted out' else 'contact replied or bounced' end
     from contacts c
     where o.id = ${row.id}::int and o.queued_at = ${row.queued_at}::text::timestamptz
       and o.status = 'queued' and o.claim_id = ${claimId}::uuid and c.id = o.contact_id
-      and (c.opted_out is true or exists (
+      and (c.opted_out is true
+        or exists (select 1 from contacts x where lower(x.email) = lower(c.email) and x.opted_out)
+        or exists (
         select 1 from outreach r
         where r.application_id = o.application_id and r.contact_id = o.contact_id and r.status in ('replied', 'bounced')
       ))

@@ -75,12 +75,16 @@ async function claimToken(tx: Tx, token: string): Promise<boolean> {
   return inserted.length === 1;
 }
 
-/** Opts a contact out and cancels every queued step to it, in any application. */
+/**
+ * Opts a person out: every contact row with the same email (any company, any case) and every queued step
+ * to any of them, in any application.
+ */
 async function optOut(tx: Tx, contactId: number): Promise<void> {
-  await tx`
+  const same = await tx<{ id: number }[]>`
     update contacts set opted_out = true, opted_out_at = coalesce(opted_out_at, now())
-    where id = ${contactId}::int`;
-  await cancelQueued(tx, contactId, "contact opted out");
+    where lower(email) = (select lower(email) from contacts where id = ${contactId}::int)
+    returning id`;
+  for (const { id } of same) await cancelQueued(tx, id, "contact opted out");
 }
 
 async function cancelQueued(tx: Tx, contactId: number, reason: string): Promise<void> {

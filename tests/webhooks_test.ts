@@ -199,6 +199,14 @@ Deno.test("[e2e] Mailgun events - a complaint counts against contact and mailbox
 
 Deno.test("[e2e] /unsubscribe/:token - the page has one button; one-click POST opts out at once", async () => {
   const { contact, sent } = await enrolledAndSent("Uma");
+  // The same person listed at another company before the opt-out.
+  const [other] = await db.sql`insert into companies (name, domain) values ('Umbrella', 'umbrella.example')
+                               returning id`;
+  const elsewhere = await api(server.url, "POST", "/api/contacts", {
+    token: user.token,
+    body: { company_id: other.id, full_name: "Uma Elsewhere", email: "UMA@initech.example", source: "t" },
+  });
+  assert.equal(elsewhere.status, 201);
   const page = await fetch(`${server.url}/unsubscribe/${sent.unsubscribe_token}`);
   assert.equal(page.status, 200);
   assert.match(page.headers.get("content-type")!, /text\/html/);
@@ -222,6 +230,17 @@ Deno.test("[e2e] /unsubscribe/:token - the page has one button; one-click POST o
     .sql`select status from outreach where sequence_instance_id = ${sent.sequence_instance_id}
                              order by step_no`;
   assert.deepEqual(steps.map((s) => s.status), ["sent", "canceled", "canceled"]);
+
+  const [twin] = await db.sql`select opted_out from contacts where id = ${elsewhere.body.id}`;
+  assert.equal(twin.opted_out, true, "the opt-out belongs to the address, at every company");
+  const [third] = await db
+    .sql`insert into companies (name, domain) values ('Hooli', 'hooli.example') returning id`;
+  const later = await api(server.url, "POST", "/api/contacts", {
+    token: user.token,
+    body: { company_id: third.id, full_name: "Uma Later", email: "uma@initech.example", source: "t" },
+  });
+  assert.equal(later.status, 201);
+  assert.equal(later.body.opted_out, true, "added later, still opted out");
 
   const bogus = await fetch(`${server.url}/unsubscribe/${"x".repeat(32)}`);
   assert.equal(bogus.status, 404);

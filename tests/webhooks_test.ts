@@ -105,6 +105,14 @@ Deno.test("[e2e] Mailgun events - delivered, opened and clicked update the outre
   const events = await db.sql`select event from outreach_events where outreach_id = ${sent.id} order by id`;
   assert.deepEqual(events.map((e) => e.event), ["delivered", "opened", "opened", "clicked", "clicked"]);
 
+  // Mailgun retrying the same event (same id, new signature) is applied once.
+  const eventId = crypto.randomUUID();
+  const click = await event(sent.outreach_token, sent.provider_message_id, "clicked", { id: eventId });
+  const retried = await event(sent.outreach_token, sent.provider_message_id, "clicked", { id: eventId });
+  assert.deepEqual([click.body.result, retried.body.result], ["applied", "duplicate"]);
+  const [{ link_clicks }] = await db.sql`select link_clicks from outreach where id = ${sent.id}`;
+  assert.equal(link_clicks, 3);
+
   // Matched by Mailgun's message id alone, too.
   const byId = await event("", sent.provider_message_id, "opened");
   assert.equal(byId.status, 200);

@@ -13,6 +13,7 @@ import { APP_ENV, rssMiB, startApp } from "./app_process.ts";
 import { benchToken, type Counts } from "./generate.ts";
 import type { Measurement } from "./report.ts";
 import { ratio } from "./report.ts";
+import { ensureLoadTools } from "./tools.ts";
 
 export interface SearchOptions {
   url: string;
@@ -43,6 +44,19 @@ function queries(counts: Counts): string[] {
 }
 
 export async function benchSearch(options: SearchOptions): Promise<Measurement[]> {
+  const tools = await ensureLoadTools(options.log);
+  if (!tools.wrk || !tools.pgbench) {
+    const missing = Object.entries(tools).filter(([, p]) => !p).map(([name]) => name).join(" and ");
+    return [{
+      section: "search",
+      name: "GET /api/jobs",
+      value: null,
+      unit: "req/s",
+      met: null,
+      note: `skipped: ${missing} not installed`,
+    }];
+  }
+  pgbenchPath = tools.pgbench;
   const combos = await capture(options);
   const pgbench = await runPgbench(options, combos);
   options.log(`search: pgbench ${pgbench.rate.toFixed(0)} tx/s, p99 ${pgbench.p99.toFixed(1)} ms`);
@@ -141,6 +155,8 @@ function literal(value: unknown): string {
   return String(value);
 }
 
+let pgbenchPath = "pgbench";
+
 interface LoadResult {
   rate: number;
   p50: number;
@@ -171,7 +187,7 @@ async function runPgbench(options: SearchOptions, combos: Combo[]): Promise<Load
   for await (const entry of Deno.readDir(options.workDir)) {
     if (entry.name.startsWith("pgbench_log")) await Deno.remove(`${options.workDir}/${entry.name}`);
   }
-  const out = await new Deno.Command("pgbench", {
+  const out = await new Deno.Command(pgbenchPath, {
     args: [
       "-n",
       "-M",

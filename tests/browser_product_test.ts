@@ -1,6 +1,7 @@
 /**
  * The job seeker's journey in real headless Chromium (Debian's, driven by playwright-core): sign up, set
- * skills, search, save a job, move it to interviewing on the board without a reload, using the keyboard.
+ * skills, search, save a job, move it to interviewing on the board without a reload using the keyboard, then
+ * to offer by dragging it.
  * A screenshot of each page is kept under test-artifacts/screenshots/ (gitignored).
  */
 import assert from "node:assert/strict";
@@ -13,7 +14,8 @@ const CHROMIUM = "/usr/bin/chromium";
 const SHOTS = new URL("../test-artifacts/screenshots/", import.meta.url);
 
 Deno.test({
-  name: "[e2e] job seeker journey in Chromium - sign up, skills, search, save, move to interviewing",
+  name:
+    "[e2e] job seeker journey in Chromium - sign up, skills, search, save, keyboard move to interviewing, drag to offer",
   ignore: !hasTool(CHROMIUM),
   sanitizeResources: false,
   sanitizeOps: false,
@@ -140,8 +142,13 @@ Deno.test({
       );
       await shot("08-board-after");
 
+      // with the mouse: drag the card onto the Offer column
+      await page.dragAndDrop(`#column-interviewing li[data-id="${applicationId}"]`, "#column-offer");
+      await page.waitForSelector(`#column-offer li[data-id="${applicationId}"]`);
+      assert.match(await page.locator("[role=status]").innerText(), /Moved Senior Backend Engineer to Offer/);
+
       const [row] = await db.sql`select status from applications where id = ${applicationId}`;
-      assert.equal(row.status, "interviewing");
+      assert.equal(row.status, "offer");
       assert.deepEqual(errors, []);
       await context.close();
     } finally {

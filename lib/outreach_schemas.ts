@@ -180,7 +180,10 @@ const Domain = z.string().trim().toLowerCase().regex(
 export const CreateMailbox = z.strictObject({
   email: Email,
   domain: Domain,
-  smtp_host: Domain.or(z.ipv4({ error: "must be a host name" })),
+  smtp_host: z.string({ error: "must be a host name" }).trim().toLowerCase().regex(
+    /^[a-z0-9]([a-z0-9.-]{0,251}[a-z0-9])?$/,
+    "must be a host name or an IPv4 address",
+  ),
   smtp_port: z.number().int("must be a port").min(1, "must be a port").max(65535, "must be a port")
     .optional(),
   smtp_username: text(255),

@@ -4,10 +4,12 @@
  *
  * - 413 when the body is over the limit (1 MiB unless said otherwise),
  * - 400 when it is not JSON (or not an object where one is needed),
- * - 422 when it is JSON but the values are wrong, with `fields` naming each path.
+ * - 422 when it is JSON but the values are wrong, with `fields` naming each path (also for text
+ *   PostgreSQL cannot store, such as NUL characters, and for JSON nested too deeply: lib/text_guard.ts).
  */
 import { z } from "zod";
 import { HttpError } from "./http_error.ts";
+import { assertStorableParams, assertStorableText } from "./text_guard.ts";
 
 export const MAX_BODY_BYTES = 1024 * 1024;
 
@@ -54,11 +56,12 @@ export async function parseJson<S extends z.ZodType>(
   } catch (cause) {
     throw new HttpError(400, "request body must be valid JSON", { cause, code: "malformed_json" });
   }
-  return check(schema, value);
+  return check(schema, assertStorableText(value));
 }
 
 /** Parses the query string; repeated keys become arrays only where the schema wants one. */
 export function parseQuery<S extends z.ZodType>(url: URL, schema: S): z.output<S> {
+  assertStorableParams(url.searchParams);
   const raw: Record<string, string | string[]> = {};
   for (const [key, value] of url.searchParams) {
     const seen = raw[key];

@@ -70,3 +70,15 @@ Deno.test("parseId - only positive int4 ids pass; others are 404", async () => {
 Deno.test("check - passes through the parsed value", () => {
   assert.equal(check(z.coerce.number(), "7"), 7);
 });
+
+Deno.test("parseJson - a NUL character is a 422 naming the field, before any query", async () => {
+  const error = await rejection(parseJson(post('{"email":"a\\u0000@b.co"}'), Schema));
+  assert.equal(error.status, 422);
+  assert.deepEqual(error.fields, { email: "must not contain NUL characters" });
+});
+
+Deno.test("parseQuery - a NUL character in the query is a 422", async () => {
+  const error = await rejection(() => parseQuery(new URL("http://x/?q=a%00b"), z.object({ q: z.string() })));
+  assert.equal(error.status, 422);
+  assert.ok(error.fields?.q);
+});

@@ -2,7 +2,8 @@
  * Sending mailboxes: creation and listing for the admin, and the dispatcher's
  * capacity reservation. A mailbox's capacity is `mailbox_send_cap(...)`
  * (migration 0020: daily_cap when active, a 30-day ramp in warm-up, 0 when
- * paused); `reserveMailbox` takes one unit of it atomically, so any number of
+ * paused); `reserveMailboxUnits` and `reserveThisMailbox` take units of it
+ * atomically (row lock + re-checked cap in one statement), so any number of
  * dispatchers together never exceed it.
  */
 import { sql } from "./client.ts";
@@ -103,36 +104,55 @@ export async function listDailySends(days = 14): Promise<{ email: string; day: s
     order by m.email, d.day`;
 }
 
+export type ReservedMailbox = SendingMailbox & { consecutive_failures: number };
+
+const RESERVED_COLUMNS = () =>
+  sql`m.id, m.email, m.domain, m.smtp_host, m.smtp_port, m.smtp_username, m.smtp_password_encrypted,
+      m.consecutive_failures`;
+
 /**
- * Takes one unit of today's capacity from an available mailbox (active or
- * warming up, health at least 70, under its cap): the preferred one when it
- * qualifies (follow-ups leave from the mailbox that sent step 1), else the
- * least filled one, so load spreads evenly. Atomic: the row is locked and the
- * cap re-checked in the same statement; concurrent dispatchers skip each
- * other's locked rows. Answers undefined when no mailbox has capacity.
+ * One unit of capacity on each of up to `count` available mailboxes, least
+ * filled first: what a dispatcher batch draws from (one statement per round,
+ * not one per email, so picking stays cheap with thousands of mailboxes).
+ * Atomic: the rows are locked (concurrent dispatchers skip each other's) and
+ * the cap re-checked in the same statement. Units not used must be given back
+ * (`releaseMailboxUnits`).
  */
-export async function reserveMailbox(
-  preferredId?: number | null,
-): Promise<(SendingMailbox & { consecutive_failures: number }) | undefined> {
-  const preferred = preferredId ?? 0;
-  const [row] = await sql<(SendingMailbox & { consecutive_failures: number })[]>`
+export async function reserveMailboxUnits(count: number): Promise<ReservedMailbox[]> {
+  return await sql<ReservedMailbox[]>`
     with pick as (
       select id from mailboxes
       where status in ('active', 'warmup') and health_score >= 70
         and sent_today < mailbox_send_cap(status, warmup_enabled, warmup_start_date, daily_cap)
-      order by (id = ${preferred}::int) desc,
-               sent_today::float8 / greatest(1, mailbox_send_cap(status, warmup_enabled, warmup_start_date, daily_cap)),
+      order by sent_today::float8 / greatest(1, mailbox_send_cap(status, warmup_enabled, warmup_start_date, daily_cap)),
                last_sent_at asc nulls first, id
-      limit 1
+      limit ${count}::int
       for update skip locked
     )
     update mailboxes m set sent_today = m.sent_today + 1, last_sent_at = now()
     from pick
     where m.id = pick.id
       and m.sent_today < mailbox_send_cap(m.status, m.warmup_enabled, m.warmup_start_date, m.daily_cap)
-    returning m.id, m.email, m.domain, m.smtp_host, m.smtp_port, m.smtp_username, m.smtp_password_encrypted,
-              m.consecutive_failures`;
+    returning ${RESERVED_COLUMNS()}`;
+}
+
+/** One unit on this mailbox only, if it is available (a follow-up from the sender of step 1). */
+export async function reserveThisMailbox(id: number): Promise<ReservedMailbox | undefined> {
+  const [row] = await sql<ReservedMailbox[]>`
+    update mailboxes m set sent_today = m.sent_today + 1, last_sent_at = now()
+    where m.id = ${id}::int and m.status in ('active', 'warmup') and m.health_score >= 70
+      and m.sent_today < mailbox_send_cap(m.status, m.warmup_enabled, m.warmup_start_date, m.daily_cap)
+    returning ${RESERVED_COLUMNS()}`;
   return row;
+}
+
+/** Gives back reserved units (one per id; an id may repeat). */
+export async function releaseMailboxUnits(ids: number[]): Promise<void> {
+  if (!ids.length) return;
+  await sql`
+    update mailboxes m set sent_today = greatest(0, m.sent_today - u.n)
+    from (select id, count(*)::int as n from unnest(${ids}::int[]) as id group by id) u
+    where m.id = u.id`;
 }
 
 /** True when some mailbox could take a message now (ignoring row locks). */

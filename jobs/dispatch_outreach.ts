@@ -31,8 +31,8 @@ import {
   recordMailboxFailure,
   recordMailboxSuccess,
   releaseMailbox,
-  reserveMailbox,
 } from "../db/mailboxes.ts";
+import { MailboxPool } from "../lib/mailbox_pool.ts";
 import { config } from "../fresh.config.ts";
 import { nextSendTime } from "../lib/send_window.ts";
 import { transportFromConfig } from "../lib/mail/transport.ts";
@@ -132,22 +132,27 @@ export async function dispatchOutreach(options: DispatchOptions = {}): Promise<D
     result.claimed += rows.length;
     const queue = [...rows];
     const untouched = new Set(rows);
+    const pool = new MailboxPool(() => queue.length + 1);
     const worker = async () => {
       for (let row = queue.shift(); row; row = queue.shift()) {
         if (options.signal?.aborted) return;
         if (result.no_capacity && !row.send_started_at) continue; // left untouched: released below
         untouched.delete(row);
-        await processRow(row, claimId);
+        await processRow(row, claimId, pool);
       }
     };
-    await Promise.all(Array.from({ length: Math.min(o.concurrency, rows.length) }, worker));
+    try {
+      await Promise.all(Array.from({ length: Math.min(o.concurrency, rows.length) }, worker));
+    } finally {
+      await pool.close();
+    }
     await releaseClaims([...untouched], claimId);
     if (result.no_capacity) break;
   }
   result.ms = Date.now() - started;
   return result;
 
-  async function processRow(row: ClaimedOutreach, claimId: string): Promise<void> {
+  async function processRow(row: ClaimedOutreach, claimId: string, pool: MailboxPool): Promise<void> {
     // 1. A crash may have left this row "maybe sent": ask the provider before anything else.
     if (row.send_started_at) {
       const mailbox = row.mailbox_id ? await getSendingMailbox(row.mailbox_id) : undefined;
@@ -190,8 +195,8 @@ export async function dispatchOutreach(options: DispatchOptions = {}): Promise<D
       }
     }
 
-    // 3. Capacity, atomically.
-    const mailbox = await reserveMailbox(row.preferred_mailbox_id);
+    // 3. Capacity: a unit reserved atomically in PostgreSQL (see MailboxPool).
+    const mailbox = await pool.take(row.preferred_mailbox_id);
     if (!mailbox) {
       result.no_capacity = true;
       await rescheduleOutreach(row, { claimId }, null, null);
@@ -226,7 +231,9 @@ export async function dispatchOutreach(options: DispatchOptions = {}): Promise<D
         return;
       case "temporary": {
         await releaseMailbox(mailbox.id);
-        await recordMailboxFailure(mailbox.id, outcome.error, o.pauseMailboxAfter);
+        if (await recordMailboxFailure(mailbox.id, outcome.error, o.pauseMailboxAfter)) {
+          await pool.drop(mailbox.id);
+        }
         const attempts = row.send_attempts + 1;
         if (attempts >= o.maxAttempts) {
           await markFailed(row, { attemptId }, `gave up after ${attempts} attempts: ${outcome.error}`);
@@ -241,14 +248,18 @@ export async function dispatchOutreach(options: DispatchOptions = {}): Promise<D
       case "permanent":
         await releaseMailbox(mailbox.id);
         if (outcome.status === 401 || outcome.status === 403 || outcome.status === 404) {
-          await recordMailboxFailure(mailbox.id, outcome.error, o.pauseMailboxAfter);
+          if (await recordMailboxFailure(mailbox.id, outcome.error, o.pauseMailboxAfter)) {
+            await pool.drop(mailbox.id);
+          }
         }
         await markFailed(row, { attemptId }, outcome.error);
         result.failed++;
         return;
       case "uncertain":
         // May have arrived: keep the attempt; a later run looks it up after the grace period.
-        await recordMailboxFailure(mailbox.id, outcome.error, o.pauseMailboxAfter);
+        if (await recordMailboxFailure(mailbox.id, outcome.error, o.pauseMailboxAfter)) {
+          await pool.drop(mailbox.id);
+        }
         await holdUncertainOutreach(row, attemptId, new Date(Date.now() + o.recoveryGraceMs), outcome.error);
         result.uncertain++;
         return;

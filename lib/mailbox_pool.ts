@@ -1,0 +1,75 @@
+/**
+ * Mailbox capacity for one dispatcher batch. Units are reserved in rounds
+ * (`reserveMailboxUnits`: one unit on each of the least-filled available
+ * mailboxes, one statement) and handed out one per message; a follow-up asks
+ * for the mailbox that sent step 1 first. What is left, or belongs to a
+ * mailbox that started failing, goes back at the end (`close`). Every unit
+ * was reserved atomically in PostgreSQL, so the caps hold across processes
+ * whatever this pool does; a crash only leaves units reserved and unused
+ * until the daily reset (the safe side).
+ */
+import {
+  releaseMailboxUnits,
+  type ReservedMailbox,
+  reserveMailboxUnits,
+  reserveThisMailbox,
+} from "../db/mailboxes.ts";
+
+export class MailboxPool {
+  #units: ReservedMailbox[] = [];
+  #exhausted = false;
+  #refilling: Promise<void> | null = null;
+  #dropped = new Set<number>();
+  #roundSize: () => number;
+
+  /** `roundSize`: how many units one round asks for (the messages still waiting in the batch). */
+  constructor(roundSize: () => number) {
+    this.#roundSize = roundSize;
+  }
+
+  /** True once a round found no capacity at all. */
+  get exhausted(): boolean {
+    return this.#exhausted && this.#units.length === 0;
+  }
+
+  /** One unit: on `preferredId` when it has capacity, else the next pooled one; undefined when none is left. */
+  async take(preferredId?: number | null): Promise<ReservedMailbox | undefined> {
+    if (preferredId && !this.#dropped.has(preferredId)) {
+      const i = this.#units.findIndex((u) => u.id === preferredId);
+      if (i >= 0) return this.#units.splice(i, 1)[0];
+      const direct = await reserveThisMailbox(preferredId);
+      if (direct) return direct;
+    }
+    while (true) {
+      const unit = this.#units.shift();
+      if (unit) return unit;
+      if (this.#exhausted) return undefined;
+      this.#refilling ??= this.#refill().finally(() => (this.#refilling = null));
+      await this.#refilling;
+    }
+  }
+
+  async #refill(): Promise<void> {
+    const units = (await reserveMailboxUnits(Math.max(1, this.#roundSize()))).filter((u) =>
+      !this.#dropped.has(u.id)
+    );
+    if (!units.length) this.#exhausted = true;
+    this.#units.push(...units);
+  }
+
+  /** Stops using a mailbox (it is failing): its pooled units go back now. */
+  async drop(mailboxId: number): Promise<void> {
+    this.#dropped.add(mailboxId);
+    const mine = this.#units.filter((u) => u.id === mailboxId).map((u) => u.id);
+    this.#units = this.#units.filter((u) => u.id !== mailboxId);
+    await releaseMailboxUnits(mine);
+  }
+
+  /** Gives back every unit not handed out. */
+  async close(): Promise<void> {
+    await this.#refilling?.catch(() => {});
+    const left = this.#units.map((u) => u.id);
+    this.#units = [];
+    await releaseMailboxUnits(left);
+  }
+}

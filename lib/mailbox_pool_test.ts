@@ -1,0 +1,52 @@
+import assert from "node:assert/strict";
+import { MailboxPool } from "./mailbox_pool.ts";
+import { useAppDatabase } from "../tests/helpers/db.ts";
+import { createMailboxes } from "../tests/helpers/outreach_fixtures.ts";
+
+const db = await useAppDatabase("mailbox_pool");
+
+async function sentToday(): Promise<number[]> {
+  return (await db.sql`select sent_today from mailboxes order by id`).map((r) => r.sent_today);
+}
+
+Deno.test("MailboxPool - rounds spread units over the least filled; close gives back the unused", async () => {
+  await createMailboxes(db.sql, [10, 10, 10]);
+  const pool = new MailboxPool(() => 5);
+  const taken = [await pool.take(), await pool.take(), await pool.take(), await pool.take()];
+  const counts = new Map<number, number>();
+  for (const m of taken) counts.set(m!.id, (counts.get(m!.id) ?? 0) + 1);
+  assert.deepEqual([...counts.values()].sort(), [1, 1, 2], "each round gives one unit per mailbox");
+  assert.deepEqual((await sentToday()).reduce((a, b) => a + b), 6, "two rounds of three units");
+  await pool.close();
+  assert.deepEqual((await sentToday()).reduce((a, b) => a + b), 4, "the two unused units went back");
+  await db.sql`update mailboxes set sent_today = 0`;
+});
+
+Deno.test("MailboxPool - a preferred mailbox is used when it has capacity, else any other", async () => {
+  const [a, b] = (await db.sql`select id from mailboxes order by id`).map((r) => r.id);
+  const pool = new MailboxPool(() => 1);
+  assert.equal((await pool.take(b))!.id, b);
+  await db.sql`update mailboxes set status = 'paused' where id = ${b}`;
+  const other = await pool.take(b);
+  assert.notEqual(other!.id, b, "a paused preferred mailbox is skipped");
+  assert.ok(other!.id === a || other!.id > b);
+  await pool.close();
+  await db.sql`update mailboxes set status = 'active', sent_today = 0`;
+});
+
+Deno.test("MailboxPool - dropping a failing mailbox returns its units; an empty round exhausts the pool", async () => {
+  const ids = (await db.sql`select id from mailboxes order by id`).map((r) => r.id);
+  const pool = new MailboxPool(() => 3);
+  const first = await pool.take();
+  const victim = ids.find((id) => id !== first!.id)!;
+  await pool.drop(victim);
+  const [{ held }] = await db.sql`select sent_today as held from mailboxes where id = ${victim}`;
+  assert.equal(held, 0, "the dropped mailbox's pooled unit went back");
+  await db.sql`update mailboxes set status = 'paused'`;
+  const seen = [first!.id];
+  for (let m = await pool.take(); m; m = await pool.take()) seen.push(m.id);
+  assert.ok(!seen.includes(victim), "never hands out a dropped mailbox");
+  assert.equal(pool.exhausted, true);
+  await pool.close();
+  await db.drop();
+});

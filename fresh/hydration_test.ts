@@ -1,33 +1,16 @@
 import assert from "node:assert/strict";
-import { existsSync } from "node:fs";
-import { chromium } from "playwright-core";
+import { hasChromium, launchChromium } from "../tests/helpers/browser.ts";
 import { serveFixture } from "./testdata/serve.ts";
-
-const CHROMIUM = "/usr/bin/chromium";
-const hasChromium = existsSync(CHROMIUM);
-if (!hasChromium) console.warn(`${CHROMIUM} not found: the hydration test is skipped (CI installs chromium)`);
 
 Deno.test({
   name: "hydration - a counter island increments on click after hydration in Chromium",
-  ignore: !hasChromium,
+  ignore: !hasChromium(),
   // playwright keeps a pipe to the browser process between its own async steps.
   sanitizeOps: false,
   sanitizeResources: false,
   async fn() {
     const server = await serveFixture();
-    const browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        "--headless",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-quic",
-        "--no-first-run",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-      ],
-    });
+    const browser = await launchChromium();
     try {
       const page = await browser.newPage();
       const problems: string[] = [];

@@ -5,37 +5,23 @@
  * A screenshot of each page is kept under test-artifacts/screenshots/ (gitignored).
  */
 import assert from "node:assert/strict";
-import { chromium } from "playwright-core";
 import { useAppDatabase } from "./helpers/db.ts";
 import { api, startTestServer, TEST_ENV } from "./helpers/server.ts";
-import { hasTool } from "../scripts/system_tools.ts";
+import { hasChromium, launchChromium } from "./helpers/browser.ts";
 
-const CHROMIUM = "/usr/bin/chromium";
 const SHOTS = new URL("../test-artifacts/screenshots/", import.meta.url);
 
 Deno.test({
   name:
     "[e2e] job seeker journey in Chromium - sign up, skills, search, save, keyboard move to interviewing, drag to offer",
-  ignore: !hasTool(CHROMIUM),
+  ignore: !hasChromium(),
   sanitizeResources: false,
   sanitizeOps: false,
   async fn() {
     await Deno.mkdir(SHOTS, { recursive: true });
     const db = await useAppDatabase("browser_product");
     const server = await startTestServer();
-    const browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        "--headless",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-quic",
-        "--no-first-run",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-      ],
-    });
+    const browser = await launchChromium();
     try {
       const imported = await api(server.url, "POST", "/api/admin/jobs/import", {
         headers: { authorization: `Bearer ${TEST_ENV.ROLEFERRY_ADMIN_TOKEN}` },

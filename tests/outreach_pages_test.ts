@@ -4,37 +4,22 @@
  * the development outbox, and the unsubscribe button.
  */
 import assert from "node:assert/strict";
-import { chromium } from "playwright-core";
 import { dispatchOutreach } from "../jobs/dispatch_outreach.ts";
-import { hasTool } from "../scripts/system_tools.ts";
+import { hasChromium, launchChromium } from "./helpers/browser.ts";
 import { useAppDatabase } from "./helpers/db.ts";
 import { createMailboxes } from "./helpers/outreach_fixtures.ts";
 import { api, startTestServer, TEST_ENV } from "./helpers/server.ts";
 import { createUserWithToken } from "./helpers/users.ts";
 
-const CHROMIUM = "/usr/bin/chromium";
-
 Deno.test({
   name: "[e2e] outreach pages in Chromium - editor preview and save, admin mailboxes, outbox, unsubscribe",
-  ignore: !hasTool(CHROMIUM),
+  ignore: !hasChromium(),
   sanitizeResources: false,
   sanitizeOps: false,
   async fn() {
     const db = await useAppDatabase("outreach_pages");
     const server = await startTestServer(); // MAIL_TRANSPORT=outbox
-    const browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        "--headless",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-quic",
-        "--no-first-run",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-      ],
-    });
+    const browser = await launchChromium();
     try {
       const user = await createUserWithToken(server.url, { full_name: "Paula Page" });
       const [company] = await db

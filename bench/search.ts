@@ -252,7 +252,18 @@ end
 `,
   );
   const out = await new Deno.Command("wrk", {
-    args: ["-t2", `-c${options.connections}`, `-d${options.seconds}s`, "--latency", "-s", script, base],
+    // --timeout: a slow answer is a latency, not a socket error (wrk's default gives up after 2 s).
+    args: [
+      "-t2",
+      `-c${options.connections}`,
+      `-d${options.seconds}s`,
+      "--timeout",
+      "30s",
+      "--latency",
+      "-s",
+      script,
+      base,
+    ],
     stdout: "piped",
     stderr: "piped",
   }).output();

@@ -91,7 +91,7 @@ export async function generate(url: string, options: GenerateOptions): Promise<C
       set jit = off`);
     await sql.unsafe(helpers(seed));
     const [{ anchor }] = await sql`select date_trunc('day', now())::timestamptz as anchor`;
-    const hash = bcrypt.hashSync(BENCH_PASSWORD, 4);
+    const hash = bcrypt.hashSync(BENCH_PASSWORD, "$2b$04$benchbenchbenchbenchbe"); // fixed salt: same rows every run
     const step = async (name: string, rows: number, statement: string) => {
       const started = performance.now();
       await sql.unsafe(statement);
@@ -108,7 +108,7 @@ export async function generate(url: string, options: GenerateOptions): Promise<C
     // the indexes afterwards: drop them (keeping the ones behind constraints) and re-create them from their own
     // definitions once the rows are in.
     const dropped = await dropSecondaryIndexes(sql, ["jobs", "contacts", "outreach"]);
-    await step("companies", c.companies, companiesSql(c));
+    await step("companies", c.companies, companiesSql(c, a));
     await step("jobs", c.jobs, jobsSql(c, a, await hasColumn(sql, "jobs", "skills")));
     await step("users", c.users, usersSql(c, a, hash));
     await step("resumes", c.users, resumesSql(c));
@@ -250,14 +250,14 @@ const TITLES =
   `array['Engineering Manager','VP Engineering','CTO','Recruiter','Technical Recruiter','Head of Talent',
   'Senior Software Engineer','Director of Engineering','Founder','Product Lead']`;
 
-function companiesSql(c: Counts): string {
+function companiesSql(c: Counts, anchor: string): string {
   return `insert into companies (id, name, domain, size, industry, founded_year, funding_stage, tech_stack,
       website, glassdoor_rating, created_at)
     select i, pg_temp.pick(${WORDS}, i, 1) || ' ' || pg_temp.pick(${SUFFIXES}, i, 2) || ' ' || i,
       'c' || i || '.bench.example', pg_temp.pick(${SIZES}, i, 3), pg_temp.pick(${INDUSTRIES}, i, 4),
       pg_temp.between(1950, 2024, i, 5), pg_temp.pick(array['seed','series_a','series_b','public'], i, 6),
       pg_temp.pick(${TECH}, i, 7)::jsonb, 'https://c' || i || '.bench.example',
-      round((1 + pg_temp.r(i, 8) * 4)::numeric, 1), now()
+      round((1 + pg_temp.r(i, 8) * 4)::numeric, 1), ${anchor}
     from generate_series(1, ${c.companies}) as i`;
 }
 

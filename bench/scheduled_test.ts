@@ -1,0 +1,27 @@
+import assert from "node:assert/strict";
+import postgres from "postgres";
+import { createTestDatabase } from "../tests/helpers/db.ts";
+import { generate } from "./generate.ts";
+import { benchScheduled } from "./scheduled.ts";
+
+Deno.test("benchScheduled - equal results to the fixed loop, timed, and the data left as it was", async () => {
+  const db = await createTestDatabase("bench_sched");
+  const sql = postgres(db.url, { max: 1, onnotice: () => {} });
+  try {
+    await generate(db.url, { scale: 0.001, seed: 3 });
+    const before = await sql`select md5(string_agg(m::text, '|' order by id)) as h from mailboxes m`;
+    const lines: string[] = [];
+    const rows = await benchScheduled(db.url, (line) => lines.push(line));
+    assert.equal(rows.length, 4);
+    for (const row of rows.slice(0, 2)) {
+      assert.ok(row.value! > 0 && row.baseline!.value! > 0, `${row.name} timed`);
+      assert.match(row.note ?? "", /^0 mailboxes differ from the row-by-row loop/);
+    }
+    assert.equal(lines.length, 6, "six variants ran");
+    const after = await sql`select md5(string_agg(m::text, '|' order by id)) as h from mailboxes m`;
+    assert.deepEqual(after, before, "rolled back: the mailboxes are as generated");
+  } finally {
+    await sql.end();
+    await db.drop();
+  }
+});

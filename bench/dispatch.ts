@@ -9,6 +9,7 @@
 import Mailgun from "mailgun.js";
 import postgres from "postgres";
 import { dispatcherRate } from "./dispatch_project.ts";
+import { describeTop, resetStatements, topStatements } from "./pg_stats.ts";
 import { startFakeMailgunProcess } from "./fake_mailgun.ts";
 import type { Measurement } from "./report.ts";
 import { ratio } from "./report.ts";
@@ -28,7 +29,9 @@ export async function benchDispatch(options: DispatchOptions): Promise<Measureme
   options.log(`dispatch: bare mailgun.js loop ${bare.toFixed(0)} emails/s`);
   const graphile = await graphileWorker(options);
   options.log(`dispatch: graphile-worker ${graphile.toFixed(0)} jobs/s`);
+  await resetStatements(options.url);
   const project = await dispatcherRate(options);
+  const top = describeTop(await topStatements(options.url));
   options.log(`dispatch: project dispatcher ${project.rate.toFixed(0)} emails/s (${project.sent} sent)`);
   return [
     {
@@ -41,7 +44,8 @@ export async function benchDispatch(options: DispatchOptions): Promise<Measureme
       goal: ">= 1000/s and >= 0.5x graphile-worker",
       met: project.rate >= 1000 && project.rate >= graphile / 2 && project.duplicates === 0 &&
         project.sent === options.emails,
-      note: `${project.sent}/${options.emails} delivered to the fake, ${project.duplicates} duplicates`,
+      note:
+        `${project.sent}/${options.emails} delivered to the fake, ${project.duplicates} duplicates; ${top}`,
     },
     {
       section: "dispatch",

@@ -7,10 +7,10 @@
  * really "sent" is counted outside the process that dies. The kill lands the
  * moment the fake accepts a message, before the dispatcher hears the answer:
  * the worst moment, leaving "maybe sent" rows. Afterwards one more run (in
- * this process, with the recovery grace period at 0 instead of waiting 15
- * minutes, and the killed processes' job and row leases expired instead of
- * waiting 5)
- * must reconcile every maybe-sent row with the provider and send the rest.
+ * this process, with the recovery grace period at 0) must reconcile every
+ * maybe-sent row with the provider and send the rest. Between runs the test
+ * makes time pass instead of waiting: job and row leases (5 minutes) and the
+ * maybe-sent hold (15 minutes) run out.
  */
 import assert from "node:assert/strict";
 import { loadConfig, resolveSecret, setConfig } from "../fresh.config.ts";
@@ -19,7 +19,7 @@ import { startFakeMailgun } from "../bench/fake_mailgun.ts";
 import { useAppDatabase } from "./helpers/db.ts";
 import { TEST_ENV } from "./helpers/server.ts";
 
-const ROWS = 300;
+const ROWS = 400;
 const KILLS = 5;
 
 Deno.test("[e2e] dispatcher SIGKILLed five times mid-send - nothing sent twice, nothing lost", async () => {
@@ -60,9 +60,12 @@ Deno.test("[e2e] dispatcher SIGKILLed five times mid-send - nothing sent twice, 
         cwd: new URL("../", import.meta.url).pathname,
         env,
         stdin: "null",
-        stdout: "null",
-        stderr: "null",
+        stdout: "piped",
+        stderr: "piped",
       }).spawn();
+      // what the run printed, for the message when it ends before the kill
+      const output = Promise.all([new Response(child.stdout).text(), new Response(child.stderr).text()])
+        .then(([out, err]) => `${out}\n${err}`.trim());
       const target = fake.messages.length + 20 + round * 7;
       let killed = false;
       fake.onMessage = () => {
@@ -75,20 +78,24 @@ Deno.test("[e2e] dispatcher SIGKILLed five times mid-send - nothing sent twice, 
       fake.onMessage = undefined;
       assert.ok(
         killed,
-        `round ${round + 1}: the dispatcher was still sending when killed (exit ${status.code})`,
+        `round ${round + 1}: the dispatcher was still sending when killed (exit ${status.code}, ` +
+          `${fake.messages.length}/${target} messages): ${(await output).slice(-800)}`,
       );
       assert.equal(status.signal, "SIGKILL");
       kills.push(fake.messages.length);
-      // Time passes: the dead run's job lease (5 minutes, so a crash cannot double-run a tick) runs out.
+      // Time passes: the dead run's job lease and row leases (5 minutes each, so that a crash cannot lead to a
+      // double run or send) run out; the next round may then meet this round's "maybe sent" rows.
       await db.sql`update job_runs set started_at = now() - interval '1 hour' where outcome = 'running'`;
+      await db
+        .sql`update outreach set lease_until = now() - interval '1 second' where lease_until is not null`;
     }
     assert.ok(fake.messages.length < ROWS, "the kills left work to finish");
     const [{ maybe }] = await db.sql`select count(*)::int as maybe from outreach
                                      where status = 'queued' and send_started_at is not null`;
     assert.ok(maybe >= 1, `the kills left rows "maybe sent" (${maybe})`);
 
-    // Time passes: the dead processes' leases run out.
-    await db.sql`update outreach set lease_until = now() - interval '1 second' where lease_until is not null`;
+    // Time passes: maybe-sent rows held back for the provider lookup's grace period (15 minutes) are due again.
+    await db.sql`update outreach set due_at = least(due_at, now()) where status = 'queued'`;
     const config = setConfig(loadConfig({ ...env, PORT: "0" }));
     await resolveSecret(config);
     const result = await dispatchOutreach({ recoveryGraceMs: 0, maxRuntimeMs: 60_000 });

@@ -8,7 +8,8 @@
  *
  * Why server-side `INSERT ... SELECT generate_series`: every value is a pure function of (seed, table, row
  * number) through `hashint8extended`, a counter-based PRNG, so the rows are the same on every run and need
- * no client round trips (faster than COPY from a 2-core client that would have to make the same values).
+ * no client round trips; COPY from the client would have to compute and ship every value from the same two
+ * cores (not measured side by side: 10 million outreach rows load in about 4 minutes this way).
  *
  * Bulk load: the session runs with `session_replication_role = replica` (we are the owner and superuser),
  * which disables user triggers and foreign-key triggers for this session only. The outreach triggers would

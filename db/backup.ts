@@ -123,7 +123,19 @@ export async function writeBackup(sql: Sql, file: string): Promise<BackupHeader>
         await write(gzip, JSON.stringify({ table, columns }) + "\n");
         const list = columns.map(ident).join(", ");
         const stream = await tx.unsafe(`copy (select ${list} from ${ident(table)}) to stdout`).readable();
-        for await (const chunk of stream) await write(gzip, chunk as Uint8Array);
+        // postgres.js yields one chunk per row: hand zlib 1 MiB at a time, not one small write per row
+        let pending: Uint8Array[] = [];
+        let size = 0;
+        for await (const chunk of stream) {
+          pending.push(chunk as Uint8Array);
+          size += (chunk as Uint8Array).length;
+          if (size >= 1 << 20) {
+            await write(gzip, concat(pending, size));
+            pending = [];
+            size = 0;
+          }
+        }
+        if (size) await write(gzip, concat(pending, size));
         await write(gzip, "\\.\n");
       }
       return head;
@@ -136,6 +148,16 @@ export async function writeBackup(sql: Sql, file: string): Promise<BackupHeader>
     await done.catch(() => {});
     throw error;
   }
+}
+
+function concat(chunks: Uint8Array[], size: number): Uint8Array {
+  const out = new Uint8Array(size);
+  let offset = 0;
+  for (const chunk of chunks) {
+    out.set(chunk, offset);
+    offset += chunk.length;
+  }
+  return out;
 }
 
 /** Whether `file` is in this format (gzip) rather than pg_dump's custom format ("PGDMP"). */

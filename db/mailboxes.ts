@@ -136,6 +136,47 @@ export async function reserveMailboxUnits(count: number): Promise<ReservedMailbo
     returning ${RESERVED_COLUMNS()}`;
 }
 
+/**
+ * Up to `count` units in one statement, several per mailbox when there are
+ * fewer available mailboxes than units wanted: the units go where the fill
+ * (`sent_today / cap`) stays lowest ("water-filling": 30 units over three
+ * equal empty mailboxes → 10 each), at most `ceil(count / k) + 1` per mailbox
+ * among the k least-filled ones. Same atomicity as `reserveMailboxUnits`: rows
+ * locked (SKIP LOCKED) and the cap re-checked with the units added, so a
+ * mailbox whose row changed meanwhile gives nothing this round rather than go
+ * over. Answers one entry per mailbox with its unit count.
+ */
+export async function reserveMailboxUnitsSpread(
+  count: number,
+): Promise<(ReservedMailbox & { units: number })[]> {
+  return await sql<(ReservedMailbox & { units: number })[]>`
+    with cand as (
+      select id, sent_today, mailbox_send_cap(status, warmup_enabled, warmup_start_date, daily_cap) as cap,
+             last_sent_at
+      from mailboxes
+      where status in ('active', 'warmup') and health_score >= 70
+        and sent_today < mailbox_send_cap(status, warmup_enabled, warmup_start_date, daily_cap)
+      order by sent_today::float8 / greatest(1, mailbox_send_cap(status, warmup_enabled, warmup_start_date, daily_cap)),
+               last_sent_at asc nulls first, id
+      limit ${count}::int
+      for update skip locked
+    ), slot as (
+      select c.id, row_number() over (
+               order by (c.sent_today + j - 1)::float8 / greatest(1, c.cap), j, c.last_sent_at asc nulls first, c.id
+             ) as rank
+      from cand c
+      cross join lateral generate_series(
+        1, least(c.cap - c.sent_today, ceil(${count}::float8 / (select count(*) from cand))::int + 1)) as j
+    ), give as (
+      select id, count(*)::int as units from slot where rank <= ${count}::int group by id
+    )
+    update mailboxes m set sent_today = m.sent_today + give.units, last_sent_at = now()
+    from give
+    where m.id = give.id
+      and m.sent_today + give.units <= mailbox_send_cap(m.status, m.warmup_enabled, m.warmup_start_date, m.daily_cap)
+    returning ${RESERVED_COLUMNS()}, give.units`;
+}
+
 /** One unit on this mailbox only, if it is available (a follow-up from the sender of step 1). */
 export async function reserveThisMailbox(id: number): Promise<ReservedMailbox | undefined> {
   const [row] = await sql<ReservedMailbox[]>`

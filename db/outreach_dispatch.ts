@@ -13,6 +13,7 @@
  * that lost its lease cannot overwrite another's work.
  */
 import { sql } from "./client.ts";
+import type { SendingMailbox } from "../lib/mail/types.ts";
 
 export interface ClaimedOutreach {
   id: number;
@@ -34,6 +35,8 @@ export interface ClaimedOutreach {
   timezone: string | null;
   /** The mailbox that sent an earlier step of this sequence to this contact, if any. */
   preferred_mailbox_id: number | null;
+  /** For a maybe-sent row: the mailbox of its attempt (for the provider lookup), whatever its status now. */
+  attempt_mailbox: SendingMailbox | null;
 }
 
 /** Identifies one claimed row (outreach becomes partitioned on queued_at: its key is (id, queued_at)). */
@@ -75,14 +78,19 @@ export async function claimDueOutreach(
                 o.mailbox_id
     )
     select c.*, ct.email as contact_email, u.timezone,
-      (select p.mailbox_id from outreach p
+      case when c.send_started_at is not null and m.id is not null then json_build_object(
+        'id', m.id, 'email', m.email, 'domain', m.domain, 'smtp_host', m.smtp_host, 'smtp_port', m.smtp_port,
+        'smtp_username', m.smtp_username, 'smtp_password_encrypted', m.smtp_password_encrypted) end as attempt_mailbox,
+      -- only follow-ups have an earlier step (step 1 skips the lookup: per row, it was most of the claim's time)
+      case when c.step_no > 1 then (select p.mailbox_id from outreach p
         where p.application_id = c.application_id and p.contact_id = c.contact_id
           and p.mailbox_id is not null and p.sent_at is not null and p.step_no < c.step_no
-        order by p.step_no limit 1) as preferred_mailbox_id
+        order by p.step_no limit 1) end as preferred_mailbox_id
     from claimed c
     join contacts ct on ct.id = c.contact_id
     join applications a on a.id = c.application_id
     join users u on u.id = a.user_id
+    left join mailboxes m on m.id = c.mailbox_id
     order by c.id`;
 }
 
@@ -113,6 +121,81 @@ export async function markSending(
       )
     returning o.id`;
   return updated.length === 1;
+}
+
+/** One row of `markSendingMany`: the row, the attempt's id and the mailbox whose unit it took. */
+export interface SendingMark {
+  row: RowKey;
+  attemptId: string;
+  mailbox: { id: number; email: string };
+}
+
+/**
+ * `markSending` for many rows in one statement (the dispatcher groups the rows
+ * that reach this step at about the same time, each right before its own
+ * send). Same checks, row by row; answers, in order, whether each row may be
+ * sent.
+ */
+export async function markSendingMany(marks: SendingMark[], claimId: string): Promise<boolean[]> {
+  if (!marks.length) return [];
+  const updated = await sql<{ id: number }[]>`
+    update outreach o
+    set send_attempt_id = v.attempt_id, send_started_at = now(), send_attempts = o.send_attempts + 1,
+        mailbox_id = v.mailbox_id, from_mailbox = v.mailbox_email
+    from unnest(${marks.map((m) => m.row.id)}::int[], ${marks.map((m) => m.row.queued_at)}::text[],
+                ${marks.map((m) => m.attemptId)}::uuid[], ${marks.map((m) => m.mailbox.id)}::int[],
+                ${marks.map((m) => m.mailbox.email)}::varchar[])
+           as v(id, queued_at, attempt_id, mailbox_id, mailbox_email),
+         contacts c
+    where o.id = v.id and o.queued_at = v.queued_at::timestamptz
+      and o.status = 'queued' and o.claim_id = ${claimId}::uuid
+      and c.id = o.contact_id and c.opted_out is not true
+      and not exists (select 1 from contacts x where lower(x.email) = lower(c.email) and x.opted_out)
+      and not exists (
+        select 1 from outreach r
+        where r.application_id = o.application_id and r.contact_id = o.contact_id and r.status in ('replied', 'bounced')
+      )
+    returning o.id`;
+  const ok = new Set(updated.map((r) => r.id));
+  return marks.map((m) => ok.has(m.row.id));
+}
+
+/** One row of `markSentMany`. */
+export interface SentMark {
+  row: RowKey;
+  attemptId: string;
+  messageId: string;
+}
+
+/**
+ * `markSent` for many rows in one statement (outcomes flushed together);
+ * answers, in order, whether each row was recorded. Rows are matched on their
+ * attempt, as in `markSent`; each contact's `last_contacted_at` is moved once.
+ */
+export async function markSentMany(marks: SentMark[]): Promise<boolean[]> {
+  if (!marks.length) return [];
+  const updated = await sql<{ id: number }[]>`
+    with v as (
+      select * from unnest(${marks.map((m) => m.row.id)}::int[], ${marks.map((m) => m.row.queued_at)}::text[],
+                           ${marks.map((m) => m.attemptId)}::uuid[], ${
+    marks.map((m) => m.messageId)
+  }::varchar[])
+             as v(id, queued_at, attempt_id, message_id)
+    ), sent as (
+      update outreach o
+      set status = case when o.status in ('queued', 'canceled') then 'sent' else o.status end,
+          sent_at = coalesce(o.sent_at, now()), provider_message_id = v.message_id,
+          send_started_at = null, lease_until = null, last_error = null
+      from v
+      where o.id = v.id and o.queued_at = v.queued_at::timestamptz and o.send_attempt_id = v.attempt_id
+      returning o.id, o.contact_id
+    ), touched as (
+      update contacts c set last_contacted_at = greatest(c.last_contacted_at, now())
+      from (select distinct contact_id from sent) s where c.id = s.contact_id
+    )
+    select id from sent`;
+  const ok = new Set(updated.map((r) => r.id));
+  return marks.map((m) => ok.has(m.row.id));
 }
 
 /**

@@ -12,6 +12,13 @@
  *   4. last check (still queued and ours, contact not opted out/replied) and
  *      record the attempt; 5. call the provider; 6. record the outcome.
  * It stops when nothing is due, no mailbox has capacity, or its time is up.
+ *
+ * Steps 4 and 6 of the messages in flight are written together ("group
+ * commit"): a row that reaches step 4 joins the statement being prepared, and
+ * each statement takes every row that arrived while the previous one ran. A
+ * row is still sent only after its own attempt is committed, and a send never
+ * waits for other sends, so the guarantee is the per-row one; only the number
+ * of statements shrinks (measured in docs/outreach.md, "Throughput").
  */
 import {
   cancelBlockedOutreach,
@@ -20,13 +27,13 @@ import {
   holdUncertainOutreach,
   markFailed,
   markRecoveredSent,
-  markSending,
-  markSent,
+  markSendingMany,
+  markSentMany,
   releaseClaims,
   rescheduleOutreach,
+  type SendingMark,
 } from "../db/outreach_dispatch.ts";
 import {
-  getSendingMailbox,
   hasMailboxCapacity,
   recordMailboxFailure,
   recordMailboxSuccess,
@@ -80,6 +87,86 @@ export interface DispatchResult {
   ms: number;
 }
 
+/**
+ * Group commit: `add` queues one item and resolves with its own answer; one
+ * `flush` statement at a time takes every item queued so far (at most `max`),
+ * so a lone caller waits for one statement (and a timer tick), and callers arriving while a
+ * statement runs share the next one. A deadlock between dispatchers (bulk
+ * writes touch shared application and contact rows) is retried: the statement
+ * was rolled back whole.
+ */
+export class GroupCommit<I, R> {
+  #pending: { item: I; resolve: (r: R) => void; reject: (e: unknown) => void }[] = [];
+  #running = false;
+  /**
+   * `lingerMs`: how long a statement waits to gather more items when fewer than `max` are queued (0: one
+   * timer tick). For writes nobody waits on (outcomes), a few milliseconds give much larger groups.
+   */
+  constructor(
+    private readonly flush: (items: I[]) => Promise<R[]>,
+    private readonly options: { max?: number; lingerMs?: number } = {},
+  ) {}
+
+  add(item: I): Promise<R> {
+    return new Promise<R>((resolve, reject) => {
+      this.#pending.push({ item, resolve, reject });
+      if (!this.#running) {
+        // From idle, wait one tick: workers released together (a capacity round) then share the statement.
+        this.#running = true;
+        setTimeout(() => this.#drain(), this.options.lingerMs ?? 0);
+      }
+    });
+  }
+
+  async #drain(): Promise<void> {
+    this.#running = true;
+    try {
+      const max = this.options.max ?? 500;
+      while (this.#pending.length) {
+        if (this.options.lingerMs && this.#pending.length < max) await sleep(this.options.lingerMs);
+        const group = this.#pending.splice(0, max);
+        try {
+          const answers = await withDeadlockRetry(() => this.flush(group.map((p) => p.item)));
+          group.forEach((p, i) => p.resolve(answers[i]));
+        } catch (error) {
+          for (const p of group) p.reject(error);
+        }
+      }
+    } finally {
+      this.#running = false;
+    }
+  }
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+async function withDeadlockRetry<T>(fn: () => Promise<T>, tries = 5): Promise<T> {
+  for (let attempt = 1;; attempt++) {
+    try {
+      return await fn();
+    } catch (error) {
+      const code = (error as { code?: string }).code;
+      if (attempt >= tries || (code !== "40P01" && code !== "40001")) throw error;
+      await sleep(5 + Math.random() * 20 * attempt);
+    }
+  }
+}
+
+interface Batch {
+  claimId: string;
+  /** Rows no worker has picked up yet. */
+  queue: ClaimedOutreach[];
+  /** Rows being worked on. */
+  active: number;
+  closed: boolean;
+  /** The last check and the attempt, for the rows of this claim. */
+  marks: GroupCommit<SendingMark, boolean>;
+  /** Outcomes being recorded; the batch ends only when they are. */
+  outcomes: Promise<unknown>[];
+  /** Claimed rows nothing was done with: released together at the end of the batch. */
+  untouched: Set<ClaimedOutreach>;
+}
+
 /** Retry delay after the n-th failed attempt: 1, 2, 4, ... minutes, at most 6 hours, with ±20% jitter. */
 export function backoffMs(attempt: number): number {
   const base = Math.min(60_000 * 2 ** Math.max(0, attempt - 1), 6 * 3600_000);
@@ -95,8 +182,8 @@ export function backoffMs(attempt: number): number {
 export async function dispatchOutreach(options: DispatchOptions = {}): Promise<DispatchResult> {
   const started = Date.now();
   const o = {
-    batchSize: options.batchSize ?? 50,
-    concurrency: options.concurrency ?? 8,
+    batchSize: options.batchSize ?? 200,
+    concurrency: options.concurrency ?? 32,
     leaseSeconds: options.leaseSeconds ?? 300,
     recoveryGraceMs: options.recoveryGraceMs ?? 15 * 60_000,
     maxAttempts: options.maxAttempts ?? 6,
@@ -120,42 +207,116 @@ export async function dispatchOutreach(options: DispatchOptions = {}): Promise<D
     ms: 0,
   };
 
-  while (result.batches < o.maxBatches && Date.now() - started < o.maxRuntimeMs && !options.signal?.aborted) {
+  // One capacity pool and one outcome writer for the whole run; batches follow each other without a pause: a
+  // worker that finds the current batch's queue empty claims the next one while the last rows of the previous
+  // batch are still in flight, and each batch is closed (its unused claims given back) once its rows are done.
+  const pool = new MailboxPool(() => waiting + 1, { multiUnit: true });
+  // Outcomes wait up to 20 ms to be written together: nothing waits on them but the end of their batch, and a
+  // crash meanwhile only leaves more "maybe sent" rows, which recovery finds at the provider.
+  const sentOutcomes = new GroupCommit(markSentMany, { lingerMs: 20 });
+  let waiting = 0; // claimed rows not yet picked up by a worker, over all batches
+  let current: Batch | undefined;
+  let claiming: Promise<Batch | undefined> | undefined;
+  let finished = false; // nothing due, capacity gone, time up or aborted: no more batches
+  const closing: Promise<void>[] = [];
+  const batches: Batch[] = [];
+
+  const claimBatch = async (): Promise<Batch | undefined> => {
+    if (
+      finished || result.no_capacity || result.batches >= o.maxBatches ||
+      Date.now() - started >= o.maxRuntimeMs || options.signal?.aborted
+    ) {
+      finished = true;
+      return undefined;
+    }
     // Without capacity, maybe-sent rows are still reconciled (a lookup needs no capacity), then the run ends.
-    if (!(await hasMailboxCapacity())) result.no_capacity = true;
+    if (pool.exhausted || !(await hasMailboxCapacity())) result.no_capacity = true;
     const claimId = crypto.randomUUID();
     const rows = await claimDueOutreach(claimId, o.batchSize, o.leaseSeconds, {
       maybeSentOnly: result.no_capacity,
     });
-    if (!rows.length) break;
+    if (!rows.length || result.no_capacity) finished = true;
+    if (!rows.length) return undefined;
     result.batches++;
     result.claimed += rows.length;
-    const queue = [...rows];
-    const untouched = new Set(rows);
-    const pool = new MailboxPool(() => queue.length + 1);
-    const worker = async () => {
-      for (let row = queue.shift(); row; row = queue.shift()) {
-        if (options.signal?.aborted) return;
-        if (result.no_capacity && !row.send_started_at) continue; // left untouched: released below
-        untouched.delete(row);
-        await processRow(row, claimId, pool);
-      }
+    waiting += rows.length;
+    const batch: Batch = {
+      claimId,
+      queue: [...rows],
+      active: 0,
+      closed: false,
+      untouched: new Set(rows),
+      marks: new GroupCommit((items: SendingMark[]) => markSendingMany(items, claimId)),
+      outcomes: [],
     };
-    try {
-      await Promise.all(Array.from({ length: Math.min(o.concurrency, rows.length) }, worker));
-    } finally {
-      await pool.close();
+    batches.push(batch);
+    return batch;
+  };
+
+  const nextRow = async (): Promise<[ClaimedOutreach, Batch] | undefined> => {
+    while (!options.signal?.aborted) {
+      const batch = current;
+      const row = batch?.queue.shift();
+      if (batch && row) {
+        waiting--;
+        batch.active++;
+        return [row, batch];
+      }
+      if (finished) return undefined;
+      claiming ??= claimBatch().then((next) => {
+        if (next) current = next;
+        return next;
+      }).finally(() => (claiming = undefined));
+      await claiming;
     }
-    await releaseClaims([...untouched], claimId);
-    if (result.no_capacity) break;
+    return undefined;
+  };
+
+  const done = (batch: Batch) => {
+    batch.active--;
+    if (batch.active === 0 && batch.queue.length === 0) closing.push(closeBatch(batch));
+  };
+
+  const closeBatch = async (batch: Batch): Promise<void> => {
+    if (batch.closed) return;
+    batch.closed = true;
+    const left = batch.queue.splice(0);
+    waiting -= left.length;
+    await Promise.allSettled(batch.outcomes);
+    await Promise.all(batch.outcomes); // an outcome that could not be recorded fails the run (row stays maybe sent)
+    await releaseClaims([...batch.untouched], batch.claimId);
+  };
+
+  const worker = async () => {
+    for (let next = await nextRow(); next; next = await nextRow()) {
+      const [row, batch] = next;
+      try {
+        if (result.no_capacity && !row.send_started_at) continue; // left untouched: released with its batch
+        batch.untouched.delete(row);
+        await processRow(row, batch);
+      } finally {
+        done(batch);
+      }
+    }
+  };
+
+  try {
+    await Promise.all(Array.from({ length: Math.max(1, o.concurrency) }, worker));
+  } finally {
+    await pool.close();
+    // Every batch is closed, also one left with rows when the run stopped early (they go back unclaimed).
+    for (const batch of batches) closing.push(closeBatch(batch));
+    await Promise.allSettled(closing);
   }
+  await Promise.all(closing);
   result.ms = Date.now() - started;
   return result;
 
-  async function processRow(row: ClaimedOutreach, claimId: string, pool: MailboxPool): Promise<void> {
+  async function processRow(row: ClaimedOutreach, batch: Batch): Promise<void> {
+    const { claimId } = batch;
     // 1. A crash may have left this row "maybe sent": ask the provider before anything else.
     if (row.send_started_at) {
-      const mailbox = row.mailbox_id ? await getSendingMailbox(row.mailbox_id) : undefined;
+      const mailbox = row.attempt_mailbox ?? undefined;
       const found = mailbox
         ? await transport.lookup(row.outreach_token, mailbox, row.send_started_at)
         : { kind: "absent" as const };
@@ -199,13 +360,16 @@ export async function dispatchOutreach(options: DispatchOptions = {}): Promise<D
     const mailbox = await pool.take(row.preferred_mailbox_id);
     if (!mailbox) {
       result.no_capacity = true;
-      await rescheduleOutreach(row, { claimId }, null, null);
+      // An ordinary row goes back with the batch's other unused claims (one statement, `releaseClaims`).
+      if (row.send_started_at) await rescheduleOutreach(row, { claimId }, null, null);
+      else batch.untouched.add(row);
       return;
     }
 
-    // 4. Last check, and the attempt recorded before the provider hears of it.
+    // 4. Last check, and the attempt recorded before the provider hears of it (committed before the send:
+    //    the statement is shared with the other rows that reached this step meanwhile).
     const attemptId = crypto.randomUUID();
-    if (!(await markSending(row, claimId, attemptId, mailbox))) {
+    if (!(await batch.marks.add({ row, attemptId, mailbox }))) {
       await releaseMailbox(mailbox.id);
       if (await cancelBlockedOutreach(row, claimId)) result.canceled++;
       return;
@@ -225,9 +389,10 @@ export async function dispatchOutreach(options: DispatchOptions = {}): Promise<D
     // 6. The outcome.
     switch (outcome.kind) {
       case "sent":
-        await markSent(row, attemptId, outcome.messageId);
-        if (mailbox.consecutive_failures > 0) await recordMailboxSuccess(mailbox.id);
+        // Recorded together with the other outcomes of the moment; the batch waits for it before it ends.
         result.sent++;
+        batch.outcomes.push(sentOutcomes.add({ row, attemptId, messageId: outcome.messageId }));
+        if (mailbox.consecutive_failures > 0) await recordMailboxSuccess(mailbox.id);
         return;
       case "temporary": {
         await releaseMailbox(mailbox.id);

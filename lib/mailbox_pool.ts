@@ -12,8 +12,19 @@ import {
   releaseMailboxUnits,
   type ReservedMailbox,
   reserveMailboxUnits,
+  reserveMailboxUnitsSpread,
   reserveThisMailbox,
 } from "../db/mailboxes.ts";
+
+export interface MailboxPoolOptions {
+  /**
+   * A round may give several units per mailbox (`reserveMailboxUnitsSpread`:
+   * the units go where the fill stays lowest), so a batch bigger than the
+   * number of available mailboxes needs one round, not one per
+   * `mailboxes` messages. Default: one unit per mailbox per round.
+   */
+  multiUnit?: boolean;
+}
 
 export class MailboxPool {
   #units: ReservedMailbox[] = [];
@@ -21,10 +32,12 @@ export class MailboxPool {
   #refilling: Promise<void> | null = null;
   #dropped = new Set<number>();
   #roundSize: () => number;
+  #multiUnit: boolean;
 
   /** `roundSize`: how many units one round asks for (the messages still waiting in the batch). */
-  constructor(roundSize: () => number) {
+  constructor(roundSize: () => number, options: MailboxPoolOptions = {}) {
     this.#roundSize = roundSize;
+    this.#multiUnit = options.multiUnit ?? false;
   }
 
   /** True once a round found no capacity at all. */
@@ -50,9 +63,10 @@ export class MailboxPool {
   }
 
   async #refill(): Promise<void> {
-    const units = (await reserveMailboxUnits(Math.max(1, this.#roundSize()))).filter((u) =>
-      !this.#dropped.has(u.id)
-    );
+    const size = Math.max(1, this.#roundSize());
+    const units =
+      (this.#multiUnit ? interleave(await reserveMailboxUnitsSpread(size)) : await reserveMailboxUnits(size))
+        .filter((u) => !this.#dropped.has(u.id));
     if (!units.length) this.#exhausted = true;
     this.#units.push(...units);
   }
@@ -72,4 +86,14 @@ export class MailboxPool {
     this.#units = [];
     await releaseMailboxUnits(left);
   }
+}
+
+/** One entry per unit, taking the mailboxes in turn (a, b, c, a, b, ...), so units left over spread too. */
+function interleave(rows: (ReservedMailbox & { units: number })[]): ReservedMailbox[] {
+  const out: ReservedMailbox[] = [];
+  const most = Math.max(0, ...rows.map((r) => r.units));
+  for (let i = 0; i < most; i++) {
+    for (const { units, ...mailbox } of rows) if (units > i) out.push(mailbox);
+  }
+  return out;
 }

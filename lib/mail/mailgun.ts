@@ -1,12 +1,21 @@
 /**
  * The Mailgun transport (contract §5): one `POST {MAILGUN_URL}/v3/{domain}/messages`
- * through mailgun.js per outreach, and the events API to find a message whose
- * fate a crash left unknown.
+ * per outreach, and the events API (mailgun.js) to find a message whose fate a
+ * crash left unknown.
  *
- * Trap (mailgun.js 14): a network failure (no HTTP answer) is thrown as an
- * APIError with status 400 and the error code (`ECONNRESET`, `ECONNABORTED`,
- * ...) as its message, so a 400 is only a real refusal when the message is not
- * such a code. See `classifyError`.
+ * Sends use the runtime's own `fetch` with the same multipart form mailgun.js
+ * builds (`from`, `to`, `subject`, `text`, `v:outreach`, `h:*`; Basic auth
+ * `api:<key>`): mailgun.js goes through axios and Node's http layer, which cost
+ * about as much CPU per message as the rest of the dispatcher (measured: 1,100-1,400
+ * vs 1,900-2,000 requests/s to the loopback fake, 16 in flight). `classifyFetchFailure`
+ * sorts what can go wrong: an HTTP answer is temporary (429, 5xx) or permanent (other
+ * 4xx); a connection that was never established is temporary; anything else (timeout,
+ * reset, an answer we cannot read) is uncertain.
+ *
+ * Trap (mailgun.js 14, still used for lookups): a network failure (no HTTP answer) is
+ * thrown as an APIError with status 400 and the error code (`ECONNRESET`,
+ * `ECONNABORTED`, ...) as its message, so a 400 is only a real refusal when the
+ * message is not such a code. See `classifyError`.
  */
 import Mailgun from "mailgun.js";
 import type { LookupOutcome, OutgoingMessage, SendingMailbox, SendOutcome, Transport } from "./types.ts";
@@ -39,6 +48,38 @@ export function classifyError(error: unknown): Exclude<SendOutcome, { kind: "sen
   return { kind: "permanent", error: message, status };
 }
 
+/** Maps an HTTP error answer of the messages endpoint (`body`: its text, Mailgun's JSON `{message}` or plain). */
+export function classifyHttpFailure(status: number, body: string): Exclude<SendOutcome, { kind: "sent" }> {
+  let detail = body.trim();
+  try {
+    const parsed = JSON.parse(detail);
+    if (typeof parsed?.message === "string" && parsed.message) detail = parsed.message;
+  } catch {
+    // plain text answer
+  }
+  const message = `mailgun ${status}: ${detail || "(no body)"}`.slice(0, 500);
+  if (status === 429 || status >= 500) return { kind: "temporary", error: message, status };
+  return { kind: "permanent", error: message, status };
+}
+
+/**
+ * Maps an error thrown by `fetch` (no HTTP answer). Only a connection that was
+ * never established (Deno: "client error (Connect)": refused, DNS, unreachable)
+ * is certainly unsent; a timeout, reset or anything unknown may have arrived.
+ */
+export function classifyFetchFailure(error: unknown): Exclude<SendOutcome, { kind: "sent" }> {
+  const e = error as { name?: string; message?: string; cause?: unknown };
+  const cause = e?.cause as { message?: string } | undefined;
+  const text = `${e?.message ?? String(error)}${cause?.message ? `: ${cause.message}` : ""}`;
+  if (e?.name === "TimeoutError" || e?.name === "AbortError") {
+    return { kind: "uncertain", error: `network: timeout (${text})`.slice(0, 500) };
+  }
+  if (/client error \(Connect\)/.test(text)) {
+    return { kind: "temporary", error: `network: not connected (${text})`.slice(0, 500) };
+  }
+  return { kind: "uncertain", error: `network: ${text}`.slice(0, 500) };
+}
+
 /**
  * A Mailgun transport.
  *
@@ -46,30 +87,50 @@ export function classifyError(error: unknown): Exclude<SendOutcome, { kind: "sen
  * const transport = mailgunTransport({ apiKey, url: "https://api.mailgun.net" });
  */
 export function mailgunTransport(options: MailgunOptions): Transport {
+  const timeoutMs = options.timeoutMs ?? 30_000;
   const client: Client = new Mailgun(FormData).client({
     username: "api",
     key: options.apiKey,
     url: options.url,
-    timeout: options.timeoutMs ?? 30_000,
+    timeout: timeoutMs,
   });
+  const base = options.url.replace(/\/+$/, "");
+  const authorization = `Basic ${btoa(`api:${options.apiKey}`)}`;
   return {
     name: "mailgun",
     async send(message: OutgoingMessage): Promise<SendOutcome> {
+      const form = new FormData();
+      form.append("from", message.mailbox.email);
+      form.append("to", message.to);
+      form.append("subject", message.subject);
+      form.append("text", message.text);
+      form.append("v:outreach", message.token);
+      form.append("h:List-Unsubscribe", `<${message.unsubscribeUrl}>`);
+      form.append("h:List-Unsubscribe-Post", "List-Unsubscribe=One-Click");
+      let response: Response;
+      let body: string;
       try {
-        const answer = await client.messages.create(message.mailbox.domain, {
-          from: message.mailbox.email,
-          to: message.to,
-          subject: message.subject,
-          text: message.text,
-          "v:outreach": message.token,
-          "h:List-Unsubscribe": `<${message.unsubscribeUrl}>`,
-          "h:List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+        response = await fetch(`${base}/v3/${encodeURIComponent(message.mailbox.domain)}/messages`, {
+          method: "POST",
+          headers: { authorization },
+          body: form,
+          signal: AbortSignal.timeout(timeoutMs),
         });
-        if (!answer?.id) return { kind: "uncertain", error: "mailgun answered without a message id" };
-        return { kind: "sent", messageId: answer.id };
+        body = await response.text();
       } catch (error) {
-        return classifyError(error);
+        return classifyFetchFailure(error);
       }
+      if (!response.ok) return classifyHttpFailure(response.status, body);
+      let id: unknown;
+      try {
+        id = JSON.parse(body)?.id;
+      } catch {
+        id = undefined;
+      }
+      if (typeof id !== "string" || !id) {
+        return { kind: "uncertain", error: "mailgun answered without a message id" };
+      }
+      return { kind: "sent", messageId: id };
     },
     async lookup(token: string, mailbox: SendingMailbox, since: Date): Promise<LookupOutcome> {
       try {

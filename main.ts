@@ -7,6 +7,9 @@
 import "./jobs/cron.ts";
 import { ConfigError } from "./fresh.config.ts";
 import { boot } from "./lib/server.ts";
+import { installProcessGuard } from "./lib/process_guard.ts";
+
+installProcessGuard();
 
 try {
   const started = performance.now();

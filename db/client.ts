@@ -51,6 +51,10 @@ export async function connect(url: string, options: ConnectOptions = {}): Promis
     prepare: options.prepare ?? !pooled,
     idle_timeout: 60,
     connect_timeout: 10,
+    // postgres.js waits 3^n/100 s (up to 20 s) before reconnecting after n failures, so a restart of
+    // PostgreSQL left requests queued for seconds and recovery late. Half a second at most keeps the
+    // 503s quick while it is down and the first 200s quick once it is back.
+    backoff: (retries: number) => Math.min(0.02 * 2 ** retries, 0.5),
     onnotice: () => {},
     connection: { application_name: options.application ?? "roleferry" },
   });

@@ -5,12 +5,13 @@
  * "internal error" and is logged with its stack (and the request id, when middleware set one).
  */
 import { HttpError } from "../lib/http_error.ts";
+import { isDatabaseUnavailable } from "../lib/db_errors.ts";
 import { log } from "../lib/log.ts";
 import type { Renderer } from "./render.ts";
 
 /** Paths whose errors (and 404s) are JSON rather than pages. */
 export function isJsonPath(pathname: string): boolean {
-  return /^\/(api|webhooks)(\/|$)/.test(pathname);
+  return /^\/(api|webhooks)(\/|$)/.test(pathname) || pathname === "/healthz";
 }
 
 /** What the mapper needs to know about the failed request. */
@@ -23,6 +24,12 @@ export interface ErrorRequest {
 
 /** Turns anything thrown while answering `request` into the response the client gets. */
 export function errorResponse(err: unknown, request: ErrorRequest, renderer: Renderer): Response {
+  if (isDatabaseUnavailable(err)) {
+    err = new HttpError(503, "the database is unavailable; try again shortly", {
+      cause: err,
+      headers: { "retry-after": "5" },
+    });
+  }
   const http = err instanceof HttpError ? err : null;
   const status = http && http.status >= 400 && http.status <= 599 ? http.status : 500;
   if (!http || status >= 500) logError(err, request, status);

@@ -22,6 +22,7 @@ Deno.test("isJsonPath - covers /api and /webhooks and nothing that only starts a
   assert.equal(isJsonPath("/api"), true);
   assert.equal(isJsonPath("/api/jobs"), true);
   assert.equal(isJsonPath("/webhooks/mailgun"), true);
+  assert.equal(isJsonPath("/healthz"), true);
   assert.equal(isJsonPath("/apis"), false);
   assert.equal(isJsonPath("/jobs/api"), false);
 });
@@ -56,4 +57,18 @@ Deno.test("errorResponse - an HttpError below 500 is not logged and keeps its he
   assert.equal(res.headers.get("www-authenticate"), "Bearer");
   assert.equal(await res.text(), "page 401 sign in");
   assert.equal(logged, "");
+});
+
+Deno.test("errorResponse - a lost database connection is a 503 with Retry-After, not a 500", async () => {
+  const lost = Object.assign(new Error("write CONNECTION_CLOSED 127.0.0.1:5432"), {
+    code: "CONNECTION_CLOSED",
+  });
+  let res!: Response;
+  await captureErrors(() => {
+    res = errorResponse(lost, failed("/api/jobs", { requestId: "r-2" }), renderer);
+  });
+  assert.equal(res.status, 503);
+  assert.equal(res.headers.get("content-type"), "application/json; charset=utf-8");
+  assert.equal(res.headers.get("retry-after"), "5");
+  assert.equal((await res.json()).error.code, "unavailable");
 });

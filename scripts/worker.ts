@@ -10,7 +10,9 @@ import { migrate } from "../db/migrate.ts";
 import { openDatabase } from "../lib/database.ts";
 import { drainWork, setReady } from "../lib/lifecycle.ts";
 import { log } from "../lib/log.ts";
+import { installProcessGuard } from "../lib/process_guard.ts";
 
+installProcessGuard();
 try {
   const config = setConfig(loadConfig());
   await resolveSecret(config);

@@ -123,19 +123,28 @@ export async function writeBackup(sql: Sql, file: string): Promise<BackupHeader>
         await write(gzip, JSON.stringify({ table, columns }) + "\n");
         const list = columns.map(ident).join(", ");
         const stream = await tx.unsafe(`copy (select ${list} from ${ident(table)}) to stdout`).readable();
-        // postgres.js yields one chunk per row: hand zlib 1 MiB at a time, not one small write per row
-        let pending: Uint8Array[] = [];
-        let size = 0;
-        for await (const chunk of stream) {
-          pending.push(chunk as Uint8Array);
-          size += (chunk as Uint8Array).length;
-          if (size >= 1 << 20) {
-            await write(gzip, concat(pending, size));
-            pending = [];
-            size = 0;
-          }
-        }
-        if (size) await write(gzip, concat(pending, size));
+        // Flowing mode, no await while the COPY streams: postgres.js pauses the socket when its stream is not
+        // read at once, and under Deno a paused COPY inside a transaction never resumed (a 100k-row table hung).
+        // Rows (one chunk each) go to zlib in 1 MiB blocks; zlib's backlog is drained between tables.
+        await new Promise<void>((resolve, reject) => {
+          let pending: Uint8Array[] = [];
+          let size = 0;
+          stream.on("data", (chunk: Uint8Array) => {
+            pending.push(chunk);
+            size += chunk.length;
+            if (size >= 1 << 20) {
+              gzip.write(concat(pending, size));
+              pending = [];
+              size = 0;
+            }
+          });
+          stream.on("end", () => {
+            if (size) gzip.write(concat(pending, size));
+            resolve();
+          });
+          stream.on("error", reject);
+        });
+        if (gzip.writableNeedDrain) await once(gzip, "drain");
         await write(gzip, "\\.\n");
       }
       return head;

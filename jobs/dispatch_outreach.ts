@@ -97,34 +97,36 @@ export interface DispatchResult {
  */
 export class GroupCommit<I, R> {
   #pending: { item: I; resolve: (r: R) => void; reject: (e: unknown) => void }[] = [];
-  #running = false;
+  #drainers = 0;
   /**
    * `lingerMs`: how long a statement waits to gather more items when fewer than `max` are queued (0: one
    * timer tick). For writes nobody waits on (outcomes), a few milliseconds give much larger groups.
+   * `parallel`: statements at once (each on its own connection): a caller arriving while one runs starts the
+   * next at once instead of waiting for it.
    */
   constructor(
     private readonly flush: (items: I[]) => Promise<R[]>,
-    private readonly options: { max?: number; lingerMs?: number } = {},
+    private readonly options: { max?: number; lingerMs?: number; parallel?: number } = {},
   ) {}
 
   add(item: I): Promise<R> {
     return new Promise<R>((resolve, reject) => {
       this.#pending.push({ item, resolve, reject });
-      if (!this.#running) {
-        // From idle, wait one tick: workers released together (a capacity round) then share the statement.
-        this.#running = true;
+      if (this.#drainers < (this.options.parallel ?? 1)) {
+        // Wait one tick (or the linger): workers released together (a capacity round) share the statement.
+        this.#drainers++;
         setTimeout(() => this.#drain(), this.options.lingerMs ?? 0);
       }
     });
   }
 
   async #drain(): Promise<void> {
-    this.#running = true;
     try {
       const max = this.options.max ?? 500;
-      while (this.#pending.length) {
-        if (this.options.lingerMs && this.#pending.length < max) await sleep(this.options.lingerMs);
+      for (let first = true; this.#pending.length; first = false) {
+        if (!first && this.options.lingerMs && this.#pending.length < max) await sleep(this.options.lingerMs);
         const group = this.#pending.splice(0, max);
+        if (!group.length) break;
         try {
           const answers = await withDeadlockRetry(() => this.flush(group.map((p) => p.item)));
           group.forEach((p, i) => p.resolve(answers[i]));
@@ -133,7 +135,7 @@ export class GroupCommit<I, R> {
         }
       }
     } finally {
-      this.#running = false;
+      this.#drainers--;
     }
   }
 }
@@ -215,11 +217,12 @@ export async function dispatchOutreach(options: DispatchOptions = {}): Promise<D
   // crash meanwhile only leaves more "maybe sent" rows, which recovery finds at the provider.
   const sentOutcomes = new GroupCommit(markSentMany, { lingerMs: 20 });
   let waiting = 0; // claimed rows not yet picked up by a worker, over all batches
-  let current: Batch | undefined;
-  let claiming: Promise<Batch | undefined> | undefined;
+  let claiming: Promise<unknown> | undefined;
+  let claimError: { error: unknown } | undefined;
   let finished = false; // nothing due, capacity gone, time up or aborted: no more batches
   const closing: Promise<void>[] = [];
-  const batches: Batch[] = [];
+  const batches: Batch[] = []; // open: rows waiting or in work
+  const allBatches: Batch[] = [];
 
   const claimBatch = async (): Promise<Batch | undefined> => {
     if (
@@ -250,23 +253,34 @@ export async function dispatchOutreach(options: DispatchOptions = {}): Promise<D
       outcomes: [],
     };
     batches.push(batch);
+    allBatches.push(batch);
     return batch;
+  };
+
+  // The next batch is claimed when fewer rows than workers are left waiting, so it is ready when they are done.
+  const prefetch = () => {
+    if (finished || claiming) return;
+    claiming = claimBatch()
+      .catch((error) => {
+        claimError ??= { error };
+        finished = true;
+      })
+      .finally(() => (claiming = undefined));
   };
 
   const nextRow = async (): Promise<[ClaimedOutreach, Batch] | undefined> => {
     while (!options.signal?.aborted) {
-      const batch = current;
-      const row = batch?.queue.shift();
-      if (batch && row) {
+      if (claimError) throw claimError.error;
+      const batch = batches.find((b) => b.queue.length > 0);
+      if (batch) {
+        const row = batch.queue.shift()!;
         waiting--;
         batch.active++;
+        if (waiting < o.concurrency) prefetch();
         return [row, batch];
       }
-      if (finished) return undefined;
-      claiming ??= claimBatch().then((next) => {
-        if (next) current = next;
-        return next;
-      }).finally(() => (claiming = undefined));
+      if (finished && !claiming) return undefined;
+      prefetch();
       await claiming;
     }
     return undefined;
@@ -274,7 +288,10 @@ export async function dispatchOutreach(options: DispatchOptions = {}): Promise<D
 
   const done = (batch: Batch) => {
     batch.active--;
-    if (batch.active === 0 && batch.queue.length === 0) closing.push(closeBatch(batch));
+    if (batch.active === 0 && batch.queue.length === 0) {
+      batches.splice(batches.indexOf(batch), 1);
+      closing.push(closeBatch(batch));
+    }
   };
 
   const closeBatch = async (batch: Batch): Promise<void> => {
@@ -305,10 +322,12 @@ export async function dispatchOutreach(options: DispatchOptions = {}): Promise<D
   } finally {
     await pool.close();
     // Every batch is closed, also one left with rows when the run stopped early (they go back unclaimed).
-    for (const batch of batches) closing.push(closeBatch(batch));
+    await claiming;
+    for (const batch of allBatches) closing.push(closeBatch(batch));
     await Promise.allSettled(closing);
   }
   await Promise.all(closing);
+  if (claimError) throw claimError.error;
   result.ms = Date.now() - started;
   return result;
 

@@ -5,9 +5,10 @@
  *
  * Sends use the runtime's own `fetch` with the same multipart form mailgun.js
  * builds (`from`, `to`, `subject`, `text`, `v:outreach`, `h:*`; Basic auth
- * `api:<key>`): mailgun.js goes through axios and Node's http layer, which cost
- * about as much CPU per message as the rest of the dispatcher (measured: 1,100-1,400
- * vs 1,900-2,000 requests/s to the loopback fake, 16 in flight). `classifyFetchFailure`
+ * `api:<key>`), serialized by `multipart`: mailgun.js goes through axios and
+ * Node's http layer, which cost about as much CPU per message as the rest of the
+ * dispatcher (measured to the loopback fake, 16 in flight: mailgun.js 1,100-2,000,
+ * fetch + FormData 1,900-2,150, fetch + `multipart` 3,000 requests/s). `classifyFetchFailure`
  * sorts what can go wrong: an HTTP answer is temporary (429, 5xx) or permanent (other
  * 4xx); a connection that was never established is temporary; anything else (timeout,
  * reset, an answer we cannot read) is uncertain.
@@ -81,6 +82,22 @@ export function classifyFetchFailure(error: unknown): Exclude<SendOutcome, { kin
 }
 
 /**
+ * A `multipart/form-data` body as `FormData` would serialize these text fields (line breaks as CRLF), built
+ * as one string: the runtime's FormData encoder cost about a third of a send's CPU (measured against the
+ * loopback fake: 2,100 vs 3,000 requests/s). The boundary is random per message, so no value contains it.
+ */
+export function multipart(fields: [string, string][]): { body: string; contentType: string } {
+  const boundary = `----RoleFerry${crypto.randomUUID().replaceAll("-", "")}`;
+  let body = "";
+  for (const [name, value] of fields) {
+    body += `--${boundary}\r\nContent-Disposition: form-data; name="${name}"\r\n\r\n${
+      value.replace(/\r\n|\r|\n/g, "\r\n")
+    }\r\n`;
+  }
+  return { body: `${body}--${boundary}--\r\n`, contentType: `multipart/form-data; boundary=${boundary}` };
+}
+
+/**
  * A Mailgun transport.
  *
  * @example
@@ -99,21 +116,22 @@ export function mailgunTransport(options: MailgunOptions): Transport {
   return {
     name: "mailgun",
     async send(message: OutgoingMessage): Promise<SendOutcome> {
-      const form = new FormData();
-      form.append("from", message.mailbox.email);
-      form.append("to", message.to);
-      form.append("subject", message.subject);
-      form.append("text", message.text);
-      form.append("v:outreach", message.token);
-      form.append("h:List-Unsubscribe", `<${message.unsubscribeUrl}>`);
-      form.append("h:List-Unsubscribe-Post", "List-Unsubscribe=One-Click");
+      const form = multipart([
+        ["from", message.mailbox.email],
+        ["to", message.to],
+        ["subject", message.subject],
+        ["text", message.text],
+        ["v:outreach", message.token],
+        ["h:List-Unsubscribe", `<${message.unsubscribeUrl}>`],
+        ["h:List-Unsubscribe-Post", "List-Unsubscribe=One-Click"],
+      ]);
       let response: Response;
       let body: string;
       try {
         response = await fetch(`${base}/v3/${encodeURIComponent(message.mailbox.domain)}/messages`, {
           method: "POST",
-          headers: { authorization },
-          body: form,
+          headers: { authorization, "content-type": form.contentType },
+          body: form.body,
           signal: AbortSignal.timeout(timeoutMs),
         });
         body = await response.text();

@@ -8,6 +8,7 @@ import postgres from "postgres";
 import { useAppDatabase } from "./helpers/db.ts";
 import { cronTick, JOB_NAMES, rowsOf, runJob } from "../jobs/registry.ts";
 import { endIdleConnections } from "../db/maintenance.ts";
+import { connect } from "../db/client.ts";
 
 const db = await useAppDatabase("jobs_registry");
 const sql = db.sql;
@@ -90,6 +91,8 @@ Deno.test("refresh-match-scores - the cache shows new scores after the run", asy
 });
 
 Deno.test("end-idle-connections - ends sessions of this database idle longer than the threshold", async () => {
+  // one app connection (the one asking is never ended): no idle pool connection of this test to lose
+  const pool = await connect(db.url, { max: 1 });
   const idle = postgres(db.url, {
     max: 1,
     onnotice: () => {},
@@ -97,7 +100,7 @@ Deno.test("end-idle-connections - ends sessions of this database idle longer tha
   });
   await idle`select 1`;
   const count = async () =>
-    (await sql`select count(*)::int as n from pg_stat_activity where application_name = 'idle-test'`)[0].n;
+    (await pool`select count(*)::int as n from pg_stat_activity where application_name = 'idle-test'`)[0].n;
   assert.equal(await count(), 1);
   await new Promise((r) => setTimeout(r, 50));
   const ended = await endIdleConnections(0);

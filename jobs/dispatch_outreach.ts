@@ -209,10 +209,13 @@ export async function dispatchOutreach(options: DispatchOptions = {}): Promise<D
     ms: 0,
   };
 
-  // One capacity pool and one outcome writer for the whole run; batches follow each other without a pause: a
-  // worker that finds the current batch's queue empty claims the next one while the last rows of the previous
-  // batch are still in flight, and each batch is closed (its unused claims given back) once its rows are done.
-  const pool = new MailboxPool(() => waiting + 1, { multiUnit: true });
+  // One capacity pool and one outcome writer for the whole run; batches follow each other without a pause: the
+  // next batch is claimed while the last rows of the previous one are still in flight, and each batch is closed
+  // (its unused claims given back) once its rows are done. A capacity round asks for what the waiting rows
+  // need, at most twice the messages in flight: a crash strands at most that many reserved units for the day.
+  const pool = new MailboxPool(() => Math.min(waiting + 1, 2 * Math.max(1, o.concurrency)), {
+    multiUnit: true,
+  });
   // Outcomes wait up to 20 ms to be written together: nothing waits on them but the end of their batch, and a
   // crash meanwhile only leaves more "maybe sent" rows, which recovery finds at the provider.
   const sentOutcomes = new GroupCommit(markSentMany, { lingerMs: 20 });

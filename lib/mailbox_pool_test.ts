@@ -50,3 +50,31 @@ Deno.test("MailboxPool - dropping a failing mailbox returns its units; an empty 
   await pool.close();
   await db.drop();
 });
+
+Deno.test("MailboxPool multiUnit - one round water-fills several units per mailbox, never over a cap", async () => {
+  const db2 = await useAppDatabase("mailbox_pool_multi");
+  try {
+    const boxes = await createMailboxes(db2.sql, [10, 10, 4]);
+    await db2.sql`update mailboxes set sent_today = 2 where id = ${boxes[0].id}`;
+    const pool = new MailboxPool(() => 12, { multiUnit: true });
+    const first = await pool.take();
+    const sent = async () =>
+      (await db2.sql`select sent_today from mailboxes order by id`).map((r) => r.sent_today);
+    // 12 units where the fill stays lowest (box 0 from 2/10, box 1 from 0/10, box 2 from 0/4), at most
+    // ceil(12 / 3) + 1 = 5 on one mailbox: box 1 gets 0.0-0.4 (5), box 2 0, .25, .5 (3), box 0 .2-.5 (4).
+    assert.deepEqual(await sent(), [6, 5, 3], "one round of 12 units, spread by fill");
+    const taken = [first!];
+    for (let i = 0; i < 11; i++) taken.push((await pool.take())!);
+    const counts = new Map<number, number>();
+    for (const m of taken) counts.set(m.id, (counts.get(m.id) ?? 0) + 1);
+    assert.deepEqual(boxes.map((b) => counts.get(b.id)), [4, 5, 3]);
+    const more: number[] = [];
+    for (let m = await pool.take(); m; m = await pool.take()) more.push(m.id);
+    assert.equal(more.length, 10 + 10 + 4 - 2 - 12, "later rounds take exactly what is left");
+    assert.deepEqual(await sent(), [10, 10, 4], "every mailbox exactly at its cap, none over");
+    assert.equal(pool.exhausted, true);
+    await pool.close();
+  } finally {
+    await db2.drop();
+  }
+});

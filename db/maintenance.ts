@@ -1,20 +1,9 @@
 /**
- * Housekeeping statements of the scheduled jobs that are not about mailboxes or
- * partitions: the match-score cache, expired jobs, idle connections. All run as
+ * Housekeeping statements of the scheduled jobs that are not about mailboxes,
+ * partitions or match scores (db/match_scores.ts): expired jobs, idle connections. All run as
  * the owner pool.
  */
 import { sql } from "./client.ts";
-
-/**
- * `REFRESH MATERIALIZED VIEW CONCURRENTLY match_scores`: readers are never
- * blocked (the unique index idx_match_scores_user_job makes it possible).
- * Returns the number of rows in the refreshed view.
- */
-export async function refreshMatchScores(): Promise<number> {
-  await sql`refresh materialized view concurrently match_scores`;
-  const [row] = await sql<{ rows: number }[]>`select count(*)::int as rows from match_scores`;
-  return row.rows;
-}
 
 /** How long an expired job posting is kept (listing already hides it) before it is deleted. */
 export const EXPIRED_JOB_GRACE_DAYS = 30;

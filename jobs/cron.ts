@@ -49,4 +49,5 @@ if (CRON_ENABLED) {
     options,
     handler("end-idle-connections"),
   );
+  Deno.cron("purge-sessions", JOBS["purge-sessions"].schedule, options, handler("purge-sessions"));
 }

@@ -1,7 +1,7 @@
-import { refreshMatchScores as refresh } from "../db/maintenance.ts";
+import { refreshMatchScores as refresh } from "../db/match_scores.ts";
 
 /** `refresh-match-scores` (hourly): rebuilds the match_scores cache without blocking readers. */
 export async function refreshMatchScores() {
-  const rows = await refresh();
+  const { rows } = await refresh();
   return { rows, match_scores: rows };
 }

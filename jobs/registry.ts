@@ -16,6 +16,7 @@ import { calculateHealth } from "./calculate_health.ts";
 import { endIdleConnections } from "./end_idle_connections.ts";
 import { expireJobs } from "./expire_jobs.ts";
 import { maintainPartitions } from "./maintain_partitions.ts";
+import { purgeSessions } from "./purge_sessions.ts";
 import { refreshMatchScores } from "./refresh_match_scores.ts";
 import { resetMailboxes } from "./reset_mailboxes.ts";
 
@@ -40,6 +41,7 @@ export const JOBS = {
   "maintain-partitions": { schedule: "0 1 * * *", leaseSeconds: 3600, run: () => maintainPartitions() },
   "expire-jobs": { schedule: "30 * * * *", leaseSeconds: 3600, run: () => expireJobs() },
   "end-idle-connections": { schedule: "*/10 * * * *", leaseSeconds: 600, run: () => endIdleConnections() },
+  "purge-sessions": { schedule: "15 * * * *", leaseSeconds: 600, run: () => purgeSessions() },
 } satisfies Record<string, JobDefinition>;
 
 export type JobName = keyof typeof JOBS;

@@ -90,6 +90,26 @@ Deno.test("refresh-match-scores - the cache shows new scores after the run", asy
   assert.deepEqual(rows.map((r) => ({ ...r })), [{ score: 91, category: "excellent" }]);
 });
 
+Deno.test("purge-sessions - deletes sessions ended a week ago and old rate-limit windows; idempotent", async () => {
+  const [user] =
+    await sql`insert into users (email, full_name) values ('purge@example.com', 'P') returning id`;
+  await sql`
+    insert into sessions (user_id, token_hash, expires_at, revoked_at)
+    values (${user.id}, 'old-expired', now() - interval '8 days', null),
+           (${user.id}, 'old-revoked', now() + interval '1 day', now() - interval '8 days'),
+           (${user.id}, 'live', now() + interval '1 day', null)`;
+  await sql`
+    insert into rate_limits (bucket, window_start, hits)
+    values ('login:old', now() - interval '2 days', 3), ('login:new', now(), 1)`;
+  const run = await runJob("purge-sessions");
+  assert.equal(run.outcome, "ok");
+  assert.deepEqual(run.result, { rows: 3, sessions: 2, rate_limits: 1 });
+  const left = await sql`select token_hash::text as token_hash from sessions where user_id = ${user.id}`;
+  assert.deepEqual(left.map((r) => r.token_hash), ["live"]);
+  const again = await runJob("purge-sessions");
+  assert.equal(again.rows, 0);
+});
+
 Deno.test("end-idle-connections - ends sessions of this database idle longer than the threshold", async () => {
   // one app connection (the one asking is never ended): no idle pool connection of this test to lose
   const pool = await connect(db.url, { max: 1 });

@@ -95,7 +95,7 @@ export interface DispatchResult {
  * writes touch shared application and contact rows) is retried: the statement
  * was rolled back whole.
  */
-export class GroupCommit<I, R> {
+class GroupCommit<I, R> {
   #pending: { item: I; resolve: (r: R) => void; reject: (e: unknown) => void }[] = [];
   #drainers = 0;
   /**
@@ -138,6 +138,15 @@ export class GroupCommit<I, R> {
       this.#drainers--;
     }
   }
+}
+
+/**
+ * Marks a promise that is awaited later as handled now: a rejection before then must not count as an
+ * unhandled one (which ends a Deno process); awaiting it still throws.
+ */
+function handled<T>(promise: Promise<T>): Promise<T> {
+  promise.catch(() => {});
+  return promise;
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -293,7 +302,7 @@ export async function dispatchOutreach(options: DispatchOptions = {}): Promise<D
     batch.active--;
     if (batch.active === 0 && batch.queue.length === 0) {
       batches.splice(batches.indexOf(batch), 1);
-      closing.push(closeBatch(batch));
+      closing.push(handled(closeBatch(batch)));
     }
   };
 
@@ -326,7 +335,7 @@ export async function dispatchOutreach(options: DispatchOptions = {}): Promise<D
     await pool.close();
     // Every batch is closed, also one left with rows when the run stopped early (they go back unclaimed).
     await claiming;
-    for (const batch of allBatches) closing.push(closeBatch(batch));
+    for (const batch of allBatches) closing.push(handled(closeBatch(batch)));
     await Promise.allSettled(closing);
   }
   await Promise.all(closing);
@@ -413,7 +422,7 @@ export async function dispatchOutreach(options: DispatchOptions = {}): Promise<D
       case "sent":
         // Recorded together with the other outcomes of the moment; the batch waits for it before it ends.
         result.sent++;
-        batch.outcomes.push(sentOutcomes.add({ row, attemptId, messageId: outcome.messageId }));
+        batch.outcomes.push(handled(sentOutcomes.add({ row, attemptId, messageId: outcome.messageId })));
         if (mailbox.consecutive_failures > 0) await recordMailboxSuccess(mailbox.id);
         return;
       case "temporary": {

@@ -63,6 +63,16 @@ Deno.test("[e2e] dispatchOutreach throughput - one process, 16 in flight, 100 se
     assert.equal(sent, ROWS);
     const tokens = fake.messages.map((m) => m.fields["v:outreach"]);
     assert.equal(new Set(tokens).size, ROWS, "every row exactly once");
+    const ids = new Map(fake.messages.map((m) => [m.fields["v:outreach"], m.id]));
+    const rows = await sql<{ outreach_token: string; status: string; provider_message_id: string }[]>`
+      select outreach_token, status, provider_message_id from outreach`;
+    assert.deepEqual(
+      rows.filter((r) => r.status !== "sent" || r.provider_message_id !== ids.get(r.outreach_token)).length,
+      0,
+      "every row recorded as sent with Mailgun's id for it (the outcomes written in groups all arrived)",
+    );
+    const [{ reserved }] = await sql`select sum(sent_today)::int as reserved from mailboxes`;
+    assert.equal(reserved, ROWS, "capacity: exactly one unit per message, every unused unit given back");
   } finally {
     await fake.close();
     await db.drop();

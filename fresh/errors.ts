@@ -9,9 +9,9 @@ import { isDatabaseUnavailable } from "../lib/db_errors.ts";
 import { log } from "../lib/log.ts";
 import type { Renderer } from "./render.ts";
 
-/** Paths whose errors (and 404s) are JSON rather than pages. */
+/** Paths whose errors (and 404s) are JSON rather than pages: the API, webhooks, and machine endpoints. */
 export function isJsonPath(pathname: string): boolean {
-  return /^\/(api|webhooks)(\/|$)/.test(pathname) || pathname === "/healthz";
+  return /^\/(api|webhooks)(\/|$)/.test(pathname) || pathname === "/healthz" || pathname === "/metrics";
 }
 
 /** What the mapper needs to know about the failed request. */

@@ -23,6 +23,7 @@ Deno.test("isJsonPath - covers /api and /webhooks and nothing that only starts a
   assert.equal(isJsonPath("/api/jobs"), true);
   assert.equal(isJsonPath("/webhooks/mailgun"), true);
   assert.equal(isJsonPath("/healthz"), true);
+  assert.equal(isJsonPath("/metrics"), true);
   assert.equal(isJsonPath("/apis"), false);
   assert.equal(isJsonPath("/jobs/api"), false);
 });

@@ -248,6 +248,73 @@ Deno.test("jobs search - at 100,000 jobs a title search uses the seed's full-tex
   // A term in 1 of 8 jobs: walking the newest-first index until 21 match is cheaper; still no seq scan.
   const common = await explain("accountant");
   assert.doesNotMatch(common, /Seq Scan on jobs/);
+
+  // The API's pages (db/jobs.ts: an index-only walk newest first, or the GIN matches sorted when the walk
+  // finds too few) are the first rows of the keyset order that pass the filters, page after page, whichever
+  // path each page took; the reference is the plain statement on the seed's expression.
+  const { token } = await createUserWithToken(server.url);
+  const searches = [
+    { q: "accountant", location: undefined, limit: 50, pages: 3 }, // common word: the walk
+    { q: "kubernetes", location: "City 7", limit: 1, pages: 3 }, // 2 of 100,000: the matches first
+    { q: "kubernetes", location: undefined, limit: 7, pages: 20 }, // 0.1%: both paths, the last page short
+    { q: '"platform engineer"', location: undefined, limit: 30, pages: 5 }, // a phrase (positions)
+    { q: "zzznomatch", location: undefined, limit: 20, pages: 1 },
+    { q: undefined, location: "%", limit: 5, pages: 1 }, // a literal %: no job's location has one
+  ];
+  for (const search of searches) {
+    const expected = (await db.sql`
+      select j.id from jobs j join companies c on c.id = j.company_id
+      where (j.expires_at is null or j.expires_at > now())
+        and (${search.q ?? null}::text is null
+             or to_tsvector('english', j.title) @@ websearch_to_tsquery('english', ${search.q ?? ""}::text))
+        and (${search.location ?? null}::text is null
+             or strpos(lower(j.location), lower(${search.location ?? ""}::text)) > 0)
+      order by j.posted_date desc nulls last, j.id desc
+      limit ${search.limit * search.pages}`).map((r) => r.id as number);
+    const seen: number[] = [];
+    let cursor: string | null = null;
+    for (let p = 0; p < search.pages; p++) {
+      const query = new URLSearchParams({ limit: String(search.limit) });
+      if (search.q) query.set("q", search.q);
+      if (search.location) query.set("location", search.location);
+      if (cursor) query.set("cursor", cursor);
+      const page = await api(server.url, "GET", `/api/jobs?${query}`, { token });
+      assert.equal(page.status, 200, JSON.stringify(search));
+      assert.match(page.type ?? "", JSON_TYPE);
+      seen.push(...page.body.items.map((i: { id: number }) => i.id));
+      cursor = page.body.next_cursor;
+      if (!cursor) break;
+    }
+    assert.deepEqual(seen, expected, JSON.stringify(search));
+  }
+  // Each path's plan, as db/jobs.ts writes it: the walk goes down a keyset index (idx_jobs_search_keyset,
+  // index-only, once VACUUM has marked the pages all-visible; here, right after the load, the narrower
+  // idx_jobs_posted_keyset), the matches-first form starts from the GIN index of title_tsv (migration 0012).
+  const plan = (text: string, params: (string | number)[]) =>
+    db.sql.begin(async (tx) => {
+      await tx`select set_config('app.current_user_id', '1', true), set_config('role', 'app_user', true)`;
+      const rows = await tx.unsafe(`explain ${text}`, params);
+      return rows.map((r) => r["QUERY PLAN"]).join("\n");
+    });
+  const walk = await plan(
+    `select j.id from (
+       select j.id, j.posted_date, j.expires_at, j.company_id, j.remote, j.comp_min, j.comp_max, j.location,
+              j.title_tsv
+       from jobs j order by j.posted_date desc nulls last, j.id desc limit 21000) j
+     where (j.expires_at is null or j.expires_at > now()) and j.title_tsv @@ websearch_to_tsquery('english', $1)
+     order by j.posted_date desc nulls last, j.id desc limit 21`,
+    ["accountant"],
+  );
+  assert.match(walk, /Index (Only )?Scan using idx_jobs_(search|posted)_keyset/);
+  assert.doesNotMatch(walk, /Seq Scan on jobs|Sort/);
+  const matches = await plan(
+    `select j.id from jobs j
+     where (j.expires_at is null or j.expires_at > now()) and j.title_tsv @@ websearch_to_tsquery('english', $1)
+     order by j.posted_date + interval '0 seconds' desc nulls last, j.id desc limit 21`,
+    ["kubernetes"],
+  );
+  assert.match(matches, /idx_jobs_title_tsv/);
+  assert.doesNotMatch(matches, /Seq Scan on jobs/);
 });
 
 Deno.test("jobs - teardown", async () => {

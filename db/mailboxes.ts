@@ -212,14 +212,6 @@ export async function releaseMailbox(id: number): Promise<void> {
   await sql`update mailboxes set sent_today = greatest(0, sent_today - 1) where id = ${id}::int`;
 }
 
-/** The mailbox a maybe-sent message used (for the provider lookup), whatever its status now. */
-export async function getSendingMailbox(id: number): Promise<SendingMailbox | undefined> {
-  const [row] = await sql<SendingMailbox[]>`
-    select id, email, domain, smtp_host, smtp_port, smtp_username, smtp_password_encrypted
-    from mailboxes where id = ${id}::int`;
-  return row;
-}
-
 /** A successful send ends a failure streak. */
 export async function recordMailboxSuccess(id: number): Promise<void> {
   await sql`

@@ -5,8 +5,9 @@
  * is known; the dispatcher's progress lives in extra columns:
  * - claimed: `claim_id`/`lease_until` set by `claimDueOutreach` (FOR UPDATE
  *   SKIP LOCKED, committed at once, so no lock is held while sending);
- * - maybe sent: `send_attempt_id`/`send_started_at` set by `markSending` just
- *   before the provider is called, cleared by the outcome. A row found queued
+ * - maybe sent: `send_attempt_id`/`send_started_at` set by `markSendingMany`
+ *   (one statement for the rows that reach it together, committed before any
+ *   of them is sent) just before the provider is called, cleared by the outcome. A row found queued
  *   with `send_started_at` set after a crash is reconciled with the provider
  *   before anything is resent.
  * Every write checks the claim or the attempt it belongs to, so a dispatcher
@@ -94,35 +95,6 @@ export async function claimDueOutreach(
     order by c.id`;
 }
 
-/**
- * The last check before the provider is called: the row is still queued and
- * ours, its contact has not opted out, bounced or replied. Records the
- * attempt (so a crash from here on leaves a "maybe sent" row) and answers
- * whether sending may go on.
- */
-export async function markSending(
-  row: RowKey,
-  claimId: string,
-  attemptId: string,
-  mailbox: { id: number; email: string },
-): Promise<boolean> {
-  const updated = await sql`
-    update outreach o
-    set send_attempt_id = ${attemptId}::uuid, send_started_at = now(), send_attempts = o.send_attempts + 1,
-        mailbox_id = ${mailbox.id}::int, from_mailbox = ${mailbox.email}::varchar
-    from contacts c
-    where o.id = ${row.id}::int and o.queued_at = ${row.queued_at}::text::timestamptz
-      and o.status = 'queued' and o.claim_id = ${claimId}::uuid
-      and c.id = o.contact_id and c.opted_out is not true
-      and not exists (select 1 from contacts x where lower(x.email) = lower(c.email) and x.opted_out)
-      and not exists (
-        select 1 from outreach r
-        where r.application_id = o.application_id and r.contact_id = o.contact_id and r.status in ('replied', 'bounced')
-      )
-    returning o.id`;
-  return updated.length === 1;
-}
-
 /** One row of `markSendingMany`: the row, the attempt's id and the mailbox whose unit it took. */
 export interface SendingMark {
   row: RowKey;
@@ -131,9 +103,12 @@ export interface SendingMark {
 }
 
 /**
- * `markSending` for many rows in one statement (the dispatcher groups the rows
- * that reach this step at about the same time, each right before its own
- * send). Same checks, row by row; answers, in order, whether each row may be
+ * The last check before the provider is called, for many rows in one
+ * statement (the dispatcher groups the rows that reach this step at about the
+ * same time, each right before its own send), row by row: the row is still
+ * queued and ours, its contact has not opted out (by address, any contact
+ * row), bounced or replied. Records the attempt (so a crash from here on
+ * leaves a "maybe sent" row) and answers, in order, whether each row may be
  * sent.
  */
 export async function markSendingMany(marks: SendingMark[], claimId: string): Promise<boolean[]> {
@@ -168,9 +143,11 @@ export interface SentMark {
 }
 
 /**
- * `markSent` for many rows in one statement (outcomes flushed together);
- * answers, in order, whether each row was recorded. Rows are matched on their
- * attempt, as in `markSent`; each contact's `last_contacted_at` is moved once.
+ * Records accepted messages, many rows in one statement (outcomes flushed
+ * together); answers, in order, whether each row was recorded. Matched on the
+ * attempt, not the status: a row canceled (opt-out) while its message was
+ * already on its way is still recorded as sent, because it was. Each contact's
+ * `last_contacted_at` is moved once.
  */
 export async function markSentMany(marks: SentMark[]): Promise<boolean[]> {
   if (!marks.length) return [];
@@ -222,28 +199,7 @@ export async function cancelBlockedOutreach(row: RowKey, claimId: string): Promi
   return updated.length === 1;
 }
 
-/**
- * Records an accepted message. Matched on the attempt, not the status: a row
- * canceled (opt-out) while its message was already on its way is still
- * recorded as sent, because it was.
- */
-export async function markSent(row: RowKey, attemptId: string, messageId: string): Promise<boolean> {
-  const updated = await sql`
-    with sent as (
-      update outreach
-      set status = case when status in ('queued', 'canceled') then 'sent' else status end,
-          sent_at = coalesce(sent_at, now()), provider_message_id = ${messageId}::varchar,
-          send_started_at = null, lease_until = null, last_error = null
-      where id = ${row.id}::int and queued_at = ${row.queued_at}::text::timestamptz and send_attempt_id = ${attemptId}::uuid
-      returning contact_id
-    )
-    update contacts c set last_contacted_at = greatest(c.last_contacted_at, now())
-    from sent where c.id = sent.contact_id
-    returning c.id`;
-  return updated.length === 1;
-}
-
-/** Records a message found at the provider after a crash (see `markSent`). */
+/** Records a message found at the provider after a crash (see `markSentMany`). */
 export async function markRecoveredSent(row: RowKey, claimId: string, messageId: string): Promise<boolean> {
   const updated = await sql`
     update outreach

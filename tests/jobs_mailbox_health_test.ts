@@ -149,52 +149,12 @@ Deno.test("reset-mailboxes - through the registry: one JSON result with rows", a
   assert.deepEqual(run.result, { rows: 14, counters_reset: 7, health_updated: 7 });
 });
 
-// The seed's function exactly as data-architecture.md section 2.5 writes it, under another name.
-const SEED_ORIGINAL = `
-CREATE OR REPLACE FUNCTION seed_calculate_mailbox_health_original()
-RETURNS void AS $$
-DECLARE
-    mailbox_record RECORD;
-    new_health INTEGER;
-    bounce_rate DECIMAL;
-    spam_rate DECIMAL;
-BEGIN
-    FOR mailbox_record IN SELECT * FROM mailboxes LOOP
-        bounce_rate := CASE
-            WHEN mailbox_record.sent_today > 0
-            THEN mailbox_record.bounce_count_7d::DECIMAL / mailbox_record.sent_today
-            ELSE 0
-        END;
-        spam_rate := CASE
-            WHEN mailbox_record.sent_today > 0
-            THEN mailbox_record.spam_reports_7d::DECIMAL / mailbox_record.sent_today
-            ELSE 0
-        END;
-        new_health := 100;
-        new_health := new_health - (bounce_rate * 500)::INTEGER;
-        new_health := new_health - (mailbox_record.spam_reports_7d * 20);
-        IF mailbox_record.warmup_start_date IS NOT NULL THEN
-            IF NOW() - mailbox_record.warmup_start_date > INTERVAL '30 days' THEN
-                new_health := new_health + 10;
-            END IF;
-        END IF;
-        new_health := GREATEST(0, LEAST(100, new_health));
-        UPDATE mailboxes
-        SET health_score = new_health,
-            status = CASE
-                WHEN new_health < 50 THEN 'paused'
-                WHEN new_health >= 70 AND status = 'warmup'
-                     AND NOW() - warmup_start_date > INTERVAL '30 days' THEN 'active'
-                ELSE status
-            END,
-            last_health_check = NOW()
-        WHERE id = mailbox_record.id;
-    END LOOP;
-END;
-$$ LANGUAGE plpgsql;`;
+// The seed's functions exactly as data-architecture.md sections 2.4-2.5 write them, under other names
+// (bench_seed_*): the same fixture the scheduled-jobs benchmark uses as its baseline.
+const SEED_ORIGINAL = new URL("../bench/fixtures/seed_functions.sql", import.meta.url);
 
 Deno.test("calculate-health - agrees with the seed's function wherever that one is not defective", async () => {
-  await sql.unsafe(SEED_ORIGINAL);
+  await sql.unsafe(await Deno.readTextFile(SEED_ORIGINAL));
   await sql`delete from outreach`;
   await sql`delete from outreach_events`;
   await sql`delete from mailboxes`;
@@ -220,7 +180,7 @@ Deno.test("calculate-health - agrees with the seed's function wherever that one 
   }
   const initial = await sql`select id, health_score, status from mailboxes`;
 
-  await sql`select seed_calculate_mailbox_health_original()`;
+  await sql`select bench_seed_calculate_mailbox_health()`;
   const seed = await sql`select email, health_score, status from mailboxes order by email`;
   for (const row of initial) {
     await sql`update mailboxes set health_score = ${row.health_score}, status = ${row.status} where id = ${row.id}`;
@@ -232,7 +192,7 @@ Deno.test("calculate-health - agrees with the seed's function wherever that one 
 
   // Where the seed is defective: after the midnight reset sent_today is 0, so its bounce penalty vanishes.
   await sql`update mailboxes set sent_today = 0, health_score = 100, status = 'active' where email = 'd@mh.test'`;
-  await sql`select seed_calculate_mailbox_health_original()`;
+  await sql`select bench_seed_calculate_mailbox_health()`;
   assert.equal((await state("d@mh.test")).health_score, 100);
   await calculateMailboxHealth();
   assert.equal((await state("d@mh.test")).health_score, 37);

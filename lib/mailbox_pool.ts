@@ -9,6 +9,7 @@
  * until the daily reset (the safe side).
  */
 import {
+  hasMailboxCapacity,
   releaseMailboxUnits,
   type ReservedMailbox,
   reserveMailboxUnits,
@@ -25,6 +26,9 @@ export interface MailboxPoolOptions {
    */
   multiUnit?: boolean;
 }
+
+/** Rounds retried (50 ms, 100 ms, ... 800 ms apart: about 8 s) while mailboxes with capacity are locked. */
+const LOCKED_RETRIES = 12;
 
 export class MailboxPool {
   #units: ReservedMailbox[] = [];
@@ -63,12 +67,25 @@ export class MailboxPool {
   }
 
   async #refill(): Promise<void> {
-    const size = Math.max(1, this.#roundSize());
-    const units =
-      (this.#multiUnit ? interleave(await reserveMailboxUnitsSpread(size)) : await reserveMailboxUnits(size))
-        .filter((u) => !this.#dropped.has(u.id));
-    if (!units.length) this.#exhausted = true;
-    this.#units.push(...units);
+    for (let attempt = 0;; attempt++) {
+      const size = Math.max(1, this.#roundSize());
+      const reserved = this.#multiUnit
+        ? interleave(await reserveMailboxUnitsSpread(size))
+        : await reserveMailboxUnits(size);
+      const units = reserved.filter((u) => !this.#dropped.has(u.id));
+      await releaseMailboxUnits(reserved.filter((u) => this.#dropped.has(u.id)).map((u) => u.id));
+      if (units.length) {
+        this.#units.push(...units);
+        return;
+      }
+      // An empty round means no capacity, or rows locked for a moment (SKIP LOCKED): another dispatcher's
+      // round, or the health/reset job updating every mailbox. Only the first ends the batch.
+      if (attempt >= LOCKED_RETRIES || !(await hasMailboxCapacity())) {
+        this.#exhausted = true;
+        return;
+      }
+      await new Promise((resolve) => setTimeout(resolve, 50 * 2 ** Math.min(attempt, 4)));
+    }
   }
 
   /** Stops using a mailbox (it is failing): its pooled units go back now. */

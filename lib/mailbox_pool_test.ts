@@ -34,6 +34,27 @@ Deno.test("MailboxPool - a preferred mailbox is used when it has capacity, else 
   await db.sql`update mailboxes set status = 'active', sent_today = 0`;
 });
 
+Deno.test("MailboxPool - rows locked by another transaction are waited for, not taken as no capacity", async () => {
+  await db.sql`update mailboxes set status = 'active', sent_today = 0`;
+  const locker = await db.sql.reserve();
+  try {
+    // What the health job's UPDATE of every mailbox does: holds all the rows for a moment.
+    await locker`begin`;
+    await locker`select id from mailboxes for update`;
+    const pool = new MailboxPool(() => 1);
+    const taking = pool.take();
+    await new Promise((r) => setTimeout(r, 300));
+    await locker`commit`;
+    const unit = await taking;
+    assert.ok(unit, "a unit once the lock is gone");
+    assert.equal(pool.exhausted, false);
+    await pool.close();
+  } finally {
+    locker.release();
+  }
+  await db.sql`update mailboxes set sent_today = 0`;
+});
+
 Deno.test("MailboxPool - dropping a failing mailbox returns its units; an empty round exhausts the pool", async () => {
   const ids = (await db.sql`select id from mailboxes order by id`).map((r) => r.id);
   const pool = new MailboxPool(() => 3);

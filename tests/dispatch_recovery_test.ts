@@ -5,30 +5,21 @@
  * only after the grace period, and reconciliation needs no mailbox capacity.
  */
 import assert from "node:assert/strict";
-import { loadConfig, setConfig } from "../fresh.config.ts";
 import { dispatchOutreach } from "../jobs/dispatch_outreach.ts";
 import { mailgunTransport } from "../lib/mail/mailgun.ts";
 import { useAppDatabase } from "./helpers/db.ts";
 import { startFakeMailgun } from "./helpers/fake_mailgun.ts";
 import {
+  configureFakeMailgun,
   createContacts,
   createMailboxes,
   createSender,
-  FIXTURE_SECRET,
   queueFirstSteps,
 } from "./helpers/outreach_fixtures.ts";
 
 const db = await useAppDatabase("dispatch_recovery");
 const fake = startFakeMailgun();
-setConfig(loadConfig({
-  ROLEFERRY_ENV: "test",
-  ROLEFERRY_SECRET: FIXTURE_SECRET,
-  MAIL_TRANSPORT: "mailgun",
-  MAILGUN_API_KEY: fake.apiKey,
-  MAILGUN_URL: fake.url,
-  APP_BASE_URL: "http://app.example",
-}));
-const transport = mailgunTransport({ apiKey: fake.apiKey, url: fake.url, timeoutMs: 2_000 });
+const transport = configureFakeMailgun(fake);
 
 /** Only this test's rows: earlier tests leave queued follow-ups behind. */
 async function reset() {

@@ -22,6 +22,14 @@ function notConnected(): never {
 // deno-lint-ignore no-explicit-any
 export let sql: Sql = new Proxy(notConnected as any, { get: notConnected, apply: notConnected });
 
+/**
+ * How long one connection attempt may take. It also bounds how long a request can wait when PostgreSQL
+ * closes connections during its own start (postgres.js then retries without a limit of its own,
+ * porsager/postgres#1193): such requests answer 503 after this long instead of hanging. Generous for a TLS
+ * handshake with a remote server.
+ */
+export const CONNECT_TIMEOUT_S = 5;
+
 export interface ConnectOptions {
   /** Pool size; postgres.js opens connections lazily. */
   max?: number;
@@ -50,7 +58,7 @@ export async function connect(url: string, options: ConnectOptions = {}): Promis
     max: options.max ?? 10,
     prepare: options.prepare ?? !pooled,
     idle_timeout: 60,
-    connect_timeout: 10,
+    connect_timeout: CONNECT_TIMEOUT_S,
     // postgres.js waits 3^n/100 s (up to 20 s) before reconnecting after n failures, so a restart of
     // PostgreSQL left requests queued for seconds and recovery late. Half a second at most keeps the
     // 503s quick while it is down and the first 200s quick once it is back.

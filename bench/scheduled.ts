@@ -31,6 +31,8 @@ export async function benchScheduled(url: string, log: (line: string) => void): 
       spam_reports_7d int, health_score int, status text) on commit drop`,
     );
     await sql.unsafe(`create temp table bench_snapshot on commit drop as table mailboxes`);
+    // The state the midnight reset meets: every counter still holds the day before's sends.
+    await sql`update bench_snapshot set sent_today_day = (now() at time zone 'UTC')::date - 1`;
     // Warm the caches the same way for everyone: the 7-day slice of outreach and the events.
     await sql`select count(*) from outreach where sent_at > now() - interval '7 days'`;
     await sql`select count(*) from outreach_events where occurred_at > now() - interval '7 days'`;

@@ -1,20 +1,21 @@
 /**
- * Mailbox counters and health (migration 0032; formula in docs/operations.md).
+ * Mailbox counters and health (migrations 0032, 0033; formula in docs/operations.md).
  * Each step is one set-based statement inside a SQL function, so the rules live
  * in one place whether a job, an operator's psql or a test runs them.
  */
 import { sql } from "./client.ts";
 
 export interface ResetResult {
-  /** Mailboxes whose sent_today went back to 0 (0 when this UTC day was already reset). */
+  /** Mailboxes whose counter still held an earlier day and went back to 0 (0 on a second run the same day). */
   counters_reset: number;
   /** Mailboxes re-scored. */
   health_updated: number;
 }
 
 /**
- * The daily reset for UTC day `day` (default: today): zeroes sent_today once per
- * day, then re-scores every mailbox. Safe to run again the same day.
+ * The daily reset for UTC day `day` (default: today): zeroes the counters that
+ * still belong to an earlier day (not the sends of `day` made before it ran),
+ * then re-scores every mailbox. Safe to run again the same day.
  */
 export async function resetMailboxCounters(day?: Date): Promise<ResetResult> {
   const dayText = day ? day.toISOString().slice(0, 10) : null;

@@ -6,6 +6,7 @@
  * atomically (row lock + re-checked cap in one statement), so any number of
  * dispatchers together never exceed it.
  */
+import type postgres from "postgres";
 import { sql } from "./client.ts";
 import { HttpError } from "../lib/http_error.ts";
 import { encryptSecret } from "../lib/secrets.ts";
@@ -104,11 +105,29 @@ export async function listDailySends(days = 14): Promise<{ email: string; day: s
     order by m.email, d.day`;
 }
 
-export type ReservedMailbox = SendingMailbox & { consecutive_failures: number };
+export type ReservedMailbox = SendingMailbox & {
+  consecutive_failures: number;
+  /** The UTC day (`YYYY-MM-DD`) the unit counts on: giving it back changes only that day's count. */
+  counter_day: string;
+};
+
+/** What giving a unit back needs to know of it. */
+export type ReservedUnit = Pick<ReservedMailbox, "id" | "counter_day">;
 
 const RESERVED_COLUMNS = () =>
   sql`m.id, m.email, m.domain, m.smtp_host, m.smtp_port, m.smtp_username, m.smtp_password_encrypted,
-      m.consecutive_failures`;
+      m.consecutive_failures, m.sent_today_day::text as counter_day`;
+
+/**
+ * `sent_today` plus `units`, rolled over to the current UTC day: the first
+ * units of a new day start from 0, whether or not that day's reset has run
+ * yet (migration 0033). A counter already on a later day (another
+ * transaction's clock) keeps its day.
+ */
+const ADD_UNITS = (units: postgres.Fragment | number) =>
+  sql`sent_today = case when m.sent_today_day >= (now() at time zone 'UTC')::date then m.sent_today else 0 end
+        + ${units},
+      sent_today_day = greatest(m.sent_today_day, (now() at time zone 'UTC')::date)`;
 
 /**
  * One unit of capacity on each of up to `count` available mailboxes, least
@@ -129,7 +148,7 @@ export async function reserveMailboxUnits(count: number): Promise<ReservedMailbo
       limit ${count}::int
       for update skip locked
     )
-    update mailboxes m set sent_today = m.sent_today + 1, last_sent_at = now()
+    update mailboxes m set ${ADD_UNITS(1)}, last_sent_at = now()
     from pick
     where m.id = pick.id
       and m.sent_today < mailbox_send_cap(m.status, m.warmup_enabled, m.warmup_start_date, m.daily_cap)
@@ -170,7 +189,7 @@ export async function reserveMailboxUnitsSpread(
     ), give as (
       select id, count(*)::int as units from slot where rank <= ${count}::int group by id
     )
-    update mailboxes m set sent_today = m.sent_today + give.units, last_sent_at = now()
+    update mailboxes m set ${ADD_UNITS(sql`give.units`)}, last_sent_at = now()
     from give
     where m.id = give.id
       and m.sent_today + give.units <= mailbox_send_cap(m.status, m.warmup_enabled, m.warmup_start_date, m.daily_cap)
@@ -180,20 +199,28 @@ export async function reserveMailboxUnitsSpread(
 /** One unit on this mailbox only, if it is available (a follow-up from the sender of step 1). */
 export async function reserveThisMailbox(id: number): Promise<ReservedMailbox | undefined> {
   const [row] = await sql<ReservedMailbox[]>`
-    update mailboxes m set sent_today = m.sent_today + 1, last_sent_at = now()
+    update mailboxes m set ${ADD_UNITS(1)}, last_sent_at = now()
     where m.id = ${id}::int and m.status in ('active', 'warmup') and m.health_score >= 70
       and m.sent_today < mailbox_send_cap(m.status, m.warmup_enabled, m.warmup_start_date, m.daily_cap)
     returning ${RESERVED_COLUMNS()}`;
   return row;
 }
 
-/** Gives back reserved units (one per id; an id may repeat). */
-export async function releaseMailboxUnits(ids: number[]): Promise<void> {
-  if (!ids.length) return;
+/**
+ * Gives back reserved units (a mailbox may repeat). A unit reserved on an
+ * earlier UTC day than its mailbox's counter now holds is not taken off: that
+ * day's count is gone, and today's never included it.
+ */
+export async function releaseMailboxUnits(units: ReservedUnit[]): Promise<void> {
+  if (!units.length) return;
   await sql`
     update mailboxes m set sent_today = greatest(0, m.sent_today - u.n)
-    from (select id, count(*)::int as n from unnest(${ids}::int[]) as id group by id) u
-    where m.id = u.id`;
+    from (select id, day, count(*)::int as n
+          from unnest(${units.map((u) => u.id)}::int[], ${
+    units.map((u) => u.counter_day)
+  }::date[]) as v(id, day)
+          group by id, day) u
+    where m.id = u.id and m.sent_today_day = u.day`;
 }
 
 /** True when some mailbox could take a message now (ignoring row locks). */
@@ -208,8 +235,8 @@ export async function hasMailboxCapacity(): Promise<boolean> {
 }
 
 /** Gives back a reserved unit (the message was certainly not sent). */
-export async function releaseMailbox(id: number): Promise<void> {
-  await sql`update mailboxes set sent_today = greatest(0, sent_today - 1) where id = ${id}::int`;
+export async function releaseMailbox(unit: ReservedUnit): Promise<void> {
+  await releaseMailboxUnits([unit]);
 }
 
 /** A successful send ends a failure streak. */

@@ -401,7 +401,7 @@ export async function dispatchOutreach(options: DispatchOptions = {}): Promise<D
     //    the statement is shared with the other rows that reached this step meanwhile).
     const attemptId = crypto.randomUUID();
     if (!(await batch.marks.add({ row, attemptId, mailbox }))) {
-      await releaseMailbox(mailbox.id);
+      await releaseMailbox(mailbox);
       if (await cancelBlockedOutreach(row, claimId)) result.canceled++;
       return;
     }
@@ -426,7 +426,7 @@ export async function dispatchOutreach(options: DispatchOptions = {}): Promise<D
         if (mailbox.consecutive_failures > 0) await recordMailboxSuccess(mailbox.id);
         return;
       case "temporary": {
-        await releaseMailbox(mailbox.id);
+        await releaseMailbox(mailbox);
         if (await recordMailboxFailure(mailbox.id, outcome.error, o.pauseMailboxAfter)) {
           await pool.drop(mailbox.id);
         }
@@ -442,7 +442,7 @@ export async function dispatchOutreach(options: DispatchOptions = {}): Promise<D
         return;
       }
       case "permanent":
-        await releaseMailbox(mailbox.id);
+        await releaseMailbox(mailbox);
         if (outcome.status === 401 || outcome.status === 403 || outcome.status === 404) {
           if (await recordMailboxFailure(mailbox.id, outcome.error, o.pauseMailboxAfter)) {
             await pool.drop(mailbox.id);

@@ -1,7 +1,7 @@
 import { resetMailboxCounters } from "../db/mailbox_health.ts";
 
 /**
- * `reset-mailboxes` (daily, 00:00 UTC): sent_today back to 0 once per UTC day,
+ * `reset-mailboxes` (daily, 00:00 UTC): counters of an earlier UTC day back to 0,
  * then the 7-day bounce/complaint counts and health of every mailbox. A second
  * run the same day only re-scores, so retries and manual runs are harmless.
  */

@@ -73,7 +73,7 @@ export class MailboxPool {
         ? interleave(await reserveMailboxUnitsSpread(size))
         : await reserveMailboxUnits(size);
       const units = reserved.filter((u) => !this.#dropped.has(u.id));
-      await releaseMailboxUnits(reserved.filter((u) => this.#dropped.has(u.id)).map((u) => u.id));
+      await releaseMailboxUnits(reserved.filter((u) => this.#dropped.has(u.id)));
       if (units.length) {
         this.#units.push(...units);
         return;
@@ -91,7 +91,7 @@ export class MailboxPool {
   /** Stops using a mailbox (it is failing): its pooled units go back now. */
   async drop(mailboxId: number): Promise<void> {
     this.#dropped.add(mailboxId);
-    const mine = this.#units.filter((u) => u.id === mailboxId).map((u) => u.id);
+    const mine = this.#units.filter((u) => u.id === mailboxId);
     this.#units = this.#units.filter((u) => u.id !== mailboxId);
     await releaseMailboxUnits(mine);
   }
@@ -99,7 +99,7 @@ export class MailboxPool {
   /** Gives back every unit not handed out. */
   async close(): Promise<void> {
     await this.#refilling?.catch(() => {});
-    const left = this.#units.map((u) => u.id);
+    const left = this.#units;
     this.#units = [];
     await releaseMailboxUnits(left);
   }

@@ -6,6 +6,7 @@
 import assert from "node:assert/strict";
 import { useAppDatabase } from "./helpers/db.ts";
 import { calculateMailboxHealth, resetMailboxCounters } from "../db/mailbox_health.ts";
+import { releaseMailbox, releaseMailboxUnits, reserveThisMailbox } from "../db/mailboxes.ts";
 import { runJob } from "../jobs/registry.ts";
 
 const db = await useAppDatabase("mailbox_health");
@@ -139,6 +140,33 @@ Deno.test("reset-mailboxes - zeroes sent_today once per UTC day, re-scores on ev
 
   const nextDay = await resetMailboxCounters(new Date("2031-05-06T00:00:05Z"));
   assert.equal(nextDay.counters_reset, 7);
+});
+
+Deno.test("reset-mailboxes - a unit reserved on a new UTC day before that day's reset still counts", async () => {
+  // 00:00:01: every counter still holds yesterday's sends, and the dispatcher's tick runs before the reset's.
+  await sql`update mailboxes set sent_today = 7, sent_today_day = (now() at time zone 'UTC')::date - 1`;
+  const [{ id }] = await sql`
+    update mailboxes set status = 'active', health_score = 100, warmup_enabled = false, daily_cap = 50
+    where email = 'm2@mh.test' returning id`;
+  const today = new Date().toISOString().slice(0, 10);
+  const yesterday = new Date(Date.now() - DAY).toISOString().slice(0, 10);
+  const unit = await reserveThisMailbox(id);
+  assert.ok(unit, "a unit of today's capacity");
+  assert.equal(unit.counter_day, today);
+  const counts = async () =>
+    Object.fromEntries(
+      (await sql`select email, sent_today from mailboxes order by email`).map((r) => [r.email, r.sent_today]),
+    );
+  assert.equal((await counts())["m2@mh.test"], 1, "the new day's count starts from 0");
+
+  const reset = await resetMailboxCounters(new Date());
+  assert.equal(reset.counters_reset, 6, "the six counters still on yesterday");
+  assert.deepEqual(Object.values(await counts()).sort(), [0, 0, 0, 0, 0, 0, 1], "the send of today is kept");
+
+  await releaseMailboxUnits([{ id, counter_day: yesterday }]);
+  assert.equal((await counts())["m2@mh.test"], 1, "a unit of yesterday given back leaves today's count");
+  await releaseMailbox(unit);
+  assert.equal((await counts())["m2@mh.test"], 0, "today's unit given back");
 });
 
 Deno.test("reset-mailboxes - through the registry: one JSON result with rows", async () => {

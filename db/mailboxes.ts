@@ -213,12 +213,11 @@ export async function reserveThisMailbox(id: number): Promise<ReservedMailbox | 
  */
 export async function releaseMailboxUnits(units: ReservedUnit[]): Promise<void> {
   if (!units.length) return;
+  const ids = units.map((u) => u.id);
+  const days = units.map((u) => u.counter_day);
   await sql`
     update mailboxes m set sent_today = greatest(0, m.sent_today - u.n)
-    from (select id, day, count(*)::int as n
-          from unnest(${units.map((u) => u.id)}::int[], ${
-    units.map((u) => u.counter_day)
-  }::date[]) as v(id, day)
+    from (select id, day, count(*)::int as n from unnest(${ids}::int[], ${days}::date[]) as v(id, day)
           group by id, day) u
     where m.id = u.id and m.sent_today_day = u.day`;
 }

@@ -14,6 +14,7 @@ import fc from "fast-check";
 import { useAppDatabase } from "./helpers/db.ts";
 import { startTestServer, TEST_ENV } from "./helpers/server.ts";
 import { createUserWithToken } from "./helpers/users.ts";
+import { changedTables, nextXid, tableFingerprint } from "./helpers/writes.ts";
 
 type Json = Record<string, unknown>;
 
@@ -178,26 +179,6 @@ async function pageTargets(): Promise<Target[]> {
   return targets;
 }
 
-async function nextXid(): Promise<bigint> {
-  const [row] = await db.sql`select pg_snapshot_xmax(pg_current_snapshot())::text as xid`;
-  return BigInt(row.xid);
-}
-
-/** Row counts and newest xmin per table, to name the table a rejected request wrote to. */
-async function fingerprint(): Promise<Map<string, string>> {
-  const tables = await db.sql<{ name: string }[]>`
-    select c.relname::text as name from pg_class c join pg_namespace n on n.oid = c.relnamespace
-    where n.nspname = 'public' and c.relkind in ('r') order by 1`;
-  const out = new Map<string, string>();
-  for (const { name } of tables) {
-    const [row] = await db.sql.unsafe(
-      `select count(*)::text || '/' || coalesce(max(xmin::text::bigint), 0)::text as f from "${name}"`,
-    );
-    out.set(name, row.f);
-  }
-  return out;
-}
-
 async function send(
   target: Target,
   path: string,
@@ -248,8 +229,8 @@ for (const target of targets) {
           const headers = headersFor(who);
           requests++;
           const search = new URLSearchParams(query as Record<string, string>).toString();
-          const before = await nextXid();
-          if (before !== known.xid) known = { xid: before, tables: await fingerprint() };
+          const before = await nextXid(db.sql);
+          if (before !== known.xid) known = { xid: before, tables: await tableFingerprint(db.sql) };
           const tablesBefore = known.tables;
           const res = await send(target, fill(target, params), search ? `?${search}` : "", body, headers);
           tally.set(res.status, (tally.get(res.status) ?? 0) + 1);
@@ -263,9 +244,8 @@ for (const target of targets) {
             assert.equal(typeof error?.code, "string", `${where}: error.code`);
             assert.equal(typeof error?.message, "string", `${where}: error.message`);
           }
-          if (res.status >= 400 && (await nextXid()) !== before) {
-            const after = await fingerprint();
-            const changed = [...after].filter(([t, f]) => tablesBefore.get(t) !== f).map(([t]) => t);
+          if (res.status >= 400 && (await nextXid(db.sql)) !== before) {
+            const changed = changedTables(tablesBefore, await tableFingerprint(db.sql));
             assert.deepEqual(
               changed.filter((t) => !MAY_WRITE_ON_REJECTION.has(t)),
               [],

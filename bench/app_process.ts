@@ -1,5 +1,5 @@
 /**
- * The app as a separate process (`deno run -A main.ts`), as an operator runs
+ * The app as a separate process (`deno task start`'s command), as an operator runs
  * it: for start-up timing, resident memory and load tests, where running it
  * inside the benchmark process would mix both processes' costs.
  */
@@ -26,6 +26,21 @@ export interface AppProcess {
 
 const ROOT = new URL("../", import.meta.url).pathname;
 
+/**
+ * The words of `deno task start` after `deno`, with `entry` in place of main.ts: the bench runs the app with
+ * the start task's own flags (its V8 heap settings change the RSS measured), and the runtime baseline too.
+ *
+ * @example startTaskArgs("bench/fixtures/hello_server.ts") // ["run", "-A", "--v8-flags=…", "bench/fixtures/hello_server.ts"]
+ */
+export function startTaskArgs(entry = "main.ts"): string[] {
+  const { tasks } = JSON.parse(Deno.readTextFileSync(`${ROOT}deno.json`));
+  const words = String(tasks.start).trim().split(/\s+/);
+  if (words[0] !== "deno" || words.at(-1) !== "main.ts") {
+    throw new Error(`unexpected start task: ${tasks.start}`);
+  }
+  return [...words.slice(1, -1), entry];
+}
+
 /** Production-like defaults: no cron, the outbox transport, fixed secret and admin token. */
 export const APP_ENV: Record<string, string> = {
   ROLEFERRY_ENV: "production",
@@ -49,7 +64,7 @@ export async function startApp(
   const url = `http://127.0.0.1:${port}`;
   const started = performance.now();
   const child = new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", options.entry ?? "main.ts"],
+    args: startTaskArgs(options.entry),
     cwd: ROOT,
     env: { ...APP_ENV, ...env, PORT: String(port) },
     stdin: "null",

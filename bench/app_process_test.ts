@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { rssMiB, startApp } from "./app_process.ts";
+import { rssMiB, startApp, startTaskArgs } from "./app_process.ts";
 
 const HELLO = new URL("./fixtures/hello_server.ts", import.meta.url).pathname;
 
@@ -28,4 +28,13 @@ Deno.test("startApp - an entry that never serves fails with its stderr", async (
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
+});
+
+Deno.test("startTaskArgs - the start task's flags, with another entry in place of main.ts", () => {
+  const { tasks } = JSON.parse(Deno.readTextFileSync(new URL("../deno.json", import.meta.url)));
+  assert.equal(["deno", ...startTaskArgs()].join(" "), tasks.start);
+  const args = startTaskArgs(HELLO);
+  assert.equal(args.at(-1), HELLO);
+  assert.deepEqual(args.slice(0, -1), startTaskArgs().slice(0, -1));
+  assert.ok(args.includes("-A"));
 });

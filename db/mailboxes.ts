@@ -118,6 +118,16 @@ const RESERVED_COLUMNS = () =>
   sql`m.id, m.email, m.domain, m.smtp_host, m.smtp_port, m.smtp_username, m.smtp_password_encrypted,
       m.consecutive_failures, m.sent_today_day::text as counter_day`;
 
+/** Who may send now (alias `m`): active or warming up, healthy, and under today's cap. */
+const AVAILABLE = () =>
+  sql`m.status in ('active', 'warmup') and m.health_score >= 70
+      and m.sent_today < mailbox_send_cap(m.status, m.warmup_enabled, m.warmup_start_date, m.daily_cap)`;
+
+/** Least filled first (`sent_today / cap`), then the longest unused (alias `m`). */
+const LEAST_FILLED_FIRST = () =>
+  sql`m.sent_today::float8 / greatest(1, mailbox_send_cap(m.status, m.warmup_enabled, m.warmup_start_date, m.daily_cap)),
+      m.last_sent_at asc nulls first, m.id`;
+
 /**
  * `sent_today` plus `units`, rolled over to the current UTC day: the first
  * units of a new day start from 0, whether or not that day's reset has run
@@ -140,11 +150,9 @@ const ADD_UNITS = (units: postgres.Fragment | number) =>
 export async function reserveMailboxUnits(count: number): Promise<ReservedMailbox[]> {
   return await sql<ReservedMailbox[]>`
     with pick as (
-      select id from mailboxes
-      where status in ('active', 'warmup') and health_score >= 70
-        and sent_today < mailbox_send_cap(status, warmup_enabled, warmup_start_date, daily_cap)
-      order by sent_today::float8 / greatest(1, mailbox_send_cap(status, warmup_enabled, warmup_start_date, daily_cap)),
-               last_sent_at asc nulls first, id
+      select m.id from mailboxes m
+      where ${AVAILABLE()}
+      order by ${LEAST_FILLED_FIRST()}
       limit ${count}::int
       for update skip locked
     )
@@ -170,13 +178,11 @@ export async function reserveMailboxUnitsSpread(
 ): Promise<(ReservedMailbox & { units: number })[]> {
   return await sql<(ReservedMailbox & { units: number })[]>`
     with cand as (
-      select id, sent_today, mailbox_send_cap(status, warmup_enabled, warmup_start_date, daily_cap) as cap,
-             last_sent_at
-      from mailboxes
-      where status in ('active', 'warmup') and health_score >= 70
-        and sent_today < mailbox_send_cap(status, warmup_enabled, warmup_start_date, daily_cap)
-      order by sent_today::float8 / greatest(1, mailbox_send_cap(status, warmup_enabled, warmup_start_date, daily_cap)),
-               last_sent_at asc nulls first, id
+      select m.id, m.sent_today, mailbox_send_cap(m.status, m.warmup_enabled, m.warmup_start_date, m.daily_cap) as cap,
+             m.last_sent_at
+      from mailboxes m
+      where ${AVAILABLE()}
+      order by ${LEAST_FILLED_FIRST()}
       limit ${count}::int
       for update skip locked
     ), slot as (
@@ -200,8 +206,7 @@ export async function reserveMailboxUnitsSpread(
 export async function reserveThisMailbox(id: number): Promise<ReservedMailbox | undefined> {
   const [row] = await sql<ReservedMailbox[]>`
     update mailboxes m set ${ADD_UNITS(1)}, last_sent_at = now()
-    where m.id = ${id}::int and m.status in ('active', 'warmup') and m.health_score >= 70
-      and m.sent_today < mailbox_send_cap(m.status, m.warmup_enabled, m.warmup_start_date, m.daily_cap)
+    where m.id = ${id}::int and ${AVAILABLE()}
     returning ${RESERVED_COLUMNS()}`;
   return row;
 }

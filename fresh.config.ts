@@ -21,6 +21,11 @@ const EnvSchema = z.object({
   MAILGUN_URL: z.url().default("https://api.mailgun.net"),
   MAILGUN_WEBHOOK_SIGNING_KEY: z.string().min(1).optional(),
   ROLEFERRY_CRON: bool("ROLEFERRY_CRON").default("on"),
+  DATABASE_REPLICA_URL: z.string().regex(
+    /^\s*postgres(ql)?:\/\/\S+\s*$/,
+    "must be one or more postgres:// connection strings separated by commas",
+  ).optional(),
+  DATABASE_REPLICA_MAX_LAG_S: z.coerce.number().positive("must be a positive number of seconds").default(5),
 });
 
 export type Env = z.infer<typeof EnvSchema>;
@@ -40,6 +45,10 @@ export interface Config {
   mailgunUrl: string;
   mailgunWebhookSigningKey?: string;
   cron: boolean;
+  /** Read replicas (db/replicas.ts); empty: every read uses the primary. */
+  replicaUrls: string[];
+  /** A replica further behind than this many seconds is skipped. */
+  replicaMaxLagS: number;
 }
 
 /** A configuration problem, reported as one line naming the variable. */
@@ -90,7 +99,18 @@ export function loadConfig(env: Record<string, string | undefined> = Deno.env.to
     mailgunUrl: e.MAILGUN_URL.replace(/\/+$/, ""),
     mailgunWebhookSigningKey: e.MAILGUN_WEBHOOK_SIGNING_KEY,
     cron: e.ROLEFERRY_CRON === "on",
+    replicaUrls: splitReplicaUrls(e.DATABASE_REPLICA_URL),
+    replicaMaxLagS: e.DATABASE_REPLICA_MAX_LAG_S,
   };
+}
+
+/**
+ * `DATABASE_REPLICA_URL` split into URLs: commas separate replicas, but a multi-host URL has commas of its
+ * own, so only a comma followed by `postgres://` starts the next one.
+ */
+export function splitReplicaUrls(value: string | undefined): string[] {
+  if (!value?.trim()) return [];
+  return value.split(/,\s*(?=postgres(?:ql)?:\/\/)/).map((s) => s.trim()).filter(Boolean);
 }
 
 /**

@@ -3,6 +3,7 @@
  * (which also reads their profile for the match scores). The import is db/job_imports.ts.
  */
 import { withUser } from "./client.ts";
+import { withReader } from "./replicas.ts";
 import { getMatchProfile, matchJobColumns, type MatchJobRow, toMatchJob } from "./match_scores.ts";
 import { computeMatch, type Match } from "../lib/match.ts";
 
@@ -65,7 +66,7 @@ export function searchJobs(
   userId: number,
   s: JobSearch,
 ): Promise<{ items: JobListItem[]; last?: { posted: string | null; id: number } }> {
-  return withUser(userId, async (tx) => {
+  return withReader(userId, async (tx) => { // a replica when one is fresh enough (db/replicas.ts)
     const profile = await getMatchProfile(tx, userId);
     const like = (v: string) => `%${v.replace(/[\\%_]/g, "\\$&")}%`;
     const take = s.limit + 1;

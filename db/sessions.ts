@@ -25,16 +25,22 @@ export async function createSession(input: {
 /** The user of a live (not revoked, not expired) session, found by token hash. */
 export async function findSessionUser(
   tokenHash: string,
-): Promise<{ sessionId: string; user: SessionUser } | undefined> {
-  const [row] = await sql<(SessionUser & { session_id: string })[]>`
-    select s.id::text as session_id, u.id, u.email, u.full_name, u.mode
+): Promise<{ sessionId: string; user: SessionUser; wroteLsn: string | null } | undefined> {
+  const [row] = await sql<(SessionUser & { session_id: string; wrote_lsn: string | null })[]>`
+    select s.id::text as session_id, u.id, u.email, u.full_name, u.mode, s.wrote_lsn::text as wrote_lsn
     from sessions s join users u on u.id = s.user_id
     where s.token_hash = ${tokenHash}::char(64) and s.revoked_at is null and s.expires_at > now()`;
   if (!row) return undefined;
   return {
     sessionId: row.session_id,
     user: { id: row.id, email: row.email, full_name: row.full_name, mode: row.mode },
+    wroteLsn: row.wrote_lsn,
   };
+}
+
+/** Read-your-writes with replicas (db/replicas.ts): the primary's WAL position after this session's write. */
+export async function stampSessionWrite(sessionId: string): Promise<void> {
+  await sql`update sessions set wrote_lsn = pg_current_wal_lsn() where id = ${sessionId}::bigint`;
 }
 
 /** Ends a session server-side: its token stops working at once, everywhere. */

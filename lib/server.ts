@@ -7,6 +7,7 @@
 import { fileURLToPath } from "node:url";
 import { type Config, loadConfig, resolveSecret, setConfig } from "../fresh.config.ts";
 import { connect, disconnect } from "../db/client.ts";
+import { connectReplicas, disconnectReplicas } from "../db/replicas.ts";
 import { migrate } from "../db/migrate.ts";
 import { seedTestUsers } from "../db/seed.ts";
 import { createApp } from "../fresh/mod.ts";
@@ -60,8 +61,10 @@ export async function boot(config: Config = loadConfig()): Promise<RunningApp> {
     database = await openDatabase(config);
     const pool = await connect(database.url, { max: 10 });
     await migrate(pool);
+    await connectReplicas(config.replicaUrls, { maxLagS: config.replicaMaxLagS });
     if (config.env === "development" || config.env === "staging") await seedTestUsers();
   } catch (error) {
+    await disconnectReplicas().catch(() => {});
     await disconnect().catch(() => {});
     await database?.stop().catch(() => {});
     throw error;
@@ -78,6 +81,7 @@ export async function boot(config: Config = loadConfig()): Promise<RunningApp> {
     stopping ??= (async () => {
       await server.shutdown();
       await drainWork();
+      await disconnectReplicas();
       await disconnect();
       await database.stop();
     })();

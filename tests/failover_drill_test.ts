@@ -224,10 +224,6 @@ Deno.test({
     const fake = startFakeMailgun();
     const transport = configureFakeMailgun(fake);
     const rows = 200;
-    const commits = async () =>
-      Number(
-        (await owner`select xact_commit::int8 as n from pg_stat_database where datname = 'roleferry'`)[0].n,
-      );
     try {
       await connect(primary.url("roleferry"), { max: 10 });
       await owner`create table drill_commits (n int)`;

@@ -7,7 +7,7 @@
  *
  * HAProxy's part (deploy/haproxy.cfg): health checks every 200 ms take a stopped process out, and
  * `retry-on conn-failure empty-response` + `option redispatch` resend a request that met a closing
- * connection to another process (GET and HEAD; see docs/operations.md "Drills").
+ * connection to another process (the load here is GETs; see docs/operations.md "Drills").
  */
 import assert from "node:assert/strict";
 import { type AppProcess, startApp } from "../bench/app_process.ts";

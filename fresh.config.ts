@@ -21,8 +21,9 @@ const EnvSchema = z.object({
   MAILGUN_URL: z.url().default("https://api.mailgun.net"),
   MAILGUN_WEBHOOK_SIGNING_KEY: z.string().min(1).optional(),
   ROLEFERRY_CRON: bool("ROLEFERRY_CRON").default("on"),
-  DATABASE_REPLICA_URL: z.string().regex(
-    /^\s*postgres(ql)?:\/\/\S+\s*$/,
+  DATABASE_REPLICA_URL: z.string().refine(
+    (v) =>
+      /^\s*postgres(ql)?:\/\//.test(v) && splitReplicaUrls(v).every((u) => /^postgres(ql)?:\/\/\S+$/.test(u)),
     "must be one or more postgres:// connection strings separated by commas",
   ).optional(),
   DATABASE_REPLICA_MAX_LAG_S: z.coerce.number().positive("must be a positive number of seconds").default(5),

@@ -12,16 +12,16 @@
  * full-scale recovery time is worked out (docs/operations.md).
  */
 import postgres from "postgres";
-import { migrate } from "../db/migrate.ts";
 import { generate } from "../bench/generate.ts";
 import {
   asPostgres,
+  baseBackup,
   type Cluster,
   drillDir,
   PG15,
-  startPrimary,
+  startPrimaryWithSchema,
   startRecovered,
-} from "../tests/helpers/pg15.ts";
+} from "./pg_cluster.ts";
 
 export interface PitrResult {
   scale: number;
@@ -90,35 +90,18 @@ export async function runPitrDrill(
   await Deno.chmod(archive, 0o777);
   const clusters: Cluster[] = [];
   try {
-    const primary = await startPrimary(dir, { settings: { archive_mode: "on" } });
+    const { primary, owner: sql } = await startPrimaryWithSchema(dir, { settings: { archive_mode: "on" } });
     clusters.push(primary);
-    const admin = postgres(primary.url(), { max: 1, onnotice: () => {} });
-    await admin.unsafe(`alter system set archive_command = 'test ! -f ${archive}/%f && cp %p ${archive}/%f'`);
-    await admin`select pg_reload_conf()`;
-    await admin`create database roleferry`;
-    await admin.end();
-    const sql = postgres(primary.url("roleferry"), { max: 1, onnotice: () => {} });
     try {
-      await migrate(sql);
+      // reloadable: set before the base backup, so every segment from its start on is archived
+      await sql.unsafe(`alter system set archive_command = 'test ! -f ${archive}/%f && cp %p ${archive}/%f'`);
+      await sql`select pg_reload_conf()`;
       log(`generating the bench data at scale ${scale}`);
       await generate(primary.url("roleferry"), { scale });
 
       const base = `${dir}/base`;
       let started = performance.now();
-      await asPostgres(`${PG15}/pg_basebackup`, [
-        "-h",
-        "127.0.0.1",
-        "-p",
-        String(primary.port),
-        "-U",
-        "postgres",
-        "-D",
-        base,
-        "-X",
-        "stream",
-        "-c",
-        "fast",
-      ]);
+      await baseBackup(primary, base);
       const baseBackupMs = performance.now() - started;
       const backupStart =
         /START WAL LOCATION: (\S+)/.exec(await Deno.readTextFile(`${base}/backup_label`))![1];

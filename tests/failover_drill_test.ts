@@ -13,11 +13,17 @@
 import assert from "node:assert/strict";
 import postgres from "postgres";
 import { connect, disconnect } from "../db/client.ts";
-import { migrate } from "../db/migrate.ts";
 import { dispatchOutreach } from "../jobs/dispatch_outreach.ts";
 import { startApp } from "../bench/app_process.ts";
 import { hasTool } from "../scripts/system_tools.ts";
-import { type Cluster, drillDir, PG15, startPrimary, startStandby, waitFor } from "./helpers/pg15.ts";
+import {
+  type Cluster,
+  drillDir,
+  PG15,
+  startPrimaryWithSchema,
+  startStandby,
+  waitFor,
+} from "../scripts/pg_cluster.ts";
 import { startFakeMailgun } from "./helpers/fake_mailgun.ts";
 import {
   configureFakeMailgun,
@@ -32,12 +38,7 @@ const ROWS = 80;
 
 /** A primary with the schema, `rows` queued first steps and mailboxes for them, and a streaming standby. */
 async function pairWithOutreach(dir: string, rows: number) {
-  const primary = await startPrimary(dir);
-  const admin = postgres(primary.url(), { max: 1, onnotice: () => {} });
-  await admin`create database roleferry`;
-  await admin.end();
-  const owner = postgres(primary.url("roleferry"), { max: 2, onnotice: () => {} });
-  await migrate(owner);
+  const { primary, owner } = await startPrimaryWithSchema(dir);
   const standby = await startStandby(dir, primary, { name: "standby1" });
   return { primary, standby, owner, queue: (n = rows) => queueOutreach(owner, n) };
 }

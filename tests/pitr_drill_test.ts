@@ -6,7 +6,7 @@
 import assert from "node:assert/strict";
 import { runPitrDrill } from "../scripts/pitr_drill.ts";
 import { hasTool } from "../scripts/system_tools.ts";
-import { PG15 } from "./helpers/pg15.ts";
+import { PG15 } from "../scripts/pg_cluster.ts";
 
 Deno.test({
   name:

@@ -9,11 +9,10 @@
 import assert from "node:assert/strict";
 import postgres from "postgres";
 import { connect, disconnect } from "../db/client.ts";
-import { migrate } from "../db/migrate.ts";
 import { connectReplicas, disconnectReplicas, readSql, replicaStatus } from "../db/replicas.ts";
 import { startApp } from "../bench/app_process.ts";
 import { hasTool } from "../scripts/system_tools.ts";
-import { drillDir, PG15, startPrimary, startStandby, waitFor } from "./helpers/pg15.ts";
+import { drillDir, PG15, startPrimaryWithSchema, startStandby, waitFor } from "../scripts/pg_cluster.ts";
 import { api } from "./helpers/server.ts";
 import { createUserWithToken } from "./helpers/users.ts";
 
@@ -25,12 +24,7 @@ Deno.test({
   sanitizeOps: false,
   async fn() {
     const dir = await drillDir("roleferry-replica-");
-    const primary = await startPrimary(dir);
-    const admin = postgres(primary.url(), { max: 1, onnotice: () => {} });
-    await admin`create database roleferry`;
-    await admin.end();
-    const owner = postgres(primary.url("roleferry"), { max: 2, onnotice: () => {} });
-    await migrate(owner);
+    const { primary, owner } = await startPrimaryWithSchema(dir);
     const [company] = await owner`
       insert into companies (name, domain) values ('Replica Co', 'replica.test') returning id`;
     const [other] =

@@ -1,11 +1,14 @@
 /**
- * Debian PostgreSQL 15 clusters for the replication drills (replicas, failover, point-in-time recovery): a
+ * Debian PostgreSQL 15 clusters for the drills (scripts/pitr_drill.ts, tests/*_drill_test.ts, the pg_dump
+ * backup test): the replication drills (replicas, failover, point-in-time recovery): a
  * primary with WAL for streaming and archiving, standbys made with `pg_basebackup -R`, promotion, a SIGKILL
  * of the postmaster, a restore into a new data directory. Each cluster listens on 127.0.0.1 on a free port
  * and lives in a temporary folder removed by `remove()`. As root the programs run as the `postgres` user
- * (initdb and postgres refuse root), like tests/backup_test.ts and scripts/pg15_check.sh do.
+ * (initdb and postgres refuse root), as scripts/pg15_check.sh does.
  */
-import { freePort } from "../../bench/net.ts";
+import postgres from "postgres";
+import { freePort } from "../bench/net.ts";
+import { migrate } from "../db/migrate.ts";
 
 export const PG15 = "/usr/lib/postgresql/15/bin";
 
@@ -142,6 +145,14 @@ export async function startPrimary(dir: string, options: ClusterOptions = {}): P
   return cluster;
 }
 
+/** `pg_basebackup` of `primary` into `dest` (WAL streamed along, fast checkpoint), plus `extra` arguments. */
+export async function baseBackup(primary: Cluster, dest: string, extra: string[] = []): Promise<void> {
+  await asPostgres(`${PG15}/pg_basebackup`, [
+    ...["-h", "127.0.0.1", "-p", String(primary.port), "-U", "postgres", "-D", dest],
+    ...["-X", "stream", "-c", "fast", ...extra],
+  ]);
+}
+
 /** A streaming standby of `primary`: `pg_basebackup -R` (standby.signal and primary_conninfo), then start. */
 export async function startStandby(
   dir: string,
@@ -150,26 +161,24 @@ export async function startStandby(
 ): Promise<Cluster> {
   const name = options.name ?? `standby-${crypto.randomUUID().slice(0, 6)}`;
   const data = `${dir}/${name}`;
-  await asPostgres(`${PG15}/pg_basebackup`, [
-    "-h",
-    "127.0.0.1",
-    "-p",
-    String(primary.port),
-    "-U",
-    "postgres",
-    "-D",
-    data,
-    "-R",
-    "-X",
-    "stream",
-    "-c",
-    "fast",
-    "-d",
-    `application_name=${name}`,
-  ]);
+  await baseBackup(primary, data, ["-R", "-d", `application_name=${name}`]);
   const cluster = handle(dir, data, freePort(), options.settings ?? {});
   await cluster.start();
   return cluster;
+}
+
+/** A primary with a `roleferry` database migrated to the current schema, and an owner pool on it. */
+export async function startPrimaryWithSchema(
+  dir: string,
+  options: ClusterOptions = {},
+): Promise<{ primary: Cluster; owner: postgres.Sql }> {
+  const primary = await startPrimary(dir, options);
+  const admin = postgres(primary.url(), { max: 1, onnotice: () => {} });
+  await admin`create database roleferry`;
+  await admin.end();
+  const owner = postgres(primary.url("roleferry"), { max: 2, onnotice: () => {} });
+  await migrate(owner);
+  return { primary, owner };
 }
 
 /**

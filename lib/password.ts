@@ -24,7 +24,11 @@ export function passwordBytes(password: string): number {
  * Hashes a password for storage. A password past 72 bytes is a 422 naming `field`: bcrypt would silently
  * ignore the rest, so any suffix would then sign in.
  */
-export async function hashPassword(password: string, cost = passwordCost(), field = "password"): Promise<string> {
+export async function hashPassword(
+  password: string,
+  cost = passwordCost(),
+  field = "password",
+): Promise<string> {
   if (passwordBytes(password) > MAX_PASSWORD_BYTES) {
     throw new HttpError(422, "invalid values", {
       fields: { [field]: `must be at most ${MAX_PASSWORD_BYTES} bytes` },

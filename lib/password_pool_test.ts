@@ -29,7 +29,11 @@ Deno.test("runPasswordJob - hashes in a worker while the event loop keeps tickin
     assert.ok(longest < 150, `longest gap between ticks ${longest.toFixed(0)} ms`);
     for (const [i, hash] of hashes.entries()) {
       assert.match(String(hash), /^\$2b\$10\$/);
-      assert.equal(bcrypt.compareSync(`pw-${i}`, String(hash)), true, "a hash made by a worker verifies here");
+      assert.equal(
+        bcrypt.compareSync(`pw-${i}`, String(hash)),
+        true,
+        "a hash made by a worker verifies here",
+      );
     }
     const made = bcrypt.hashSync("made-on-main", 4);
     assert.equal(await runPasswordJob({ op: "compare", password: "made-on-main", hash: made }), true);

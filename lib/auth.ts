@@ -96,6 +96,7 @@ export function redirectToLogin(url: URL): Response {
  * refused outright; anything refused goes home (`/`).
  */
 export function safeNext(next: string | null | undefined): string {
+  // deno-lint-ignore no-control-regex -- finding control characters is the point
   if (!next || next.length > 2000 || !next.startsWith("/") || /[\u0000-\u001f\u007f]/.test(next)) return "/";
   const base = ownOrigin();
   let url: URL;

@@ -7,6 +7,7 @@
  * Workers start on first use and stay; the queue in front of them is bounded, and past it the answer is a
  * 503 with Retry-After rather than an ever longer wait.
  */
+import bcrypt from "bcryptjs";
 import { HttpError } from "./http_error.ts";
 import type { PasswordJob, PasswordResult } from "./password_worker.ts";
 
@@ -55,7 +56,14 @@ class PasswordPool {
   #pump(): void {
     while (this.#queue.length) {
       let slot = this.#workers.find((w) => !w.busy);
-      if (!slot && this.#workers.length < this.size) slot = this.#spawn();
+      if (!slot && this.#workers.length < this.size) {
+        try {
+          slot = this.#spawn();
+        } catch (error) {
+          // A runtime without Web Workers: hash on this thread rather than not at all (and say so once).
+          if (!this.#workers.length) return this.#runInline(error);
+        }
+      }
       if (!slot) return;
       const pending = this.#queue.shift()!;
       slot.busy = pending;
@@ -87,6 +95,22 @@ class PasswordPool {
     };
     this.#workers.push(slot);
     return slot;
+  }
+
+  #warned = false;
+
+  #runInline(error: unknown): void {
+    if (!this.#warned) {
+      this.#warned = true;
+      console.warn(`password hashing on the main thread: workers unavailable (${error})`);
+    }
+    for (const pending of this.#queue.splice(0)) {
+      const job = pending.job;
+      const work = job.op === "hash"
+        ? bcrypt.hash(job.password, job.cost)
+        : bcrypt.compare(job.password, job.hash);
+      work.then(pending.resolve, pending.reject);
+    }
   }
 
   close(): void {

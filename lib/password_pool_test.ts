@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import bcrypt from "bcryptjs";
-import { closePasswordPool, poolSize, runPasswordJob } from "./password_pool.ts";
+import { HttpError } from "./http_error.ts";
+import { closePasswordPool, MAX_QUEUED_HASHES, poolSize, runPasswordJob } from "./password_pool.ts";
 
 Deno.test("poolSize - one less than the cores, at least one, at most four", () => {
   assert.equal(poolSize(1), 1);
@@ -38,6 +39,25 @@ Deno.test("runPasswordJob - hashes in a worker while the event loop keeps tickin
     const made = bcrypt.hashSync("made-on-main", 4);
     assert.equal(await runPasswordJob({ op: "compare", password: "made-on-main", hash: made }), true);
     assert.equal(await runPasswordJob({ op: "compare", password: "other", hash: made }), false);
+  } finally {
+    closePasswordPool();
+  }
+});
+
+Deno.test("runPasswordJob - past the queue's bound a job is a 503 with Retry-After, not an ever longer wait", async () => {
+  try {
+    const results = await Promise.allSettled(
+      Array.from(
+        { length: MAX_QUEUED_HASHES + poolSize() + 5 },
+        (_, i) => runPasswordJob({ op: "hash", password: `q-${i}`, cost: 4 }),
+      ),
+    );
+    const refused = results.filter((r) => r.status === "rejected");
+    assert.equal(refused.length, 5);
+    for (const r of refused) {
+      const error = (r as PromiseRejectedResult).reason;
+      assert.ok(error instanceof HttpError && error.status === 503 && error.headers?.["retry-after"] === "5");
+    }
   } finally {
     closePasswordPool();
   }

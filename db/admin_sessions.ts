@@ -35,3 +35,12 @@ export async function revokeAdminSession(tokenHash: string): Promise<boolean> {
     where token_hash = ${tokenHash}::char(64) and revoked_at is null returning id`;
   return rows.length > 0;
 }
+
+/** Housekeeping: drops admin sessions that ended more than a week ago. */
+export async function deleteEndedAdminSessions(): Promise<number> {
+  const rows = await sql`
+    delete from admin_sessions
+    where expires_at < now() - interval '7 days' or revoked_at < now() - interval '7 days'
+    returning id`;
+  return rows.length;
+}

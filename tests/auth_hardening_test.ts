@@ -4,6 +4,7 @@
  * 72-byte truncation never lets a longer password in.
  */
 import assert from "node:assert/strict";
+import http from "node:http";
 import { useAppDatabase } from "./helpers/db.ts";
 import { api, startTestServer } from "./helpers/server.ts";
 import { createUserWithToken } from "./helpers/users.ts";
@@ -98,6 +99,43 @@ Deno.test("[e2e] passwords past 72 bytes - 422 naming the field at sign-up; neve
     body: { email: user.email, password: exact },
   });
   assert.equal(right.status, 200);
+});
+
+/** A JSON POST from a chosen loopback source address (127.0.0.0/8 is all ours on Linux), via node:http. */
+function postFrom(localAddress: string, path: string, body: unknown): Promise<number> {
+  const url = new URL(server.url);
+  const text = JSON.stringify(body);
+  return new Promise((resolve, reject) => {
+    const req = http.request({
+      host: url.hostname,
+      port: Number(url.port),
+      path,
+      method: "POST",
+      localAddress,
+      headers: { "content-type": "application/json", "content-length": String(Buffer.byteLength(text)) },
+    }, (res) => {
+      res.resume();
+      res.on("end", () => resolve(res.statusCode ?? 0));
+    });
+    req.on("error", reject);
+    req.end(text);
+  });
+}
+
+Deno.test("[e2e] POST /api/auth/login - a stranger's wrong passwords from one address do not lock the owner out", async () => {
+  const { user, password } = await createUserWithToken(server.url);
+  for (let i = 0; i < LOGIN_LIMITS.perPair; i++) {
+    assert.equal(
+      await postFrom("127.0.0.66", "/api/auth/login", { email: user.email, password: `guess-${i}-x` }),
+      401,
+    );
+  }
+  assert.equal(
+    await postFrom("127.0.0.66", "/api/auth/login", { email: user.email, password }),
+    429,
+    "the stranger's address is stopped, the right password included",
+  );
+  assert.equal(await postFrom("127.0.0.77", "/api/auth/login", { email: user.email, password }), 200);
 });
 
 Deno.test("limitLoginAttempt - a stranger's guesses lock only their own (email, address) pair", async () => {

@@ -70,10 +70,12 @@ export function erfc(x: number): number {
   const r = t * Math.exp(
     -z * z - 1.26551223 +
       t * (1.00002368 +
-        t * (0.37409196 +
-          t * (0.09678418 +
-            t * (-0.18628806 +
-              t * (0.27886807 + t * (-1.13520398 + t * (1.48851587 + t * (-0.82215223 + t * 0.17087277)))))))),
+          t * (0.37409196 +
+              t * (0.09678418 +
+                  t * (-0.18628806 +
+                      t *
+                        (0.27886807 +
+                          t * (-1.13520398 + t * (1.48851587 + t * (-0.82215223 + t * 0.17087277)))))))),
   );
   return x >= 0 ? r : 2 - r;
 }
@@ -108,7 +110,9 @@ export function declareWinner(variants: VariantCounts[], rule = WINNER_RULE): Wi
   for (const other of variants) {
     if (other === leader) continue;
     const test = twoProportionTest(leader.replied, leader.sent, other.replied, other.sent);
-    if (test.z <= 0 || test.p_value >= threshold) return { winner: null, reason: "no_significant_difference" };
+    if (test.z <= 0 || test.p_value >= threshold) {
+      return { winner: null, reason: "no_significant_difference" };
+    }
     worst = Math.max(worst, test.p_value);
   }
   return { winner: { variant: leader.variant, p_value: worst }, reason: "significant" };

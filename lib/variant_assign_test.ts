@@ -14,7 +14,13 @@ Deno.test("assignVariant - paired steps follow step 1's variant; unpaired ones d
   let differs = 0;
   for (let contactId = 1; contactId <= 200; contactId++) {
     const first = assignVariant({ sequenceId: 7, stepNo: 1, contactId, keys: ["A", "B", "C"] });
-    const paired = assignVariant({ sequenceId: 7, stepNo: 3, contactId, keys: ["A", "B", "C"], paired: true });
+    const paired = assignVariant({
+      sequenceId: 7,
+      stepNo: 3,
+      contactId,
+      keys: ["A", "B", "C"],
+      paired: true,
+    });
     assert.equal(paired, first);
     const own = assignVariant({ sequenceId: 7, stepNo: 3, contactId, keys: ["A", "B", "C"] });
     if (own !== first) differs++;

@@ -3,7 +3,7 @@
  * (`outreach_funnel_daily`), never from outreach itself: a user's funnel is a
  * few dozen cells whatever the size of the outreach table.
  */
-import { sql, withUser } from "./client.ts";
+import { sql, type Tx, withUser } from "./client.ts";
 import { declareWinner, type Interval, wilson } from "../lib/ab_stats.ts";
 import type { FunnelWindow } from "../lib/funnel_format.ts";
 
@@ -143,4 +143,27 @@ export async function getDailyReplies(
 export async function checkFunnelDrift(): Promise<{ cells: number }> {
   const [row] = await sql<{ cells: number }[]>`select count(*)::int as cells from check_outreach_funnel()`;
   return row;
+}
+
+/**
+ * The declared winner of each step of a sequence, over all of the user's sends
+ * (automatic promotion: new enrollments of that step get the winner). Runs in
+ * the caller's transaction, under its RLS context.
+ */
+export async function promotedVariants(
+  tx: Tx,
+  userId: number,
+  sequenceId: number,
+): Promise<Map<number, string>> {
+  const rows = await tx<{ step_no: number; variant: string; sent: number; replied: number }[]>`
+    select step_no, variant, sum(sent)::int as sent, sum(replied)::int as replied
+    from outreach_funnel_daily
+    where user_id = ${userId}::int and sequence_template_id = ${sequenceId}::int and variant <> ''
+    group by step_no, variant`;
+  const winners = new Map<number, string>();
+  for (const stepNo of new Set(rows.map((r) => r.step_no))) {
+    const verdict = declareWinner(rows.filter((r) => r.step_no === stepNo));
+    if (verdict.winner) winners.set(stepNo, verdict.winner.variant);
+  }
+  return winners;
 }

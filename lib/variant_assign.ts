@@ -35,3 +35,37 @@ export function assignVariant(input: AssignInput): string | null {
   const digest = createHash("sha256").update(`${input.sequenceId}:${step}:${input.contactId}`).digest();
   return input.keys[digest.readUInt32BE(0) % input.keys.length];
 }
+
+interface VariantStep {
+  step_no: number;
+  subject: string;
+  body: string;
+  variants?: { key: string; subject: string; body: string }[];
+}
+
+/**
+ * The text a contact gets for one step: the step's own, or its assigned
+ * variant's. A later step whose variant keys are the same as step 1's is paired
+ * with it (variant B of the follow-up follows up variant B of the first email).
+ */
+export function chooseStepText(
+  steps: readonly VariantStep[],
+  step: VariantStep,
+  ids: { sequenceId: number; contactId: number },
+  promoted: ReadonlyMap<number, string> = new Map(),
+): { variant: string | null; subject: string; body: string } {
+  if (!step.variants?.length) return { variant: null, subject: step.subject, body: step.body };
+  const keys = step.variants.map((v) => v.key);
+  const first = steps.find((s) => s.step_no === 1);
+  const firstKeys = first?.variants?.map((v) => v.key).sort().join() ?? "";
+  const paired = step.step_no > 1 && firstKeys === [...keys].sort().join();
+  const key = assignVariant({
+    ...ids,
+    stepNo: step.step_no,
+    keys,
+    paired,
+    promoted: promoted.get(paired ? 1 : step.step_no) ?? null,
+  })!;
+  const chosen = step.variants.find((v) => v.key === key)!;
+  return { variant: key, subject: chosen.subject, body: chosen.body };
+}

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { assignVariant } from "./variant_assign.ts";
+import { assignVariant, chooseStepText } from "./variant_assign.ts";
 
 const keys = ["A", "B"];
 
@@ -54,3 +54,37 @@ for (const variantKeys of [["A", "B"], ["A", "B", "C"], ["A", "B", "C", "D"]]) {
     );
   });
 }
+
+Deno.test("chooseStepText - a step without variants sends its own text", () => {
+  const step = { step_no: 1, subject: "Hi", body: "Hello" };
+  assert.deepEqual(chooseStepText([step], step, { sequenceId: 1, contactId: 1 }), {
+    variant: null,
+    subject: "Hi",
+    body: "Hello",
+  });
+});
+
+Deno.test("chooseStepText - the follow-up with the same keys follows step 1's variant", () => {
+  const steps = [
+    {
+      step_no: 1,
+      subject: "-",
+      body: "-",
+      variants: [{ key: "A", subject: "A1", body: "a1" }, { key: "B", subject: "B1", body: "b1" }],
+    },
+    {
+      step_no: 2,
+      subject: "-",
+      body: "-",
+      variants: [{ key: "A", subject: "A2", body: "a2" }, { key: "B", subject: "B2", body: "b2" }],
+    },
+  ];
+  for (let contactId = 1; contactId <= 40; contactId++) {
+    const first = chooseStepText(steps, steps[0], { sequenceId: 9, contactId });
+    const second = chooseStepText(steps, steps[1], { sequenceId: 9, contactId });
+    assert.equal(second.variant, first.variant);
+    assert.equal(second.subject, `${first.variant}2`);
+  }
+  const promoted = chooseStepText(steps, steps[1], { sequenceId: 9, contactId: 1 }, new Map([[1, "B"]]));
+  assert.equal(promoted.subject, "B2");
+});

@@ -6,9 +6,11 @@
 import { type Tx, withUser } from "./client.ts";
 import { HttpError } from "../lib/http_error.ts";
 import { randomToken } from "../lib/crypto.ts";
-import { render, renderSubject, SUBJECT_MAX, type Variables } from "../lib/template.ts";
+import { render, renderSubject, SUBJECT_MAX, type Variables, variablesIn } from "../lib/template.ts";
 import type { SequenceStep } from "./sequences.ts";
 import { promotedVariants } from "./funnels.ts";
+import { livePageOfApplication } from "./live_pages.ts";
+import { livePageUrl } from "../lib/live_page_view.ts";
 import { chooseStepText } from "../lib/variant_assign.ts";
 
 /** One outreach row as the API shows it (contract §3: the timeline's columns). */
@@ -133,6 +135,10 @@ export async function enrollContact(
       my_metric: app.metric,
       ...input.variables,
     };
+    // `{{live_page}}`: the application's enabled live page, if it has one (a template that uses it without one
+    // is refused below like any variable without a value).
+    const livePage = await livePageOfApplication(tx, applicationId);
+    if (livePage) variables.live_page = livePageUrl(livePage.token);
     const steps = [...sequence.steps].sort((a, b) => a.step_no - b.step_no);
     const missing = new Set<string>();
     const fields: Record<string, string> = {};
@@ -146,7 +152,15 @@ export async function enrollContact(
         fields[`steps.${i}.subject`] = `longer than ${SUBJECT_MAX} characters once rendered`;
       }
       if (!subject.text) fields[`steps.${i}.subject`] = "empty once rendered";
-      return { step, variant: text.variant, subject: subject.text, body: body.text };
+      const carriesPage = livePage !== undefined &&
+        variablesIn(`${text.subject}\n${text.body}`).includes("live_page");
+      return {
+        step,
+        variant: text.variant,
+        subject: subject.text,
+        body: body.text,
+        livepage_id: carriesPage ? livePage.id : null,
+      };
     });
     for (const name of missing) fields[`variables.${name}`] = `no value for {{${name}}}`;
     if (Object.keys(fields).length) {
@@ -162,13 +176,14 @@ export async function enrollContact(
 
     const [{ instance }] = await tx<{ instance: number }[]>`
       select nextval('outreach_sequence_instance_seq')::int as instance`;
-    const rows = rendered.map(({ step, variant, subject, body }) => ({
+    const rows = rendered.map(({ step, variant, subject, body, livepage_id }) => ({
       application_id: applicationId,
       contact_id: contact.id,
       sequence_instance_id: instance,
       sequence_template_id: sequence.id,
       step_no: step.step_no,
       variant,
+      livepage_id,
       subject,
       body,
       delay_hours: step.delay_hours,
@@ -177,14 +192,17 @@ export async function enrollContact(
     }));
     await tx`
       insert into outreach (application_id, contact_id, sequence_instance_id, sequence_template_id, step_no,
-                            variant, subject, body, from_mailbox, status, queued_at, due_at, send_window,
-                            outreach_token, unsubscribe_token)
+                            variant, livepage_id, subject, body, from_mailbox, status, queued_at, due_at,
+                            send_window, outreach_token, unsubscribe_token)
       select r.application_id, r.contact_id, r.sequence_instance_id, r.sequence_template_id, r.step_no,
-             r.variant, r.subject, r.body, '', 'queued', now(), now() + r.delay_hours * interval '1 hour',
-             ${input.send_window ?? false}::boolean, r.outreach_token, r.unsubscribe_token
+             r.variant, r.livepage_id, r.subject, r.body, '', 'queued', now(),
+             now() + r.delay_hours * interval '1 hour', ${
+      input.send_window ?? false
+    }::boolean, r.outreach_token,
+             r.unsubscribe_token
       from jsonb_to_recordset(${tx.json(rows)}::jsonb) as r(
         application_id int, contact_id int, sequence_instance_id int, sequence_template_id int, step_no int,
-        variant varchar, subject varchar, body text, delay_hours float8, outreach_token varchar,
+        variant varchar, livepage_id int, subject varchar, body text, delay_hours float8, outreach_token varchar,
         unsubscribe_token varchar)`;
     return await tx<OutreachView[]>`
       select ${viewColumns(tx)} from outreach o join contacts c on c.id = o.contact_id

@@ -37,7 +37,9 @@ CREATE POLICY outreach_funnel_isolation ON outreach_funnel_daily
     FOR ALL
     USING (user_id = (SELECT NULLIF(current_setting('app.current_user_id', true), '')::integer));
 CREATE POLICY readonly_all ON outreach_funnel_daily FOR SELECT TO readonly USING (true);
--- Written only by the triggers (as the owner); users read their own cells.
+-- Written only by the triggers (as the owner); users read their own cells (the schema's default privileges
+-- would let app_user write them).
+REVOKE INSERT, UPDATE, DELETE ON outreach_funnel_daily FROM app_user;
 GRANT SELECT ON outreach_funnel_daily TO app_user, readonly;
 
 -- One row of counters for a set of outreach rows (each counted once per stage it has reached).

@@ -122,7 +122,11 @@ Deno.test("0030 - converts outreach to monthly partitions keeping rows, names, t
   const triggers = (await sql`
     select tgname from pg_trigger where tgrelid = 'outreach'::regclass and not tgisinternal order by tgname`)
     .map((r) => r.tgname);
-  assert.deepEqual(triggers, ["trg_outreach_reply", "trg_outreach_updates_application"]);
+  // The seed's row triggers survive the conversion (0080's funnel triggers are created on the parent later).
+  assert.deepEqual(triggers.filter((t) => !t.startsWith("trg_outreach_funnel_")), [
+    "trg_outreach_reply",
+    "trg_outreach_updates_application",
+  ]);
   const fks = (await sql`
     select conname from pg_constraint where conrelid = 'outreach'::regclass and contype = 'f' order by conname`)
     .map((r) => r.conname);

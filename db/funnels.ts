@@ -103,7 +103,7 @@ export async function getSequenceFunnel(
   return shape(cells, window);
 }
 
-/** The admin's aggregate of one template over every user (owner pool, no RLS). */
+/** The admin's aggregate of one template over every user (owner pool, no RLS), from the per-template rollup. */
 export async function getTemplateFunnel(
   sequenceId: number,
   window: FunnelWindow,
@@ -112,10 +112,10 @@ export async function getTemplateFunnel(
   const since = windowStart(window, now);
   const cells = await sql<Cell[]>`
     select step_no, variant,
-      sum(queued)::int as queued, sum(sent)::int as sent, sum(delivered)::int as delivered,
-      sum(opened)::int as opened, sum(clicked)::int as clicked, sum(replied)::int as replied,
-      sum(bounced)::int as bounced, sum(unsubscribed)::int as unsubscribed
-    from outreach_funnel_daily
+      sum(queued)::int8 as queued, sum(sent)::int8 as sent, sum(delivered)::int8 as delivered,
+      sum(opened)::int8 as opened, sum(clicked)::int8 as clicked, sum(replied)::int8 as replied,
+      sum(bounced)::int8 as bounced, sum(unsubscribed)::int8 as unsubscribed
+    from outreach_funnel_template_daily
     where sequence_template_id = ${sequenceId}::int and (${since}::date is null or day >= ${since}::date)
     group by step_no, variant
     order by step_no, variant`;

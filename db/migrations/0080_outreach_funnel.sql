@@ -29,8 +29,26 @@ CREATE TABLE outreach_funnel_daily (
     unsubscribed INTEGER NOT NULL DEFAULT 0,
     PRIMARY KEY (user_id, sequence_template_id, step_no, variant, day)
 );
--- The admin's view of a platform template across users.
-CREATE INDEX idx_outreach_funnel_template ON outreach_funnel_daily(sequence_template_id, day);
+-- The admin's view of a template across every user: the same counters without the user, so the all-user funnel
+-- reads (steps x variants x days) cells, not one per user and day (10 million outreach rows of 50,000 users
+-- spread over a year make about as many user cells as rows).
+CREATE TABLE outreach_funnel_template_daily (
+    sequence_template_id INTEGER NOT NULL,
+    step_no INTEGER NOT NULL,
+    variant VARCHAR(1) NOT NULL DEFAULT '',
+    day DATE NOT NULL,
+    queued BIGINT NOT NULL DEFAULT 0,
+    sent BIGINT NOT NULL DEFAULT 0,
+    delivered BIGINT NOT NULL DEFAULT 0,
+    opened BIGINT NOT NULL DEFAULT 0,
+    clicked BIGINT NOT NULL DEFAULT 0,
+    replied BIGINT NOT NULL DEFAULT 0,
+    bounced BIGINT NOT NULL DEFAULT 0,
+    unsubscribed BIGINT NOT NULL DEFAULT 0,
+    PRIMARY KEY (sequence_template_id, step_no, variant, day)
+);
+-- Across users: the owner (admin API) reads it; app_user gets nothing.
+REVOKE ALL ON outreach_funnel_template_daily FROM app_user;
 
 ALTER TABLE outreach_funnel_daily ENABLE ROW LEVEL SECURITY;
 CREATE POLICY outreach_funnel_isolation ON outreach_funnel_daily
@@ -71,6 +89,26 @@ BEGIN
         clicked = f.clicked + EXCLUDED.clicked,
         replied = f.replied + EXCLUDED.replied,
         bounced = f.bounced + EXCLUDED.bounced;
+
+    INSERT INTO outreach_funnel_template_daily AS t
+        (sequence_template_id, step_no, variant, day, queued, sent, delivered, opened, clicked, replied, bounced)
+    SELECT r.sequence_template_id, r.step_no, COALESCE(r.variant, ''), (r.queued_at AT TIME ZONE 'UTC')::DATE,
+           p_sign * COUNT(*), p_sign * COUNT(r.sent_at), p_sign * COUNT(r.delivered_at),
+           p_sign * COUNT(r.opened_at), p_sign * COUNT(r.clicked_at), p_sign * COUNT(r.replied_at),
+           p_sign * COUNT(*) FILTER (WHERE r.status = 'bounced')
+    FROM jsonb_to_recordset(p_rows) AS r(sequence_template_id INTEGER, step_no INTEGER, variant VARCHAR,
+        queued_at TIMESTAMPTZ, sent_at TIMESTAMPTZ, delivered_at TIMESTAMPTZ, opened_at TIMESTAMPTZ,
+        clicked_at TIMESTAMPTZ, replied_at TIMESTAMPTZ, status VARCHAR)
+    WHERE r.sequence_template_id IS NOT NULL
+    GROUP BY 1, 2, 3, 4
+    ON CONFLICT (sequence_template_id, step_no, variant, day) DO UPDATE SET
+        queued = t.queued + EXCLUDED.queued,
+        sent = t.sent + EXCLUDED.sent,
+        delivered = t.delivered + EXCLUDED.delivered,
+        opened = t.opened + EXCLUDED.opened,
+        clicked = t.clicked + EXCLUDED.clicked,
+        replied = t.replied + EXCLUDED.replied,
+        bounced = t.bounced + EXCLUDED.bounced;
 END $$;
 
 CREATE FUNCTION trg_outreach_funnel_insert() RETURNS TRIGGER
@@ -141,21 +179,34 @@ SECURITY DEFINER
 SET search_path = public, pg_temp
 AS $$
 BEGIN
-    INSERT INTO outreach_funnel_daily AS f
-        (user_id, sequence_template_id, step_no, variant, day, unsubscribed)
-    SELECT a.user_id, o.sequence_template_id, o.step_no, COALESCE(o.variant, ''),
-           (o.queued_at AT TIME ZONE 'UTC')::DATE, COUNT(*)
-    FROM (SELECT DISTINCT n.outreach_id FROM new_rows n WHERE n.event = 'unsubscribed' AND n.outreach_id IS NOT NULL) e
-    JOIN outreach o ON o.id = e.outreach_id
-    JOIN applications a ON a.id = o.application_id
-    WHERE o.sequence_template_id IS NOT NULL
-      AND NOT EXISTS (
-          SELECT 1 FROM outreach_events x
-          WHERE x.outreach_id = e.outreach_id AND x.event = 'unsubscribed'
-            AND x.id NOT IN (SELECT n.id FROM new_rows n))
-    GROUP BY 1, 2, 3, 4, 5
-    ON CONFLICT (user_id, sequence_template_id, step_no, variant, day) DO UPDATE SET
-        unsubscribed = f.unsubscribed + EXCLUDED.unsubscribed;
+    IF NOT EXISTS (SELECT 1 FROM new_rows WHERE event = 'unsubscribed') THEN
+        RETURN NULL;
+    END IF;
+    WITH unsubscribes AS (
+        SELECT a.user_id, o.sequence_template_id, o.step_no, COALESCE(o.variant, '') AS variant,
+               (o.queued_at AT TIME ZONE 'UTC')::DATE AS day, COUNT(*) AS n
+        FROM (SELECT DISTINCT n.outreach_id FROM new_rows n
+              WHERE n.event = 'unsubscribed' AND n.outreach_id IS NOT NULL) e
+        JOIN outreach o ON o.id = e.outreach_id
+        JOIN applications a ON a.id = o.application_id
+        WHERE o.sequence_template_id IS NOT NULL
+          AND NOT EXISTS (
+              SELECT 1 FROM outreach_events x
+              WHERE x.outreach_id = e.outreach_id AND x.event = 'unsubscribed'
+                AND x.id NOT IN (SELECT n.id FROM new_rows n))
+        GROUP BY 1, 2, 3, 4, 5
+    ), per_user AS (
+        INSERT INTO outreach_funnel_daily AS f (user_id, sequence_template_id, step_no, variant, day, unsubscribed)
+        SELECT u.user_id, u.sequence_template_id, u.step_no, u.variant, u.day, u.n FROM unsubscribes u
+        ON CONFLICT (user_id, sequence_template_id, step_no, variant, day) DO UPDATE SET
+            unsubscribed = f.unsubscribed + EXCLUDED.unsubscribed
+        RETURNING 1
+    )
+    INSERT INTO outreach_funnel_template_daily AS t (sequence_template_id, step_no, variant, day, unsubscribed)
+    SELECT u.sequence_template_id, u.step_no, u.variant, u.day, SUM(u.n) FROM unsubscribes u
+    GROUP BY 1, 2, 3, 4
+    ON CONFLICT (sequence_template_id, step_no, variant, day) DO UPDATE SET
+        unsubscribed = t.unsubscribed + EXCLUDED.unsubscribed;
     RETURN NULL;
 END $$;
 
@@ -205,15 +256,57 @@ AS $$
                                  r.unsubscribed) AS counts
         FROM outreach_funnel_recount() r
     )
+    , kept_templates AS (
+        SELECT t.sequence_template_id, t.step_no, t.variant, t.day,
+               jsonb_build_array(t.queued, t.sent, t.delivered, t.opened, t.clicked, t.replied, t.bounced,
+                                 t.unsubscribed) AS counts
+        FROM outreach_funnel_template_daily t
+        WHERE (t.queued, t.sent, t.delivered, t.opened, t.clicked, t.replied, t.bounced, t.unsubscribed)
+              <> (0, 0, 0, 0, 0, 0, 0, 0)
+    ), recounted_templates AS (
+        SELECT r.sequence_template_id, r.step_no, r.variant, r.day,
+               jsonb_build_array(SUM(r.queued), SUM(r.sent), SUM(r.delivered), SUM(r.opened), SUM(r.clicked),
+                                 SUM(r.replied), SUM(r.bounced), SUM(r.unsubscribed)) AS counts
+        FROM outreach_funnel_recount() r
+        GROUP BY 1, 2, 3, 4
+    )
     SELECT COALESCE(k.user_id, r.user_id), COALESCE(k.sequence_template_id, r.sequence_template_id),
            COALESCE(k.step_no, r.step_no), COALESCE(k.variant, r.variant), COALESCE(k.day, r.day),
            k.counts, r.counts
     FROM kept k FULL JOIN recounted r USING (user_id, sequence_template_id, step_no, variant, day)
     WHERE k.counts IS DISTINCT FROM r.counts
+    UNION ALL
+    SELECT NULL, COALESCE(k.sequence_template_id, r.sequence_template_id), COALESCE(k.step_no, r.step_no),
+           COALESCE(k.variant, r.variant), COALESCE(k.day, r.day), k.counts, r.counts
+    FROM kept_templates k FULL JOIN recounted_templates r USING (sequence_template_id, step_no, variant, day)
+    WHERE k.counts IS DISTINCT FROM r.counts
 $$;
 
--- Backfill from the outreach that exists.
-INSERT INTO outreach_funnel_daily
-    (user_id, sequence_template_id, step_no, variant, day,
-     queued, sent, delivered, opened, clicked, replied, bounced, unsubscribed)
-SELECT * FROM outreach_funnel_recount();
+-- Rebuilds both rollups from outreach (this migration's backfill, and after a bulk load that ran without
+-- triggers, such as the benchmark generator's).
+CREATE FUNCTION rebuild_outreach_funnel() RETURNS BIGINT
+LANGUAGE plpgsql
+SECURITY DEFINER
+SET search_path = public, pg_temp
+AS $$
+DECLARE
+    v_cells BIGINT;
+BEGIN
+    DELETE FROM outreach_funnel_daily;
+    DELETE FROM outreach_funnel_template_daily;
+    INSERT INTO outreach_funnel_daily
+        (user_id, sequence_template_id, step_no, variant, day,
+         queued, sent, delivered, opened, clicked, replied, bounced, unsubscribed)
+    SELECT * FROM outreach_funnel_recount();
+    GET DIAGNOSTICS v_cells = ROW_COUNT;
+    INSERT INTO outreach_funnel_template_daily
+        (sequence_template_id, step_no, variant, day,
+         queued, sent, delivered, opened, clicked, replied, bounced, unsubscribed)
+    SELECT sequence_template_id, step_no, variant, day, SUM(queued), SUM(sent), SUM(delivered), SUM(opened),
+           SUM(clicked), SUM(replied), SUM(bounced), SUM(unsubscribed)
+    FROM outreach_funnel_daily
+    GROUP BY 1, 2, 3, 4;
+    RETURN v_cells;
+END $$;
+
+SELECT rebuild_outreach_funnel();

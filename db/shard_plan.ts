@@ -30,6 +30,9 @@ export const SHARD_PLAN: Record<string, Placement> = {
   sessions: { kind: "distributed", column: "user_id" },
   sequence_templates: { kind: "distributed", column: "user_id" },
   match_scores: { kind: "distributed", column: "user_id" },
+  outreach_funnel_daily: { kind: "distributed", column: "user_id" },
+  live_pages: { kind: "distributed", column: "user_id" },
+  live_page_visits: { kind: "via", column: "page_id", parent: "live_pages" },
   outreach: { kind: "via", column: "application_id", parent: "applications" },
   outreach_events: { kind: "via", column: "outreach_id", parent: "outreach" },
   companies: { kind: "reference", why: "the employer catalogue every user searches" },
@@ -45,6 +48,11 @@ export const SHARD_PLAN: Record<string, Placement> = {
   webhook_tokens: { kind: "local", why: "Mailgun replay protection, before the outreach is known" },
   outbox_messages: { kind: "local", why: "the development outbox transport; empty in production" },
   schema_migrations: { kind: "local", why: "the migration runner's ledger" },
+  admin_sessions: { kind: "local", why: "operator sessions, not user data" },
+  outreach_funnel_template_daily: {
+    kind: "local",
+    why: "the admin's cross-user rollup per template, rebuilt from outreach_funnel_daily",
+  },
 };
 
 /**
@@ -68,12 +76,24 @@ export const UNIQUE_EXCEPTIONS: Record<string, string> = {
   users_stripe_customer_id_key: "as users_email_key: a coordinator-local lookup from the Stripe customer",
   outreach_pkey: "outreach gets user_id at sharding; the key becomes (user_id, id, queued_at)",
   outreach_events_pkey: "outreach_events gets user_id at sharding; the key becomes (user_id, id)",
+  live_pages_pkey: "as applications_pkey",
+  live_pages_token_key: "a public page is found by its token before its user is known: at sharding the " +
+    "token lookup moves to a coordinator-local table (token primary key, user_id), as for sessions",
+  live_page_visits_pkey:
+    "live_page_visits gets user_id at sharding; the key becomes (user_id, page_id, day, " +
+    "visitor, what)",
   outreach_events_provider_event_id_key: "webhook de-duplication happens before the outreach is known: it " +
     "moves to the coordinator-local webhook_tokens check, and the index to (user_id, provider_event_id)",
 };
 
 /** Foreign keys between tenant tables without the distribution column on both sides, and the plan for each. */
 export const FOREIGN_KEY_EXCEPTIONS: Record<string, string> = {
+  live_pages_application_id_fkey:
+    "becomes (user_id, application_id) -> applications (user_id, id): live_pages " +
+    "already carries user_id",
+  live_page_visits_page_id_fkey:
+    "becomes (user_id, page_id) -> live_pages (user_id, id) once live_page_visits " +
+    "carries user_id",
   fk_outreach_application: "becomes (user_id, application_id) -> applications (user_id, id) once outreach " +
     "carries user_id (filled from applications in the sharding migration)",
 };

@@ -20,6 +20,7 @@ import {
   type Cluster,
   drillDir,
   PG15,
+  startPrimary,
   startPrimaryWithSchema,
   startStandby,
   waitFor,
@@ -291,5 +292,72 @@ Deno.test({
       await fake.close();
       await removeAll(dir, [primary, standby]);
     }
+  },
+});
+
+Deno.test({
+  name:
+    "[e2e] synchronous commit guarantee (PostgreSQL 15) - async loses an acknowledged commit, sync never acks it",
+  ignore: !hasTool(`${PG15}/pg_basebackup`),
+  sanitizeResources: false,
+  sanitizeOps: false,
+  async fn() {
+    // The failover's worst case, made deterministic: the standby is away when the primary commits, then the
+    // primary dies and the standby is promoted.
+    const run = async (sync: boolean) => {
+      const dir = await drillDir(`roleferry-guarantee-${sync ? "sync" : "async"}-`);
+      const primary = await startPrimary(dir); // no schema needed: one table in the postgres database
+      const owner = postgres(primary.url(), { max: 1, onnotice: () => {} });
+      await owner`create table drill_sends (id int primary key)`;
+      const standby = await startStandby(dir, primary, { name: "standby1" });
+      const writer = postgres(primary.url(), { max: 1, onnotice: () => {} });
+      try {
+        await owner`insert into drill_sends values (1)`;
+        await setSynchronous(owner, sync);
+        await waitFor("the first row on the standby", async () => {
+          const copy = postgres(standby.url(), { max: 1, onnotice: () => {} });
+          try {
+            return (await copy`select count(*)::int as n from drill_sends`)[0].n === 1;
+          } finally {
+            await copy.end();
+          }
+        });
+        await standby.stop("fast");
+        // a "send recorded": acknowledged at once without a synchronous standby, held back with one
+        const commit = writer`insert into drill_sends values (2)`.then(() => "acknowledged", () => "failed");
+        const answer = await Promise.race([commit, new Promise((r) => setTimeout(() => r("waiting"), 1500))]);
+        await primary.kill();
+        await standby.start();
+        await standby.promote();
+        const promoted = postgres(standby.url(), { max: 1, onnotice: () => {} });
+        try {
+          const rows = await promoted<{ id: number }[]>`select id from drill_sends order by id`;
+          return { answer, onPromoted: rows.map((r) => r.id), late: await commit };
+        } finally {
+          await promoted.end();
+        }
+      } finally {
+        await writer.end({ timeout: 1 }).catch(() => {});
+        await owner.end({ timeout: 1 }).catch(() => {});
+        await removeAll(dir, [primary, standby]);
+      }
+    };
+    const [asynchronous, synchronous] = await Promise.all([run(false), run(true)]); // independent clusters
+    console.log(
+      `asynchronous: ${JSON.stringify(asynchronous)} | synchronous: ${JSON.stringify(synchronous)}`,
+    );
+    assert.equal(
+      asynchronous.answer,
+      "acknowledged",
+      "without a synchronous standby the commit returns at once",
+    );
+    assert.deepEqual(asynchronous.onPromoted, [1], "... and the promoted standby does not have it: lost");
+    assert.equal(synchronous.answer, "waiting", "with one, the commit waits for the standby");
+    assert.deepEqual(
+      synchronous.onPromoted,
+      [1],
+      "the promoted standby lacks only what was never acknowledged",
+    );
+    assert.equal(synchronous.late, "failed", "the waiting client learns it failed when the primary dies");
   },
 });

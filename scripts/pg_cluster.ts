@@ -120,7 +120,7 @@ function handle(dir: string, data: string, port: number, settings: Record<string
     },
     async remove() {
       if (running) await cluster.stop("immediate");
-      // a killed postmaster's orphans would keep the data directory busy: kill whatever still runs on it
+      // after kill() the backends exit on their own when they notice their postmaster is gone
       await Deno.remove(data, { recursive: true }).catch(() => {});
     },
   };

@@ -96,6 +96,8 @@ export interface MatchJob {
 export interface MatchProfile {
   /** Resume skills and preference skills together. */
   skills: string[];
+  /** The resume's roles (job titles held or sought): the profession and seniority the jobs are read against. */
+  roles?: string[];
   locations: string[];
   remote_ok: boolean;
   role_types: string[];

@@ -18,8 +18,8 @@ import { canonicalSkill } from "../lib/skills.ts";
 import { searchWords } from "../lib/search_query.ts";
 import type { SearchCursor } from "../lib/search_cursor.ts";
 
-/** Candidates per pool: the bound on the work of one page (two pools, ~2,000 scores, ~40 ms of CPU). */
-export const MATCH_POOL = 1000;
+/** Candidates per pool: the bound on the work of one page (two pools, at most 10,000 scores at ~5 µs each). */
+export const MATCH_POOL = 5000;
 
 /** Words of a role title that say nothing about the kind of work. */
 const NOT_ROLE_WORDS = new Set([
@@ -52,10 +52,21 @@ const NOT_ROLE_WORDS = new Set([
   "with",
 ]);
 
+/** Words that name a whole profession: used only when a role has no narrower word ("Software Engineer"). */
+const BROAD_ROLE_WORDS = new Set([
+  "engineer",
+  "engineering",
+  "developer",
+  "software",
+  "specialist",
+  "manager",
+]);
+
 /** The tsquery text of the resume's role words, title weight only: "'backend':A | 'engineer':A". */
 export function roleWordsQuery(roles: readonly string[]): string | null {
   const words = new Set<string>();
   for (const role of roles) {
+    // Broad words too ("engineer"): a "Software Engineer" job that names no skill is found only by them.
     for (const w of searchWords(role).toLowerCase().split(/[^\p{L}\p{N}]+/u)) {
       if (w.length >= 2 && !NOT_ROLE_WORDS.has(w)) words.add(w);
     }

@@ -33,8 +33,8 @@ export interface MatchJobRow {
 export function toMatchJob(row: MatchJobRow): MatchJob {
   return {
     title: row.title,
-    skills: row.skills,
-    skills_nice: row.skills_nice,
+    skills: Array.isArray(row.skills) ? row.skills : null,
+    skills_nice: Array.isArray(row.skills_nice) ? row.skills_nice : null,
     description: row.match_description,
     location: row.location,
     remote: row.remote,

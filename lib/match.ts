@@ -170,11 +170,39 @@ function listSome(items: string[], max = 5): string {
   return items.length > max ? `${shown} and ${items.length - max} more` : shown;
 }
 
+/**
+ * Caches of what a title or a profile always gives the same answer for: a page of best matches scores
+ * thousands of jobs whose titles repeat, and the regular expressions behind these dominate the cost.
+ * Bounded: cleared when full.
+ */
+const CACHE_MAX = 20_000;
+const fitCache = new Map<string, ReturnType<typeof roleFit>>();
+const levelCache = new Map<string, RoleLevel>();
+const titleSkillCache = new Map<string, Set<string>>();
+const profileCache = new WeakMap<MatchProfile, Set<string>>();
+
+function memo<T>(cache: Map<string, T>, key: string, make: () => T): T {
+  if (cache.has(key)) return cache.get(key)!;
+  if (cache.size >= CACHE_MAX) cache.clear();
+  const value = make();
+  cache.set(key, value);
+  return value;
+}
+
+const titleSkillKeys = (title: string) =>
+  memo(titleSkillCache, title, () => new Set(extractSkills(title).map(skillKey)));
+
+function profileKeys(profile: MatchProfile): Set<string> {
+  let keys = profileCache.get(profile);
+  if (!keys) profileCache.set(profile, keys = new Set(profile.skills.map(skillKey)));
+  return keys;
+}
+
 type Part = { weight: number; value: number; reason: string; cap?: number } | null;
 
 function skillsPart(job: MatchJob, profile: MatchProfile): Part {
   if (profile.skills.length === 0) return null;
-  const mine = new Set(profile.skills.map(skillKey));
+  const mine = profileKeys(profile);
   let required: string[];
   let nice: Set<string>;
   if (job.skills) {
@@ -192,7 +220,7 @@ function skillsPart(job: MatchJob, profile: MatchProfile): Part {
       !required.some((r) => skillKey(r) === skillKey(s)) && mine.has(skillKey(s))
     );}
   if (required.length === 0) return null;
-  const inTitle = new Set(extractSkills(job.title).map(skillKey));
+  const inTitle = titleSkillKeys(job.title);
   const weight = (s: string) =>
     inTitle.has(skillKey(s)) ? TITLE_SKILL : nice.has(skillKey(s)) ? NICE_SKILL : 1;
   const has = (s: string) => mine.has(skillKey(s));
@@ -222,7 +250,11 @@ function skillsPart(job: MatchJob, profile: MatchProfile): Part {
 }
 
 function rolePart(job: MatchJob, profile: MatchProfile): Part {
-  const fit = roleFit(job.title, profile.roles ?? []);
+  const fit = memo(
+    fitCache,
+    `${job.title}\u0000${(profile.roles ?? []).join("\u0000")}`,
+    () => roleFit(job.title, profile.roles ?? []),
+  );
   if (!fit) return null;
   if (fit.kind === "other") {
     return {
@@ -301,7 +333,7 @@ function levelPart(job: MatchJob, profile: MatchProfile): Part {
   // No level chosen: the level of the most recent role on the resume.
   if (wanted.length === 0 && profile.roles?.length) wanted = [levelOfTitle(profile.roles[0])];
   if (wanted.length === 0) return null;
-  const level = levelOfTitle(job.title);
+  const level = memo(levelCache, job.title, () => levelOfTitle(job.title));
   const gap = Math.min(...wanted.map((l) => Math.abs(LEVEL_RANK[l] - LEVEL_RANK[level])));
   const value = gap === 0 ? 1 : gap === 1 ? 0.5 : 0;
   const reason = gap === 0

@@ -12,9 +12,17 @@ for (const entry of SKILLS) {
 
 /** The comparison key of a skill: its canonical name lower-cased when known, else the trimmed text. */
 export function skillKey(skill: string): string {
+  const known = keyCache.get(skill);
+  if (known !== undefined) return known;
   const text = skill.trim().replace(/\s+/g, " ").toLowerCase();
-  return byKey.get(text)?.name.toLowerCase() ?? text;
+  const key = byKey.get(text)?.name.toLowerCase() ?? text;
+  if (keyCache.size >= 20_000) keyCache.clear();
+  keyCache.set(skill, key);
+  return key;
 }
+
+/** Keys already computed: scoring a page of best matches asks for the same few hundred skills again and again. */
+const keyCache = new Map<string, string>();
 
 /** The display name of a skill: the vocabulary's spelling when known, else the user's own. */
 export function canonicalSkill(skill: string): string {

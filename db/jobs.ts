@@ -189,7 +189,9 @@ async function datePage(
 ): Promise<{ page: SearchRow[]; more: boolean }> {
   const take = limit + 1;
   const back = cursor?.dir === "prev";
-  if (!few) await tx`set local enable_bitmapscan = off; set local enable_seqscan = off`.simple();
+  if (!few) {
+    await tx`select set_config('enable_bitmapscan', 'off', true), set_config('enable_seqscan', 'off', true)`;
+  }
   const posted = few ? tx`j.posted_date + interval '0 seconds'` : tx`j.posted_date`;
   const dir = back ? tx`asc` : tx`desc`;
   // Dated range: after the cursor in the walking direction. Undated range: the same for ids.
@@ -219,7 +221,9 @@ async function datePage(
     back ? tx`nulls first` : tx`nulls last`
   }, p.id ${dir} limit ${take}::int`;
   const rows = await rowsOf(tx, ids);
-  if (!few) await tx`set local enable_bitmapscan = on; set local enable_seqscan = on`.simple();
+  if (!few) {
+    await tx`select set_config('enable_bitmapscan', 'on', true), set_config('enable_seqscan', 'on', true)`;
+  }
   const newest = (a: SearchRow, b: SearchRow) =>
     a.posted_key === b.posted_key
       ? b.id - a.id

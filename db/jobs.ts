@@ -84,12 +84,14 @@ export function searchJobs(userId: number, s: JobSearch): Promise<JobPage> {
     }
     const like = (v: string) => `%${v.replace(/[\\%_]/g, "\\$&")}%`;
     const text = s.q ? parseSearchText(s.q) : undefined;
+    // No empty parameter: the websearch part is left out when the text is one prefix word.
+    const prefix = () => tx`to_tsquery('english', ${text!.prefix}::text || ':*')`;
     const tsq = () =>
-      text!.prefix
-        ? tx`(websearch_to_tsquery('english', ${text!.web}::text) && to_tsquery('english', ${
-          text!.prefix
-        }::text || ':*'))`
-        : tx`websearch_to_tsquery('english', ${text!.web}::text)`;
+      !text!.prefix
+        ? tx`websearch_to_tsquery('english', ${text!.web}::text)`
+        : text!.web
+        ? tx`(websearch_to_tsquery('english', ${text!.web}::text) && ${prefix()})`
+        : prefix();
     const words = (fuzzy: boolean) =>
       !s.q ? tx`` : fuzzy
         ? tx`and (j.search_tsv @@ ${tsq()} or ${s.q}::text <% j.title

@@ -49,7 +49,7 @@ export async function benchSearchSingle(o: SingleOptions): Promise<Measurement[]
     if (res.status !== 200) throw new Error(`GET ${path} answered ${res.status}: ${JSON.stringify(body)}`);
     return body as { next_cursor: string | null; items: unknown[] };
   };
-  const time = async (make: (k: number) => Promise<string>) => {
+  const time = async (make: (k: number) => string | Promise<string>) => {
     const times: number[] = [];
     for (let k = 0; k < o.runs + 5; k++) {
       const path = await make(k);
@@ -77,11 +77,11 @@ export async function benchSearchSingle(o: SingleOptions): Promise<Measurement[]
       }
       return page50.get(user)!;
     };
-    const match = await time(async () => "/api/jobs?sort=match&limit=20");
-    const description = await time(async () =>
+    const match = await time(() => "/api/jobs?sort=match&limit=20");
+    const description = await time(() =>
       `/api/jobs?sort=date&limit=20&q=${encodeURIComponent('"small team"')}`
     );
-    const first = await time(async () => "/api/jobs?q=engineer&sort=date&limit=20");
+    const first = await time(() => "/api/jobs?q=engineer&sort=date&limit=20");
     const deep = await time(deepPath);
     const recall = await candidateRecall(o.recallUsers);
     const p99 = (t: number[]) => percentile(t, 0.99);

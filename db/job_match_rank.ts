@@ -52,16 +52,6 @@ const NOT_ROLE_WORDS = new Set([
   "with",
 ]);
 
-/** Words that name a whole profession: used only when a role has no narrower word ("Software Engineer"). */
-const BROAD_ROLE_WORDS = new Set([
-  "engineer",
-  "engineering",
-  "developer",
-  "software",
-  "specialist",
-  "manager",
-]);
-
 /** The tsquery text of the resume's role words, title weight only: "'backend':A | 'engineer':A". */
 export function roleWordsQuery(roles: readonly string[]): string | null {
   const words = new Set<string>();

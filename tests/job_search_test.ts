@@ -283,7 +283,9 @@ Deno.test("[e2e] GET /api/jobs?sort=match - the order of a brute-force ranking o
   }
   assert.deepEqual(seen, brute.slice(0, 200));
   assert.ok(seen[0].score >= 90, `the best match scores ${seen[0].score}`);
-  const hiddenIds = (await db.sql`select id from jobs where company_id = ${hidden}`).map((r) => r.id as number);
+  const hiddenIds = (await db.sql`select id from jobs where company_id = ${hidden}`).map((r) =>
+    r.id as number
+  );
   assert.ok(hiddenIds.length > 0);
   assert.ok(!seen.some((s) => hiddenIds.includes(s.id)), "no job of a hidden company");
   // Back one page from the fourth: the third.

@@ -9,9 +9,10 @@
  * (docs/matching.md), so it can only be missed among fair-or-lower jobs, or when a pool is full (more than
  * `MATCH_POOL` newer candidates). `bench/search.ts` measures that recall against the full ranking.
  * Pages are slices of the ranking after (or before) the cursor's (score, id), so every page costs the same.
+ * A search that finds at most `COUNT_CAP` jobs skips the pools: all of them are ranked, exactly.
  */
 import type { Frag, Tx } from "./client.ts";
-import { COUNT_CAP, type JobPage, listItem, rowsOf } from "./jobs.ts";
+import { type JobPage, listItem, rowsOf } from "./jobs.ts";
 import { toMatchJob } from "./match_scores.ts";
 import { computeMatch, type MatchCategory, type MatchProfile } from "../lib/match.ts";
 import { canonicalSkill } from "../lib/skills.ts";
@@ -66,11 +67,16 @@ export function roleWordsQuery(roles: readonly string[]): string | null {
 
 type Scored = { row: Awaited<ReturnType<typeof rowsOf>>[number]; score: number; category: MatchCategory };
 
-/** The candidates of the search, scored, best first (score, then newer id first). */
+/**
+ * The candidates of the search, scored, best first (score, then newer id first). `all`: the search finds
+ * few jobs (at most `COUNT_CAP`, fewer than a pool holds), so every one of them is a candidate and the
+ * ranking is exact; a search for "nurse" by an engineer lists every nurse job, not only those sharing a skill.
+ */
 export async function rankedCandidates(
   tx: Tx,
   profile: MatchProfile,
   filters: () => Frag,
+  all = false,
 ): Promise<Scored[]> {
   const skills = [...new Set(profile.skills.map(canonicalSkill))];
   const roles = roleWordsQuery(profile.roles ?? []);
@@ -81,7 +87,7 @@ export async function rankedCandidates(
     skills.length ? newest(tx`j.skills ?| ${skills}::text[]`) : null,
     roles ? newest(tx`j.search_tsv @@ to_tsquery('english', ${roles}::text)`) : null,
   ].filter((p) => p !== null);
-  const ids = pools.length === 0
+  const ids = all || pools.length === 0
     ? newest(tx`true`)
     : pools.length === 1
     ? pools[0]
@@ -106,8 +112,9 @@ export async function matchPage(
   filters: () => Frag,
   limit: number,
   cursor: Extract<SearchCursor, { sort: "match" }> | undefined,
-): Promise<Omit<JobPage, "sort" | "fuzzy">> {
-  const ranked = await rankedCandidates(tx, profile, filters);
+  all: boolean,
+): Promise<Omit<JobPage, "sort" | "fuzzy" | "count">> {
+  const ranked = await rankedCandidates(tx, profile, filters, all);
   let start = 0;
   let stop = Math.min(limit, ranked.length);
   if (cursor) {
@@ -129,7 +136,6 @@ export async function matchPage(
     s && { sort: "match" as const, dir, score: s.score, id: s.row.id };
   return {
     items: page.map((s) => listItem(s.row, { score: s.score, category: s.category, reasons: [] })),
-    count: { value: Math.min(ranked.length, COUNT_CAP), capped: ranked.length > COUNT_CAP },
     next: stop < ranked.length ? key(page.at(-1), "next") : undefined,
     prev: start > 0 ? key(page[0], "prev") : undefined,
   };

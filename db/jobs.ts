@@ -129,8 +129,9 @@ export function searchJobs(userId: number, s: JobSearch): Promise<JobPage> {
     }
     const count = { value: Math.min(n, COUNT_CAP), capped: n > COUNT_CAP };
     if (sort === "match") {
-      const page = await matchPage(tx, profile, () => filters(fuzzy), s.limit, s.cursor as MatchCursor);
-      return { ...page, sort, count: page.count, fuzzy };
+      const cursor = s.cursor as MatchCursor;
+      const page = await matchPage(tx, profile, () => filters(fuzzy), s.limit, cursor, n <= COUNT_CAP);
+      return { ...page, sort, count, fuzzy };
     }
     const cursor = s.cursor as DateCursor | undefined;
     const rows = await datePage(tx, () => filters(fuzzy), s.limit, cursor, n <= COUNT_CAP);

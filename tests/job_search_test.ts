@@ -77,6 +77,17 @@ Deno.test("[e2e] GET /api/jobs - finds words in title, company, skills and descr
   assert.deepEqual(none.count, { value: 0, capped: false });
   const counted = await search("developer");
   assert.deepEqual(counted.count, { value: 3, capped: false });
+  // Best match (the default with a resume) lists every job a narrow search finds, not only those sharing a
+  // skill or a title word with the resume.
+  const engineer = await createUserWithToken(server.url);
+  await api(server.url, "PUT", "/api/resume", {
+    token: engineer.token,
+    body: { roles: ["Backend Engineer"], skills: ["Python", "Go"] },
+  });
+  const nurse = await api(server.url, "GET", "/api/jobs?q=nurse", { token: engineer.token });
+  assert.equal(nurse.body.sort, "match");
+  assert.deepEqual(titles(nurse.body), ["Registered Nurse"]);
+  assert.equal(nurse.body.items[0].match.score <= 49, true, "another profession is low");
 });
 
 Deno.test("[e2e] GET /api/jobs - the count is exact up to 1,000; next and previous pages walk both ways", async () => {

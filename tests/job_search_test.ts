@@ -90,6 +90,29 @@ Deno.test("[e2e] GET /api/jobs - finds words in title, company, skills and descr
   assert.equal(nurse.body.items[0].match.score <= 49, true, "another profession is low");
 });
 
+Deno.test("[e2e] import stores nice-to-have skills; a renamed company is found by its new name", async () => {
+  const res = await api(server.url, "POST", "/api/admin/jobs/import", {
+    headers: admin,
+    body: {
+      jobs: [job(30, "Platform Engineer", {
+        description: "Go and PostgreSQL every day. Nice to have: Terraform.",
+        company: { name: "Initrode", domain: "initrode.test" },
+      })],
+    },
+  });
+  assert.equal(res.body.inserted, 1);
+  const [row] = await db.sql`select skills, skills_nice from jobs where external_id = 's-30'`;
+  assert.deepEqual(row.skills, ["Go", "PostgreSQL", "Terraform"]);
+  assert.deepEqual(row.skills_nice, ["Terraform"]);
+  const { token } = await createUserWithToken(server.url);
+  const find = async (q: string) =>
+    titles((await api(server.url, "GET", `/api/jobs?sort=date&q=${q}`, { token })).body);
+  assert.deepEqual(await find("initrode"), ["Platform Engineer"]);
+  await db.sql`update companies set name = 'Umbrella Systems' where domain = 'initrode.test'`;
+  assert.deepEqual(await find("umbrella"), ["Platform Engineer"]);
+  assert.deepEqual(await find("initrode"), []);
+});
+
 Deno.test("[e2e] GET /api/jobs - the count is exact up to 1,000; next and previous pages walk both ways", async () => {
   await db.sql`
     insert into jobs (external_id, source, title, company_id, location, remote, posted_date, skills)

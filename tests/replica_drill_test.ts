@@ -53,11 +53,19 @@ Deno.test({
         return health.status === 200 && health.body.replicas?.[0]?.state === "up";
       });
 
-      // 1. searches are served by the standby, once it has replayed the sign-up
+      // 1. searches are served by the standby, once it has replayed the sign-up and the resume (best-match
+      //    ranking runs there too)
+      const resume = await api(app.url, "PUT", "/api/resume", {
+        token,
+        body: { roles: ["Engineer"], key_metrics: [], accomplishments: [], skills: ["sql"] },
+      });
+      assert.equal(resume.status, 200, JSON.stringify(resume.body));
       await replica`select pg_stat_statements_reset()`;
-      await new Promise((r) => setTimeout(r, 3500)); // the sign-up's WAL, 2 s delayed, then one check
+      await new Promise((r) => setTimeout(r, 3500)); // the writes' WAL, 2 s delayed, then one check
       for (let i = 0; i < 10; i++) {
-        const res = await api(app.url, "GET", "/api/jobs?limit=10", { token });
+        const res = await api(app.url, "GET", `/api/jobs?limit=10&sort=${i % 2 ? "match" : "date"}`, {
+          token,
+        });
         assert.equal(res.status, 200);
         assert.equal(res.body.items.length, 10);
       }

@@ -133,7 +133,10 @@ export async function disconnectReplicas(): Promise<void> {
 /** One round of checks: the primary's position, then each replica's, each bounded by one second. */
 export async function checkReplicas(): Promise<void> {
   const now = Date.now();
-  const primary = await bounded(sql<{ lsn: string }[]>`select pg_current_wal_lsn()::text as lsn`);
+  let primary: { lsn: string }[] | undefined;
+  try {
+    primary = await bounded(sql<{ lsn: string }[]>`select pg_current_wal_lsn()::text as lsn`);
+  } catch { /* the primary is not connected (yet): lags are measured against the samples there are */ }
   if (primary?.[0]) {
     history.push({ at: now, lsn: parseLsn(primary[0].lsn) });
     history = history.filter((s) => s.at > now - 60_000);
@@ -167,6 +170,26 @@ export function replicaStatus(): ReplicaStatus[] {
     lag_s: r.lagS,
     ...(r.error ? { error: r.error } : {}),
   }));
+}
+
+/**
+ * The replicas in the Prometheus text format, for `/metrics` (empty when none is configured):
+ * `roleferry_replica_up` (1 when it serves reads, 0 when skipped: lagging or down) and
+ * `roleferry_replica_lag_seconds` (at the last check; absent while it does not answer).
+ */
+export function renderReplicaMetrics(): string {
+  if (!replicas.length) return "";
+  const label = (r: Replica) => `{replica="${r.name.replaceAll("\\", "\\\\").replaceAll('"', '\\"')}"}`;
+  return [
+    "# HELP roleferry_replica_up 1 when the read replica serves reads, 0 when it is skipped (lagging or down).",
+    "# TYPE roleferry_replica_up gauge",
+    ...replicas.map((r) => `roleferry_replica_up${label(r)} ${r.state === "up" ? 1 : 0}`),
+    "# HELP roleferry_replica_lag_seconds How far the read replica was behind the primary at its last check.",
+    "# TYPE roleferry_replica_lag_seconds gauge",
+    ...replicas.filter((r) => r.lagS !== null).map((r) =>
+      `roleferry_replica_lag_seconds${label(r)} ${r.lagS}`
+    ),
+  ].join("\n") + "\n";
 }
 
 /**

@@ -4,7 +4,17 @@
  * against a real primary and standby in tests/replica_drill_test.ts.
  */
 import assert from "node:assert/strict";
-import { describeUrl, lagSeconds, parseLsn, replicaStatus, withReadContext } from "./replicas.ts";
+import {
+  connectReplicas,
+  describeUrl,
+  disconnectReplicas,
+  lagSeconds,
+  parseLsn,
+  renderReplicaMetrics,
+  replicaStatus,
+  withReadContext,
+} from "./replicas.ts";
+import { freePort } from "../bench/net.ts";
 import { withoutParam } from "./client.ts";
 import { loadConfig, splitReplicaUrls } from "../fresh.config.ts";
 
@@ -80,4 +90,32 @@ Deno.test("withoutParam - drops one query parameter, also from a multi-host conn
 Deno.test("withReadContext - without replicas it only runs the handler; /healthz lists none", () => {
   assert.equal(withReadContext("GET", "0/1", () => 42), 42);
   assert.deepEqual(replicaStatus(), []);
+});
+
+Deno.test({
+  name:
+    "connectReplicas - a replica that does not answer is down in /healthz and /metrics, without credentials",
+  sanitizeResources: false,
+  sanitizeOps: false,
+  async fn() {
+    const port = freePort(); // nothing listens there
+    await connectReplicas([`postgres://reader:s3cret@127.0.0.1:${port}/roleferry`], { checkEveryMs: 60_000 });
+    try {
+      const [status] = replicaStatus();
+      assert.equal(status.name, `127.0.0.1:${port}/roleferry`);
+      assert.equal(status.state, "down");
+      assert.equal(status.lag_s, null);
+      assert.ok(status.error, "says why");
+      const metrics = renderReplicaMetrics();
+      assert.match(
+        metrics,
+        new RegExp(`roleferry_replica_up\\{replica="127.0.0.1:${port}/roleferry"\\} 0\\n`),
+      );
+      assert.doesNotMatch(metrics, /roleferry_replica_lag_seconds\{/, "no lag while it does not answer");
+      assert.doesNotMatch(JSON.stringify(status) + metrics, /s3cret/);
+    } finally {
+      await disconnectReplicas();
+    }
+    assert.equal(renderReplicaMetrics(), "");
+  },
 });

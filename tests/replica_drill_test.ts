@@ -10,7 +10,7 @@ import assert from "node:assert/strict";
 import postgres from "postgres";
 import { connect, disconnect } from "../db/client.ts";
 import { connectReplicas, disconnectReplicas, readSql, replicaStatus } from "../db/replicas.ts";
-import { startApp } from "../bench/app_process.ts";
+import { APP_ENV, startApp } from "../bench/app_process.ts";
 import { hasTool } from "../scripts/system_tools.ts";
 import { drillDir, PG15, startPrimaryWithSchema, startStandby, waitFor } from "../scripts/pg_cluster.ts";
 import { api } from "./helpers/server.ts";
@@ -123,6 +123,11 @@ Deno.test({
       assert.equal(health.status, 200, "the primary is up: the app is healthy");
       assert.equal(health.body.replicas[0].state, "down");
       assert.equal(health.body.replicas[0].name, `127.0.0.1:${standby.port}/roleferry`);
+      const metrics = await fetch(`${app.url}/metrics`, {
+        headers: { authorization: `Bearer ${APP_ENV.ROLEFERRY_ADMIN_TOKEN}` },
+      });
+      assert.equal(metrics.status, 200);
+      assert.match(await metrics.text(), /roleferry_replica_up\{replica="127\.0\.0\.1:\d+\/roleferry"\} 0/);
 
       // 4. a lagging replica is skipped: limit 0.5 s, standby 2 s behind while the primary writes
       await standby.start();

@@ -113,10 +113,12 @@ export async function connectReplicas(urls: string[], options: ReplicaOptions = 
   }));
   if (!replicas.length) return;
   await checkReplicas();
-  timer = setInterval(
-    () => void checkReplicas().catch(() => {}),
-    options.checkEveryMs ?? 1000,
-  ) as unknown as number;
+  let checking = false; // a slow round (up to 2 s) is not overlapped by the next one
+  timer = setInterval(() => {
+    if (checking) return;
+    checking = true;
+    checkReplicas().catch(() => {}).finally(() => (checking = false));
+  }, options.checkEveryMs ?? 1000) as unknown as number;
   Deno.unrefTimer(timer);
 }
 

@@ -13,7 +13,7 @@ import { migrate } from "../db/migrate.ts";
 export const PG15 = "/usr/lib/postgresql/15/bin";
 
 /** Whether pg_stat_statements can be preloaded (contrib is part of Debian's postgresql-15). */
-const HAS_STATEMENTS = (() => {
+export const HAS_STATEMENTS = (() => {
   try {
     Deno.statSync("/usr/lib/postgresql/15/lib/pg_stat_statements.so");
     return true;

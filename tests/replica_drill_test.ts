@@ -12,7 +12,14 @@ import { connect, disconnect } from "../db/client.ts";
 import { connectReplicas, disconnectReplicas, readSql, replicaStatus } from "../db/replicas.ts";
 import { APP_ENV, startApp } from "../bench/app_process.ts";
 import { hasTool } from "../scripts/system_tools.ts";
-import { drillDir, PG15, startPrimaryWithSchema, startStandby, waitFor } from "../scripts/pg_cluster.ts";
+import {
+  drillDir,
+  HAS_STATEMENTS,
+  PG15,
+  startPrimaryWithSchema,
+  startStandby,
+  waitFor,
+} from "../scripts/pg_cluster.ts";
 import { api } from "./helpers/server.ts";
 import { createUserWithToken } from "./helpers/users.ts";
 
@@ -60,7 +67,7 @@ Deno.test({
         body: { roles: ["Engineer"], key_metrics: [], accomplishments: [], skills: ["sql"] },
       });
       assert.equal(resume.status, 200, JSON.stringify(resume.body));
-      await replica`select pg_stat_statements_reset()`;
+      if (HAS_STATEMENTS) await replica`select pg_stat_statements_reset()`;
       await new Promise((r) => setTimeout(r, 3500)); // the writes' WAL, 2 s delayed, then one check
       for (let i = 0; i < 10; i++) {
         const res = await api(app.url, "GET", `/api/jobs?limit=10&sort=${i % 2 ? "match" : "date"}`, {
@@ -69,10 +76,16 @@ Deno.test({
         assert.equal(res.status, 200);
         assert.equal(res.body.items.length, 10);
       }
-      const [served] = await replica`
-        select coalesce(sum(calls), 0)::int as calls from pg_stat_statements
-        where query ilike '%from jobs%' and query ilike '%expires_at%'`;
-      assert.ok(served.calls >= 10, `the standby ran the searches (${served.calls} job statements)`);
+      if (HAS_STATEMENTS) {
+        const [served] = await replica`
+          select coalesce(sum(calls), 0)::int as calls from pg_stat_statements
+          where query ilike '%from jobs%' and query ilike '%expires_at%'`;
+        assert.ok(served.calls >= 10, `the standby ran the searches (${served.calls} job statements)`);
+      } else {
+        console.log(
+          "pg_stat_statements is not installed: the standby's share is judged by its connections only",
+        );
+      }
       const onReplica = await replica`
         select count(*)::int as n from pg_stat_activity where application_name = 'roleferry-replica'`;
       assert.ok(onReplica[0].n >= 1, "the app holds connections to the standby");

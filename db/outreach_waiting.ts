@@ -68,3 +68,10 @@ export async function listQueuedEmails(userId: number, limit = 20): Promise<(Que
     return withWaiting(rows, state);
   });
 }
+
+/** Queued emails due now and not paused, across every user (the admin page's "waiting" count). */
+export async function countDueQueued(): Promise<number> {
+  const [row] = await sql<{ n: number }[]>`
+    select count(*)::int as n from outreach where status = 'queued' and due_at <= now() and paused_at is null`;
+  return row.n;
+}

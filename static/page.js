@@ -1,0 +1,41 @@
+// Small progressive enhancements for the server-rendered pages (each page works without them):
+// - after a failed submit, the focus moves to the error summary, which links to the fields;
+// - a form with data-confirm asks before it is sent (delete, stop); without JavaScript the server asks;
+// - a form with a hidden input name="timezone" (signup, settings) gets the browser's time zone;
+// - a form with data-unsaved warns before the page is left with edits not saved.
+(function () {
+  "use strict";
+  var summary = document.querySelector("[data-error-summary]");
+  if (summary) summary.focus();
+
+  document.addEventListener("submit", function (event) {
+    var form = event.target;
+    var message = form && form.getAttribute && form.getAttribute("data-confirm");
+    if (message && !window.confirm(message)) event.preventDefault();
+  }, true);
+
+  var zone = "";
+  try {
+    zone = Intl.DateTimeFormat().resolvedOptions().timeZone || "";
+  } catch (_) {
+    zone = "";
+  }
+  document.querySelectorAll("input[data-browser-timezone]").forEach(function (input) {
+    if (zone && !input.value) input.value = zone;
+  });
+
+  document.querySelectorAll("form[data-unsaved]").forEach(function (form) {
+    var dirty = false;
+    form.addEventListener("input", function () {
+      dirty = true;
+    });
+    form.addEventListener("submit", function () {
+      dirty = false;
+    });
+    window.addEventListener("beforeunload", function (event) {
+      if (!dirty) return;
+      event.preventDefault();
+      event.returnValue = "";
+    });
+  });
+})();

@@ -27,7 +27,7 @@ import { parseNewContact } from "../../../lib/contact_forms.ts";
 import { readOverrides, readVariables } from "../../../lib/outreach_forms.ts";
 import { Enroll } from "../../../lib/outreach_schemas.ts";
 import { humanErrors } from "../../../lib/form_messages.ts";
-import { localDate } from "../../../lib/local_time.ts";
+import { localDate, localDateTime } from "../../../lib/local_time.ts";
 import ContactForm, { type ContactFormValues, contactFormValues } from "../../../components/ContactForm.tsx";
 import OutreachReview, { type ReviewState } from "../../../components/OutreachReview.tsx";
 import ErrorSummary from "../../../components/ErrorSummary.tsx";
@@ -173,7 +173,7 @@ export const handler = {
       }
       return seeOther(`/applications/${id}?queued=1#outreach`);
     }
-    const parsed = UpdateApplication.safeParse(changeFor(action, form, current));
+    const parsed = UpdateApplication.safeParse(changeFor(action, form, current, user.timezone ?? "UTC"));
     if (!parsed.success) return await refuse(422, humanErrors(issuesToFields(parsed.error.issues)));
     try {
       await updateApplication(user.id, id, parsed.data);
@@ -289,7 +289,7 @@ export default function ApplicationPage({ data, state, url }: PageProps<Data, Ap
               {a.interview_dates.map((d, i) => (
                 <li key={`${d.at}-${i}`} class="actions">
                   <span>
-                    {d.at.replace("T", " ").replace(/:00(\.000)?Z$/, " UTC")}
+                    {localDateTime(d.at, tz)}
                     {d.kind ? ` · ${d.kind}` : ""}
                   </span>
                   <form method="post">
@@ -307,7 +307,7 @@ export default function ApplicationPage({ data, state, url }: PageProps<Data, Ap
             <input type="hidden" name="action" value="add_interview" />
             <div>
               <label for="at">
-                When <span class="hint">(UTC)</span>
+                When <span class="hint">({tz ?? "UTC"})</span>
               </label>
               <input id="at" name="at" type="datetime-local" required />
               <FieldError errors={data.errors} name="interview_dates" />

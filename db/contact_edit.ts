@@ -96,3 +96,19 @@ export async function updateContact(
     return (await selectContact(tx, id))!;
   });
 }
+
+/** Which of `emails` (any case) are already contacts at the company: an import merges those rows. */
+export async function findKnownEmails(
+  userId: number,
+  companyId: number,
+  emails: string[],
+): Promise<Set<string>> {
+  if (!emails.length) return new Set();
+  const rows = await withUser(userId, (tx) =>
+    tx<{ email: string }[]>`
+      select lower(email) as email from contacts
+      where company_id = ${companyId}::int and lower(email) = any(${
+      emails.map((e) => e.toLowerCase())
+    }::text[])`);
+  return new Set(rows.map((r) => r.email));
+}

@@ -39,3 +39,14 @@
     });
   });
 })();
+// A file input with data-into="ID" reads the chosen text file into that text area (the CSV import).
+document.querySelectorAll("input[type=file][data-into]").forEach(function (input) {
+  input.addEventListener("change", function () {
+    var target = document.getElementById(input.getAttribute("data-into"));
+    var file = input.files && input.files[0];
+    if (!target || !file) return;
+    file.text().then(function (text) {
+      target.value = text;
+    });
+  });
+});

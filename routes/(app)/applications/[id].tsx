@@ -31,6 +31,13 @@ import { localDate, localDateTime } from "../../../lib/local_time.ts";
 import ContactForm, { type ContactFormValues, contactFormValues } from "../../../components/ContactForm.tsx";
 import OutreachReview, { type ReviewState } from "../../../components/OutreachReview.tsx";
 import ErrorSummary from "../../../components/ErrorSummary.tsx";
+import ContactImport from "../../../components/ContactImport.tsx";
+import { importContacts } from "../../../db/contacts.ts";
+import {
+  importErrors,
+  type ImportPreview,
+  previewContactImport,
+} from "../../../lib/contact_import_preview.ts";
 import { listSequences } from "../../../db/sequences.ts";
 import CsrfField from "../../../components/CsrfField.tsx";
 import OutreachTimeline from "../../../components/OutreachTimeline.tsx";
@@ -47,6 +54,8 @@ interface Data {
   contactForm?: { values: ContactFormValues; errors: FieldErrors };
   /** An enrollment being reviewed. */
   review?: ReviewState;
+  /** The CSV import: the text, its preview, or why it could not be read. */
+  contactImport?: { csv: string; preview?: ImportPreview; errors?: FieldErrors };
   /** Delete was asked: show the confirmation. */
   confirmDelete?: boolean;
   /** The form the `errors` belong to, so the banner and summary sit with it. */
@@ -104,6 +113,23 @@ export const handler = {
         await updateContact(user.id, contact.id, { notes: parsed.value.notes });
       }
       return seeOther(`/applications/${id}?contact=${created ? "added" : "known"}#outreach`);
+    }
+    if (action === "import_preview" || action === "import") {
+      const csv = field(form, "csv");
+      if (!csv.trim()) {
+        return await render(422, {
+          contactImport: { csv, errors: { csv: "paste the CSV or choose a file" } },
+        });
+      }
+      let preview: ImportPreview;
+      try {
+        preview = await previewContactImport(user.id, current.job.company.id, csv);
+      } catch (error) {
+        return await render(422, { contactImport: { csv, errors: importErrors(error) } });
+      }
+      if (action === "import_preview") return await render(200, { contactImport: { csv, preview } });
+      const counts = await importContacts(user.id, current.job.company.id, preview.valid);
+      return seeOther(`/applications/${id}?imported=${counts.inserted}&known=${counts.existing}#outreach`);
     }
     if (action === "pause" || action === "resume" || action === "stop") {
       const contactId = Number(field(form, "contact_id"));
@@ -201,8 +227,13 @@ export default function ApplicationPage({ data, state, url }: PageProps<Data, Ap
   const tz = state.user?.timezone;
   const offer = a.offer_details as Record<string, string | number | undefined>;
   const csrf = <CsrfField token={state.csrfToken} />;
+  const imported = url.searchParams.get("imported");
   const notice = data.errors || data.contactForm || data.review?.errors
     ? undefined
+    : imported !== null
+    ? `Imported ${imported} contact${imported === "1" ? "" : "s"}; ${
+      url.searchParams.get("known") ?? 0
+    } already known.`
     : Object.entries(NOTICES).find(([q]) => url.search.includes(q))?.[1];
   const next = nextStage(a.status);
   return (
@@ -383,6 +414,15 @@ export default function ApplicationPage({ data, state, url }: PageProps<Data, Ap
             errors={data.contactForm?.errors}
             csrfToken={state.csrfToken}
             action="add_contact"
+          />
+        </details>
+        <details class="add-contact" open={data.contactImport ? true : undefined}>
+          <summary>Import contacts from a CSV file</summary>
+          <ContactImport
+            csv={data.contactImport?.csv}
+            preview={data.contactImport?.preview}
+            errors={data.contactImport?.errors}
+            csrfToken={state.csrfToken}
           />
         </details>
         {data.contacts.length > 0 && (

@@ -52,12 +52,27 @@ export default function PipelineBoard({ cards, csrfToken }: { cards: BoardCard[]
     const target = e.target as HTMLElement;
     const handle = target.closest(".drag-handle");
     if (
-      e.button !== 0 || (!handle && (e.pointerType !== "mouse" || target.closest("a, select, button, input")))
+      e.button !== 0 || (!handle && (e.pointerType !== "mouse" || target.closest("select, button, input")))
     ) {
       return;
     }
     press.current = { id: card.id, x: e.clientX, y: e.clientY, pointer: e.pointerId, dragging: false };
-    (e.currentTarget as HTMLElement).setPointerCapture?.(e.pointerId);
+    // Followed on the window, not the card: the pointer leaves the card as soon as it moves to a column.
+    const up = (ev: PointerEvent) => {
+      globalThis.removeEventListener("pointermove", onPointerMove);
+      globalThis.removeEventListener("pointerup", up);
+      globalThis.removeEventListener("pointercancel", cancel);
+      onPointerUp(ev);
+    };
+    const cancel = () => {
+      globalThis.removeEventListener("pointermove", onPointerMove);
+      globalThis.removeEventListener("pointerup", up);
+      globalThis.removeEventListener("pointercancel", cancel);
+      onPointerCancel();
+    };
+    globalThis.addEventListener("pointermove", onPointerMove);
+    globalThis.addEventListener("pointerup", up);
+    globalThis.addEventListener("pointercancel", cancel);
   }
 
   function onPointerMove(e: PointerEvent) {
@@ -149,9 +164,6 @@ export default function PipelineBoard({ cards, csrfToken }: { cards: BoardCard[]
                     }`}
                     data-id={card.id}
                     onPointerDown={(e) => onPointerDown(e, card)}
-                    onPointerMove={onPointerMove}
-                    onPointerUp={onPointerUp}
-                    onPointerCancel={onPointerCancel}
                     onDragStart={(e) => e.preventDefault()}
                     onClickCapture={(e) => {
                       if (justDragged.current) e.preventDefault();
@@ -159,7 +171,10 @@ export default function PipelineBoard({ cards, csrfToken }: { cards: BoardCard[]
                   >
                     <span class="drag-handle" aria-hidden="true" title="Drag to another column">⠿</span>
                     <h3>
-                      <a href={`/applications/${card.id}`}>{card.title}</a>
+                      {/* not natively draggable: a link drag would cancel the pointer drag */}
+                      <a href={`/applications/${card.id}`} draggable={"false" as unknown as boolean}>
+                        {card.title}
+                      </a>
                     </h3>
                     <div class="meta">
                       <span>{card.company}</span>

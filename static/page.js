@@ -11,7 +11,16 @@
   document.addEventListener("submit", function (event) {
     var form = event.target;
     var message = form && form.getAttribute && form.getAttribute("data-confirm");
-    if (message && !window.confirm(message)) event.preventDefault();
+    if (!message) return;
+    if (!window.confirm(message)) return event.preventDefault();
+    // asked here already: the server need not ask again
+    if (!form.querySelector("input[name=confirm]")) {
+      var yes = document.createElement("input");
+      yes.type = "hidden";
+      yes.name = "confirm";
+      yes.value = "yes";
+      form.appendChild(yes);
+    }
   }, true);
 
   var zone = "";

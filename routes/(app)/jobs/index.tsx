@@ -115,9 +115,9 @@ export default function JobsPage({ data }: PageProps<Data, AppState>) {
           {otherErrors.map(([k, v]) => `${k}: ${v}`).join("; ")}
         </p>
       )}
-      {data.items.length === 0
-        ? <p class="panel">No open jobs match this search.</p>
-        : (
+      {data.items.length === 0 ? <p class="panel">No open jobs match this search.</p> : (
+        <>
+          <h2 class="sr-only">Search results</h2>
           <ul class="job-list" aria-label="Search results">
             {data.items.map((job) => (
               <li key={job.id} class="job-item">
@@ -140,7 +140,8 @@ export default function JobsPage({ data }: PageProps<Data, AppState>) {
               </li>
             ))}
           </ul>
-        )}
+        </>
+      )}
       {data.nextHref && (
         <p class="pager">
           <a href={data.nextHref} class="button button-secondary">Next page →</a>

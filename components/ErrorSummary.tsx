@@ -26,7 +26,7 @@ export default function ErrorSummary(
       <h2 id="error-summary-title">{title}</h2>
       <ul>
         {Object.entries(errors).map(([key, message]) => (
-          <li key={key}>
+          <li key={key} data-field={key}>
             <a href={`#${fieldIds[key] ?? key.split(".")[0]}`}>{fieldLabel(key)}: {message}</a>
           </li>
         ))}

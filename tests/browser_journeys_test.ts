@@ -235,6 +235,25 @@ Deno.test({
         );
       });
 
+      await t.step("sequence editor - warns before leaving with unsaved edits", async () => {
+        const [platform] = await db
+          .sql`select id from sequence_templates where is_platform order by id limit 1`;
+        await page.goto(`${base}/sequences/${platform.id}`);
+        await page.waitForSelector("html[data-frsh-hydrated]");
+        await page.click(".sequence-editor button:has-text('Copy to my sequences')");
+        await page.waitForURL((u) => !u.pathname.endsWith(`/${platform.id}`));
+        await page.waitForSelector("html[data-frsh-hydrated]");
+        assert.equal(await page.getAttribute("#seq-name", "type"), "text");
+        await page.fill("#seq-name", "My own sequence");
+        await page.waitForSelector("[data-unsaved]");
+        const kinds: string[] = [];
+        const seen = (d: { type(): string }) => kinds.push(d.type());
+        page.on("dialog", seen);
+        await page.goto(`${base}/`);
+        page.off("dialog", seen);
+        assert.deepEqual(kinds, ["beforeunload"]);
+      });
+
       await t.step(
         "admin mailboxes - add, edit the cap, pause and resume, delete one that never sent",
         async () => {

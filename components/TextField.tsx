@@ -40,7 +40,7 @@ export default function TextField(
     <div class="field">
       <label for={id}>
         {label}
-        {hint && <span class="hint" id={hintId}>{" "}({hint})</span>}
+        {hint && <span class="hint" id={hintId}>{` (${hint})`}</span>}
       </label>
       {multiline
         ? <textarea {...(common as Record<string, unknown>)}>{value ?? ""}</textarea>

@@ -1,21 +1,25 @@
 // Small progressive enhancements for the server-rendered pages (each page works without them):
 // - after a failed submit, the focus moves to the error summary, which links to the fields;
 // - a form with data-confirm asks before it is sent (delete, stop); without JavaScript the server asks;
-// - a form with a hidden input name="timezone" (signup, settings) gets the browser's time zone;
-// - a form with data-unsaved warns before the page is left with edits not saved.
-(function () {
+// - an input with data-browser-timezone (signup) gets the browser's time zone;
+// - a form with data-unsaved warns before the page is left with edits not saved;
+// - a file input with data-into="ID" reads the chosen text file into that text area (the CSV import).
+(() => {
   "use strict";
-  var summary = document.querySelector("[data-error-summary]");
+  const summary = document.querySelector("[data-error-summary]");
   if (summary) summary.focus();
 
-  document.addEventListener("submit", function (event) {
-    var form = event.target;
-    var message = form && form.getAttribute && form.getAttribute("data-confirm");
+  document.addEventListener("submit", (event) => {
+    const form = event.target;
+    const message = form && form.getAttribute && form.getAttribute("data-confirm");
     if (!message) return;
-    if (!window.confirm(message)) return event.preventDefault();
+    if (!globalThis.confirm(message)) {
+      event.preventDefault();
+      return;
+    }
     // asked here already: the server need not ask again
     if (!form.querySelector("input[name=confirm]")) {
-      var yes = document.createElement("input");
+      const yes = document.createElement("input");
       yes.type = "hidden";
       yes.name = "confirm";
       yes.value = "yes";
@@ -23,39 +27,39 @@
     }
   }, true);
 
-  var zone = "";
+  let zone = "";
   try {
     zone = Intl.DateTimeFormat().resolvedOptions().timeZone || "";
   } catch (_) {
     zone = "";
   }
-  document.querySelectorAll("input[data-browser-timezone]").forEach(function (input) {
+  document.querySelectorAll("input[data-browser-timezone]").forEach((input) => {
     if (zone && !input.value) input.value = zone;
   });
 
-  document.querySelectorAll("form[data-unsaved]").forEach(function (form) {
-    var dirty = false;
-    form.addEventListener("input", function () {
+  document.querySelectorAll("form[data-unsaved]").forEach((form) => {
+    let dirty = false;
+    form.addEventListener("input", () => {
       dirty = true;
     });
-    form.addEventListener("submit", function () {
+    form.addEventListener("submit", () => {
       dirty = false;
     });
-    window.addEventListener("beforeunload", function (event) {
+    globalThis.addEventListener("beforeunload", (event) => {
       if (!dirty) return;
       event.preventDefault();
       event.returnValue = "";
     });
   });
-})();
-// A file input with data-into="ID" reads the chosen text file into that text area (the CSV import).
-document.querySelectorAll("input[type=file][data-into]").forEach(function (input) {
-  input.addEventListener("change", function () {
-    var target = document.getElementById(input.getAttribute("data-into"));
-    var file = input.files && input.files[0];
-    if (!target || !file) return;
-    file.text().then(function (text) {
-      target.value = text;
+
+  document.querySelectorAll("input[type=file][data-into]").forEach((input) => {
+    input.addEventListener("change", () => {
+      const target = document.getElementById(input.getAttribute("data-into"));
+      const file = input.files && input.files[0];
+      if (!target || !file) return;
+      file.text().then((text) => {
+        target.value = text;
+      });
     });
   });
-});
+})();

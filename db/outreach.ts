@@ -6,8 +6,12 @@
 import { type Tx, withUser } from "./client.ts";
 import { HttpError } from "../lib/http_error.ts";
 import { randomToken } from "../lib/crypto.ts";
-import { render, renderSubject, SUBJECT_MAX, type Variables } from "../lib/template.ts";
+import { render, renderSubject, SUBJECT_MAX, type Variables, variablesIn } from "../lib/template.ts";
 import type { SequenceStep } from "./sequences.ts";
+import { promotedVariants } from "./funnels.ts";
+import { livePageOfApplication } from "./live_pages.ts";
+import { livePageUrl } from "../lib/live_page_view.ts";
+import { chooseStepText } from "../lib/variant_assign.ts";
 import { getSendingState, withWaiting } from "./outreach_waiting.ts";
 import type { Waiting } from "../lib/waiting_reason.ts";
 
@@ -33,6 +37,8 @@ export interface OutreachView {
   replied_at: Date | null;
   link_clicks: number;
   last_error: string | null;
+  /** The A/B variant this row got, or null for a step without variants. */
+  variant: string | null;
   /** Set while the user has paused this contact's sequence. */
   paused_at: Date | null;
   send_window: boolean;
@@ -69,14 +75,20 @@ export interface PreviewItem {
 const viewColumns = (tx: Tx) =>
   tx`o.id, o.application_id, o.contact_id, c.full_name as contact_name, c.email as contact_email,
      o.sequence_instance_id, o.step_no, o.subject, o.body, o.from_mailbox, o.status, o.queued_at, o.due_at,
-     o.sent_at, o.delivered_at, o.opened_at, o.clicked_at, o.replied_at, o.link_clicks, o.last_error,
+     o.sent_at, o.delivered_at, o.opened_at, o.clicked_at, o.replied_at, o.link_clicks, o.last_error, o.variant,
      o.paused_at, o.send_window, (o.send_started_at is not null) as sending`;
 
 /** What enrolling needs once checked and rendered (shared by the preview and the enrollment). */
 interface PreparedEnrollment {
   contactId: number;
   sequenceId: number;
-  rendered: { step: SequenceStep; subject: string; body: string }[];
+  rendered: {
+    step: SequenceStep;
+    variant: string | null;
+    subject: string;
+    body: string;
+    livepage_id: number | null;
+  }[];
 }
 
 /**
@@ -93,9 +105,16 @@ async function prepareEnrollment(
   input: EnrollInput,
 ): Promise<PreparedEnrollment> {
   const [app] = await tx<
-    { id: number; role: string; company: string; my_name: string | null; metric: string | null }[]
+    {
+      id: number;
+      user_id: number;
+      role: string;
+      company: string;
+      my_name: string | null;
+      metric: string | null;
+    }[]
   >`
-    select a.id, j.title as role, co.name as company, u.full_name as my_name,
+    select a.id, a.user_id, j.title as role, co.name as company, u.full_name as my_name,
       (select r.key_metrics->>0 from resumes r where r.user_id = a.user_id) as metric
     from applications a
     join jobs j on j.id = a.job_id
@@ -120,8 +139,8 @@ async function prepareEnrollment(
     from contacts c where c.id = ${input.contact_id}::int`;
   if (!contact) throw new HttpError(422, "invalid values", { fields: { contact_id: "no such contact" } });
 
-  const [sequence] = await tx<{ id: number; steps: SequenceStep[] }[]>`
-    select id, steps from sequence_templates where id = ${input.sequence_id}::int`;
+  const [sequence] = await tx<{ id: number; steps: SequenceStep[]; auto_promote: boolean }[]>`
+    select id, steps, auto_promote from sequence_templates where id = ${input.sequence_id}::int`;
   if (!sequence) {
     throw new HttpError(422, "invalid values", { fields: { sequence_id: "no such sequence" } });
   }
@@ -146,7 +165,12 @@ async function prepareEnrollment(
     my_metric: app.metric,
     ...input.variables,
   };
+  // `{{live_page}}`: the application's enabled live page, if it has one (a template that uses it without one
+  // is refused below like any variable without a value).
+  const livePage = await livePageOfApplication(tx, applicationId);
+  if (livePage) variables.live_page = livePageUrl(livePage.token);
   const steps = [...sequence.steps].sort((a, b) => a.step_no - b.step_no);
+  const missing = new Set<string>();
   const fields: Record<string, string> = {};
   const overrides = new Map<number, StepOverride>();
   (input.overrides ?? []).forEach((o, i) => {
@@ -156,21 +180,32 @@ async function prepareEnrollment(
       fields[`overrides.${i}.step_no`] = `step ${o.step_no} is given twice`;
     } else overrides.set(o.step_no, o);
   });
-  const missing = new Set<string>();
+  const promoted = sequence.auto_promote ? await promotedVariants(tx, app.user_id, sequence.id) : undefined;
   const rendered = steps.map((step, i) => {
+    const text = chooseStepText(steps, step, { sequenceId: sequence.id, contactId: contact.id }, promoted);
     const override = overrides.get(step.step_no);
     const subject = override?.subject !== undefined
       ? { text: override.subject, missing: [] }
-      : renderSubject(step.subject, variables);
+      : renderSubject(text.subject, variables);
     const body = override?.body !== undefined
       ? { text: override.body, missing: [] }
-      : render(step.body, variables);
+      : render(text.body, variables);
     for (const name of [...subject.missing, ...body.missing]) missing.add(name);
     if (subject.text.length > SUBJECT_MAX) {
       fields[`steps.${i}.subject`] = `longer than ${SUBJECT_MAX} characters once rendered`;
     }
     if (!subject.text) fields[`steps.${i}.subject`] = "empty once rendered";
-    return { step, subject: subject.text, body: body.text };
+    const carriesPage = livePage !== undefined &&
+      (override
+        ? `${subject.text}\n${body.text}`.includes(livePageUrl(livePage.token))
+        : variablesIn(`${text.subject}\n${text.body}`).includes("live_page"));
+    return {
+      step,
+      variant: text.variant,
+      subject: subject.text,
+      body: body.text,
+      livepage_id: carriesPage ? livePage.id : null,
+    };
   });
   for (const name of missing) fields[`variables.${name}`] = `no value for {{${name}}}`;
   if (Object.keys(fields).length) {
@@ -240,12 +275,14 @@ export async function enrollContact(
 
     const [{ instance }] = await tx<{ instance: number }[]>`
       select nextval('outreach_sequence_instance_seq')::int as instance`;
-    const rows = rendered.map(({ step, subject, body }) => ({
+    const rows = rendered.map(({ step, variant, subject, body, livepage_id }) => ({
       application_id: applicationId,
       contact_id: contactId,
       sequence_instance_id: instance,
       sequence_template_id: sequenceId,
       step_no: step.step_no,
+      variant,
+      livepage_id,
       subject,
       body,
       delay_hours: step.delay_hours,
@@ -254,14 +291,18 @@ export async function enrollContact(
     }));
     await tx`
       insert into outreach (application_id, contact_id, sequence_instance_id, sequence_template_id, step_no,
-                            subject, body, from_mailbox, status, queued_at, due_at, send_window,
-                            outreach_token, unsubscribe_token)
+                            variant, livepage_id, subject, body, from_mailbox, status, queued_at, due_at,
+                            send_window, outreach_token, unsubscribe_token)
       select r.application_id, r.contact_id, r.sequence_instance_id, r.sequence_template_id, r.step_no,
-             r.subject, r.body, '', 'queued', now(), now() + r.delay_hours * interval '1 hour',
-             ${input.send_window ?? false}::boolean, r.outreach_token, r.unsubscribe_token
+             r.variant, r.livepage_id, r.subject, r.body, '', 'queued', now(),
+             now() + r.delay_hours * interval '1 hour', ${
+      input.send_window ?? false
+    }::boolean, r.outreach_token,
+             r.unsubscribe_token
       from jsonb_to_recordset(${tx.json(rows)}::jsonb) as r(
         application_id int, contact_id int, sequence_instance_id int, sequence_template_id int, step_no int,
-        subject varchar, body text, delay_hours float8, outreach_token varchar, unsubscribe_token varchar)`;
+        variant varchar, livepage_id int, subject varchar, body text, delay_hours float8, outreach_token varchar,
+        unsubscribe_token varchar)`;
     return await tx<OutreachView[]>`
       select ${viewColumns(tx)} from outreach o join contacts c on c.id = o.contact_id
       where o.sequence_instance_id = ${instance}::int and o.application_id = ${applicationId}::int
@@ -281,8 +322,8 @@ export async function listOutreachForApplication(
       select ${viewColumns(tx)} from outreach o join contacts c on c.id = o.contact_id
       where o.application_id = ${applicationId}::int
       order by o.queued_at, o.sequence_instance_id, o.step_no, o.id`;
-    return rows.some((r) => r.status === "queued") ? withWaiting(rows, await getSendingState(tx)) : rows.map(
-      (r) => ({ ...r, waiting_reason: null, expected_at: null }),
-    );
+    return rows.some((r) => r.status === "queued")
+      ? withWaiting(rows, await getSendingState(tx))
+      : rows.map((r) => ({ ...r, waiting_reason: null, expected_at: null }));
   });
 }

@@ -3,7 +3,10 @@
 // - a form with data-confirm asks before it is sent (delete, stop); without JavaScript the server asks;
 // - an input with data-browser-timezone (signup) gets the browser's time zone;
 // - a form with data-unsaved warns before the page is left with edits not saved;
-// - a file input with data-into="ID" reads the chosen text file into that text area (the CSV import).
+// - a file input with data-into="ID" reads the chosen text file into that text area (the CSV import);
+// - forms with data-draft="NAME" keep their unsaved edits when another form of the page is submitted (each
+//   form saves only its own fields; the page reloads after a submit, so the others' edits are kept in
+//   sessionStorage for that reload and put back).
 (() => {
   "use strict";
   const summary = document.querySelector("[data-error-summary]");
@@ -49,6 +52,38 @@
       if (!dirty) return;
       event.preventDefault();
       event.returnValue = "";
+    });
+  });
+
+  const draftKey = (form) => `draft:${location.pathname}:${form.getAttribute("data-draft")}`;
+  const drafts = document.querySelectorAll("form[data-draft]");
+  drafts.forEach((form) => {
+    const key = draftKey(form);
+    const saved = sessionStorage.getItem(key);
+    sessionStorage.removeItem(key);
+    if (saved) {
+      const values = JSON.parse(saved);
+      for (const el of form.elements) {
+        if (!el.name || !(el.name in values) || el.type === "hidden") continue;
+        if (el.type === "checkbox" || el.type === "radio") el.checked = values[el.name].includes(el.value);
+        else el.value = values[el.name][0] ?? "";
+      }
+      form.setAttribute("data-restored", "");
+    }
+    form.addEventListener("input", () => form.setAttribute("data-edited", ""));
+  });
+  document.addEventListener("submit", (event) => {
+    if (event.defaultPrevented) return;
+    drafts.forEach((form) => {
+      if (form === event.target || !form.hasAttribute("data-edited")) return;
+      const values = {};
+      for (const el of form.elements) {
+        if (!el.name || el.type === "hidden" || el.type === "submit") continue;
+        values[el.name] ??= [];
+        if ((el.type === "checkbox" || el.type === "radio") && !el.checked) continue;
+        values[el.name].push(el.value);
+      }
+      sessionStorage.setItem(draftKey(form), JSON.stringify(values));
     });
   });
 

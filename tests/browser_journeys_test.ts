@@ -53,6 +53,10 @@ Deno.test({
       page.on("pageerror", (e) => errors.push(String(e)));
       page.on("dialog", (d) => d.accept());
 
+      await page.goto(`${base}/`);
+      await checkPage(page, "journeys-00-landing");
+      await page.goto(`${base}/login`);
+      await checkPage(page, "journeys-00-login");
       await page.goto(`${base}/signup`);
       await checkPage(page, "journeys-00-signup");
       await page.fill("#full_name", "Jo Journey");
@@ -82,8 +86,12 @@ Deno.test({
           assert.ok(!(await page.locator("body").innerText()).includes("Invalid input"));
           await checkPage(page, "journeys-01-settings-error");
           await page.fill("#min_salary", "180k");
+          await page.fill("#skills", "Rust, Go"); // the resume form, not saved: kept across the other's save
           await page.click("button:has-text('Save preferences')");
           await page.waitForURL("**/settings?saved=preferences");
+          assert.equal(await page.inputValue("#skills"), "Rust, Go");
+          const resumes = await db.sql`select skills from resumes`;
+          assert.ok(resumes.every((r) => r.skills.length === 0), "the resume form was not saved");
           const [prefs] = await db.sql`select min_salary, max_salary, locations from job_preferences`;
           assert.deepEqual([prefs.min_salary, prefs.max_salary], [180000, 200000]);
         },
@@ -244,6 +252,7 @@ Deno.test({
         await page.waitForURL((u) => !u.pathname.endsWith(`/${platform.id}`));
         await page.waitForSelector("html[data-frsh-hydrated]");
         assert.equal(await page.getAttribute("#seq-name", "type"), "text");
+        await checkPage(page, "journeys-14-sequence-editor");
         await page.fill("#seq-name", "My own sequence");
         await page.waitForSelector("[data-unsaved]");
         const kinds: string[] = [];

@@ -191,7 +191,7 @@ export default function SettingsPage({ data, state }: PageProps<Data, AppState>)
 
       <section class="panel" aria-labelledby="resume-heading">
         <h2 id="resume-heading">Resume</h2>
-        <form method="post" action="/settings" class="stack">
+        <form method="post" action="/settings" class="stack" data-draft="resume">
           <CsrfField token={state.csrfToken} />
           <input type="hidden" name="form" value="resume" />
           <div>
@@ -239,7 +239,7 @@ export default function SettingsPage({ data, state }: PageProps<Data, AppState>)
 
       <section class="panel" aria-labelledby="prefs-heading">
         <h2 id="prefs-heading">What you are looking for</h2>
-        <form method="post" action="/settings" class="stack">
+        <form method="post" action="/settings" class="stack" data-draft="preferences">
           <CsrfField token={state.csrfToken} />
           <input type="hidden" name="form" value="preferences" />
           <CheckboxGroup

@@ -298,7 +298,7 @@ export default function ApplicationPage({ data, state, url }: PageProps<Data, Ap
 
         <section class="panel" aria-labelledby="notes-heading">
           <h2 id="notes-heading">Notes</h2>
-          <form method="post" class="stack">
+          <form method="post" class="stack" data-draft="notes">
             {csrf}
             <input type="hidden" name="action" value="notes" />
             <label class="sr-only" for="notes">Notes</label>
@@ -371,7 +371,7 @@ export default function ApplicationPage({ data, state, url }: PageProps<Data, Ap
 
         <section class="panel" aria-labelledby="offer-heading">
           <h2 id="offer-heading">Offer</h2>
-          <form method="post" class="stack">
+          <form method="post" class="stack" data-draft="offer">
             {csrf}
             <input type="hidden" name="action" value="offer" />
             <div class="grid">

@@ -154,6 +154,13 @@ Deno.test({
       await page.goto(applicationUrl);
       assert.match(await page.locator(".timeline").innerText(), /Sent/);
       await page.goto(`${base}/`);
+      // steps 2 and 3 wait for their days: the dashboard says when each is expected
+      const waiting = page.locator("[aria-labelledby=waiting-heading] li");
+      assert.equal(await waiting.count(), 2);
+      assert.match(
+        await waiting.first().innerText(),
+        /Email 2 to Luis von Ahn .*expected .*GMT\+1|Email 2 to Luis von Ahn .*expected .*CET/,
+      );
       await checkPage(page, "first-send-06-dashboard");
       assert.deepEqual(errors, []);
       await context.close();

@@ -170,7 +170,7 @@ Deno.test({
       );
 
       await t.step(
-        "board - drag with the mouse, next step and salary on cards, Move offers the next stage",
+        "board - drag with the mouse and with a finger, next step and salary on cards, Move offers the next stage",
         async () => {
           await page.goto(`${base}/jobs/${jobs[1].id}`);
           await page.click("button:has-text('Save')");
@@ -220,6 +220,44 @@ Deno.test({
           await drag(page, `#column-saved li[data-id="${savedId}"]`, "#column-applied");
           await page.waitForSelector(`#column-applied li[data-id="${savedId}"]`);
           await page.setViewportSize({ width: 1280, height: 900 });
+
+          // a finger on a phone: touch events (Chromium turns them into pointer events) on the card's handle
+          const phone = await browser.newContext({
+            storageState: await context.storageState(),
+            viewport: { width: 390, height: 844 },
+            hasTouch: true,
+            isMobile: true,
+          });
+          const touchPage = await phone.newPage();
+          await touchPage.goto(`${base}/applications`);
+          await touchPage.waitForSelector("html[data-frsh-hydrated]");
+          // the card is in Applied (the second column): scroll the board so its handle shows, then drag it
+          // back to Saved (one stage back), whose right part is still on screen
+          await touchPage.evaluate(() => (document.querySelector(".board")!.scrollLeft = 120));
+          const handle = (await touchPage.locator(`li[data-id="${savedId}"] .drag-handle`).boundingBox())!;
+          const target = (await touchPage.locator("#column-saved").boundingBox())!;
+          assert.ok(
+            handle.x + handle.width < 390 && target.x + target.width > 40,
+            JSON.stringify({ handle, target }),
+          );
+          const cdp = await phone.newCDPSession(touchPage);
+          const at = (x: number, y: number) => [{ x: Math.round(x), y: Math.round(y) }];
+          const [hx, hy] = [handle.x + handle.width / 2, handle.y + handle.height / 2];
+          const [tx, ty] = [Math.max(target.x + target.width - 30, 30), target.y + 80];
+          await cdp.send("Input.dispatchTouchEvent", { type: "touchStart", touchPoints: at(hx, hy) });
+          for (let i = 1; i <= 8; i++) {
+            await cdp.send("Input.dispatchTouchEvent", {
+              type: "touchMove",
+              touchPoints: at(hx + ((tx - hx) * i) / 8, hy + ((ty - hy) * i) / 8),
+            });
+          }
+          await cdp.send("Input.dispatchTouchEvent", { type: "touchEnd", touchPoints: [] });
+          await touchPage.waitForSelector(`#column-saved li[data-id="${savedId}"]`);
+          assert.equal(
+            (await db.sql`select status from applications where id = ${savedId}`)[0].status,
+            "saved",
+          );
+          await phone.close();
         },
       );
 

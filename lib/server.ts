@@ -9,6 +9,7 @@ import { type Config, loadConfig, resolveSecret, setConfig } from "../fresh.conf
 import { connect, disconnect } from "../db/client.ts";
 import { migrate } from "../db/migrate.ts";
 import { seedTestUsers } from "../db/seed.ts";
+import { ensureDevMailboxes } from "../db/dev_mailboxes.ts";
 import { createApp } from "../fresh/mod.ts";
 import { limitRequestBody } from "./body_limit.ts";
 import { type DatabaseHandle, openDatabase } from "./database.ts";
@@ -63,6 +64,7 @@ export async function boot(config: Config = loadConfig()): Promise<RunningApp> {
     const pool = await connect(database.url, { max: 10 });
     await migrate(pool);
     if (config.env === "development" || config.env === "staging") await seedTestUsers();
+    await ensureDevMailboxes(config);
   } catch (error) {
     await disconnect().catch(() => {});
     await database?.stop().catch(() => {});

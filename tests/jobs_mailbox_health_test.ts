@@ -80,8 +80,9 @@ Deno.test("calculate-health - scores hand-computed mailboxes and moves their sta
   // m7: warm-up without a start date: no bonus, never promoted
   await mailbox("m7@mh.test", "warmup", null);
 
+  // Only the mailboxes whose numbers change are written: m3, m6 and m7 keep their 100.
   const updated = await calculateMailboxHealth();
-  assert.equal(updated, 7);
+  assert.equal(updated, 4);
   assert.deepEqual(await state("m1@mh.test"), {
     health_score: 0,
     status: "paused",
@@ -117,9 +118,9 @@ Deno.test("calculate-health - scores hand-computed mailboxes and moves their sta
   assert.equal((await state("m7@mh.test")).health_score, 100);
   assert.equal((await state("m7@mh.test")).status, "warmup");
 
-  // idempotent: a second run changes nothing
+  // idempotent: a second run changes nothing, and writes nothing
   const snapshot = await sql`select email, health_score, status from mailboxes order by email`;
-  await calculateMailboxHealth();
+  assert.equal(await calculateMailboxHealth(), 0);
   assert.deepEqual(await sql`select email, health_score, status from mailboxes order by email`, snapshot);
 });
 
@@ -128,13 +129,13 @@ Deno.test("reset-mailboxes - zeroes sent_today once per UTC day, re-scores on ev
   const day = new Date("2031-05-05T00:00:10Z");
   const first = await resetMailboxCounters(day);
   assert.equal(first.counters_reset, 7);
-  assert.equal(first.health_updated, 7);
+  assert.equal(first.health_updated, 0, "re-scored, and nothing changed since the last scoring");
   const [{ zeroed }] = await sql`select count(*)::int as zeroed from mailboxes where sent_today = 0`;
   assert.equal(zeroed, 7);
 
   await sql`update mailboxes set sent_today = 3`; // sends after midnight
   const again = await resetMailboxCounters(new Date("2031-05-05T12:00:00Z"));
-  assert.deepEqual(again, { counters_reset: 0, health_updated: 7 });
+  assert.deepEqual(again, { counters_reset: 0, health_updated: 0 });
   const [{ kept }] = await sql`select count(*)::int as kept from mailboxes where sent_today = 3`;
   assert.equal(kept, 7);
 
@@ -173,8 +174,8 @@ Deno.test("reset-mailboxes - through the registry: one JSON result with rows", a
   await sql`update mailboxes set sent_today = 2`;
   const run = await runJob("reset-mailboxes", { tick: new Date("2031-06-01T00:00:00Z"), trigger: "cron" });
   assert.equal(run.outcome, "ok");
-  assert.equal(run.rows, 7 + 7);
-  assert.deepEqual(run.result, { rows: 14, counters_reset: 7, health_updated: 7 });
+  assert.equal(run.rows, 7);
+  assert.deepEqual(run.result, { rows: 7, counters_reset: 7, health_updated: 0 });
 });
 
 // The seed's functions exactly as data-architecture.md sections 2.4-2.5 write them, under other names

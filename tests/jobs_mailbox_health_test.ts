@@ -178,6 +178,71 @@ Deno.test("reset-mailboxes - through the registry: one JSON result with rows", a
   assert.deepEqual(run.result, { rows: 7, counters_reset: 7, health_updated: 0 });
 });
 
+Deno.test("mailbox counters - follow sends, bounces, complaints and deletions; the check job finds no drift", async () => {
+  await mailbox("k@mh.test", "active", null);
+  const stats = async () => {
+    const [row] = await sql`
+      select coalesce(sum(sent), 0)::int as sent, coalesce(sum(bounced), 0)::int as bounced,
+             coalesce(sum(complaints), 0)::int as complaints
+      from mailbox_daily_stats where mailbox_email = 'k@mh.test'`;
+    return row;
+  };
+  await sends("k@mh.test", 5, 0);
+  assert.deepEqual(await stats(), { sent: 5, bounced: 0, complaints: 0 });
+  // a bounce arrives later: the row's status changes, and it counts on the day it was sent
+  await sql`update outreach set status = 'bounced'
+    where id = (select min(id) from outreach where from_mailbox = 'k@mh.test')`;
+  await complaints("k@mh.test", 2);
+  assert.deepEqual(await stats(), { sent: 5, bounced: 1, complaints: 2 });
+  // a queued row that is sent later (the dispatcher's path): from_mailbox and sent_at set together
+  await sql`
+    insert into outreach (application_id, contact_id, step_no, subject, body, from_mailbox, status)
+    values (${app.id}, ${contact.id}, 2, 's', 'b', '', 'queued')`;
+  assert.equal((await stats()).sent, 5);
+  await sql`update outreach set from_mailbox = 'k@mh.test', status = 'sent', sent_at = now()
+    where from_mailbox = '' and step_no = 2`;
+  assert.equal((await stats()).sent, 6);
+  await sql`delete from outreach where from_mailbox = 'k@mh.test' and step_no = 2`;
+  assert.equal((await stats()).sent, 5);
+
+  const run = await runJob("check-mailbox-counters");
+  assert.equal(run.outcome, "ok");
+  assert.deepEqual(run.result, { rows: 0, drift: 0, cells: [] });
+  // a write around the triggers is drift, named by mailbox and day
+  await sql`update mailbox_daily_stats set sent = sent + 1 where mailbox_email = 'k@mh.test'
+    and day = (now() at time zone 'UTC')::date - 0`;
+  const drifted = await runJob("check-mailbox-counters");
+  const result = drifted.result as { drift: number; cells: { mailbox_email: string }[] };
+  assert.ok(result.drift >= 1);
+  assert.equal(result.cells[0].mailbox_email, "k@mh.test");
+  await sql`select rebuild_mailbox_daily_stats()`;
+  assert.deepEqual((await runJob("check-mailbox-counters")).result, { rows: 0, drift: 0, cells: [] });
+});
+
+Deno.test("calculate-health - the window is today and the six UTC days before it", async () => {
+  await mailbox("w@mh.test", "active", null);
+  const startOfDay = (daysAgo: number) => {
+    const d = new Date();
+    d.setUTCHours(0, 0, 30, 0);
+    return new Date(d.getTime() - daysAgo * DAY);
+  };
+  for (const [daysAgo, status] of [[6, "bounced"], [7, "bounced"], [0, "delivered"]] as const) {
+    const at = startOfDay(daysAgo);
+    await sql`
+      insert into outreach (application_id, contact_id, step_no, subject, body, from_mailbox, status, queued_at, sent_at)
+      values (${app.id}, ${contact.id}, 1, 's', 'b', 'w@mh.test', ${status}, ${at}, ${at})`;
+  }
+  await calculateMailboxHealth();
+  // 1 bounce of 2 sends in the window (6 days ago at 00:00:30 counts; 7 days ago does not): 100 - 250 -> 0
+  assert.deepEqual(await state("w@mh.test"), {
+    health_score: 0,
+    status: "paused",
+    bounce_count_7d: 1,
+    spam_reports_7d: 0,
+    sent_today: 0,
+  });
+});
+
 // The seed's functions exactly as data-architecture.md sections 2.4-2.5 write them, under other names
 // (bench_seed_*): the same fixture the scheduled-jobs benchmark uses as its baseline.
 const SEED_ORIGINAL = new URL("../bench/fixtures/seed_functions.sql", import.meta.url);

@@ -7,7 +7,7 @@
 import { fileURLToPath } from "node:url";
 import { type Config, loadConfig, resolveSecret, setConfig } from "../fresh.config.ts";
 import { connect, disconnect } from "../db/client.ts";
-import { migrate } from "../db/migrate.ts";
+import { migrate, readMigrations } from "../db/migrate.ts";
 import { seedTestUsers } from "../db/seed.ts";
 import { createApp } from "../fresh/mod.ts";
 import { limitRequestBody } from "./body_limit.ts";
@@ -86,12 +86,15 @@ export async function boot(config: Config = loadConfig()): Promise<RunningApp> {
   await resolveSecret(config);
   lap("config");
   let database: DatabaseHandle | undefined;
+  // The migration files are read and hashed while PostgreSQL starts (both mostly wait on I/O).
+  const migrations = readMigrations();
+  migrations.catch(() => {});
   try {
     database = await openDatabase(config);
     lap("database");
     const pool = await connect(database.url, { max: 10 });
     lap("connect");
-    await migrate(pool);
+    await migrate(pool, { migrations: await migrations });
     lap("migrations");
     if (config.env === "development" || config.env === "staging") await seedTestUsers();
     lap("seed");

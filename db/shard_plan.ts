@@ -43,6 +43,7 @@ export const SHARD_PLAN: Record<string, Placement> = {
   },
   mailboxes: { kind: "local", why: "shared sending capacity, reserved on every send: one place to count it" },
   mailbox_counter_resets: { kind: "local", why: "the daily reset's own bookkeeping" },
+  mailbox_daily_stats: { kind: "local", why: "per-mailbox daily counters, kept beside the mailboxes" },
   job_runs: { kind: "local", why: "scheduled-job claims, one per tick for the whole cluster" },
   rate_limits: { kind: "local", why: "login throttling by address, before any user is known" },
   webhook_tokens: { kind: "local", why: "Mailgun replay protection, before the outreach is known" },

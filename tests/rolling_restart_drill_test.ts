@@ -5,7 +5,8 @@
  * job runs, closes its pool), is started again on its port, and is back in rotation before the next one goes.
  * No request fails, and every job's minute ticks in the window ran exactly once, none left "running".
  *
- * HAProxy's part (deploy/haproxy.cfg): health checks every 200 ms take a stopped process out, and
+ * HAProxy's part (deploy/haproxy.cfg): health checks every 200 ms take a stopped process out (three failed
+ * checks: one slow answer on a busy machine must not take a healthy process out), and
  * `retry-on conn-failure empty-response` + `option redispatch` resend a request that met a closing
  * connection to another process (the load here is GETs; see docs/operations.md "Drills").
  */
@@ -13,6 +14,7 @@ import assert from "node:assert/strict";
 import { type AppProcess, startApp } from "../bench/app_process.ts";
 import { freePort } from "../bench/net.ts";
 import { hasTool } from "../scripts/system_tools.ts";
+import { waitFor } from "../scripts/pg_cluster.ts";
 import { cronTick, JOB_NAMES } from "../jobs/registry.ts";
 import { useAppDatabase } from "./helpers/db.ts";
 import { createUserWithToken } from "./helpers/users.ts";
@@ -20,7 +22,7 @@ import { createUserWithToken } from "./helpers/users.ts";
 const HAPROXY = "/usr/sbin/haproxy";
 
 /** The load balancer's configuration for `ports` (the same shape as deploy/haproxy.cfg). */
-function haproxyConfig(listen: number, ports: number[]): string {
+function haproxyConfig(listen: number, statsPort: number, ports: number[]): string {
   return `global
   maxconn 256
 defaults
@@ -32,6 +34,11 @@ defaults
   retries 3
   option redispatch 1
   retry-on conn-failure empty-response response-timeout
+  timeout check 2s
+frontend stats
+  bind 127.0.0.1:${statsPort}
+  stats enable
+  stats uri /stats
 frontend web
   bind 127.0.0.1:${listen}
   default_backend app
@@ -39,9 +46,22 @@ backend app
   balance roundrobin
   option httpchk GET /healthz
   http-check expect status 200
-  default-server inter 200ms fall 1 rise 2
+  default-server inter 200ms fall 3 rise 2
 ${ports.map((p, i) => `  server app${i + 1} 127.0.0.1:${p} check`).join("\n")}
 `;
+}
+
+/** Each server's state as HAProxy sees it (its CSV statistics): `{app1: "UP", app2: "DOWN", ...}`. */
+async function serverStates(statsPort: number): Promise<Record<string, string>> {
+  const csv = await (await fetch(`http://127.0.0.1:${statsPort}/stats;csv`)).text();
+  const [header, ...rows] = csv.trim().split("\n");
+  const columns = header.replace(/^# /, "").split(",");
+  const status = columns.indexOf("status");
+  return Object.fromEntries(
+    rows.map((r) => r.split(",")).filter((c) => c[0] === "app" && c[1].startsWith("app")).map((
+      c,
+    ) => [c[1], c[status]]),
+  );
 }
 
 Deno.test({
@@ -62,8 +82,9 @@ Deno.test({
     });
     const apps: AppProcess[] = await Promise.all(ports.map((port) => startApp(env(port))));
     const listen = freePort();
+    const statsPort = freePort();
     const cfg = await Deno.makeTempFile({ suffix: ".cfg" });
-    await Deno.writeTextFile(cfg, haproxyConfig(listen, ports));
+    await Deno.writeTextFile(cfg, haproxyConfig(listen, statsPort, ports));
     const check = await new Deno.Command(HAPROXY, {
       args: ["-c", "-f", cfg],
       stdout: "null",
@@ -106,6 +127,7 @@ Deno.test({
           await new Promise((r) => setTimeout(r, 15)); // bounded: four clients, a few hundred requests a second at most
         }
       });
+      const loadStarted = Date.now();
       await new Promise((r) => setTimeout(r, 1000));
       const drains: number[] = [];
       for (const [i, port] of ports.entries()) {
@@ -113,9 +135,14 @@ Deno.test({
         await apps[i].stop(15_000); // SIGTERM, graceful
         drains.push(performance.now() - stopping);
         apps[i] = await startApp(env(port));
-        await new Promise((r) => setTimeout(r, 1000)); // two health checks put it back in rotation
+        // back in rotation (two passed health checks) before the next one goes
+        await waitFor(
+          `app${i + 1} UP in HAProxy`,
+          async () => (await serverStates(statsPort))[`app${i + 1}`] === "UP",
+        );
       }
-      await new Promise((r) => setTimeout(r, 500));
+      // the crons fire every 3 s: keep the window long enough for each to fire on the restarted processes
+      await new Promise((r) => setTimeout(r, Math.max(500, loadStarted + 10_000 - Date.now())));
       running = false;
       await Promise.all(load);
 

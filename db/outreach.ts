@@ -8,6 +8,8 @@ import { HttpError } from "../lib/http_error.ts";
 import { randomToken } from "../lib/crypto.ts";
 import { render, renderSubject, SUBJECT_MAX, type Variables } from "../lib/template.ts";
 import type { SequenceStep } from "./sequences.ts";
+import { reserveEnrollment } from "./plans.ts";
+import { enrollmentRefusal } from "../lib/plans.ts";
 
 /** One outreach row as the API shows it (contract §3: the timeline's columns). */
 export interface OutreachView {
@@ -110,6 +112,9 @@ export async function enrollContact(
         code: "already_enrolled",
       });
     }
+    // Verification and plan limits (lib/plans.ts); counted only when this enrollment commits.
+    const refused = await reserveEnrollment(tx);
+    if (refused) throw await enrollmentRefusal(userId, refused);
 
     const variables: Variables = {
       first_name: contact.first_name ?? contact.full_name.split(/\s+/)[0],

@@ -36,7 +36,7 @@ async function mailCount(to: string): Promise<number> {
 }
 
 Deno.test("[e2e] signup - sends a verification link from MAIL_SYSTEM_FROM; verifying flips email_verified", async () => {
-  const u = await createUserWithToken(server.url);
+  const u = await createUserWithToken(server.url, { verified: false });
   assert.equal(u.user.email_verified, false);
   const mail = await lastMail(u.user.email, "verify_email");
   assert.equal(mail.mailbox_email, "no-reply@system.example.test");
@@ -57,8 +57,8 @@ Deno.test("[e2e] signup - sends a verification link from MAIL_SYSTEM_FROM; verif
 });
 
 Deno.test("[e2e] POST /api/auth/verify - another signed-in account's link is refused and stays usable", async () => {
-  const owner = await createUserWithToken(server.url);
-  const other = await createUserWithToken(server.url);
+  const owner = await createUserWithToken(server.url, { verified: false });
+  const other = await createUserWithToken(server.url, { verified: false });
   const token = linkToken((await lastMail(owner.user.email, "verify_email")).body, "verify");
   const refused = await api(server.url, "POST", "/api/auth/verify", { body: { token }, token: other.token });
   assert.equal(refused.status, 400);
@@ -69,7 +69,7 @@ Deno.test("[e2e] POST /api/auth/verify - another signed-in account's link is ref
 });
 
 Deno.test("[e2e] POST /api/auth/verify/resend - sends a new link, then 429 past the hourly limit", async () => {
-  const u = await createUserWithToken(server.url);
+  const u = await createUserWithToken(server.url, { verified: false });
   const before = await mailCount(u.user.email);
   const statuses: number[] = [];
   for (let i = 0; i < 4; i++) {

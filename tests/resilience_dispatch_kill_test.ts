@@ -34,7 +34,8 @@ Deno.test("[e2e] dispatcher SIGKILLed five times mid-send - nothing sent twice, 
     await db.sql`
       with c as (insert into companies (name, domain) values ('Kill Co', 'killco.example') returning id),
       j as (insert into jobs (source, title, company_id) select 'test', 'Engineer', id from c returning id),
-      u as (insert into users (email, full_name) values ('kill@example.test', 'Kill') returning id),
+      u as (insert into users (email, full_name, email_verified, subscription_tier)
+             values ('kill@example.test', 'Kill', true, 'enterprise') returning id),
       a as (insert into applications (user_id, job_id) select u.id, j.id from u, j returning id),
       ct as (insert into contacts (company_id, full_name, email, source)
              select c.id, 'Contact ' || i, 'contact' || i || '@killco.example', 'test'

@@ -131,3 +131,43 @@ LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public, pg_temp AS $$
     WHERE u.id = p_user_id
 $$;
 GRANT EXECUTE ON FUNCTION sending_block(INTEGER) TO app_user, readonly;
+
+-- The enrollment gate, called inside the enrollment's own transaction (as app_user, for the user of
+-- app.current_user_id): answers NULL and counts the enrollment, or the reason it is refused:
+-- 'unverified', 'daily_enrollments', 'live_sequences' or 'emails_per_month' (allowance used and no credits).
+-- Serialized per user by an advisory lock, so parallel enrollments cannot overshoot a cap.
+CREATE FUNCTION reserve_enrollment() RETURNS TEXT
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp AS $$
+DECLARE
+    uid INTEGER := NULLIF(current_setting('app.current_user_id', true), '')::integer;
+    today DATE := (now() AT TIME ZONE 'UTC')::date;
+    u RECORD;
+    p RECORD;
+    n BIGINT;
+BEGIN
+    IF uid IS NULL THEN RETURN 'unverified'; END IF;
+    PERFORM pg_advisory_xact_lock(hashtext('reserve_enrollment'), uid);
+    SELECT * INTO u FROM users WHERE id = uid;
+    IF NOT FOUND OR u.email_verified IS NOT TRUE THEN RETURN 'unverified'; END IF;
+    SELECT * INTO p FROM plan_limits WHERE tier = u.subscription_tier;
+    IF p.daily_enrollments IS NOT NULL THEN
+        SELECT coalesce((SELECT enrollments FROM usage_daily WHERE user_id = uid AND day = today), 0) INTO n;
+        IF n >= p.daily_enrollments THEN RETURN 'daily_enrollments'; END IF;
+    END IF;
+    IF p.live_sequences IS NOT NULL THEN
+        SELECT count(DISTINCT o.sequence_instance_id) INTO n
+        FROM outreach o JOIN applications a ON a.id = o.application_id
+        WHERE a.user_id = uid AND o.status = 'queued';
+        IF n >= p.live_sequences THEN RETURN 'live_sequences'; END IF;
+    END IF;
+    IF p.emails_per_month IS NOT NULL AND coalesce(u.credits_remaining, 0) <= 0 THEN
+        SELECT coalesce(sum(sends), 0) INTO n FROM usage_daily
+        WHERE user_id = uid AND day >= date_trunc('month', now() AT TIME ZONE 'UTC')::date;
+        IF n >= p.emails_per_month THEN RETURN 'emails_per_month'; END IF;
+    END IF;
+    INSERT INTO usage_daily AS d (user_id, day, enrollments) VALUES (uid, today, 1)
+    ON CONFLICT (user_id, day) DO UPDATE SET enrollments = d.enrollments + 1;
+    RETURN NULL;
+END $$;
+REVOKE EXECUTE ON FUNCTION reserve_enrollment() FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION reserve_enrollment() TO app_user;

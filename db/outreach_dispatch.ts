@@ -61,7 +61,7 @@ export async function claimDueOutreach(
 ): Promise<ClaimedOutreach[]> {
   return await sql<ClaimedOutreach[]>`
     with due as (
-      select o.id, o.queued_at from outreach o
+      select o.id, o.queued_at, o.application_id, o.send_started_at, o.due_at from outreach o
       where o.status = 'queued' and o.due_at <= now()
         and (o.lease_until is null or o.lease_until < now())
         and (o.send_started_at is not null or not ${options.maybeSentOnly ?? false}::boolean)
@@ -71,11 +71,19 @@ export async function claimDueOutreach(
       order by o.due_at, o.id
       limit ${limit}::int
       for update of o skip locked
+    ), allowed as (
+      -- at most the user's sending headroom (plan limits, migration 0065) of a user's rows per claim
+      select r.id, r.queued_at from (
+        select due.id, due.queued_at, due.send_started_at, a.user_id,
+               row_number() over (partition by a.user_id order by due.due_at, due.id) as rn
+        from due join applications a on a.id = due.application_id
+      ) r
+      where r.send_started_at is not null or r.rn <= sending_headroom(r.user_id)
     ), claimed as (
       update outreach o
       set claim_id = ${claimId}::uuid, claimed_at = now(),
           lease_until = now() + ${leaseSeconds}::int * interval '1 second'
-      from due
+      from allowed due
       where o.id = due.id and o.queued_at = due.queued_at
       returning o.id, o.queued_at::text as queued_at, o.application_id, o.contact_id, o.step_no, o.subject, o.body,
                 o.outreach_token, o.unsubscribe_token, o.send_window, o.send_attempts, o.send_started_at,

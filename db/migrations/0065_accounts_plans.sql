@@ -171,3 +171,36 @@ BEGIN
 END $$;
 REVOKE EXECUTE ON FUNCTION reserve_enrollment() FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION reserve_enrollment() TO app_user;
+
+-- How many more emails the user may send now (bigint max: no limit; 0 when unverified): the day cap's rest and
+-- the month's allowance plus credits, less the user's rows other claims hold right now (in flight, not yet
+-- recorded). The claim takes at most this many of a user's rows, so a cap is overshot at most by claims made
+-- in the same instant by other dispatchers.
+CREATE FUNCTION sending_headroom(p_user_id INTEGER) RETURNS BIGINT
+LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = public, pg_temp AS $$
+DECLARE
+    unlimited CONSTANT BIGINT := 9223372036854775807;
+    u RECORD;
+    p RECORD;
+    room BIGINT := unlimited;
+    inflight BIGINT;
+BEGIN
+    SELECT * INTO u FROM users WHERE id = p_user_id;
+    IF NOT FOUND OR u.email_verified IS NOT TRUE THEN RETURN 0; END IF;
+    SELECT * INTO p FROM plan_limits WHERE tier = u.subscription_tier;
+    IF p.daily_sends IS NULL AND p.emails_per_month IS NULL THEN RETURN unlimited; END IF;
+    IF p.daily_sends IS NOT NULL THEN
+        room := least(room, p.daily_sends - coalesce((SELECT d.sends FROM usage_daily d
+            WHERE d.user_id = p_user_id AND d.day = (now() AT TIME ZONE 'UTC')::date), 0));
+    END IF;
+    IF p.emails_per_month IS NOT NULL THEN
+        -- credits_remaining already went down for the sends past the allowance
+        room := least(room, greatest(0, p.emails_per_month - coalesce((SELECT sum(d.sends)
+            FROM usage_daily d WHERE d.user_id = p_user_id
+              AND d.day >= date_trunc('month', now() AT TIME ZONE 'UTC')::date), 0)) + coalesce(u.credits_remaining, 0));
+    END IF;
+    SELECT count(*) INTO inflight FROM outreach o JOIN applications a ON a.id = o.application_id
+    WHERE a.user_id = p_user_id AND o.status = 'queued' AND o.lease_until > now();
+    RETURN greatest(0, room - inflight);
+END $$;
+GRANT EXECUTE ON FUNCTION sending_headroom(INTEGER) TO app_user, readonly;

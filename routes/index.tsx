@@ -2,6 +2,7 @@ import type { FreshContext, PageProps } from "../fresh/types.ts";
 import type { AppState } from "../lib/state.ts";
 import { type Application, listApplications } from "../db/applications.ts";
 import { STATUS_LABELS, STATUSES } from "../lib/pipeline.ts";
+import { seeOther } from "../lib/page_forms.ts";
 
 interface Data {
   applications?: Application[];
@@ -10,6 +11,7 @@ interface Data {
 export const handler = {
   async GET(ctx: FreshContext<AppState>) {
     const user = ctx.state.user;
+    if (user?.mode === "recruiter") return seeOther("/roles"); // a recruiter's dashboard is the roles
     return ctx.render({ applications: user ? await listApplications(user.id) : undefined } satisfies Data);
   },
 };

@@ -40,7 +40,8 @@ export const handler = {
         address: clientAddress(ctx),
         userAgent: ctx.req.headers.get("user-agent"),
       });
-      return seeOther(next === "/" ? "/settings?welcome=1" : next, { "set-cookie": signed.cookie });
+      const home = parsed.data.mode === "recruiter" ? "/roles" : "/settings?welcome=1"; // recruiters: no resume
+      return seeOther(next === "/" ? home : next, { "set-cookie": signed.cookie });
     } catch (error) {
       if (error instanceof HttpError && error.status === 409) {
         return ctx.render({ values, errors: { email: "An account with this email already exists." }, next }, {

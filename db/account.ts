@@ -91,11 +91,11 @@ export interface SessionRow {
 /** The user's live sessions, newest first. */
 export async function listSessions(userId: number, currentId: string | undefined): Promise<SessionRow[]> {
   return await sql<SessionRow[]>`
-    select id::text, created_at, coalesce(last_seen_at, created_at) as last_seen_at, user_agent,
-           id = ${currentId ?? null}::bigint is true as current
-    from sessions
-    where user_id = ${userId}::int and revoked_at is null and expires_at > now()
-    order by created_at desc, id desc`;
+    select s.id::text, s.created_at, coalesce(a.last_seen_at, s.created_at) as last_seen_at, s.user_agent,
+           s.id = ${currentId ?? null}::bigint is true as current
+    from sessions s left join session_activity a on a.session_id = s.id
+    where s.user_id = ${userId}::int and s.revoked_at is null and s.expires_at > now()
+    order by s.created_at desc, s.id desc`;
 }
 
 /** Ends one of the user's own sessions; false when it is not theirs or already ended. */

@@ -28,7 +28,7 @@ interface Target {
 
 const RUNS_PER_ROUTE = Number(Deno.env.get("FUZZ_RUNS") ?? 60);
 /** Tables whose rows a rejected request may legitimately change. */
-const MAY_WRITE_ON_REJECTION = new Set(["rate_limits"]);
+const MAY_WRITE_ON_REJECTION = new Set(["rate_limits", "session_activity"]);
 
 const db = await useAppDatabase("fuzz");
 const server = await startTestServer({ MAILGUN_WEBHOOK_SIGNING_KEY: "fuzz-signing-key-0123456789" });

@@ -23,8 +23,14 @@ CREATE INDEX idx_account_tokens_expires ON account_tokens (expires_at);
 REVOKE ALL ON account_tokens FROM app_user;
 REVOKE ALL ON SEQUENCE account_tokens_id_seq FROM app_user;
 
--- "Active sessions" in /account: when a session was last used (moved at most every few minutes).
-ALTER TABLE sessions ADD COLUMN last_seen_at TIMESTAMP WITH TIME ZONE;
+-- "Active sessions" in /account: when a session was last used (moved at most every five minutes). A table of
+-- its own, not a column of sessions: any request, also one that is refused, may move it, and the sessions
+-- table itself then changes only when a session starts or ends.
+CREATE TABLE session_activity (
+    session_id BIGINT PRIMARY KEY REFERENCES sessions(id) ON DELETE CASCADE,
+    last_seen_at TIMESTAMP WITH TIME ZONE NOT NULL DEFAULT NOW()
+);
+REVOKE ALL ON session_activity FROM app_user;
 
 -- The plan table, in one place (lib/plans.ts reads it; docs/accounts.md shows it). NULL means "no limit".
 -- emails_per_month: sent emails per calendar month (UTC) included in the plan; past it each send takes one

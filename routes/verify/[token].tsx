@@ -17,7 +17,7 @@ interface Data {
 export const handler = {
   GET(ctx: FreshContext<AppState>) {
     return ctx.render({ token: ctx.params.token ?? "" } satisfies Data, {
-      headers: { "referrer-policy": "no-referrer", "cache-control": "no-store" },
+      headers: { "referrer-policy": "same-origin", "cache-control": "no-store" },
     });
   },
   async POST(ctx: FreshContext<AppState>) {

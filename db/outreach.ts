@@ -33,6 +33,8 @@ export interface OutreachView {
   replied_at: Date | null;
   link_clicks: number;
   last_error: string | null;
+  /** For a queued row held back by the account (migration 0065): `unverified` or `plan_limit`; else null. */
+  waiting_reason: string | null;
 }
 
 export interface EnrollInput {
@@ -45,7 +47,9 @@ export interface EnrollInput {
 const viewColumns = (tx: Tx) =>
   tx`o.id, o.application_id, o.contact_id, c.full_name as contact_name, c.email as contact_email,
      o.sequence_instance_id, o.step_no, o.subject, o.body, o.from_mailbox, o.status, o.queued_at, o.due_at,
-     o.sent_at, o.delivered_at, o.opened_at, o.clicked_at, o.replied_at, o.link_clicks, o.last_error`;
+     o.sent_at, o.delivered_at, o.opened_at, o.clicked_at, o.replied_at, o.link_clicks, o.last_error,
+     case when o.status = 'queued' then (select sending_block(a.user_id) from applications a
+       where a.id = o.application_id) end as waiting_reason`;
 
 /**
  * Queues one row per step of the sequence for the contact, each rendered and

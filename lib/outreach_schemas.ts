@@ -170,6 +170,7 @@ export const OutreachOut = z.object({
   replied_at: z.string().nullable(),
   link_clicks: z.number(),
   last_error: z.string().nullable(),
+  waiting_reason: z.string().nullable(),
 });
 
 const Domain = z.string().trim().toLowerCase().regex(

@@ -65,6 +65,19 @@ Deno.test("[e2e] enrollment - 403 until the address is verified, then allowed", 
   assert.equal(n, 0, "nothing queued");
   await db.sql`update users set email_verified = true where id = ${u.user.id}`;
   assert.equal((await enroll(u.token, applicationId, contacts[0], sequenceId)).status, 201);
+  const timeline = async () =>
+    (await api(server.url, "GET", `/api/applications/${applicationId}/outreach`, { token: u.token })).body
+      .items
+      .map((r: { waiting_reason: string | null }) => r.waiting_reason);
+  assert.deepEqual(await timeline(), [null, null, null]);
+  // Unverified again (an email change): the queued steps wait and say why.
+  await db.sql`update users set email_verified = false where id = ${u.user.id}`;
+  assert.deepEqual(await timeline(), ["unverified", "unverified", "unverified"]);
+  await db.sql`update users set email_verified = true where id = ${u.user.id}`;
+  await db
+    .sql`insert into usage_daily (user_id, day, sends) values (${u.user.id}, (now() at time zone 'UTC')::date, 50)
+               on conflict (user_id, day) do update set sends = 50`;
+  assert.deepEqual(await timeline(), ["plan_limit", "plan_limit", "plan_limit"]);
 });
 
 Deno.test("[e2e] enrollment - past the free plan's live sequences and daily enrollments: 402 naming the limit", async () => {

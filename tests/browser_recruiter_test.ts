@@ -5,7 +5,7 @@
  */
 import assert from "node:assert/strict";
 import { useAppDatabase } from "./helpers/db.ts";
-import { startTestServer } from "./helpers/server.ts";
+import { api, startTestServer, TEST_ENV } from "./helpers/server.ts";
 import { hasChromium, launchChromium } from "./helpers/browser.ts";
 import { settleSystemMail } from "../lib/mail/system_mail.ts";
 
@@ -96,6 +96,27 @@ Deno.test({
       await page.click("nav >> text=Roles");
       await page.waitForURL("**/roles");
       assert.equal(await page.locator("[data-stage=interviewing]").first().innerText(), "1");
+
+      // An imported job: no score, one action, "Fill this role".
+      await api(server.url, "POST", "/api/admin/jobs/import", {
+        headers: { authorization: `Bearer ${TEST_ENV.ROLEFERRY_ADMIN_TOKEN}` },
+        body: {
+          jobs: [{
+            external_id: "rj-1",
+            source: "test",
+            title: "Data Engineer",
+            company: { name: "Pub", domain: "pub.test" },
+          }],
+        },
+      });
+      const [job] = await db.sql`select id from jobs where external_id = 'rj-1'`;
+      await page.goto(`${server.url}/jobs/${job.id}`);
+      assert.equal(await page.locator(".badge").count(), 0);
+      assert.doesNotMatch(await page.locator("main").innerText(), /Why this score/);
+      await page.click("button:has-text('Fill this role')");
+      await page.waitForURL(/\/roles\/\d+$/);
+      assert.match(await page.locator("h1").innerText(), /Data Engineer/);
+      await shot("05-filled-imported-job");
       assert.deepEqual(errors, []);
       await context.close();
     } finally {

@@ -11,6 +11,7 @@ import { createApplication } from "../../../db/applications.ts";
 import { setCompanyHidden } from "../../../db/preferences.ts";
 import MatchBadge from "../../../components/MatchBadge.tsx";
 import CsrfField from "../../../components/CsrfField.tsx";
+import RecruiterJob from "../../../components/RecruiterJob.tsx";
 
 interface Data {
   job: JobDetail;
@@ -52,6 +53,7 @@ export const handler = {
 
 export default function JobPage({ data, state }: PageProps<Data, AppState>) {
   const { job, contacts } = data;
+  if (state.user?.mode === "recruiter") return <RecruiterJob job={job} csrfToken={state.csrfToken} />;
   return (
     <>
       <p>

@@ -65,7 +65,8 @@ export const handler = {
   },
 };
 
-export default function JobsPage({ data }: PageProps<Data, AppState>) {
+export default function JobsPage({ data, state }: PageProps<Data, AppState>) {
+  const scores = state.user?.mode !== "recruiter"; // recruiters see no match score
   const q = data.query;
   const otherErrors = Object.entries(data.errors ?? {}).filter(([k]) => !FORM_FIELDS.includes(k));
   return (
@@ -136,7 +137,7 @@ export default function JobsPage({ data }: PageProps<Data, AppState>) {
                     )}
                   </div>
                 </div>
-                <MatchBadge score={job.match.score} category={job.match.category} />
+                {scores && <MatchBadge score={job.match.score} category={job.match.category} />}
               </li>
             ))}
           </ul>

@@ -27,6 +27,19 @@ export const handler = {
     const user = await requireUser(ctx);
     requireRecruiter(user);
     const form = await readForm(ctx.req);
+    if (form.has("job_id")) {
+      // "Fill this role" on a job page
+      const parsedJob = CreateRole.safeParse({ job_id: Number(field(form, "job_id")) });
+      if (!parsedJob.success) {
+        throw new HttpError(422, "invalid values", { fields: { job_id: "no such job" } });
+      }
+      try {
+        return seeOther(`/roles/${await createRole(user.id, parsedJob.data)}`);
+      } catch (error) {
+        if (error instanceof HttpError && error.status === 409) return seeOther("/roles");
+        throw error;
+      }
+    }
     const values = {
       title: field(form, "title"),
       company_name: field(form, "company_name"),

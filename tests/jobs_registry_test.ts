@@ -103,7 +103,7 @@ Deno.test("purge-sessions - deletes sessions ended a week ago and old rate-limit
     values ('login:old', now() - interval '2 days', 3), ('login:new', now(), 1)`;
   const run = await runJob("purge-sessions");
   assert.equal(run.outcome, "ok");
-  assert.deepEqual(run.result, { rows: 3, sessions: 2, rate_limits: 1 });
+  assert.deepEqual(run.result, { rows: 3, sessions: 2, rate_limits: 1, account_tokens: 0 });
   const left = await sql`select token_hash::text as token_hash from sessions where user_id = ${user.id}`;
   assert.deepEqual(left.map((r) => r.token_hash), ["live"]);
   const again = await runJob("purge-sessions");

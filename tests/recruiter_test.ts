@@ -76,6 +76,11 @@ Deno.test("[e2e] recruiter mode - roles, a private client role, candidates, stag
   // The private role's job is the recruiter's alone.
   const jobId = client.body.job.id;
   assert.equal((await api(server.url, "GET", `/api/jobs/${jobId}`, { token: seeker.token })).status, 404);
+  const track = await api(server.url, "POST", "/api/applications", {
+    token: seeker.token,
+    body: { job_id: jobId },
+  });
+  assert.equal(track.status, 422, "a private role cannot be tracked by anyone else");
   const search = await api(server.url, "GET", "/api/jobs?q=Platform", { token: seeker.token });
   assert.equal(search.status, 200);
   assert.equal(search.body.items.some((j: { id: number }) => j.id === jobId), false);

@@ -128,6 +128,7 @@ export async function deleteAccount(userId: number): Promise<void> {
     await tx`
       delete from rate_limits
       where right(bucket, ${email.length + 1}::int) = ${":" + email}::text
+         or strpos(bucket, ${":" + email + "|"}::text) > 0
          or right(bucket, ${String(userId).length + 6}::int) = ${":user:" + userId}::text`;
     await tx`delete from users where id = ${userId}::int`;
   });

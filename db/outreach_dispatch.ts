@@ -71,14 +71,16 @@ export async function claimDueOutreach(
       order by o.due_at, o.id
       limit ${limit}::int
       for update of o skip locked
-    ), allowed as (
+    ), ranked as (
+      select due.id, due.queued_at, due.send_started_at, a.user_id,
+             row_number() over (partition by a.user_id order by due.due_at, due.id) as rn
+      from due join applications a on a.id = due.application_id
+    ), heads as (
       -- at most the user's sending headroom (plan limits, migration 0065) of a user's rows per claim
-      select r.id, r.queued_at from (
-        select due.id, due.queued_at, due.send_started_at, a.user_id,
-               row_number() over (partition by a.user_id order by due.due_at, due.id) as rn
-        from due join applications a on a.id = due.application_id
-      ) r
-      where r.send_started_at is not null or r.rn <= sending_headroom(r.user_id)
+      select u.user_id, sending_headroom(u.user_id) as room from (select distinct user_id from ranked) u
+    ), allowed as (
+      select r.id, r.queued_at from ranked r join heads h on h.user_id = r.user_id
+      where r.send_started_at is not null or r.rn <= h.room
     ), claimed as (
       update outreach o
       set claim_id = ${claimId}::uuid, claimed_at = now(),

@@ -90,7 +90,8 @@ export async function listCandidates(userId: number, roleId: number): Promise<Ca
 /** Makes a job the recruiter fills into a role (409 when it already is one). */
 export async function createRoleForJob(userId: number, jobId: number): Promise<number> {
   return await withUser(userId, async (tx) => {
-    const [job] = await tx`select id from jobs where id = ${jobId}::int`; // RLS: public or own
+    const [job] = await tx`
+      select id from jobs where id = ${jobId}::int and (owner_user_id is null or owner_user_id = ${userId}::int)`;
     if (!job) throw new HttpError(422, "invalid values", { fields: { job_id: "no such job" } });
     const [existing] = await tx`select id from applications where job_id = ${jobId}::int`;
     if (existing) throw new HttpError(409, "this job is already one of your roles", { code: "duplicate" });

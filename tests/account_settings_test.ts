@@ -113,7 +113,7 @@ async function rowsNaming(userId: number, email: string): Promise<Record<string,
     const idColumns = await db.sql<{ attname: string }[]>`
       select attname from pg_attribute
       where attrelid = ${name}::regclass and attnum > 0 and not attisdropped
-        and (attname in ('user_id', 'created_by', 'owner_id') or (${name} = 'users' and attname = 'id'))`;
+        and (attname in ('user_id', 'created_by', 'owner_id', 'owner_user_id') or (${name} = 'users' and attname = 'id'))`;
     const byId = idColumns.map((c) => `t."${c.attname}" = ${userId}`).join(" or ");
     const where = [`t::text ilike '%${email.replace(/'/g, "''")}%'`, ...(byId ? [byId] : [])].join(" or ");
     const [{ n }] = await db.sql.unsafe(`select count(*)::int as n from ${name} t where ${where}`);

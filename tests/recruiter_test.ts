@@ -177,6 +177,10 @@ Deno.test("role_candidates - RLS: a user cannot read others' rows or hang a cand
          values (${b.user.id}, ${role.body.id}, ${cand.body.contact.id})`),
     /row-level security/,
   );
-  const jobs = await withUser(b.user.id, (tx) => tx`select id from jobs where id = ${role.body.job.id}`);
-  assert.equal(jobs.length, 0);
+  // B cannot make A's private client job a role of theirs.
+  const steal = await api(server.url, "POST", "/api/roles", {
+    token: b.token,
+    body: { job_id: role.body.job.id },
+  });
+  assert.equal(steal.status, 422);
 });

@@ -7,6 +7,7 @@ import { field, type FieldErrors, readForm, seeOther } from "../lib/page_forms.t
 import { issuesToFields } from "../lib/validate.ts";
 import type { AppState } from "../lib/state.ts";
 import FieldError from "../components/FieldError.tsx";
+import { setUserTimezone } from "../db/user_timezone.ts";
 
 interface Data {
   values: { email: string; full_name: string; mode: string };
@@ -40,6 +41,7 @@ export const handler = {
         address: clientAddress(ctx),
         userAgent: ctx.req.headers.get("user-agent"),
       });
+      await setUserTimezone(signed.user.id, field(form, "timezone")); // the browser's zone (static/page.js)
       const home = parsed.data.mode === "recruiter" ? "/roles" : "/settings?welcome=1"; // recruiters: no resume
       return seeOther(next === "/" ? home : next, { "set-cookie": signed.cookie });
     } catch (error) {
@@ -61,6 +63,7 @@ export default function SignupPage({ data }: PageProps<Data, AppState>) {
       <p class="muted">Free. Your resume and preferences stay yours.</p>
       <form method="post" action="/signup" class="stack" noValidate>
         <input type="hidden" name="next" value={next} />
+        <input type="hidden" name="timezone" value="" data-browser-timezone />
         <div>
           <label for="full_name">Full name</label>
           <input

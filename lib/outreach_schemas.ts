@@ -27,7 +27,10 @@ export const Email = z.email({ error: "must be an email address" }).max(
  * A stored web address: http or https only. A `javascript:` or `data:` URL rendered as a link would run
  * script or mislead; the database refuses others too (migration 0045).
  */
-export const HttpUrl = z.string({ error: "must be a string" }).trim().max(500, "must be at most 500 characters")
+export const HttpUrl = z.string({ error: "must be a string" }).trim().max(
+  500,
+  "must be at most 500 characters",
+)
   // A URL parser drops tabs and line breaks inside a URL: stored as sent, they would be another address.
   .regex(/^[^\s\p{Cc}]*$/u, "must be an http(s) URL without spaces or control characters")
   .pipe(z.url({ protocol: /^https?$/, error: "must be an http(s) URL" }));

@@ -31,7 +31,9 @@ const HEADER_BREAK = /[\u0000-\u001f\u007f-\u009f]/;
 /** Why `value` cannot go into a header line, or undefined. */
 export function headerBreak(value: string): string | undefined {
   if (HEADER_BREAK.test(value)) return "must not contain control characters (CR, LF, TAB, NUL)";
-  return badText(value);
+  // An HTTP header value is bytes: a character past U+00FF cannot be sent as it is (encode it first).
+  if (/[^\u0020-\u00ff]/.test(value)) return "must not contain characters past U+00FF";
+  return undefined;
 }
 
 /** Throws a 400 naming `field` when `value` cannot be put into a header as it is. */

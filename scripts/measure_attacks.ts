@@ -116,7 +116,9 @@ async function contactsSetup(): Promise<{ token: string; companyId: number; csv:
   const rows = ["full_name,email,title,linkedin_url"];
   let size = 0;
   for (let i = 0; size < 5 * 1024 * 1024 - 2048; i++) {
-    const row = `Person ${i},p${i}@example.com,${"T".repeat(250)},https://www.linkedin.com/in/${"p".repeat(460)}${i}`;
+    const row = `Person ${i},p${i}@example.com,${"T".repeat(250)},https://www.linkedin.com/in/${
+      "p".repeat(460)
+    }${i}`;
     if (rows.length > 5000) break;
     rows.push(row);
     size += row.length + 1;

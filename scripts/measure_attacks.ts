@@ -6,8 +6,9 @@
  *   deno run -A scripts/measure_attacks.ts contacts [APP_DIR]   10 parallel 5 MB CSV contact imports
  *
  * Starts `APP_DIR/main.ts` (default: this checkout) as the start task does, with a fresh embedded database,
- * samples the process's RSS every 20 ms, and prints the idle RSS, the peak during the attack, the answers'
- * statuses and how long the attack took, as one JSON line. APP_DIR lets the same attack run on an older
+ * samples the process's RSS every 20 ms and times a `GET /healthz` every 100 ms during the attack, and prints
+ * the idle RSS, the peak during the attack, the /healthz latencies (p50, p99, max), the answers' statuses and
+ * how long the attack took, as one JSON line. APP_DIR lets the same attack run on an older
  * checkout, for before/after numbers.
  */
 const [attack, appDir = new URL("..", import.meta.url).pathname] = Deno.args;
@@ -54,10 +55,25 @@ try {
   const idle = rssMiB();
   let peak = idle;
   const sampler = setInterval(() => (peak = Math.max(peak, rssMiB())), 20);
+  const health: number[] = [];
+  let attacking = true;
+  const prober = (async () => {
+    while (attacking) {
+      const t = performance.now();
+      await fetch(`${base}/healthz`).then((res) => res.body?.cancel()).catch(() => {});
+      health.push(performance.now() - t);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  })();
   const started = performance.now();
   const statuses = attack === "inbound" ? await inboundAttack() : await contactsAttack(setup!);
   const ms = performance.now() - started;
+  attacking = false;
+  await prober;
   clearInterval(sampler);
+  health.sort((a, b) => a - b);
+  const at = (q: number) =>
+    Math.round(health[Math.min(health.length - 1, Math.floor(q * health.length))] ?? 0);
   peak = Math.max(peak, rssMiB());
   const counts: Record<number, number> = {};
   for (const s of statuses) counts[s] = (counts[s] ?? 0) + 1;
@@ -66,6 +82,7 @@ try {
     app: appDir,
     idle_rss_mib: Math.round(idle),
     peak_rss_mib: Math.round(peak),
+    healthz_ms: { n: health.length, p50: at(0.5), p99: at(0.99), max: Math.round(health.at(-1) ?? 0) },
     statuses: counts,
     ms: Math.round(ms),
   }));

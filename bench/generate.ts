@@ -111,6 +111,15 @@ export async function generate(url: string, options: GenerateOptions): Promise<C
     const dropped = await dropSecondaryIndexes(sql, ["jobs", "contacts", "outreach"]);
     await step("companies", c.companies, companiesSql(c, a));
     await step("jobs", c.jobs, jobsSql(c, a, await hasColumn(sql, "jobs", "skills")));
+    // The load runs without triggers: fill the search vector (migration 0060) the way its trigger does.
+    if (await hasColumn(sql, "jobs", "search_tsv")) {
+      await step(
+        "jobs search_tsv",
+        c.jobs,
+        `update jobs j set search_tsv = rf_job_search_tsv(j.title, c.name, j.skills, j.description)
+         from companies c where c.id = j.company_id`,
+      );
+    }
     await step("users", c.users, usersSql(c, a, hash));
     await step("resumes", c.users, resumesSql(c));
     await step("job_preferences", c.users, preferencesSql(c));
@@ -131,6 +140,14 @@ export async function generate(url: string, options: GenerateOptions): Promise<C
     log(`${"indexes".padEnd(16)} ${String(dropped.length).padStart(10)} built ${built} s`);
     await step("outreach_events", Math.ceil(c.outreach / 1000), eventsSql(c, a));
     if (await tableExists(sql, "sessions")) await step("sessions", c.sessions, sessionsSql(c));
+    // The mailbox counters (0085) and the funnel rollups (0080) are kept by triggers, which this bulk load runs
+    // without: rebuild them once.
+    if (await tableExists(sql, "mailbox_daily_stats")) {
+      await step("mailbox counters", 0, "select rebuild_mailbox_daily_stats()");
+    }
+    if (await tableExists(sql, "outreach_funnel_daily")) {
+      await step("funnel rollup", 0, "select rebuild_outreach_funnel()");
+    }
     await step("sequences", 0, resetSequencesSql());
     await step("match_scores", c.applications, "refresh materialized view match_scores");
     await sql.unsafe(`create table if not exists bench_meta (key text primary key, value jsonb not null)`);
@@ -409,6 +426,8 @@ async function outreachExtras(sql: Sql): Promise<Extra> {
     ["due_at", "queued"],
     ["mailbox_id", "case when status not in ('queued','canceled') then m end"],
     ["sequence_template_id", "1"],
+    // 0080: half the applications on each variant of a two-subject test
+    ["variant", "case when app % 2 = 0 then 'A' else 'B' end"],
   ];
   const present = wanted.filter(([name]) => have.has(name));
   return {

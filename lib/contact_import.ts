@@ -77,8 +77,11 @@ function csvHeader(row: string[]): string[] {
   return header;
 }
 
-/** Streams a CSV import: each record is checked as it completes; past the row limit, reading stops. */
-async function parseCsvImport(req: Request): Promise<ParsedImport> {
+/**
+ * A CSV import fed text as it arrives: each record is checked as it completes; past the row limit it stops
+ * with a 422 (the caller then reads no further).
+ */
+function csvImporter(): { push(text: string): void; end(): ParsedImport } {
   const out: ParsedImport = { rows: [], rejected: [] };
   const parser = new CsvParser(MAX_CSV_RECORD_CHARS);
   let header: string[] | undefined;
@@ -114,16 +117,36 @@ async function parseCsvImport(req: Request): Promise<ParsedImport> {
       checkRecord(out, index++, { source: "csv_import", ...record });
     }
   };
-  for await (let text of bodyText(req)) {
-    if (first && text) {
-      text = text.replace(/^\uFEFF/, "");
-      first = false;
-    }
-    take(parser.push(text));
-  }
-  take(parser.end());
-  if (!header) throw new HttpError(422, "invalid values", { fields: { body: "the CSV has no header row" } });
-  return out;
+  return {
+    push(text: string) {
+      if (first && text) {
+        text = text.replace(/^\uFEFF/, "");
+        first = false;
+      }
+      take(parser.push(text));
+    },
+    end() {
+      take(parser.end());
+      if (!header) {
+        throw new HttpError(422, "invalid values", { fields: { body: "the CSV has no header row" } });
+      }
+      return out;
+    },
+  };
+}
+
+/** Streams a CSV import request's body through the importer. */
+async function parseCsvImport(req: Request): Promise<ParsedImport> {
+  const importer = csvImporter();
+  for await (const text of bodyText(req)) importer.push(text);
+  return importer.end();
+}
+
+/** CSV text (a header row, then one contact per row) validated row by row: the pages' import. */
+export function parseContactCsv(text: string): ParsedImport {
+  const importer = csvImporter();
+  importer.push(text);
+  return importer.end();
 }
 
 /** Checks one record (text guard, then the contact's schema) into rows or rejected. */

@@ -48,6 +48,17 @@ export const ContactFields = z.strictObject({
 
 export const CreateContact = ContactFields.extend({ company_id: id("company") });
 
+/** `PATCH /api/contacts/:id`: any of the editable fields (never the opt-out or bounce state). */
+export const UpdateContact = z.strictObject({
+  full_name: text(255).optional(),
+  first_name: optionalText(100),
+  last_name: optionalText(100),
+  title: optionalText(255),
+  email: Email.optional(),
+  linkedin_url: ContactFields.shape.linkedin_url,
+  notes: optionalText(5000),
+}).refine((v) => Object.keys(v).length > 0, { message: "give at least one field to change" });
+
 export const ContactOut = z.object({
   id: z.number(),
   company_id: z.number(),
@@ -63,6 +74,12 @@ export const ContactOut = z.object({
   bounce_count: z.number(),
   spam_reports: z.number(),
   last_contacted_at: z.string().nullable(),
+});
+
+export const ContactDetailOut = ContactOut.extend({
+  company_name: z.string(),
+  notes: z.string().nullable(),
+  can_edit: z.boolean().describe("the caller added this contact, so may change it"),
 });
 
 export const MAX_IMPORT_ROWS = 5000;
@@ -82,6 +99,13 @@ export const ImportResult = z.object({
   ),
 });
 
+/** One competing version of a step (A/B testing, docs/campaigns.md). */
+export const Variant = z.strictObject({
+  key: z.enum(["A", "B", "C", "D"], { error: "must be one of A, B, C, D" }),
+  subject: text(SUBJECT_MAX),
+  body: text(20_000),
+});
+
 export const Step = z.strictObject({
   step_no: z.number({ error: "must be a number" }).int("must be a whole number").min(1, "must be at least 1")
     .max(20, "at most 20 steps"),
@@ -91,6 +115,18 @@ export const Step = z.strictObject({
   ),
   subject: text(SUBJECT_MAX),
   body: text(20_000),
+  /** 2-4 variants with distinct keys; when given, the step's own subject and body are not sent. */
+  variants: z.array(Variant).min(2, "give 2 to 4 variants").max(4, "give 2 to 4 variants").superRefine(
+    (variants, ctx) => {
+      const seen = new Set<string>();
+      variants.forEach((v, i) => {
+        if (seen.has(v.key)) {
+          ctx.addIssue({ code: "custom", path: [i, "key"], message: `variant ${v.key} is given twice` });
+        }
+        seen.add(v.key);
+      });
+    },
+  ).optional(),
 });
 
 /** Steps numbered 1..n without gaps, delays (from the start of the sequence) never decreasing. */
@@ -122,13 +158,18 @@ export const CreateSequence = z.strictObject({
   name: text(255),
   description: optionalText(5000),
   steps: Steps,
+  /** Route new enrollments of a step to its declared A/B winner. */
+  auto_promote: z.boolean({ error: "must be true or false" }).optional(),
 });
 
 export const UpdateSequence = z.strictObject({
   name: text(255).optional(),
   description: optionalText(5000),
   steps: Steps.optional(),
-}).refine((v) => Object.keys(v).length > 0, { message: "give at least one of name, description, steps" });
+  auto_promote: z.boolean({ error: "must be true or false" }).optional(),
+}).refine((v) => Object.keys(v).length > 0, {
+  message: "give at least one of name, description, steps, auto_promote",
+});
 
 export const SequenceOut = z.object({
   id: z.number(),
@@ -137,8 +178,15 @@ export const SequenceOut = z.object({
   description: z.string().nullable(),
   is_platform: z.boolean(),
   steps: z.array(
-    z.object({ step_no: z.number(), delay_hours: z.number(), subject: z.string(), body: z.string() }),
+    z.object({
+      step_no: z.number(),
+      delay_hours: z.number(),
+      subject: z.string(),
+      body: z.string(),
+      variants: z.array(z.object({ key: z.string(), subject: z.string(), body: z.string() })).optional(),
+    }),
   ),
+  auto_promote: z.boolean(),
   created_at: z.string().nullable(),
   updated_at: z.string().nullable(),
 });
@@ -158,7 +206,38 @@ export const Enroll = z.strictObject({
     .refine((v) => Object.keys(v).length <= 50, "at most 50 variables").optional(),
   /** Only send in the sender's weekday business hours (08:00-18:00 in their time zone). */
   send_window: z.boolean({ error: "must be true or false" }).optional(),
+  /** The text the user reviewed, per step, queued instead of the rendered template. */
+  overrides: z.array(
+    z.strictObject({
+      step_no: z.number({ error: "must be a step number" }).int("must be a step number").min(
+        1,
+        "must be a step number",
+      ).max(20, "must be a step number"),
+      subject: text(SUBJECT_MAX).optional(),
+      body: text(20_000).optional(),
+    }),
+  ).max(20, "at most 20 steps").optional(),
 });
+
+/** `POST /api/applications/:id/outreach/preview`: the same body as the enrollment. */
+export const PreviewOut = z.object({
+  items: z.array(
+    z.object({ step_no: z.number(), subject: z.string(), body: z.string(), due_at: z.string() }),
+  ),
+});
+
+export const WAITING_REASONS = [
+  "no_mailbox",
+  "mailbox_cap",
+  "mailbox_paused",
+  "send_window",
+  "follow_up_mailbox",
+  "sequence_paused",
+  "earlier_step",
+  "plan_limit",
+  "unverified",
+  "auto_reply_delay",
+] as const;
 
 export const OutreachOut = z.object({
   id: z.number(),
@@ -181,6 +260,12 @@ export const OutreachOut = z.object({
   replied_at: z.string().nullable(),
   link_clicks: z.number(),
   last_error: z.string().nullable(),
+  variant: z.string().nullable(),
+  paused_at: z.string().nullable(),
+  waiting_reason: z.enum(WAITING_REASONS).nullable().optional()
+    .describe("why a queued email has not gone out yet (null: nothing holds it back)"),
+  expected_at: z.string().nullable().optional()
+    .describe("when a queued email should go out; null when someone must act first"),
 });
 
 const Domain = z.string().trim().toLowerCase().regex(
@@ -211,6 +296,14 @@ export const CreateMailbox = z.strictObject({
   warmup_enabled: z.boolean({ error: "must be true or false" }).optional(),
   warmup_start_date: z.iso.datetime({ offset: true, error: "must be an ISO datetime" }).optional(),
 });
+
+/** `PATCH /api/admin/mailboxes/:id`. */
+export const UpdateMailbox = z.strictObject({
+  daily_cap: CreateMailbox.shape.daily_cap,
+  status: CreateMailbox.shape.status,
+  warmup_enabled: CreateMailbox.shape.warmup_enabled,
+  warmup_start_date: z.iso.datetime({ offset: true, error: "must be an ISO datetime" }).nullable().optional(),
+}).refine((v) => Object.keys(v).length > 0, { message: "give at least one field to change" });
 
 export const MailboxOut = z.object({
   id: z.number(),

@@ -90,6 +90,8 @@ Deno.test("[e2e] Forged job-search cursors - 422 on /api/jobs and /jobs, never 5
     [null, 0],
     [null, 2 ** 31],
     ["2026-01-01 00:00:00+00", "1"],
+    ["d", "prev", "0000-01-01 00:00:00+00", 1],
+    ["d", "next", "2026-01-01 00:00:00-23", 1],
   ].map(cursorOf);
   forged.push("not-base64!", "%00", cursorOf({ a: 1 }), "A".repeat(300));
   for (const cursor of forged) {

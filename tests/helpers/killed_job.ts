@@ -21,7 +21,7 @@ export async function killJobMidRun(sql: Sql, url: string, whileRunning: () => P
     for (let i = 0;; i++) {
       const [running] = await sql`select 1 from job_runs where job = 'expire-jobs' and outcome = 'running'`;
       if (running) break;
-      if (i > 300) throw new Error("the child never claimed its run");
+      if (i > 1200) throw new Error("the child never claimed its run within a minute");
       await new Promise((r) => setTimeout(r, 50));
     }
     await whileRunning();

@@ -53,6 +53,7 @@ export interface ConnectOptions {
  */
 export async function connect(url: string, options: ConnectOptions = {}): Promise<Sql> {
   const previous = current;
+  currentUrl = url;
   const pooled = /[?&]pgbouncer=true(&|$)/.test(url);
   current = postgres(withoutParam(url, "pgbouncer"), {
     max: options.max ?? 10,
@@ -72,6 +73,13 @@ export async function connect(url: string, options: ConnectOptions = {}): Promis
 }
 
 let current: Sql | undefined;
+let currentUrl: string | undefined;
+
+/** The URL the pool was opened with (`?pgbouncer=true` kept), for a connection of its own (db/job_runs.ts). */
+export function connectionUrl(): string {
+  if (!currentUrl) notConnected();
+  return currentUrl;
+}
 
 /** Closes the pool, letting in-flight queries finish for up to `timeout` seconds. */
 export async function disconnect(timeout = 5): Promise<void> {

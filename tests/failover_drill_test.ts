@@ -100,7 +100,8 @@ Deno.test({
       await queue();
       await setSynchronous(owner, true);
       await owner.end();
-      const { token } = await createUserWithToken(app.url, { verified: false }); // the app is another process: this one holds no pool to mark it;
+      // the app is another process: this one holds no pool to mark the address verified (not needed here)
+      const { token } = await createUserWithToken(app.url, { verified: false });
 
       const samples: Sample[] = [];
       let running = true;

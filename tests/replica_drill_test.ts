@@ -54,7 +54,8 @@ Deno.test({
         "the standby to have the jobs",
         async () => (await replica`select count(*)::int as n from jobs`)[0].n === 40,
       );
-      const { token } = await createUserWithToken(app.url, { verified: false }); // the app is another process: this one holds no pool to mark it;
+      // the app is another process: this one holds no pool to mark the address verified (not needed here)
+      const { token } = await createUserWithToken(app.url, { verified: false });
       await waitFor("healthz to show the standby up", async () => {
         const health = await api(app.url, "GET", "/healthz");
         return health.status === 200 && health.body.replicas?.[0]?.state === "up";

@@ -21,6 +21,10 @@ const EnvSchema = z.object({
   MAILGUN_URL: z.url().default("https://api.mailgun.net"),
   MAILGUN_WEBHOOK_SIGNING_KEY: z.string().min(1).optional(),
   ROLEFERRY_CRON: bool("ROLEFERRY_CRON").default("on"),
+  ROLEFERRY_DNS: z.string().regex(/^(\[[0-9a-fA-F:.]+\]|[0-9.]+)(:[0-9]{1,5})?$/, "must be host:port (an IP address)")
+    .optional(),
+  ROLEFERRY_SMTP_PROBE: bool("ROLEFERRY_SMTP_PROBE").default("off"),
+  ROLEFERRY_SMTP_PROBE_PORT: z.coerce.number().int().min(1).max(65535).default(25),
 });
 
 export type Env = z.infer<typeof EnvSchema>;
@@ -40,6 +44,11 @@ export interface Config {
   mailgunUrl: string;
   mailgunWebhookSigningKey?: string;
   cron: boolean;
+  /** `ROLEFERRY_DNS` as `host:port`; unset: the system's resolver (lib/deliverability/dns.ts). */
+  dnsServer?: string;
+  /** The SMTP RCPT probe of address verification (off by default: docs/deliverability.md says why). */
+  smtpProbe?: boolean;
+  smtpProbePort?: number;
 }
 
 /** A configuration problem, reported as one line naming the variable. */
@@ -90,6 +99,9 @@ export function loadConfig(env: Record<string, string | undefined> = Deno.env.to
     mailgunUrl: e.MAILGUN_URL.replace(/\/+$/, ""),
     mailgunWebhookSigningKey: e.MAILGUN_WEBHOOK_SIGNING_KEY,
     cron: e.ROLEFERRY_CRON === "on",
+    dnsServer: e.ROLEFERRY_DNS,
+    smtpProbe: e.ROLEFERRY_SMTP_PROBE === "on",
+    smtpProbePort: e.ROLEFERRY_SMTP_PROBE_PORT,
   };
 }
 

@@ -32,6 +32,8 @@ function validLocal(local: string): boolean {
  * `[1.2.3.4]` is legal but never a contact's address, a single-label domain).
  */
 export function parseAddress(input: string): ParsedAddress | null {
+  // control characters (CR/LF injection, NUL) never belong in an address
+  // deno-lint-ignore no-control-regex
   if (typeof input !== "string" || input.length > 320 || /[\x00-\x1f\x7f]/.test(input)) return null;
   const at = input.lastIndexOf("@");
   if (at < 1 || at === input.length - 1) return null;

@@ -12,7 +12,11 @@ Deno.test("parseNameServer - host:port, bare host and bracketed IPv6", () => {
 
 Deno.test("createResolver - answers from the configured server, caches, and times out", async () => {
   const dns = await startFakeDns({
-    "a.example": { A: ["192.0.2.1"], MX: [{ exchange: "mx.a.example", priority: 10 }], TXT: ["x".repeat(300)] },
+    "a.example": {
+      A: ["192.0.2.1"],
+      MX: [{ exchange: "mx.a.example", priority: 10 }],
+      TXT: ["x".repeat(300)],
+    },
     "only-txt.example": { TXT: ["hello"] },
   }, { silent: ["slow.example"] });
   try {

@@ -55,7 +55,11 @@ export async function startFakeDns(
         return send(response);
       }
       const base = { name: q.name, class: Packet.CLASS.IN, ttl: opts.ttl ?? 300 };
-      if (type === "A") for (const address of zone.A ?? []) response.answers.push({ ...base, type: Packet.TYPE.A, address });
+      if (type === "A") {
+        for (const address of zone.A ?? []) {
+          response.answers.push({ ...base, type: Packet.TYPE.A, address });
+        }
+      }
       if (type === "MX") {
         for (const mx of zone.MX ?? []) response.answers.push({ ...base, type: Packet.TYPE.MX, ...mx });
       }

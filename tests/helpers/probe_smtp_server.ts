@@ -25,7 +25,9 @@ export async function startProbeSmtp(
     logger: false,
     onRcptTo(address, _session, callback) {
       state.rcpts.push(address.address);
-      if (opts.greylist) return callback(Object.assign(new Error("4.2.0 try again later"), { responseCode: 450 }));
+      if (opts.greylist) {
+        return callback(Object.assign(new Error("4.2.0 try again later"), { responseCode: 450 }));
+      }
       if (opts.catchAll || known.has(address.address.toLowerCase())) return callback();
       callback(Object.assign(new Error("5.1.1 no such user"), { responseCode: 550 }));
     },

@@ -21,7 +21,10 @@ const EnvSchema = z.object({
   MAILGUN_URL: z.url().default("https://api.mailgun.net"),
   MAILGUN_WEBHOOK_SIGNING_KEY: z.string().min(1).optional(),
   ROLEFERRY_CRON: bool("ROLEFERRY_CRON").default("on"),
-  ROLEFERRY_DNS: z.string().regex(/^(\[[0-9a-fA-F:.]+\]|[0-9.]+)(:[0-9]{1,5})?$/, "must be host:port (an IP address)")
+  ROLEFERRY_DNS: z.string().regex(
+    /^(\[[0-9a-fA-F:.]+\]|[0-9.]+)(:[0-9]{1,5})?$/,
+    "must be host:port (an IP address)",
+  )
     .optional(),
   ROLEFERRY_SMTP_PROBE: bool("ROLEFERRY_SMTP_PROBE").default("off"),
   ROLEFERRY_SMTP_PROBE_PORT: z.coerce.number().int().min(1).max(65535).default(25),

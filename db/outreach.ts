@@ -4,6 +4,7 @@
  * every user to their own applications and outreach.
  */
 import { type Tx, withUser } from "./client.ts";
+import { assertDeliverable } from "../lib/deliverability/contact_checks.ts";
 import { HttpError } from "../lib/http_error.ts";
 import { randomToken } from "../lib/crypto.ts";
 import { render, renderSubject, SUBJECT_MAX, type Variables } from "../lib/template.ts";
@@ -38,6 +39,7 @@ export interface EnrollInput {
   sequence_id: number;
   variables?: Record<string, string>;
   send_window?: boolean;
+  confirm_risky?: boolean;
 }
 
 const viewColumns = (tx: Tx) =>
@@ -56,6 +58,8 @@ export async function enrollContact(
   applicationId: number,
   input: EnrollInput,
 ): Promise<OutreachView[]> {
+  // deliverability: invalid addresses are refused (422), risky or guessed ones need confirm_risky (409)
+  await assertDeliverable(userId, input.contact_id, input.confirm_risky === true);
   return await withUser(userId, async (tx) => {
     const [app] = await tx<
       { id: number; role: string; company: string; my_name: string | null; metric: string | null }[]

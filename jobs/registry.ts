@@ -13,6 +13,7 @@ import { log } from "../lib/log.ts";
 import { shutdownSignal } from "../lib/lifecycle.ts";
 import { recordEmail, recordJobRun } from "../lib/metrics.ts";
 import { calculateHealth } from "./calculate_health.ts";
+import { checkMailboxDns } from "./check_mailbox_dns.ts";
 import { endIdleConnections } from "./end_idle_connections.ts";
 import { expireJobs } from "./expire_jobs.ts";
 import { maintainPartitions } from "./maintain_partitions.ts";
@@ -42,6 +43,7 @@ export const JOBS = {
   "expire-jobs": { schedule: "30 * * * *", leaseSeconds: 3600, run: () => expireJobs() },
   "end-idle-connections": { schedule: "*/10 * * * *", leaseSeconds: 600, run: () => endIdleConnections() },
   "purge-sessions": { schedule: "15 * * * *", leaseSeconds: 600, run: () => purgeSessions() },
+  "check-mailbox-dns": { schedule: "20 3 * * *", leaseSeconds: 3600, run: () => checkMailboxDns() },
 } satisfies Record<string, JobDefinition>;
 
 export type JobName = keyof typeof JOBS;

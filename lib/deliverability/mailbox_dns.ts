@@ -149,6 +149,6 @@ export async function checkMailboxDomain(d: MailboxDomain, resolver: Resolver): 
 }
 
 /** Whether these checks forbid activation in production (SPF, DKIM or DMARC failing). */
-export function blocksActivation(checks: DomainChecks): string[] {
+export function blocksActivation(checks: DomainChecks): ("spf" | "dkim" | "dmarc")[] {
   return (["spf", "dkim", "dmarc"] as const).filter((k) => checks[k].status === "fail");
 }

@@ -28,7 +28,7 @@ export interface FakeDns {
 
 export async function startFakeDns(
   zones: Record<string, ZoneRecords>,
-  opts: { silent?: string[]; servfail?: string[]; ttl?: number } = {},
+  opts: { silent?: string[]; servfail?: string[]; ttl?: number; world?: boolean } = {},
 ): Promise<FakeDns> {
   const lower = new Map(Object.entries(zones).map(([k, v]) => [k.toLowerCase().replace(/\.$/, ""), v]));
   const queries: string[] = [];
@@ -49,7 +49,10 @@ export async function startFakeDns(
         response.header.rcode = Packet.RCODE.SERVFAIL;
         return send(response);
       }
-      const zone = lower.get(name);
+      const zone = lower.get(name) ??
+        (opts.world && !name.endsWith(".invalid")
+          ? { MX: [{ exchange: `mx.${name}`, priority: 10 }], A: ["127.0.0.1"] }
+          : undefined);
       if (!zone) {
         response.header.rcode = Packet.RCODE.NXDOMAIN;
         return send(response);
@@ -82,4 +85,14 @@ export async function startFakeDns(
     queries,
     close: () => server.close(),
   };
+}
+
+/**
+ * The fixture world's DNS for tests that are not about DNS: every name is a
+ * mail domain (MX `mx.<name>`, A 127.0.0.1) except names under `.invalid`
+ * (RFC 6761), which do not exist. It keeps enrollment (which verifies
+ * addresses) from asking the machine's resolver.
+ */
+export function startWorldDns(): Promise<FakeDns> {
+  return startFakeDns({}, { world: true });
 }

@@ -1,0 +1,97 @@
+/**
+ * The mailbox side of deliverability: check a mailbox's domain with the app's
+ * configuration (the provider's SPF include comes from the transport: Mailgun
+ * needs `mailgun.org`, SMTP the mailbox's `spf_include`), store it, and the
+ * production rule: a mailbox whose SPF, DKIM or DMARC fails cannot be created,
+ * or set, `active` or `warmup` (422 `dns_check_failed`).
+ */
+import { config } from "../../fresh.config.ts";
+import { HttpError } from "../http_error.ts";
+import { appResolver } from "./dns.ts";
+import { blocksActivation, checkMailboxDomain, type DomainChecks } from "./mailbox_dns.ts";
+import { getMailboxDnsRow, listMailboxIdsForDnsCheck, storeMailboxDns } from "../../db/mailbox_dns.ts";
+
+export interface MailboxDomainInput {
+  domain: string;
+  dkim_selector?: string | null;
+  spf_include?: string | null;
+}
+
+/** The include the configured transport needs, or null when any SPF record will do. */
+export function requiredSpfInclude(spfInclude: string | null | undefined): string | null {
+  return config().mailTransport === "mailgun" ? "mailgun.org" : spfInclude ?? null;
+}
+
+export function checkMailboxDomainWithConfig(m: MailboxDomainInput): Promise<DomainChecks> {
+  return checkMailboxDomain({
+    domain: m.domain,
+    dkimSelector: m.dkim_selector ?? "smtp",
+    spfInclude: requiredSpfInclude(m.spf_include),
+  }, appResolver(config().dnsServer));
+}
+
+/**
+ * Throws 422 `dns_check_failed` in production when the mailbox would send
+ * (`active`, `warmup`) from a domain whose SPF, DKIM or DMARC fails; answers
+ * the checks it made (to be stored), or null when none was needed.
+ */
+export async function assertDomainMaySend(
+  m: MailboxDomainInput,
+  status: string | undefined,
+): Promise<DomainChecks | null> {
+  if (config().env !== "production" || status === "paused") return null;
+  const checks = await checkMailboxDomainWithConfig(m);
+  const failing = blocksActivation(checks);
+  if (failing.length) {
+    throw new HttpError(422, `the domain's ${failing.join(", ").toUpperCase()} check fails: fix DNS first`, {
+      code: "dns_check_failed",
+      fields: Object.fromEntries(
+        failing.map((
+          k,
+        ) => [`dns.${k}`, `expected ${checks[k].expected}; found ${checks[k].found ?? "nothing"}`]),
+      ),
+    });
+  }
+  return checks;
+}
+
+export interface MailboxDnsAnswer extends DomainChecks {
+  checked_at: string | null;
+}
+
+/** `GET /api/admin/mailboxes/:id/dns`: the stored result (checked now when there is none, or on refresh). */
+export async function mailboxDns(id: number, refresh: boolean): Promise<MailboxDnsAnswer> {
+  const row = await getMailboxDnsRow(id);
+  if (!row) throw new HttpError(404, "mailbox not found");
+  if (row.dns_check && row.dns_checked_at && !refresh) {
+    return { ...row.dns_check, checked_at: row.dns_checked_at.toISOString() };
+  }
+  const checks = await checkMailboxDomainWithConfig(row);
+  const at = await storeMailboxDns(id, checks);
+  return { ...checks, checked_at: at?.toISOString() ?? null };
+}
+
+/** Stores checks made elsewhere (at creation). */
+export async function recordMailboxDns(id: number, checks: DomainChecks): Promise<void> {
+  await storeMailboxDns(id, checks);
+}
+
+/**
+ * `check-mailbox-dns` (daily): re-checks every mailbox's domain and stores it.
+ * Domains shared by several mailboxes are asked once (the resolver caches).
+ * It does not pause a mailbox: a DNS outage would stop all sending; the admin
+ * page shows the failure and production refuses activation.
+ */
+export async function checkAllMailboxDns(): Promise<{ rows: number; checked: number; failing: number }> {
+  let checked = 0;
+  let failing = 0;
+  for (const id of await listMailboxIdsForDnsCheck()) {
+    const row = await getMailboxDnsRow(id);
+    if (!row) continue;
+    const checks = await checkMailboxDomainWithConfig(row);
+    await storeMailboxDns(id, checks);
+    checked++;
+    if (blocksActivation(checks).length) failing++;
+  }
+  return { rows: checked, checked, failing };
+}

@@ -7,7 +7,7 @@
  */
 import { config } from "../../fresh.config.ts";
 import { HttpError } from "../http_error.ts";
-import { appResolver } from "./dns.ts";
+import { appResolver, createResolver } from "./dns.ts";
 import { blocksActivation, checkMailboxDomain, type DomainChecks } from "./mailbox_dns.ts";
 import { getMailboxDnsRow, listMailboxIdsForDnsCheck, storeMailboxDns } from "../../db/mailbox_dns.ts";
 
@@ -22,12 +22,14 @@ export function requiredSpfInclude(spfInclude: string | null | undefined): strin
   return config().mailTransport === "mailgun" ? "mailgun.org" : spfInclude ?? null;
 }
 
-export function checkMailboxDomainWithConfig(m: MailboxDomainInput): Promise<DomainChecks> {
+/** `fresh`: past the cache (an admin who just fixed a record asks again with ?refresh=1). */
+export function checkMailboxDomainWithConfig(m: MailboxDomainInput, fresh = false): Promise<DomainChecks> {
+  const nameServer = config().dnsServer;
   return checkMailboxDomain({
     domain: m.domain,
     dkimSelector: m.dkim_selector ?? "smtp",
     spfInclude: requiredSpfInclude(m.spf_include),
-  }, appResolver(config().dnsServer));
+  }, fresh ? createResolver({ nameServer }) : appResolver(nameServer));
 }
 
 /**
@@ -40,7 +42,7 @@ export async function assertDomainMaySend(
   status: string | undefined,
 ): Promise<DomainChecks | null> {
   if (config().env !== "production" || status === "paused") return null;
-  const checks = await checkMailboxDomainWithConfig(m);
+  const checks = await checkMailboxDomainWithConfig(m, true);
   const failing = blocksActivation(checks);
   if (failing.length) {
     throw new HttpError(422, `the domain's ${failing.join(", ").toUpperCase()} check fails: fix DNS first`, {
@@ -66,7 +68,7 @@ export async function mailboxDns(id: number, refresh: boolean): Promise<MailboxD
   if (row.dns_check && row.dns_checked_at && !refresh) {
     return { ...row.dns_check, checked_at: row.dns_checked_at.toISOString() };
   }
-  const checks = await checkMailboxDomainWithConfig(row);
+  const checks = await checkMailboxDomainWithConfig(row, refresh);
   const at = await storeMailboxDns(id, checks);
   return { ...checks, checked_at: at?.toISOString() ?? null };
 }
@@ -85,10 +87,16 @@ export async function recordMailboxDns(id: number, checks: DomainChecks): Promis
 export async function checkAllMailboxDns(): Promise<{ rows: number; checked: number; failing: number }> {
   let checked = 0;
   let failing = 0;
+  const nameServer = config().dnsServer;
+  const resolver = createResolver({ nameServer }); // one run: fresh answers, each domain asked once
   for (const id of await listMailboxIdsForDnsCheck()) {
     const row = await getMailboxDnsRow(id);
     if (!row) continue;
-    const checks = await checkMailboxDomainWithConfig(row);
+    const checks = await checkMailboxDomain({
+      domain: row.domain,
+      dkimSelector: row.dkim_selector,
+      spfInclude: requiredSpfInclude(row.spf_include),
+    }, resolver);
     await storeMailboxDns(id, checks);
     checked++;
     if (blocksActivation(checks).length) failing++;

@@ -30,7 +30,9 @@ export async function startFakeDns(
   zones: Record<string, ZoneRecords>,
   opts: { silent?: string[]; servfail?: string[]; ttl?: number; world?: boolean } = {},
 ): Promise<FakeDns> {
-  const lower = new Map(Object.entries(zones).map(([k, v]) => [k.toLowerCase().replace(/\.$/, ""), v]));
+  // read on every query, so a test can change a zone while the server runs
+  const lookup = (name: string) =>
+    Object.entries(zones).find(([k]) => k.toLowerCase().replace(/\.$/, "") === name)?.[1];
   const queries: string[] = [];
   const typeName = new Map(Object.entries(Packet.TYPE).map(([k, v]) => [v as number, k]));
   const server = dns2.createServer({
@@ -49,7 +51,7 @@ export async function startFakeDns(
         response.header.rcode = Packet.RCODE.SERVFAIL;
         return send(response);
       }
-      const zone = lower.get(name) ??
+      const zone = lookup(name) ??
         (opts.world && !name.endsWith(".invalid")
           ? { MX: [{ exchange: `mx.${name}`, priority: 10 }], A: ["127.0.0.1"] }
           : undefined);

@@ -34,7 +34,8 @@ export interface VerificationTarget {
  */
 export function verificationJson(alias = "c"): string {
   const c = alias ? `${alias}.` : "";
-  return `case when ${c}verification_result is null or ${c}verification_email is distinct from ${c}email then null
+  return `case when ${c}verification_result is null or ${c}verification_email is distinct from ${c}email
+      or contact_address(${c}email) is null then null
     else json_build_object('result', ${c}verification_result, 'reason', ${c}verification_reason,
       'checked_at', ${c}verification_checked_at, 'expires_at', ${c}verification_expires_at) end`;
 }
@@ -46,7 +47,7 @@ export async function getVerificationTarget(
 ): Promise<VerificationTarget | undefined> {
   return await withUser(userId, async (tx) => {
     const [row] = await tx.unsafe<VerificationTarget[]>(
-      `select c.id, c.email, c.email_guessed, coalesce(c.opted_out, false) as opted_out,
+      `select c.id, contact_address(c.email) as email, c.email_guessed, coalesce(c.opted_out, false) as opted_out,
          coalesce(c.bounce_count, 0) as bounce_count, ${verificationJson()} as verification,
          (c.verification_email is not distinct from c.email and c.verification_expires_at > now()) as fresh
        from contacts c where c.id = $1::int`,

@@ -42,10 +42,11 @@ export interface ContactInput {
   source: string;
 }
 
-const COLUMNS = `id, company_id, full_name, first_name, last_name, title, email, linkedin_url, source,
+const COLUMNS =
+  `id, company_id, full_name, first_name, last_name, title, contact_address(email) as email, linkedin_url, source,
   email_guessed, ${
-  verificationJson("")
-} as verification, coalesce(opted_out, false) as opted_out, opted_out_at, coalesce(bounce_count, 0) as bounce_count,
+    verificationJson("")
+  } as verification, coalesce(opted_out, false) as opted_out, opted_out_at, coalesce(bounce_count, 0) as bounce_count,
   coalesce(spam_reports, 0) as spam_reports, last_contacted_at`;
 
 type UserTx = Parameters<Parameters<typeof withUser>[1]>[0];
@@ -72,7 +73,7 @@ async function insertContacts(tx: UserTx, companyId: number, rows: ContactInput[
   return await tx.unsafe<Contact[]>(
     `insert into contacts (company_id, full_name, email, first_name, last_name, title, linkedin_url, source,
                            opted_out, opted_out_at, email_guessed)
-     select $1::int, r.full_name, r.email, r.first_name, r.last_name, r.title, r.linkedin_url, r.source,
+     select $1::int, r.full_name, coalesce(r.email, contact_address_placeholder()), r.first_name, r.last_name, r.title, r.linkedin_url, r.source,
             o.opted_out_at is not null, o.opted_out_at, coalesce(r.email_guessed, false)
      from jsonb_to_recordset($2::text::jsonb) as r(full_name varchar, email varchar, first_name varchar,
        last_name varchar, title varchar, linkedin_url varchar, source varchar, email_guessed boolean)

@@ -1,9 +1,16 @@
 -- Deliverability (issue 18): address verification stored per contact, guessed addresses, contacts without an
 -- email, and the DNS state of each mailbox's domain.
 
--- A contact may be added by name only (the address is found later); the unique (company, lower(email)) index
--- lets any number of NULL emails through.
-ALTER TABLE contacts ALTER COLUMN email DROP NOT NULL;
+-- A contact may be added by name only (the address is found later). contacts.email stays NOT NULL (a fact of
+-- the seed schema): such a contact holds a unique placeholder under the reserved .invalid TLD (RFC 2606), never
+-- shown (contact_address() reads it as NULL), never mailed (enrollment refuses a contact without an address).
+CREATE FUNCTION contact_address(email VARCHAR) RETURNS VARCHAR
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    RETURN CASE WHEN email LIKE 'pending-%@address-pending.invalid' THEN NULL ELSE email END;
+
+CREATE FUNCTION contact_address_placeholder() RETURNS VARCHAR
+    LANGUAGE sql VOLATILE PARALLEL SAFE
+    RETURN 'pending-' || gen_random_uuid()::text || '@address-pending.invalid';
 
 ALTER TABLE contacts
     -- proposed from the company's pattern and picked by a user: stays true until a probe accepts it or the

@@ -13,7 +13,9 @@ import { parseAddress } from "./email_syntax.ts";
 export const MailboxAddress = z.string({ error: "must be an email address" }).trim().max(
   255,
   "must be at most 255 characters",
-).refine((v) => parseAddress(v) !== null, "must be an email address");
+).refine((v) => parseAddress(v) !== null, "must be an email address")
+  // the placeholder domain of contacts added by name only (migration 0075)
+  .refine((v) => !/@address-pending\.invalid$/i.test(v), "must be an email address");
 
 export const VerificationOut = z.object({
   result: z.enum(["valid", "risky", "invalid"]),

@@ -11,6 +11,7 @@ import { createApplication } from "../../../db/applications.ts";
 import { setCompanyHidden } from "../../../db/preferences.ts";
 import MatchBadge from "../../../components/MatchBadge.tsx";
 import CsrfField from "../../../components/CsrfField.tsx";
+import ContactFinder from "../../../islands/ContactFinder.tsx";
 
 interface Data {
   job: JobDetail;
@@ -165,6 +166,11 @@ export default function JobPage({ data, state }: PageProps<Data, AppState>) {
                 ))}
               </ul>
             )}
+          <ContactFinder
+            companyId={job.company.id}
+            domain={job.company.domain}
+            csrfToken={state.csrfToken ?? ""}
+          />
         </section>
       </div>
     </>

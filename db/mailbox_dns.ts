@@ -36,3 +36,10 @@ export async function listMailboxIdsForDnsCheck(): Promise<number[]> {
     select id from mailboxes order by dns_checked_at nulls first, id`;
   return rows.map((r) => r.id);
 }
+
+/** Sets a mailbox `active` (the DNS page's button; the production DNS rule is checked before). */
+export async function activateMailbox(id: number): Promise<boolean> {
+  const rows = await sql`
+    update mailboxes set status = 'active', paused_reason = null where id = ${id}::int returning id`;
+  return rows.length > 0;
+}

@@ -81,7 +81,9 @@ export default function MailboxesPage({ data }: PageProps<Data, AppState>) {
           <tbody>
             {data.mailboxes.map((m) => (
               <tr key={m.id} data-mailbox={m.email}>
-                <th scope="row">{m.email}</th>
+                <th scope="row">
+                  {m.email} <a href={`/admin/mailboxes/${m.id}/dns`} class="muted">DNS</a>
+                </th>
                 <td>
                   {m.status}
                   {m.paused_reason && <div class="muted">{m.paused_reason}</div>}

@@ -1,0 +1,151 @@
+/**
+ * Bounce rate of the dispatch run, with and without address verification.
+ *
+ * Fixture contacts: 92% deliverable, 8% marked undeliverable by the fixture in
+ * five ways (2% a mailbox that does not exist at a real domain, 2% a domain
+ * without MX or A, 2% a domain that does not exist, 1% a disposable domain,
+ * 1% broken syntax). The loopback fake Mailgun accepts every message and
+ * bounces those the fixture marks, as Mailgun does. DNS comes from a local
+ * authoritative server (fixture zones); the SMTP probe, when on, asks a local
+ * SMTP server that knows the real mailboxes. Three runs over the same contacts:
+ * - no verification: every contact is queued;
+ * - verification as shipped (DNS and lists, probe off): `invalid` is not queued,
+ *   `risky` is (as if the user confirmed);
+ * - verification with the probe on.
+ */
+import postgres from "postgres";
+import { connect, disconnect } from "../db/client.ts";
+import { loadConfig, resolveSecret, setConfig } from "../fresh.config.ts";
+import { dispatchOutreach } from "../jobs/dispatch_outreach.ts";
+import { createResolver } from "../lib/deliverability/dns.ts";
+import { verifyAddress } from "../lib/deliverability/verify_address.ts";
+import { APP_ENV } from "./app_process.ts";
+import { startFakeMailgun } from "./fake_mailgun.ts";
+import type { Measurement } from "./report.ts";
+import { startFakeDns } from "../tests/helpers/dns_server.ts";
+import { startProbeSmtp } from "../tests/helpers/probe_smtp_server.ts";
+
+export interface BounceOptions {
+  url: string;
+  contacts: number;
+  log: (line: string) => void;
+}
+
+/** The fixture: each address, and whether it is undeliverable (the fake bounces it). */
+export function bounceFixture(n: number): { email: string; invalid: boolean }[] {
+  const out = [];
+  for (let i = 1; i <= n; i++) {
+    const k = i % 100;
+    const email = k < 2
+      ? `gone.person${i}@c1.bench.example` // mailbox missing: only a probe can tell
+      : k < 4
+      ? `someone${i}@nomx.bench.example` // the domain takes no mail
+      : k < 6
+      ? `someone${i}@gone${i}.bench.invalid` // the domain does not exist
+      : k < 7
+      ? `someone${i}@mailinator.com` // disposable
+      : k < 8
+      ? `some..one${i}@c1.bench.example` // syntax
+      : `person${i}@c${1 + (i % 50)}.bench.example`;
+    out.push({ email, invalid: k < 8 });
+  }
+  return out;
+}
+
+const recipient = (to: string) => (/<([^>]+)>/.exec(to)?.[1] ?? to).toLowerCase();
+
+export async function benchBounce(options: BounceOptions): Promise<Measurement[]> {
+  const fixture = bounceFixture(options.contacts);
+  const invalid = new Set(fixture.filter((f) => f.invalid).map((f) => f.email.toLowerCase()));
+  const valid = fixture.filter((f) => !f.invalid).map((f) => f.email);
+  // every *.bench.example name is a mail domain with MX on 127.0.0.1, except nomx; .invalid does not exist
+  const dns = await startFakeDns({ "nomx.bench.example": { TXT: ["v=spf1 -all"] } }, { world: true });
+  const smtp = await startProbeSmtp(valid);
+  const fake = startFakeMailgun({ bounce: (to) => invalid.has(recipient(to)) });
+  const sql = postgres(options.url, { max: 1, onnotice: () => {} });
+  const results: { name: string; queued: number; sent: number; bounced: number }[] = [];
+  try {
+    await sql.unsafe(`create table if not exists bench_mailboxes_snapshot as table mailboxes`);
+    await cleanUp(sql);
+    const config = setConfig(loadConfig({
+      ...APP_ENV,
+      DATABASE_URL: options.url,
+      PORT: "0",
+      MAIL_TRANSPORT: "mailgun",
+      MAILGUN_API_KEY: fake.apiKey,
+      MAILGUN_URL: fake.url,
+      ROLEFERRY_DNS: dns.address,
+    }));
+    await resolveSecret(config);
+    const pool = await connect(options.url, { max: 10 });
+    await pool`select 1`;
+    const runs: [string, ((email: string) => Promise<boolean>) | null][] = [
+      ["no verification", null],
+      [
+        "verification (DNS and lists, probe off)",
+        async (e) =>
+          (await verifyAddress(e, { resolver: createResolver({ nameServer: dns.address }) })).result !==
+            "invalid",
+      ],
+      ["verification with the SMTP probe", async (e) =>
+        (await verifyAddress(e, {
+          resolver: createResolver({ nameServer: dns.address }),
+          probe: { port: smtp.port, timeoutMs: 2000 },
+        })).result !== "invalid"],
+    ];
+    for (const [name, keep] of runs) {
+      const kept: string[] = [];
+      for (const f of fixture) if (!keep || await keep(f.email)) kept.push(f.email);
+      fake.messages.length = 0;
+      await queue(sql, kept);
+      let sent = 0;
+      for (let tick = 0; tick < 20; tick++) {
+        const r = await dispatchOutreach({ concurrency: 16, maxRuntimeMs: 120_000 });
+        sent += r.sent;
+        if (r.claimed === 0) break;
+      }
+      const bounced = fake.messages.filter((m) => m.bounced).length;
+      results.push({ name, queued: kept.length, sent, bounced });
+      options.log(`dispatch bounce: ${name}: ${kept.length} queued, ${sent} sent, ${bounced} bounced`);
+      await cleanUp(sql);
+    }
+  } finally {
+    await disconnect().catch(() => {});
+    await cleanUp(sql).catch(() => {});
+    await sql.end();
+    await fake.close();
+    await smtp.close();
+    await dns.close();
+  }
+  const rate = (r: { sent: number; bounced: number }) => (r.sent ? (100 * r.bounced) / r.sent : null);
+  const base = results[0];
+  return results.map((r) => ({
+    section: "dispatch",
+    name: `bounce rate, ${r.name} (${options.contacts} fixture contacts, 8% undeliverable)`,
+    value: rate(r),
+    unit: "% of sent",
+    ...(r === base ? {} : { baseline: { name: "no verification", value: rate(base) } }),
+    note: `${r.queued} queued, ${r.sent} sent, ${r.bounced} bounced by the fake Mailgun`,
+  }));
+}
+
+/** Queues step 1 for each address as a fresh contact, due a minute ago, with room under the caps. */
+async function queue(sql: postgres.Sql, emails: string[]) {
+  await sql`insert into contacts (company_id, full_name, email, source)
+    select 1, 'Bounce ' || n, e, 'bench-bounce' from unnest(${emails}::text[]) with ordinality as t(e, n)`;
+  await sql`insert into outreach (application_id, contact_id, step_no, subject, body, from_mailbox, status,
+      queued_at, due_at, outreach_token, unsubscribe_token)
+    select 1 + (c.n % (select count(*) from applications)::int), c.id, 1, 'Quick question about the role',
+      'Hi there,' || chr(10) || 'I think my background fits.' || chr(10) || 'Thanks', '', 'queued', now(),
+      now() - interval '1 minute', 'bench-bounce-' || md5(c.id::text), 'bench-bounce-u-' || md5(c.id::text)
+    from (select id, row_number() over (order by id)::int as n from contacts where source = 'bench-bounce') c`;
+  await sql`update mailboxes set daily_cap = greatest(daily_cap, 1000000), sent_today = 0 where status = 'active'`;
+}
+
+async function cleanUp(sql: postgres.Sql) {
+  await sql`delete from outreach where outreach_token like 'bench-bounce-%'`;
+  await sql`delete from contacts where source = 'bench-bounce'`;
+  await sql`update mailboxes m set sent_today = s.sent_today, daily_cap = s.daily_cap, last_sent_at = null,
+              consecutive_failures = 0, status = s.status, health_score = s.health_score
+            from bench_mailboxes_snapshot s where s.id = m.id`;
+}

@@ -6,6 +6,7 @@
  * unless `confirm_risky`.
  */
 import { config } from "../../fresh.config.ts";
+import { hitRateLimit } from "../../db/rate_limits.ts";
 import { HttpError } from "../http_error.ts";
 import { appResolver } from "./dns.ts";
 import { candidateAddresses } from "./address_patterns.ts";
@@ -40,8 +41,24 @@ async function verifyTarget(target: VerificationTarget & { email: string }): Pro
   };
 }
 
+/**
+ * Lookups a user may start by hand per hour (suggestions and re-verification): each asks DNS about names the
+ * user chose and, with the probe on, opens SMTP sessions to their mail servers. Over it: 429.
+ */
+export const CHECKS_PER_HOUR = 300;
+
+async function limitChecks(userId: number): Promise<void> {
+  const { hits, resetIn } = await hitRateLimit(`deliverability:user:${userId}`, 3600);
+  if (hits > CHECKS_PER_HOUR) {
+    throw new HttpError(429, "too many address checks; try again later", {
+      headers: { "retry-after": String(resetIn) },
+    });
+  }
+}
+
 /** `POST /api/contacts/:id/verify`: checks again now and stores it. 404 unknown, 422 without an email. */
 export async function verifyContact(userId: number, contactId: number): Promise<void> {
+  await limitChecks(userId);
   const target = await getVerificationTarget(userId, contactId);
   if (!target) throw new HttpError(404, "contact not found");
   if (!target.email) {
@@ -110,6 +127,7 @@ export async function suggestContactAddresses(
   fullName: string,
   domain: string,
 ): Promise<Suggestion[]> {
+  await limitChecks(userId);
   const known = await listKnownContactsAtDomain(userId, domain);
   const candidates = candidateAddresses(fullName, domain, known);
   if (!candidates.length) {

@@ -1,7 +1,7 @@
 /**
  * A local SMTP server (npm `smtp-server`) that knows a set of mailboxes, for the
  * RCPT probe's tests: RCPT TO a known address is 250, an unknown one 550
- * 5.1.1, unless `catchAll` (every RCPT accepted) or `greylist` (every RCPT
+ * 5.1.1, unless `catchAll` (every RCPT accepted; `catchAllDomains`: at those domains) or `greylist` (every RCPT
  * 450 4.2.0). DATA is refused: the probe must never send.
  */
 import { SMTPServer } from "smtp-server";
@@ -16,7 +16,7 @@ export interface ProbeSmtp {
 
 export async function startProbeSmtp(
   mailboxes: string[],
-  opts: { catchAll?: boolean; greylist?: boolean } = {},
+  opts: { catchAll?: boolean; greylist?: boolean; catchAllDomains?: string[] } = {},
 ): Promise<ProbeSmtp> {
   const known = new Set(mailboxes.map((m) => m.toLowerCase()));
   const state = { rcpts: [] as string[], dataAttempts: 0 };
@@ -28,7 +28,12 @@ export async function startProbeSmtp(
       if (opts.greylist) {
         return callback(Object.assign(new Error("4.2.0 try again later"), { responseCode: 450 }));
       }
-      if (opts.catchAll || known.has(address.address.toLowerCase())) return callback();
+      const domain = address.address.split("@").pop()!.toLowerCase();
+      if (
+        opts.catchAll || opts.catchAllDomains?.includes(domain) || known.has(address.address.toLowerCase())
+      ) {
+        return callback();
+      }
       callback(Object.assign(new Error("5.1.1 no such user"), { responseCode: 550 }));
     },
     onData(_stream, _session, callback) {

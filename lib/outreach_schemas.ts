@@ -83,6 +83,13 @@ export const ImportResult = z.object({
   ),
 });
 
+/** One competing version of a step (A/B testing, docs/campaigns.md). */
+export const Variant = z.strictObject({
+  key: z.enum(["A", "B", "C", "D"], { error: "must be one of A, B, C, D" }),
+  subject: text(SUBJECT_MAX),
+  body: text(20_000),
+});
+
 export const Step = z.strictObject({
   step_no: z.number({ error: "must be a number" }).int("must be a whole number").min(1, "must be at least 1")
     .max(20, "at most 20 steps"),
@@ -92,6 +99,18 @@ export const Step = z.strictObject({
   ),
   subject: text(SUBJECT_MAX),
   body: text(20_000),
+  /** 2-4 variants with distinct keys; when given, the step's own subject and body are not sent. */
+  variants: z.array(Variant).min(2, "give 2 to 4 variants").max(4, "give 2 to 4 variants").superRefine(
+    (variants, ctx) => {
+      const seen = new Set<string>();
+      variants.forEach((v, i) => {
+        if (seen.has(v.key)) {
+          ctx.addIssue({ code: "custom", path: [i, "key"], message: `variant ${v.key} is given twice` });
+        }
+        seen.add(v.key);
+      });
+    },
+  ).optional(),
 });
 
 /** Steps numbered 1..n without gaps, delays (from the start of the sequence) never decreasing. */
@@ -123,13 +142,18 @@ export const CreateSequence = z.strictObject({
   name: text(255),
   description: optionalText(5000),
   steps: Steps,
+  /** Route new enrollments of a step to its declared A/B winner. */
+  auto_promote: z.boolean({ error: "must be true or false" }).optional(),
 });
 
 export const UpdateSequence = z.strictObject({
   name: text(255).optional(),
   description: optionalText(5000),
   steps: Steps.optional(),
-}).refine((v) => Object.keys(v).length > 0, { message: "give at least one of name, description, steps" });
+  auto_promote: z.boolean({ error: "must be true or false" }).optional(),
+}).refine((v) => Object.keys(v).length > 0, {
+  message: "give at least one of name, description, steps, auto_promote",
+});
 
 export const SequenceOut = z.object({
   id: z.number(),
@@ -138,8 +162,15 @@ export const SequenceOut = z.object({
   description: z.string().nullable(),
   is_platform: z.boolean(),
   steps: z.array(
-    z.object({ step_no: z.number(), delay_hours: z.number(), subject: z.string(), body: z.string() }),
+    z.object({
+      step_no: z.number(),
+      delay_hours: z.number(),
+      subject: z.string(),
+      body: z.string(),
+      variants: z.array(z.object({ key: z.string(), subject: z.string(), body: z.string() })).optional(),
+    }),
   ),
+  auto_promote: z.boolean(),
   created_at: z.string().nullable(),
   updated_at: z.string().nullable(),
 });
@@ -184,6 +215,7 @@ export const OutreachOut = z.object({
   replied_at: z.string().nullable(),
   link_clicks: z.number(),
   last_error: z.string().nullable(),
+  variant: z.string().nullable(),
 });
 
 const Domain = z.string().trim().toLowerCase().regex(

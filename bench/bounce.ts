@@ -79,23 +79,24 @@ export async function benchBounce(options: BounceOptions): Promise<Measurement[]
     await resolveSecret(config);
     const pool = await connect(options.url, { max: 10 });
     await pool`select 1`;
+    // one resolver (and cache) per run, as one app process would have
+    const verified = (probe?: { port: number; timeoutMs: number }) => {
+      const resolver = createResolver({ nameServer: dns.address });
+      return async (e: string) => (await verifyAddress(e, { resolver, probe })).result !== "invalid";
+    };
     const runs: [string, ((email: string) => Promise<boolean>) | null][] = [
       ["no verification", null],
-      [
-        "verification (DNS and lists, probe off)",
-        async (e) =>
-          (await verifyAddress(e, { resolver: createResolver({ nameServer: dns.address }) })).result !==
-            "invalid",
-      ],
-      ["verification with the SMTP probe", async (e) =>
-        (await verifyAddress(e, {
-          resolver: createResolver({ nameServer: dns.address }),
-          probe: { port: smtp.port, timeoutMs: 2000 },
-        })).result !== "invalid"],
+      ["verification (DNS and lists, probe off)", verified()],
+      ["verification with the SMTP probe", verified({ port: smtp.port, timeoutMs: 2000 })],
     ];
     for (const [name, keep] of runs) {
+      // 32 checks at a time (an SMTP server answers its greeting after a 100 ms early-talker pause)
       const kept: string[] = [];
-      for (const f of fixture) if (!keep || await keep(f.email)) kept.push(f.email);
+      for (let i = 0; i < fixture.length; i += 32) {
+        const chunk = fixture.slice(i, i + 32);
+        const keepIt = await Promise.all(chunk.map((f) => keep ? keep(f.email) : true));
+        chunk.forEach((f, j) => keepIt[j] && kept.push(f.email));
+      }
       fake.messages.length = 0;
       await queue(sql, kept);
       let sent = 0;

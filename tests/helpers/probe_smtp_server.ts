@@ -22,6 +22,8 @@ export async function startProbeSmtp(
   const state = { rcpts: [] as string[], dataAttempts: 0 };
   const server = new SMTPServer({
     disabledCommands: ["STARTTLS", "AUTH"],
+    // no reverse lookup of the client: it would ask the machine's resolver (traffic beyond the machine)
+    disableReverseLookup: true,
     logger: false,
     onRcptTo(address, _session, callback) {
       state.rcpts.push(address.address);

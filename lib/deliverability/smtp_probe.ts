@@ -73,7 +73,6 @@ export async function probeAddress(address: string, opts: ProbeOptions): Promise
   const timer = setTimeout(() => conn?.close(), opts.timeoutMs ?? 10_000);
   try {
     conn = await Deno.connect({ hostname: opts.host, port: opts.port });
-    conn.setNoDelay(true); // one short command per round trip: Nagle would hold each back for the ACK
     const io = new Lines(conn);
     if ((await io.reply()) !== 220) return "unknown";
     let code = await io.command(`EHLO ${opts.heloName ?? "roleferry.invalid"}`);

@@ -87,6 +87,6 @@ export async function listKnownContactsAtDomain(userId: number, domain: string):
     await tx<KnownContact[]>`
       select c.full_name, c.first_name, c.last_name, c.email
       from contacts c join companies co on co.id = c.company_id
-      where co.domain = lower(${domain}::varchar) and c.email is not null
+      where co.domain = lower(${domain}::varchar) and contact_address(c.email) is not null
       order by c.id limit 2000`);
 }

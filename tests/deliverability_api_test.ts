@@ -69,6 +69,14 @@ Deno.test("[e2e] POST /api/contacts - email optional with a name; IDN and undeli
   assert.equal(byName.body.email, null);
   assert.equal(byName.body.verification, null);
   assert.equal(byName.body.email_guessed, false);
+  const listed = await api(server.url, "GET", `/api/companies/${company.id}/contacts`, {
+    token: alice.token,
+  });
+  const milton = listed.body.items.find((c: { id: number }) => c.id === byName.body.id);
+  assert.equal(milton.email, null, "the stored placeholder never shows");
+  const second = await addContact({ full_name: "Milton Waddams" });
+  assert.equal(second.status, 201, "two people without an address at one company are two contacts");
+  assert.notEqual(second.body.id, byName.body.id);
 
   const idn = await addContact({ full_name: "Bea Bücher", email: "bea@bücher.example" });
   assert.equal(idn.status, 201);

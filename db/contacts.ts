@@ -33,14 +33,22 @@ export interface Contact {
 
 export interface ContactInput {
   full_name: string;
-  email?: string | null;
-  email_guessed?: boolean;
+  email: string;
   first_name?: string | null;
   last_name?: string | null;
   title?: string | null;
   linkedin_url?: string | null;
   source: string;
 }
+
+/**
+ * A contact added one at a time: the email may be left out (added by name, issue 18), and an address picked
+ * from the proposals is marked `email_guessed`.
+ */
+export type NewContactInput = Omit<ContactInput, "email"> & {
+  email?: string | null;
+  email_guessed?: boolean;
+};
 
 const COLUMNS =
   `id, company_id, full_name, first_name, last_name, title, contact_address(email) as email, linkedin_url, source,
@@ -59,7 +67,7 @@ async function assertCompany(tx: UserTx, companyId: number, notFound: "404" | "4
 }
 
 /** Inserts the rows that are new; answers how many were. */
-async function insertContacts(tx: UserTx, companyId: number, rows: ContactInput[]): Promise<Contact[]> {
+async function insertContacts(tx: UserTx, companyId: number, rows: NewContactInput[]): Promise<Contact[]> {
   const json = rows.map((r) => ({
     full_name: r.full_name,
     email: r.email ?? null,
@@ -95,7 +103,7 @@ async function insertContacts(tx: UserTx, companyId: number, rows: ContactInput[
 export async function createContact(
   userId: number,
   companyId: number,
-  input: ContactInput,
+  input: NewContactInput,
 ): Promise<{ contact: Contact; created: boolean }> {
   return await withUser(userId, async (tx) => {
     await assertCompany(tx, companyId, "422");

@@ -50,5 +50,11 @@ if (CRON_ENABLED) {
     handler("end-idle-connections"),
   );
   Deno.cron("purge-sessions", JOBS["purge-sessions"].schedule, options, handler("purge-sessions"));
+  Deno.cron(
+    "check-mailbox-counters",
+    JOBS["check-mailbox-counters"].schedule,
+    options,
+    handler("check-mailbox-counters"),
+  );
   Deno.cron("check-mailbox-dns", JOBS["check-mailbox-dns"].schedule, options, handler("check-mailbox-dns"));
 }

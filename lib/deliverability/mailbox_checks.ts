@@ -10,6 +10,7 @@ import { HttpError } from "../http_error.ts";
 import { appResolver, createResolver } from "./dns.ts";
 import { blocksActivation, checkMailboxDomain, type DomainChecks } from "./mailbox_dns.ts";
 import { getMailboxDnsRow, listMailboxIdsForDnsCheck, storeMailboxDns } from "../../db/mailbox_dns.ts";
+import { createMailbox, type MailboxView, type NewMailbox } from "../../db/mailboxes.ts";
 
 export interface MailboxDomainInput {
   domain: string;
@@ -73,11 +74,6 @@ export async function mailboxDns(id: number, refresh: boolean): Promise<MailboxD
   return { ...checks, checked_at: at?.toISOString() ?? null };
 }
 
-/** Stores checks made elsewhere (at creation). */
-export async function recordMailboxDns(id: number, checks: DomainChecks): Promise<void> {
-  await storeMailboxDns(id, checks);
-}
-
 /**
  * `check-mailbox-dns` (daily): re-checks every mailbox's domain and stores it.
  * Domains shared by several mailboxes are asked once (the resolver caches).
@@ -102,4 +98,31 @@ export async function checkAllMailboxDns(): Promise<{ rows: number; checked: num
     if (blocksActivation(checks).length) failing++;
   }
   return { rows: checked, checked, failing };
+}
+
+/**
+ * The production rule for an existing mailbox set `active` or `warmup` (PATCH, the admin pages): checks its
+ * domain now, stores the result, and throws 422 `dns_check_failed` when SPF, DKIM or DMARC fails.
+ */
+export async function assertMailboxMaySend(id: number, status: string): Promise<void> {
+  const row = await getMailboxDnsRow(id);
+  if (!row) return; // the caller answers 404
+  const checks = await assertDomainMaySend(row, status).catch(async (error) => {
+    if (error instanceof HttpError && error.code === "dns_check_failed") {
+      await storeMailboxDns(id, await checkMailboxDomainWithConfig(row));
+    }
+    throw error;
+  });
+  if (checks) await storeMailboxDns(id, checks);
+}
+
+/**
+ * Creates a mailbox under the production rule (422 `dns_check_failed` unless created `paused`) and stores
+ * the check made: the one way to create a mailbox, for the API and the admin page.
+ */
+export async function createMailboxChecked(input: NewMailbox): Promise<MailboxView> {
+  const checks = await assertDomainMaySend(input, input.status ?? "warmup");
+  const mailbox = await createMailbox(input);
+  if (checks) await storeMailboxDns(mailbox.id, checks);
+  return mailbox;
 }

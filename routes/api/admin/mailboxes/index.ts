@@ -4,8 +4,8 @@ import { requireAdmin } from "../../../../lib/admin.ts";
 import { CreateMailbox, MailboxOut } from "../../../../lib/outreach_schemas.ts";
 import { assertStorableText } from "../../../../lib/text_guard.ts";
 import { parseJson } from "../../../../lib/validate.ts";
-import { createMailbox, listMailboxes } from "../../../../db/mailboxes.ts";
-import { assertDomainMaySend, recordMailboxDns } from "../../../../lib/deliverability/mailbox_checks.ts";
+import { listMailboxes } from "../../../../db/mailboxes.ts";
+import { createMailboxChecked } from "../../../../lib/deliverability/mailbox_checks.ts";
 import type { FreshContext } from "../../../../fresh/types.ts";
 import type { AppState } from "../../../../lib/state.ts";
 
@@ -34,9 +34,6 @@ export const handler = {
     requireAdmin(ctx.req);
     const input = assertStorableText(await parseJson(ctx.req, api.POST.body));
     // production: 422 dns_check_failed when the domain's SPF, DKIM or DMARC fails (unless created paused)
-    const checks = await assertDomainMaySend(input, input.status ?? "warmup");
-    const mailbox = await createMailbox(input);
-    if (checks) await recordMailboxDns(mailbox.id, checks);
-    return Response.json(mailbox, { status: 201 });
+    return Response.json(await createMailboxChecked(input), { status: 201 });
   },
 };

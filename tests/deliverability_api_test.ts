@@ -336,3 +336,30 @@ Deno.test("[e2e] GET /api/admin/mailboxes/:id/dns - stored checks, ?refresh=1, a
   );
   assert.equal((await api(server.url, "GET", `${path}?refresh=yes`, { headers: ADMIN })).status, 422);
 });
+
+Deno.test("[e2e] PATCH /api/contacts/:id - a name-only contact keeps no address until one is typed; typed is no guess", async () => {
+  const byName = await addContact({ full_name: "Patty Patch" });
+  const renamed = await api(server.url, "PATCH", `/api/contacts/${byName.body.id}`, {
+    token: alice.token,
+    body: { title: "CTO" },
+  });
+  assert.equal(renamed.status, 200, JSON.stringify(renamed.body));
+  assert.equal(renamed.body.email, null);
+  const guessed = await addContact({
+    full_name: "Gil Guess",
+    email: "ggil@initech.example",
+    email_guessed: true,
+  });
+  const typed = await api(server.url, "PATCH", `/api/contacts/${guessed.body.id}`, {
+    token: alice.token,
+    body: { email: "gil.guess@initech.example" },
+  });
+  assert.equal(typed.status, 200, JSON.stringify(typed.body));
+  assert.equal(typed.body.email, "gil.guess@initech.example");
+  assert.equal(typed.body.email_guessed, false);
+  const named = await api(server.url, "PATCH", `/api/contacts/${byName.body.id}`, {
+    token: alice.token,
+    body: { email: "patty@initech.example" },
+  });
+  assert.equal(named.body.email, "patty@initech.example");
+});

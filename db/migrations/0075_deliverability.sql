@@ -50,3 +50,7 @@ ALTER TABLE mailboxes
     ADD COLUMN spf_include VARCHAR(255),
     ADD COLUMN dns_check JSONB,
     ADD COLUMN dns_checked_at TIMESTAMP WITH TIME ZONE;
+
+-- Editing a contact (PATCH /api/contacts/:id, migration 0055's column grants): a typed email is no longer a
+-- guess. The verification columns stay the owner's to write.
+GRANT UPDATE (email_guessed) ON contacts TO app_user;

@@ -100,7 +100,7 @@ export default function ContactFinder(props: ContactFinderProps) {
 
   return (
     <form class="contact-finder stack" onSubmit={find} aria-label="Add a contact by name">
-      <h4>Add a contact by name</h4>
+      <h3>Add a contact by name</h3>
       {message && <p role="status" class="notice notice-ok">{message}</p>}
       {error && <p role="alert" class="notice notice-error">{error}</p>}
       <label for="finder-name">Full name</label>

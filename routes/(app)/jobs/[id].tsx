@@ -57,7 +57,7 @@ export const handler = {
       const job = await getJobForUser(user.id, jobId);
       if (!job) throw new HttpError(404, "job not found");
       await setCompanyHidden(user.id, job.company.id, true);
-      return seeOther(`/jobs?hidden=${encodeURIComponent(job.company.name)}`);
+      return seeOther(`/jobs?hidden=${job.company.id}`);
     }
     const status = field(form, "status") === "applied" ? "applied" : "saved";
     try {

@@ -21,6 +21,12 @@ const EnvSchema = z.object({
   MAILGUN_URL: z.url().default("https://api.mailgun.net"),
   MAILGUN_WEBHOOK_SIGNING_KEY: z.string().min(1).optional(),
   ROLEFERRY_CRON: bool("ROLEFERRY_CRON").default("on"),
+  MAIL_SYSTEM_FROM: z.string().max(300).regex(
+    /^[^\r\n]*@[^\r\n]+$/,
+    "must be an address like RoleFerry <no-reply@mail.example>",
+  )
+    .optional(),
+  MAIL_SYSTEM_SMTP_URL: z.string().regex(/^smtps?:\/\//, "must be an smtp:// or smtps:// URL").optional(),
   ROLEFERRY_DNS: z.string().regex(
     /^(\[[0-9a-fA-F:.]+\]|[0-9.]+)(:[0-9]{1,5})?$/,
     "must be host:port (an IP address)",
@@ -47,6 +53,10 @@ export interface Config {
   mailgunUrl: string;
   mailgunWebhookSigningKey?: string;
   cron: boolean;
+  /** Sender of system mail (reset, verification, notices); see lib/mail/system_mail.ts. */
+  mailSystemFrom: string;
+  /** SMTP server for system mail when MAIL_TRANSPORT is smtp (outreach uses each mailbox's own server). */
+  mailSystemSmtpUrl?: string;
   /** `ROLEFERRY_DNS` as `host:port`; unset: the system's resolver (lib/deliverability/dns.ts). */
   dnsServer?: string;
   /** The SMTP RCPT probe of address verification (off by default: docs/deliverability.md says why). */
@@ -87,7 +97,16 @@ export function loadConfig(env: Record<string, string | undefined> = Deno.env.to
       "invalid configuration: MAILGUN_API_KEY is required when MAIL_TRANSPORT is mailgun",
     );
   }
+  if (e.ROLEFERRY_ENV === "production" && !e.MAIL_SYSTEM_FROM) {
+    throw new ConfigError("invalid configuration: MAIL_SYSTEM_FROM is required in production");
+  }
+  if (e.ROLEFERRY_ENV === "production" && e.MAIL_TRANSPORT === "smtp" && !e.MAIL_SYSTEM_SMTP_URL) {
+    throw new ConfigError(
+      "invalid configuration: MAIL_SYSTEM_SMTP_URL is required when MAIL_TRANSPORT is smtp",
+    );
+  }
   const displayHost = e.HOSTNAME.includes(":") ? `[${e.HOSTNAME}]` : e.HOSTNAME;
+  const appBaseUrl = (e.APP_BASE_URL ?? `http://${displayHost}:${e.PORT}`).replace(/\/+$/, "");
   return {
     databaseUrl: e.DATABASE_URL,
     port: e.PORT,
@@ -96,12 +115,14 @@ export function loadConfig(env: Record<string, string | undefined> = Deno.env.to
     dataDir: e.ROLEFERRY_DATA_DIR,
     secret: e.ROLEFERRY_SECRET,
     adminToken: e.ROLEFERRY_ADMIN_TOKEN,
-    appBaseUrl: (e.APP_BASE_URL ?? `http://${displayHost}:${e.PORT}`).replace(/\/+$/, ""),
+    appBaseUrl,
     mailTransport: e.MAIL_TRANSPORT ?? (e.MAILGUN_API_KEY ? "mailgun" : "outbox"),
     mailgunApiKey: e.MAILGUN_API_KEY,
     mailgunUrl: e.MAILGUN_URL.replace(/\/+$/, ""),
     mailgunWebhookSigningKey: e.MAILGUN_WEBHOOK_SIGNING_KEY,
     cron: e.ROLEFERRY_CRON === "on",
+    mailSystemFrom: e.MAIL_SYSTEM_FROM ?? `no-reply@${new URL(appBaseUrl).hostname.replace(/^\[|\]$/g, "")}`,
+    mailSystemSmtpUrl: e.MAIL_SYSTEM_SMTP_URL,
     dnsServer: e.ROLEFERRY_DNS,
     smtpProbe: e.ROLEFERRY_SMTP_PROBE === "on",
     smtpProbePort: e.ROLEFERRY_SMTP_PROBE_PORT,

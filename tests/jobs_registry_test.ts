@@ -126,7 +126,13 @@ Deno.test("purge-sessions - deletes sessions ended a week ago and old rate-limit
            ('admin-live', 'f', now() + interval '1 hour', null)`;
   const run = await runJob("purge-sessions");
   assert.equal(run.outcome, "ok");
-  assert.deepEqual(run.result, { rows: 4, sessions: 2, rate_limits: 1, admin_sessions: 1 });
+  assert.deepEqual(run.result, {
+    rows: 4,
+    sessions: 2,
+    rate_limits: 1,
+    admin_sessions: 1,
+    account_tokens: 0,
+  });
   const left = await sql`select token_hash::text as token_hash from sessions where user_id = ${user.id}`;
   assert.deepEqual(left.map((r) => r.token_hash), ["live"]);
   const again = await runJob("purge-sessions");

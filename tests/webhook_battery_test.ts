@@ -25,7 +25,8 @@ async function sign(timestamp = String(now()), token = freshToken(), key = KEY) 
 const [fixture] = await db.sql`
   with c as (insert into companies (name, domain) values ('Battery Co', 'battery.example') returning id),
   j as (insert into jobs (source, title, company_id) select 'test', 'Engineer', id from c returning id),
-  u as (insert into users (email, full_name) values ('battery@example.test', 'Battery') returning id),
+  u as (insert into users (email, full_name, email_verified, subscription_tier)
+         values ('battery@example.test', 'Battery', true, 'enterprise') returning id),
   a as (insert into applications (user_id, job_id) select u.id, j.id from u, j returning id),
   ct as (insert into contacts (company_id, full_name, email, source)
          select id, 'Ann Reply', 'ann@battery.example', 'test' from c returning id)

@@ -11,6 +11,7 @@ import { createApplication } from "../../../db/applications.ts";
 import { setCompanyHidden } from "../../../db/preferences.ts";
 import MatchBadge from "../../../components/MatchBadge.tsx";
 import CsrfField from "../../../components/CsrfField.tsx";
+import RecruiterJob from "../../../components/RecruiterJob.tsx";
 import ContactFinder from "../../../islands/ContactFinder.tsx";
 import ContactForm, { type ContactFormValues, contactFormValues } from "../../../components/ContactForm.tsx";
 import type { FieldErrors } from "../../../lib/page_forms.ts";
@@ -75,6 +76,7 @@ export const handler = {
 
 export default function JobPage({ data, state, url }: PageProps<Data, AppState>) {
   const { job, contacts } = data;
+  if (state.user?.mode === "recruiter") return <RecruiterJob job={job} csrfToken={state.csrfToken} />;
   return (
     <>
       <p>

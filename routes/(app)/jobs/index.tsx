@@ -99,7 +99,8 @@ async function hiddenCompanyName(userId: number, param: string | null): Promise<
   return (await getCompaniesByIds([id]))[0]?.name;
 }
 
-export default function JobsPage({ data }: PageProps<Data, AppState>) {
+export default function JobsPage({ data, state }: PageProps<Data, AppState>) {
+  const scores = state.user?.mode !== "recruiter"; // recruiters see no match score
   const q = data.query;
   const otherErrors = Object.entries(data.errors ?? {}).filter(([k]) => !FORM_FIELDS.includes(k));
   return (
@@ -195,7 +196,7 @@ export default function JobsPage({ data }: PageProps<Data, AppState>) {
                       )}
                     </div>
                   </div>
-                  <MatchBadge score={job.match.score} category={job.match.category} />
+                  {scores && <MatchBadge score={job.match.score} category={job.match.category} />}
                 </li>
               ))}
             </ul>

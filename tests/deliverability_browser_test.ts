@@ -102,6 +102,7 @@ Deno.test({
       MAILGUN_API_KEY: "key-test-never-used",
       MAILGUN_URL: "http://127.0.0.1:9",
       APP_BASE_URL: "https://app.example",
+      MAIL_SYSTEM_FROM: "RoleFerry <no-reply@app.example>",
     });
     const browser = await launchChromium();
     const ADMIN = { authorization: `Bearer ${TEST_ENV.ROLEFERRY_ADMIN_TOKEN}` };

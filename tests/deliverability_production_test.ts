@@ -31,6 +31,7 @@ const server = await startTestServer({
   MAILGUN_API_KEY: "key-test-never-used",
   MAILGUN_URL: "http://127.0.0.1:9",
   APP_BASE_URL: "https://app.example",
+  MAIL_SYSTEM_FROM: "RoleFerry <no-reply@app.example>",
 });
 const ADMIN = { authorization: `Bearer ${TEST_ENV.ROLEFERRY_ADMIN_TOKEN}` };
 

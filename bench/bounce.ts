@@ -66,6 +66,13 @@ export async function benchBounce(options: BounceOptions): Promise<Measurement[]
   const results: { name: string; queued: number; sent: number; bounced: number }[] = [];
   try {
     await sql.unsafe(`create table if not exists bench_mailboxes_snapshot as table mailboxes`);
+    // the users' plan counters as they are now: each run starts from them (plan limits, migration 0065)
+    await sql.unsafe(`create temp table bounce_usage as table usage_daily`);
+    await sql.unsafe(
+      `create temp table bounce_credits as select id, credits_remaining, subscription_tier from users`,
+    );
+    // plan limits are not what this measures: the senders get the plan without limits for the run
+    await sql`update users set subscription_tier = 'enterprise' where id in (select user_id from applications)`;
     await cleanUp(sql);
     const config = setConfig(loadConfig({
       ...APP_ENV,
@@ -113,6 +120,7 @@ export async function benchBounce(options: BounceOptions): Promise<Measurement[]
   } finally {
     await disconnect().catch(() => {});
     await cleanUp(sql).catch(() => {});
+    await restorePlans(sql).catch(() => {});
     await sql.end();
     await fake.close();
     await smtp.close();
@@ -144,9 +152,21 @@ async function queue(sql: postgres.Sql, emails: string[]) {
 }
 
 async function cleanUp(sql: postgres.Sql) {
+  await sql`delete from send_charges c using outreach o
+            where o.id = c.outreach_id and o.queued_at = c.queued_at and o.outreach_token like 'bench-bounce-%'`;
   await sql`delete from outreach where outreach_token like 'bench-bounce-%'`;
   await sql`delete from contacts where source = 'bench-bounce'`;
   await sql`update mailboxes m set sent_today = s.sent_today, daily_cap = s.daily_cap, last_sent_at = null,
               consecutive_failures = 0, status = s.status, health_score = s.health_score
             from bench_mailboxes_snapshot s where s.id = m.id`;
+  await sql`delete from usage_daily`;
+  await sql`insert into usage_daily select * from bounce_usage`;
+  await sql`update users u set credits_remaining = c.credits_remaining from bounce_credits c
+            where c.id = u.id and u.credits_remaining is distinct from c.credits_remaining`;
+}
+
+/** Gives the users their plans back. */
+async function restorePlans(sql: postgres.Sql) {
+  await sql`update users u set subscription_tier = c.subscription_tier from bounce_credits c
+            where c.id = u.id and u.subscription_tier is distinct from c.subscription_tier`;
 }

@@ -8,6 +8,7 @@
  */
 import { useEffect, useRef, useState } from "preact/hooks";
 import { render, renderSubject, variablesIn } from "../lib/template.ts";
+import LintWarnings from "../components/LintWarnings.tsx";
 
 export interface EditorStep {
   step_no: number;
@@ -225,6 +226,7 @@ export default function SequenceEditor(props: SequenceEditorProps) {
                   onInput={(e) => update(i, { body: (e.target as HTMLTextAreaElement).value })}
                 />
                 {err(`steps.${i}.body`)}
+                <LintWarnings subject={step.subject} body={step.body} step={step.step_no} />
                 {!props.readOnly && steps.length > 1 && (
                   <button
                     type="button"

@@ -12,8 +12,9 @@ import { useAppDatabase } from "./helpers/db.ts";
 import { TEST_ENV } from "./helpers/server.ts";
 import { hasChromium, launchChromium } from "./helpers/browser.ts";
 import { checkPage } from "./helpers/page_checks.ts";
+import { startWorldDns } from "./helpers/dns_server.ts";
 
-function startApp(databaseUrl: string) {
+function startApp(databaseUrl: string, dnsServer: string) {
   const child = new Deno.Command(Deno.execPath(), {
     args: ["run", "-A", "main.ts"],
     env: {
@@ -23,6 +24,8 @@ function startApp(databaseUrl: string) {
       ROLEFERRY_CRON: "on",
       MAIL_TRANSPORT: "outbox",
       DATABASE_URL: databaseUrl,
+      // enrollment verifies the contact's address: the fixture world's DNS, never the machine's
+      ROLEFERRY_DNS: dnsServer,
       HOSTNAME: "127.0.0.1",
       PORT: "0",
       NO_COLOR: "1",
@@ -64,7 +67,8 @@ Deno.test({
     const [job] = await db.sql`
       insert into jobs (source, title, company_id, description, posted_date)
       values ('test', 'Senior Backend Engineer', ${company.id}, 'Python and PostgreSQL.', current_date) returning id`;
-    const app = startApp(db.url);
+    const dns = await startWorldDns();
+    const app = startApp(db.url, dns.address);
     const browser = await launchChromium();
     try {
       const base = await Promise.race([
@@ -184,6 +188,7 @@ Deno.test({
       app.child.kill("SIGTERM");
       await app.done;
       await app.child.status;
+      await dns.close();
     }
   },
 });

@@ -21,6 +21,12 @@ const EnvSchema = z.object({
   MAILGUN_URL: z.url().default("https://api.mailgun.net"),
   MAILGUN_WEBHOOK_SIGNING_KEY: z.string().min(1).optional(),
   ROLEFERRY_CRON: bool("ROLEFERRY_CRON").default("on"),
+  DATABASE_REPLICA_URL: z.string().refine(
+    (v) =>
+      /^\s*postgres(ql)?:\/\//.test(v) && splitReplicaUrls(v).every((u) => /^postgres(ql)?:\/\/\S+$/.test(u)),
+    "must be one or more postgres:// connection strings separated by commas",
+  ).optional(),
+  DATABASE_REPLICA_MAX_LAG_S: z.coerce.number().positive("must be a positive number of seconds").default(5),
   MAIL_SYSTEM_FROM: z.string().max(300).regex(
     /^[^\r\n]*@[^\r\n]+$/,
     "must be an address like RoleFerry <no-reply@mail.example>",
@@ -53,6 +59,10 @@ export interface Config {
   mailgunUrl: string;
   mailgunWebhookSigningKey?: string;
   cron: boolean;
+  /** Read replicas (db/replicas.ts); empty: every read uses the primary. */
+  replicaUrls: string[];
+  /** A replica further behind than this many seconds is skipped. */
+  replicaMaxLagS: number;
   /** Sender of system mail (reset, verification, notices); see lib/mail/system_mail.ts. */
   mailSystemFrom: string;
   /** SMTP server for system mail when MAIL_TRANSPORT is smtp (outreach uses each mailbox's own server). */
@@ -121,12 +131,23 @@ export function loadConfig(env: Record<string, string | undefined> = Deno.env.to
     mailgunUrl: e.MAILGUN_URL.replace(/\/+$/, ""),
     mailgunWebhookSigningKey: e.MAILGUN_WEBHOOK_SIGNING_KEY,
     cron: e.ROLEFERRY_CRON === "on",
+    replicaUrls: splitReplicaUrls(e.DATABASE_REPLICA_URL),
+    replicaMaxLagS: e.DATABASE_REPLICA_MAX_LAG_S,
     mailSystemFrom: e.MAIL_SYSTEM_FROM ?? `no-reply@${new URL(appBaseUrl).hostname.replace(/^\[|\]$/g, "")}`,
     mailSystemSmtpUrl: e.MAIL_SYSTEM_SMTP_URL,
     dnsServer: e.ROLEFERRY_DNS,
     smtpProbe: e.ROLEFERRY_SMTP_PROBE === "on",
     smtpProbePort: e.ROLEFERRY_SMTP_PROBE_PORT,
   };
+}
+
+/**
+ * `DATABASE_REPLICA_URL` split into URLs: commas separate replicas, but a multi-host URL has commas of its
+ * own, so only a comma followed by `postgres://` starts the next one.
+ */
+export function splitReplicaUrls(value: string | undefined): string[] {
+  if (!value?.trim()) return [];
+  return value.split(/,\s*(?=postgres(?:ql)?:\/\/)/).map((s) => s.trim()).filter(Boolean);
 }
 
 /**

@@ -54,10 +54,8 @@ export interface ConnectOptions {
 export async function connect(url: string, options: ConnectOptions = {}): Promise<Sql> {
   const previous = current;
   currentUrl = url;
-  const parsed = new URL(url);
-  const pooled = parsed.searchParams.get("pgbouncer") === "true";
-  parsed.searchParams.delete("pgbouncer");
-  current = postgres(parsed.toString(), {
+  const pooled = /[?&]pgbouncer=true(&|$)/.test(url);
+  current = postgres(withoutParam(url, "pgbouncer"), {
     max: options.max ?? 10,
     prepare: options.prepare ?? !pooled,
     idle_timeout: 60,
@@ -98,12 +96,28 @@ export async function disconnect(timeout = 5): Promise<void> {
  * const apps = await withUser(userId, (tx) => tx`select * from applications`);
  */
 export function withUser<T>(userId: number, fn: (tx: Tx) => Promise<T>): Promise<T> {
+  return withUserOn(sql, userId, fn);
+}
+
+/** `withUser` on a given pool (db/replicas.ts runs it on a replica). */
+export function withUserOn<T>(pool: Sql, userId: number, fn: (tx: Tx) => Promise<T>): Promise<T> {
   if (!Number.isSafeInteger(userId) || userId <= 0) throw new Error(`withUser: bad user id ${userId}`);
-  return sql.begin(async (tx) => {
+  return pool.begin(async (tx) => {
     await tx`select set_config('app.current_user_id', ${String(userId)}, true),
                     set_config('role', 'app_user', true)`;
     return await fn(tx);
   }) as Promise<T>;
+}
+
+/**
+ * `url` without the query parameter `name`. Not through `new URL()`: a multi-host connection string
+ * (`postgres://u@h1:5432,h2:5432/db?target_session_attrs=primary`, the failover setup) is not a WHATWG URL.
+ */
+export function withoutParam(url: string, name: string): string {
+  const [base, query] = url.split(/\?(.*)/s, 2);
+  if (query === undefined) return url;
+  const kept = query.split("&").filter((part) => part && part.split("=")[0] !== name);
+  return kept.length ? `${base}?${kept.join("&")}` : base;
 }
 
 /** True when PostgreSQL answers; used by `/healthz` and readiness checks. */

@@ -1,5 +1,6 @@
 /** Companies: the shared catalogue of employers, written by the job import, read by everyone. */
-import { sql, withUser } from "./client.ts";
+import { type Sql, sql, withUser } from "./client.ts";
+import { readSql } from "./replicas.ts";
 
 export interface CompanySummary {
   id: number;
@@ -13,7 +14,11 @@ export interface CompanySummary {
  * Companies whose name looks like `q` (pg_trgm similarity or a substring, both served by the seed's
  * `idx_companies_name_trgm`), best first; without `q` the first ones by name.
  */
-export async function searchCompanies(q: string | undefined, limit = 20): Promise<CompanySummary[]> {
+export function searchCompanies(q: string | undefined, limit = 20): Promise<CompanySummary[]> {
+  return readSql((db) => findCompanies(db, q, limit)); // a replica when one is fresh enough (db/replicas.ts)
+}
+
+async function findCompanies(sql: Sql, q: string | undefined, limit: number): Promise<CompanySummary[]> {
   if (!q) {
     return await sql<CompanySummary[]>`
       select id, name, domain, size, industry from companies order by name, id limit ${limit}::int`;

@@ -29,7 +29,7 @@
  * process do per tick. A tick whose run failed can be claimed again (a retry).
  */
 import postgres from "postgres";
-import { CONNECT_TIMEOUT_S, connectionUrl, sql } from "./client.ts";
+import { CONNECT_TIMEOUT_S, connectionUrl, sql, withoutParam } from "./client.ts";
 
 export type Claim = { id: number } | { skipped: "tick_taken" | "running" };
 
@@ -56,10 +56,10 @@ export interface RunLock {
  * queries need (a pool of one would deadlock), and is closed when the run ends.
  */
 export async function holdJobRun(job: string): Promise<RunLock | undefined> {
-  const url = new URL(connectionUrl());
-  const pooled = url.searchParams.get("pgbouncer") === "true";
-  url.searchParams.delete("pgbouncer");
-  const conn = postgres(url.toString(), {
+  // not `new URL()`: a multi-host DATABASE_URL (failover, docs/operations.md "Drills") is not a WHATWG URL
+  const url = connectionUrl();
+  const pooled = /[?&]pgbouncer=true(&|$)/.test(url);
+  const conn = postgres(withoutParam(url, "pgbouncer"), {
     max: 1,
     prepare: !pooled,
     idle_timeout: 0,

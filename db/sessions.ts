@@ -25,11 +25,11 @@ export async function createSession(input: {
 /** The user of a live (not revoked, not expired) session, found by token hash. */
 export async function findSessionUser(
   tokenHash: string,
-): Promise<{ sessionId: string; user: SessionUser } | undefined> {
+): Promise<{ sessionId: string; user: SessionUser; wroteLsn: string | null } | undefined> {
   // Also moves `last_seen_at` (shown in /account), at most every five minutes, in the same round trip.
-  const [row] = await sql<(SessionUser & { session_id: string })[]>`
+  const [row] = await sql<(SessionUser & { session_id: string; wrote_lsn: string | null })[]>`
     with found as (
-      select s.id as sid, a.last_seen_at, u.id, u.email, u.full_name, u.mode, u.timezone
+      select s.id as sid, s.wrote_lsn, a.last_seen_at, u.id, u.email, u.full_name, u.mode, u.timezone
       from sessions s join users u on u.id = s.user_id left join session_activity a on a.session_id = s.id
       where s.token_hash = ${tokenHash}::char(64) and s.revoked_at is null and s.expires_at > now()
     ), touched as (
@@ -37,12 +37,18 @@ export async function findSessionUser(
       select sid, now() from found where found.last_seen_at is null or found.last_seen_at < now() - interval '5 minutes'
       on conflict (session_id) do update set last_seen_at = excluded.last_seen_at
     )
-    select sid::text as session_id, id, email, full_name, mode, timezone from found`;
+    select sid::text as session_id, id, email, full_name, mode, timezone, wrote_lsn::text as wrote_lsn from found`;
   if (!row) return undefined;
   return {
     sessionId: row.session_id,
     user: { id: row.id, email: row.email, full_name: row.full_name, mode: row.mode, timezone: row.timezone },
+    wroteLsn: row.wrote_lsn,
   };
+}
+
+/** Read-your-writes with replicas (db/replicas.ts): the primary's WAL position after this session's write. */
+export async function stampSessionWrite(sessionId: string): Promise<void> {
+  await sql`update sessions set wrote_lsn = pg_current_wal_lsn() where id = ${sessionId}::bigint`;
 }
 
 /** Ends a session server-side: its token stops working at once, everywhere. */

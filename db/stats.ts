@@ -4,6 +4,7 @@
  * the owner pool.
  */
 import { sql } from "./client.ts";
+import { readSql } from "./replicas.ts";
 import { type JobRunRow, listLatestJobRuns } from "./job_runs.ts";
 import { listMailboxHealth, type MailboxHealthRow } from "./mailbox_health.ts";
 import { listOutreachPartitions, type OutreachPartition } from "./partitions.ts";
@@ -81,7 +82,10 @@ export interface OutreachQueue {
 
 /** The outreach queue at a glance. */
 export async function getOutreachQueue(): Promise<OutreachQueue> {
-  const [row] = await sql<OutreachQueue[]>`
+  // the one scan of outreach here: a replica when one is fresh enough (db/replicas.ts); the statements and
+  // connections above describe the primary itself and stay there
+  const [row] = await readSql((db) =>
+    db<OutreachQueue[]>`
     select
       count(*) filter (where status = 'queued' and due_at <= now() and (lease_until is null or lease_until <= now()))::int as due,
       count(*) filter (where status = 'queued' and due_at > now())::int as scheduled,
@@ -90,7 +94,8 @@ export async function getOutreachQueue(): Promise<OutreachQueue> {
         as failed_24h,
       count(*) filter (where sent_at > now() - interval '24 hours')::int as sent_24h
     from outreach
-    where status in ('queued', 'failed') or sent_at > now() - interval '24 hours'`;
+    where status in ('queued', 'failed') or sent_at > now() - interval '24 hours'`
+  );
   return row;
 }
 

@@ -20,6 +20,8 @@ export const SESSION_COOKIE = "rf_session";
 export interface Authentication {
   user: SessionUser;
   sessionId: string;
+  /** The primary's WAL position after the session's latest write (read-your-writes, db/replicas.ts). */
+  wroteLsn: string | null;
   authVia: "bearer" | "cookie";
   /** For cookie sessions: the token pages put in forms (`_csrf`) and scripts in `x-csrf-token`. */
   csrfToken?: string;

@@ -7,6 +7,7 @@
 import { fileURLToPath } from "node:url";
 import { type Config, loadConfig, resolveSecret, setConfig } from "../fresh.config.ts";
 import { connect, disconnect } from "../db/client.ts";
+import { connectReplicas, disconnectReplicas } from "../db/replicas.ts";
 import { migrate, readMigrations } from "../db/migrate.ts";
 import { seedTestUsers } from "../db/seed.ts";
 import { ensureDevMailboxes } from "../db/dev_mailboxes.ts";
@@ -97,10 +98,12 @@ export async function boot(config: Config = loadConfig()): Promise<RunningApp> {
     lap("connect");
     await migrate(pool, { migrations: await migrations });
     lap("migrations");
+    await connectReplicas(config.replicaUrls, { maxLagS: config.replicaMaxLagS });
     if (config.env === "development" || config.env === "staging") await seedTestUsers();
     await ensureDevMailboxes(config);
     lap("seed");
   } catch (error) {
+    await disconnectReplicas().catch(() => {});
     await disconnect().catch(() => {});
     await database?.stop().catch(() => {});
     throw error;
@@ -119,6 +122,7 @@ export async function boot(config: Config = loadConfig()): Promise<RunningApp> {
     stopping ??= (async () => {
       await server.shutdown();
       await drainWork();
+      await disconnectReplicas();
       await disconnect();
       await database.stop();
     })();

@@ -6,6 +6,7 @@
  */
 import type { FreshContext } from "../fresh/types.ts";
 import { authenticate } from "../lib/auth.ts";
+import { rememberSessionWrite, withReadContext } from "../db/replicas.ts";
 import { config } from "../fresh.config.ts";
 import { log } from "../lib/log.ts";
 import { recordRequest } from "../lib/metrics.ts";
@@ -13,12 +14,16 @@ import { securityHeaders } from "../lib/security_headers.ts";
 import type { AppState } from "../lib/state.ts";
 
 let headers: [string, string][] | undefined;
+const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
 
 export async function handler(ctx: FreshContext<AppState>): Promise<Response> {
   const started = performance.now();
   const auth = await authenticate(ctx.req);
   if (auth) Object.assign(ctx.state, auth);
-  const res = mutable(await ctx.next());
+  const res = mutable(await withReadContext(ctx.req.method, auth?.wroteLsn, () => ctx.next()));
+  if (auth && !SAFE_METHODS.has(ctx.req.method) && res.status < 400) {
+    await rememberSessionWrite(auth.sessionId);
+  }
   headers ??= Object.entries(securityHeaders({ production: config().env === "production" }));
   for (const [name, value] of headers) if (!res.headers.has(name)) res.headers.set(name, value);
   res.headers.set("x-request-id", ctx.state.requestId);

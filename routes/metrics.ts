@@ -2,6 +2,7 @@ import { defineApi } from "../lib/api.ts";
 import { requireAdmin } from "../lib/admin.ts";
 import { guardAdminToken } from "../lib/admin_guard.ts";
 import { METRICS_CONTENT_TYPE, renderMetrics } from "../lib/metrics.ts";
+import { renderReplicaMetrics } from "../db/replicas.ts";
 
 import type { FreshContext } from "../fresh/types.ts";
 import type { AppState } from "../lib/state.ts";
@@ -17,7 +18,7 @@ export const handler = {
   async GET(ctx: FreshContext<AppState>) {
     await guardAdminToken(ctx);
     requireAdmin(ctx.req);
-    return new Response(renderMetrics(), {
+    return new Response(renderMetrics() + renderReplicaMetrics(), {
       headers: { "content-type": METRICS_CONTENT_TYPE, "cache-control": "no-store" },
     });
   },

@@ -1,7 +1,8 @@
 /**
  * The system tools some tests need beyond Deno and the npm packages: Debian's
- * chromium (browser tests), pgbouncer (pooling test) and postgresql-client
- * (pg_dump/pg_restore for backups). On a fresh Debian machine where we are root
+ * chromium (browser tests), pgbouncer (pooling test), postgresql-client
+ * (pg_dump/pg_restore for backups), postgresql-15 (the backup, replica, failover and PITR drills) and haproxy
+ * (the rolling-restart drill). On a fresh Debian machine where we are root
  * they are installed once with apt-get; `ROLEFERRY_NO_APT=1` turns that off.
  * Tests that need a missing tool skip with a message (see `hasTool`).
  */
@@ -12,6 +13,8 @@ const PACKAGES: Record<string, string> = {
   "/usr/bin/pg_dump": "postgresql-client",
   // the backup/restore drill runs on a PostgreSQL 15 server whose pg_dump matches it (tests/backup_test.ts)
   "/usr/lib/postgresql/15/bin/initdb": "postgresql-15",
+  // the rolling-restart drill puts three app processes behind it (tests/rolling_restart_drill_test.ts)
+  "/usr/sbin/haproxy": "haproxy",
 };
 
 export async function ensureSystemTools(): Promise<void> {

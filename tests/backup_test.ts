@@ -18,56 +18,16 @@ import { runJob } from "../jobs/registry.ts";
 import { hasTool } from "../scripts/system_tools.ts";
 import { findPgTool, serverMajor } from "../scripts/pg_tools.ts";
 import { createTestDatabase } from "./helpers/db.ts";
-
-const PG15 = "/usr/lib/postgresql/15/bin";
-
-function freePort(): number {
-  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
-  const { port } = listener.addr as Deno.NetAddr;
-  listener.close();
-  return port;
-}
-
-/** Runs a command as the postgres user when we are root (initdb and postgres refuse root). */
-async function asPostgres(cmd: string, args: string[]): Promise<void> {
-  const root = Deno.uid() === 0;
-  const out = await new Deno.Command(root ? "runuser" : cmd, {
-    args: root ? ["-u", "postgres", "--", cmd, ...args] : args,
-    stdout: "piped",
-    stderr: "piped",
-  }).output();
-  if (!out.success) throw new Error(`${cmd} failed: ${new TextDecoder().decode(out.stderr)}`);
-}
+import { drillDir, PG15, startPrimary } from "../scripts/pg_cluster.ts";
 
 /** A throwaway Debian PostgreSQL 15 cluster on a free port (trust auth on 127.0.0.1 only). */
 async function startPostgres15(): Promise<{ url: (db: string) => string; stop(): Promise<void> }> {
-  const dir = await Deno.makeTempDir({ prefix: "pg15-" });
-  await Deno.chmod(dir, 0o777);
-  const port = freePort();
-  await asPostgres(`${PG15}/initdb`, [
-    "-D",
-    `${dir}/data`,
-    "-U",
-    "postgres",
-    "--auth=trust",
-    "--no-locale",
-    "-E",
-    "UTF8",
-  ]);
-  await asPostgres(`${PG15}/pg_ctl`, [
-    "-D",
-    `${dir}/data`,
-    "-l",
-    `${dir}/log`,
-    "-w",
-    "-o",
-    `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off`,
-    "start",
-  ]);
+  const dir = await drillDir("pg15-");
+  const cluster = await startPrimary(dir);
   return {
-    url: (db) => `postgres://postgres@127.0.0.1:${port}/${db}`,
+    url: (db) => cluster.url(db),
     async stop() {
-      await asPostgres(`${PG15}/pg_ctl`, ["-D", `${dir}/data`, "-m", "immediate", "stop"]).catch(() => {});
+      await cluster.remove();
       await Deno.remove(dir, { recursive: true }).catch(() => {});
     },
   };

@@ -21,6 +21,8 @@ const EnvSchema = z.object({
   MAILGUN_URL: z.url().default("https://api.mailgun.net"),
   MAILGUN_WEBHOOK_SIGNING_KEY: z.string().min(1).optional(),
   ROLEFERRY_CRON: bool("ROLEFERRY_CRON").default("on"),
+  /** Days an out-of-office without a return date delays the contact's next step (issue 11). */
+  ROLEFERRY_AUTO_REPLY_DELAY_DAYS: z.coerce.number().int().min(0).max(60).default(3),
 });
 
 export type Env = z.infer<typeof EnvSchema>;
@@ -40,6 +42,7 @@ export interface Config {
   mailgunUrl: string;
   mailgunWebhookSigningKey?: string;
   cron: boolean;
+  autoReplyDelayDays: number;
 }
 
 /** A configuration problem, reported as one line naming the variable. */
@@ -90,6 +93,7 @@ export function loadConfig(env: Record<string, string | undefined> = Deno.env.to
     mailgunUrl: e.MAILGUN_URL.replace(/\/+$/, ""),
     mailgunWebhookSigningKey: e.MAILGUN_WEBHOOK_SIGNING_KEY,
     cron: e.ROLEFERRY_CRON === "on",
+    autoReplyDelayDays: e.ROLEFERRY_AUTO_REPLY_DELAY_DAYS,
   };
 }
 

@@ -10,13 +10,13 @@
 import { z } from "zod";
 import { config } from "../fresh.config.ts";
 import {
-  applyInboundReply,
   applyMailgunEvent,
+  claimToken,
   type EventName,
-  findByMessageIds,
   findEventTarget,
   isWebhookTokenSeen,
 } from "../db/outreach_events.ts";
+import { processInbound } from "./inbound_mail.ts";
 import { HttpError } from "./http_error.ts";
 import { readBody } from "./validate.ts";
 import { verifySignature } from "./webhook_signature.ts";
@@ -24,12 +24,19 @@ import { verifySignature } from "./webhook_signature.ts";
 const HANDLED: EventName[] = ["delivered", "failed", "opened", "clicked", "complained", "unsubscribed"];
 
 export const EventWebhook = z.object({
-  signature: z.object({ timestamp: z.string(), token: z.string(), signature: z.string() }),
+  // Mailgun documents the timestamp as a string; some senders post it as a number (accepted, signed as text).
+  signature: z.object({
+    timestamp: z.union([z.string(), z.number().transform(String)]),
+    token: z.string(),
+    signature: z.string(),
+  }),
   "event-data": z.object({
     event: z.string(),
     id: z.string().max(255).optional(),
     timestamp: z.number().optional(),
     severity: z.string().optional(),
+    reason: z.string().max(100).optional(),
+    "client-info": z.object({ bot: z.unknown().optional() }).passthrough().optional(),
     "user-variables": z.record(z.string(), z.unknown()).optional(),
     message: z.object({ headers: z.object({ "message-id": z.string().max(998).optional() }).passthrough() })
       .passthrough().optional(),
@@ -82,12 +89,19 @@ export async function handleEventWebhook(req: Request): Promise<{ result: string
   const result = await applyMailgunEvent(token, target, {
     event: data.event as EventName,
     severity: data.severity,
+    reason: data.reason,
+    bot: isBot(data["client-info"]?.bot),
     eventId: data.id,
     occurredAt,
     payload: stripNul(data),
   });
   if (result === "replay") throw refuse("signature already used");
   return { result, event: data.event };
+}
+
+/** Mailgun's `client-info.bot`: a non-empty name (`apple`, `gmail`, a scanner) or true means not a person. */
+function isBot(value: unknown): boolean {
+  return value === true || (typeof value === "string" && value !== "" && value !== "false");
 }
 
 /** Every `<message-id>` in In-Reply-To, References and message-headers, newest first. */
@@ -111,7 +125,7 @@ export function referencedMessageIds(fields: Record<string, string>): string[] {
   return [...ids].reverse().slice(0, 100);
 }
 
-/** `POST /webhooks/mailgun/inbound`: a reply, matched to its outreach by the message ids it references. */
+/** `POST /webhooks/mailgun/inbound`: a reply, an auto-reply, a bounce notice or other mail (lib/inbound_mail.ts). */
 export async function handleInboundWebhook(req: Request): Promise<{ result: string; outreach_id: number }> {
   const key = signingKey();
   const type = req.headers.get("content-type") ?? "";
@@ -127,26 +141,9 @@ export async function handleInboundWebhook(req: Request): Promise<{ result: stri
     throw refuse("body must be Mailgun's inbound form");
   }
   const token = await verify(key, fields);
-  const target = await findByMessageIds(referencedMessageIds(fields));
-  if (!target) throw refuse("the reply references no message we sent");
-  const messageId = (() => {
-    try {
-      const headers = JSON.parse(fields["message-headers"] ?? "[]") as [string, string][];
-      return headers.find((h) => /^message-id$/i.test(h[0]))?.[1];
-    } catch {
-      return undefined;
-    }
-  })() ?? fields["Message-Id"];
-  const payload = stripNul({
-    sender: fields.sender,
-    from: fields.from,
-    subject: fields.subject,
-    "stripped-text": fields["stripped-text"]?.slice(0, 20_000),
-    "In-Reply-To": fields["In-Reply-To"],
-  });
-  const result = await applyInboundReply(token, target, messageId, payload);
-  if (result === "replay") throw refuse("signature already used");
-  return { result, outreach_id: target.id };
+  // Classified, matched, stored and acted on by kind (issue 11): lib/inbound_mail.ts.
+  const clean = stripNul(fields) as Record<string, string>;
+  return await processInbound(clean, referencedMessageIds(clean), (tx) => claimToken(tx, token));
 }
 
 /** PostgreSQL refuses NUL in jsonb: drop them from what is stored verbatim. */

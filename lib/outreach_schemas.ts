@@ -170,6 +170,29 @@ export const OutreachOut = z.object({
   replied_at: z.string().nullable(),
   link_clicks: z.number(),
   last_error: z.string().nullable(),
+  waiting_reason: z.string().nullable().optional(),
+});
+
+/** An inbound message as classified (issue 11), on the timeline and in the admin review list. */
+export const InboundOut = z.object({
+  id: z.number(),
+  received_at: z.string(),
+  kind: z.enum(["human", "auto_reply", "bounce", "other"]),
+  message_id: z.string().nullable(),
+  sender: z.string().nullable(),
+  from_header: z.string().nullable(),
+  subject: z.string().nullable(),
+  return_date: z.string().nullable(),
+  bounce_message_id: z.string().nullable(),
+  bounce_recipient: z.string().nullable(),
+  bounce_status: z.string().nullable(),
+  bounce_diagnostic: z.string().nullable(),
+  outreach_id: z.number().nullable(),
+  application_id: z.number().nullable(),
+  contact_id: z.number().nullable(),
+  matched_by: z.string().nullable(),
+  action: z.string(),
+  delayed_until: z.string().nullable(),
 });
 
 const Domain = z.string().trim().toLowerCase().regex(

@@ -8,6 +8,7 @@ import { HttpError } from "../lib/http_error.ts";
 import { randomToken } from "../lib/crypto.ts";
 import { render, renderSubject, SUBJECT_MAX, type Variables } from "../lib/template.ts";
 import type { SequenceStep } from "./sequences.ts";
+import { followUpSubject } from "../lib/mail/compose.ts";
 
 /** One outreach row as the API shows it (contract §3: the timeline's columns). */
 export interface OutreachView {
@@ -125,8 +126,13 @@ export async function enrollContact(
     const steps = [...sequence.steps].sort((a, b) => a.step_no - b.step_no);
     const missing = new Set<string>();
     const fields: Record<string, string> = {};
+    const first = renderSubject(steps[0].subject, variables).text;
     const rendered = steps.map((step, i) => {
-      const subject = renderSubject(step.subject, variables);
+      // A follow-up without a subject of its own answers step 1: `Re: <step 1 subject>` (issue 11).
+      const own = renderSubject(step.subject, variables);
+      const subject = step.step_no > 1 && !step.subject.trim()
+        ? { ...own, text: followUpSubject("", first, SUBJECT_MAX) }
+        : own;
       const body = render(step.body, variables);
       for (const name of [...subject.missing, ...body.missing]) missing.add(name);
       if (subject.text.length > SUBJECT_MAX) {

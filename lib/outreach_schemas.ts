@@ -78,7 +78,11 @@ export const Step = z.strictObject({
     24 * 365,
     "at most a year",
   ),
-  subject: text(SUBJECT_MAX),
+  // Empty on a follow-up: it goes out as `Re: <step 1 subject>` in step 1's thread (issue 11).
+  subject: z.string({ error: "must be a string" }).trim().max(
+    SUBJECT_MAX,
+    `must be at most ${SUBJECT_MAX} characters`,
+  ),
   body: text(20_000),
 });
 
@@ -87,6 +91,9 @@ export const Steps = z.array(Step).min(1, "give at least one step").max(20, "at 
   (steps, ctx) => {
     const sorted = [...steps].map((s, i) => ({ ...s, i })).sort((a, b) => a.step_no - b.step_no);
     sorted.forEach((step, n) => {
+      if (step.step_no === 1 && !step.subject) {
+        ctx.addIssue({ code: "custom", path: [step.i, "subject"], message: "step 1 needs a subject" });
+      }
       if (step.step_no !== n + 1) {
         ctx.addIssue({
           code: "custom",

@@ -115,7 +115,7 @@ export function startFakeMailgun(apiKey = "key-fake-mailgun"): FakeMailgun {
       const offset = Number(url.searchParams.get("page") ?? "0") || 0;
       const all = acceptedEvents
         .filter((e) => e.domain === decodeURIComponent(events[1]))
-        .filter((e) => !event || event === "accepted")
+        .filter((e) => !event || e.event === event)
         .filter((e) => !wantedId || e.message.headers["message-id"] === wantedId)
         .filter((e) => e.timestamp >= begin);
       const items = all.slice(offset, offset + limit).map(({ domain: _domain, ...item }) => item);

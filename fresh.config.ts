@@ -73,6 +73,13 @@ export function loadConfig(env: Record<string, string | undefined> = Deno.env.to
   if (e.ROLEFERRY_ENV === "production" && !e.ROLEFERRY_SECRET) {
     throw new ConfigError("invalid configuration: ROLEFERRY_SECRET is required in production");
   }
+  // Unsubscribe and tracking links in real mail must not point at a local or plain-http address (RFC 8058
+  // one-click unsubscribe is https; Gmail and Yahoo's 2024 sender rules).
+  if (e.ROLEFERRY_ENV === "production" && !e.APP_BASE_URL?.startsWith("https://")) {
+    throw new ConfigError(
+      "invalid configuration: APP_BASE_URL is required in production and must be an https:// URL",
+    );
+  }
   if (e.MAIL_TRANSPORT === "mailgun" && !e.MAILGUN_API_KEY) {
     throw new ConfigError(
       "invalid configuration: MAILGUN_API_KEY is required when MAIL_TRANSPORT is mailgun",

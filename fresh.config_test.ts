@@ -34,9 +34,16 @@ Deno.test("loadConfig - a bad value is one line naming the variable", () => {
     [{ ROLEFERRY_ENV: "production" }, /^invalid configuration: ROLEFERRY_SECRET is required in production$/],
     [{ MAIL_TRANSPORT: "mailgun" }, /^invalid configuration: MAILGUN_API_KEY /],
     [{ APP_BASE_URL: "not a url" }, /^invalid configuration: APP_BASE_URL /],
-    [{ ROLEFERRY_ENV: "production", ROLEFERRY_SECRET: "s".repeat(40) }, /^invalid configuration: APP_BASE_URL /],
     [
-      { ROLEFERRY_ENV: "production", ROLEFERRY_SECRET: "s".repeat(40), APP_BASE_URL: "http://127.0.0.1:8000" },
+      { ROLEFERRY_ENV: "production", ROLEFERRY_SECRET: "s".repeat(40) },
+      /^invalid configuration: APP_BASE_URL /,
+    ],
+    [
+      {
+        ROLEFERRY_ENV: "production",
+        ROLEFERRY_SECRET: "s".repeat(40),
+        APP_BASE_URL: "http://127.0.0.1:8000",
+      },
       /^invalid configuration: APP_BASE_URL is required in production and must be an https:\/\/ URL$/,
     ],
   ];

@@ -4,6 +4,7 @@
  * `/applications/:id` renders it with `listOutreachForApplication`.
  */
 import type { OutreachView } from "../db/outreach.ts";
+import type { InboundView } from "../db/inbound_messages.ts";
 
 const STATUS_TEXT: Record<string, string> = {
   queued: "Scheduled",
@@ -32,7 +33,29 @@ function moment(item: OutreachView): string {
   return "";
 }
 
-export default function OutreachTimeline({ items }: { items: OutreachView[] }) {
+/** One inbound message under the step it answered: what it was, in a few words (issue 11). */
+export function inboundText(m: InboundView): string {
+  switch (m.kind) {
+    case "auto_reply":
+      return m.return_date
+        ? `auto-reply: away until ${m.return_date}${
+          m.delayed_until ? `; next step moved to ${when(m.delayed_until)}` : ""
+        }`
+        : `auto-reply${m.delayed_until ? `; next step moved to ${when(m.delayed_until)}` : ""}`;
+    case "bounce":
+      return `bounce notice${
+        m.bounce_status ? ` (${m.bounce_status})` : ""
+      }: the address does not receive mail`;
+    case "human":
+      return "reply";
+    default:
+      return "automated mail (no action)";
+  }
+}
+
+export default function OutreachTimeline(
+  { items, inbound = [] }: { items: OutreachView[]; inbound?: InboundView[] },
+) {
   if (!items.length) return <p class="muted">No outreach yet.</p>;
   return (
     <ol class="timeline" aria-label="Outreach timeline">
@@ -52,6 +75,14 @@ export default function OutreachTimeline({ items }: { items: OutreachView[] }) {
           {item.last_error && (item.status === "failed" || item.status === "canceled") && (
             <p class="muted">{item.last_error}</p>
           )}
+          {inbound.filter((m) =>
+            m.outreach_id === item.id
+          ).map((m) => (
+            <p key={`in-${m.id}`} class="inbound" data-kind={m.kind}>
+              {inboundText(m)} · {when(m.received_at)}
+              {m.subject && <span class="muted">“{m.subject}”</span>}
+            </p>
+          ))}
         </li>
       ))}
     </ol>

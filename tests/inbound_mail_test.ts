@@ -135,6 +135,11 @@ Deno.test("[e2e] inbound - an out-of-office delays the next steps to the day aft
     [timeline.body.inbound[0].kind, timeline.body.inbound[0].return_date],
     ["auto_reply", iso],
   );
+  const page = await fetch(`${server.url}/applications/${app.id}`, {
+    headers: { authorization: `Bearer ${user.token}` },
+  });
+  assert.equal(page.status, 200);
+  assert.match(await page.text(), new RegExp(`auto-reply: away until ${iso}; next step moved to`));
 });
 
 Deno.test("[e2e] inbound - an auto-reply without a date delays by the configured days (3)", async () => {

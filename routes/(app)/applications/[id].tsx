@@ -18,12 +18,14 @@ import { enrollContact, listOutreachForApplication, type OutreachView } from "..
 import { listSequences } from "../../../db/sequences.ts";
 import CsrfField from "../../../components/CsrfField.tsx";
 import OutreachTimeline from "../../../components/OutreachTimeline.tsx";
+import { getMailStateForApplication, type InboundView } from "../../../db/inbound_messages.ts";
 import StartOutreach from "../../../components/StartOutreach.tsx";
 import FieldError from "../../../components/FieldError.tsx";
 
 interface Data {
   application: Application;
   outreach: OutreachView[];
+  inbound: InboundView[];
   contacts: CompanyContact[];
   sequences: { id: number; name: string; steps: number }[];
   errors?: FieldErrors;
@@ -31,14 +33,16 @@ interface Data {
 
 /** Everything the page shows besides the application: its outreach, and what a new one can use. */
 async function pageData(userId: number, application: Application): Promise<Omit<Data, "errors">> {
-  const [outreach, contacts, sequences] = await Promise.all([
+  const [outreach, mail, contacts, sequences] = await Promise.all([
     listOutreachForApplication(userId, application.id),
+    getMailStateForApplication(userId, application.id),
     listCompanyContacts(userId, application.job.company.id),
     listSequences(userId),
   ]);
   return {
     application,
     outreach,
+    inbound: mail.inbound,
     contacts,
     sequences: sequences.map((q) => ({ id: q.id, name: q.name, steps: q.steps.length })),
   };
@@ -240,7 +244,7 @@ export default function ApplicationPage({ data, state, url }: PageProps<Data, Ap
 
       <section class="panel" id="outreach" aria-labelledby="outreach-heading">
         <h2 id="outreach-heading">Outreach</h2>
-        <OutreachTimeline items={data.outreach} />
+        <OutreachTimeline items={data.outreach} inbound={data.inbound} />
         <StartOutreach
           company={a.job.company.name}
           contacts={data.contacts}

@@ -93,7 +93,9 @@ export function startFakeMailgun(options: { apiKey?: string; port?: number } = {
       }
       if (url.pathname === "/_messages" && req.method === "GET") return json({ items: messages });
       const events = /^\/v3\/([^/]+)\/events$/.exec(url.pathname);
-      if (events && req.method === "GET") return json(eventsPage(messages, url, decodeURIComponent(events[1])));
+      if (events && req.method === "GET") {
+        return json(eventsPage(messages, url, decodeURIComponent(events[1])));
+      }
       return json({ message: "not found" }, 404);
     },
   );

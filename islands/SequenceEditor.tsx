@@ -8,6 +8,7 @@
  */
 import { useState } from "preact/hooks";
 import { render, renderSubject, variablesIn } from "../lib/template.ts";
+import { followUpSubject } from "../lib/mail/compose.ts";
 
 export interface EditorStep {
   step_no: number;
@@ -167,7 +168,11 @@ export default function SequenceEditor(props: SequenceEditorProps) {
       </fieldset>
 
       {steps.map((step, i) => {
-        const subject = renderSubject(step.subject, variables);
+        const own = renderSubject(step.subject, variables);
+        // A follow-up without a subject answers step 1 in its thread: "Re: <step 1 subject>".
+        const subject = i > 0 && !step.subject.trim()
+          ? { ...own, text: followUpSubject("", renderSubject(steps[0]?.subject ?? "", variables).text) }
+          : own;
         const body = render(step.body, variables);
         return (
           <section key={i} class="panel step" data-step={step.step_no}>
@@ -190,6 +195,7 @@ export default function SequenceEditor(props: SequenceEditorProps) {
                   id={`subject-${i}`}
                   value={step.subject}
                   maxLength={500}
+                  placeholder={i > 0 ? "empty: Re: the subject of step 1" : undefined}
                   disabled={props.readOnly}
                   onInput={(e) => update(i, { subject: (e.target as HTMLInputElement).value })}
                 />

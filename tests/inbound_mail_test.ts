@@ -336,3 +336,43 @@ Deno.test("[e2e] events - suppress-unsubscribe opts out, suppress-bounce bounces
   const [opened] = await db.sql`select opened_at from outreach where id = ${d.sent.id}`;
   assert.ok(opened.opened_at instanceof Date);
 });
+
+Deno.test("[e2e] sequences - a follow-up without a subject is queued as Re: <step 1 subject>", async () => {
+  const created = await api(server.url, "POST", "/api/sequences", {
+    token: user.token,
+    body: {
+      name: `Threaded ${crypto.randomUUID().slice(0, 6)}`,
+      steps: [
+        { step_no: 1, delay_hours: 0, subject: "Quick question about {{role}}", body: "Hi {{first_name}}" },
+        { step_no: 2, delay_hours: 48, subject: "", body: "Bumping this, {{first_name}}" },
+      ],
+    },
+  });
+  assert.equal(created.status, 201, JSON.stringify(created.body));
+  const refused = await api(server.url, "POST", "/api/sequences", {
+    token: user.token,
+    body: { name: "No subject", steps: [{ step_no: 1, delay_hours: 0, subject: " ", body: "Hi" }] },
+  });
+  assert.equal(refused.status, 422);
+  assert.ok(refused.body.error.fields["steps.0.subject"]);
+
+  const [job] = await db.sql`insert into jobs (source, title, company_id)
+                             values ('test', 'Data Engineer', ${company.id}) returning id`;
+  const app = await api(server.url, "POST", "/api/applications", {
+    token: user.token,
+    body: { job_id: job.id },
+  });
+  const contact = await api(server.url, "POST", "/api/contacts", {
+    token: user.token,
+    body: { company_id: company.id, full_name: "Tess Thread", email: "tess@initrode.example", source: "t" },
+  });
+  const enrolled = await api(server.url, "POST", `/api/applications/${app.body.id}/outreach`, {
+    token: user.token,
+    body: { contact_id: contact.body.id, sequence_id: created.body.id },
+  });
+  assert.equal(enrolled.status, 201, JSON.stringify(enrolled.body));
+  assert.deepEqual(enrolled.body.items.map((i: { subject: string }) => i.subject), [
+    "Quick question about Data Engineer",
+    "Re: Quick question about Data Engineer",
+  ]);
+});

@@ -375,4 +375,31 @@ Deno.test("[e2e] sequences - a follow-up without a subject is queued as Re: <ste
     "Quick question about Data Engineer",
     "Re: Quick question about Data Engineer",
   ]);
+  await db.sql`update outreach set status = 'canceled' where application_id = ${app.body.id}`; // not sent here
+});
+
+Deno.test("[e2e] PUT /api/me/sender - a Reply-To goes out with the user's outreach; a bad one is a 422", async () => {
+  const bad = await api(server.url, "PUT", "/api/me/sender", {
+    token: user.token,
+    body: { reply_to: "nope" },
+  });
+  assert.equal(bad.status, 422);
+  assert.ok(bad.body.error.fields.reply_to);
+  const set = await api(server.url, "PUT", "/api/me/sender", {
+    token: user.token,
+    body: { reply_to: "Ines.Personal@example.org" },
+  });
+  assert.equal(set.status, 200, JSON.stringify(set.body));
+  assert.deepEqual(set.body, { from_name: "Ines Inbound", reply_to: "ines.personal@example.org" });
+  const { sent } = await enrolledAndSent("Rita");
+  const message = fake.messages.find((m) => m.fields["v:outreach"] === sent.outreach_token)!;
+  assert.equal(message.fields["h:Reply-To"], "ines.personal@example.org");
+  assert.equal(message.fields.from, `"Ines Inbound" <${sent.from_mailbox}>`);
+  const cleared = await api(server.url, "PUT", "/api/me/sender", {
+    token: user.token,
+    body: { reply_to: null },
+  });
+  assert.equal(cleared.body.reply_to, null);
+  const read = await api(server.url, "GET", "/api/me/sender", { token: user.token });
+  assert.deepEqual(read.body, { from_name: "Ines Inbound", reply_to: null });
 });

@@ -211,7 +211,8 @@ export async function getMailStateForApplication(
       order by received_at, id`;
     const held = await tx<{ id: number; hold_reason: string }[]>`
       select id, hold_reason from outreach
-      where application_id = ${applicationId}::int and status = 'queued' and hold_reason is not null`;
+      where application_id = ${applicationId}::int and status = 'queued' and hold_reason is not null
+        and (hold_reason <> 'auto_reply_delay' or due_at > now())`;
     return { inbound, holds: new Map(held.map((h) => [h.id, h.hold_reason])) };
   });
 }

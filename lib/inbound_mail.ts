@@ -39,7 +39,9 @@ export function headerPairs(fields: Record<string, string>): [string, string][] 
  * `message/rfc822`), split on every boundary the message declares. Enough for reports, not a MIME library.
  */
 export function reportParts(mime: string): InboundPart[] {
-  const boundaries = [...mime.matchAll(/boundary="?([^";\r\n]{1,200})"?/gi)].map((m) => m[1]);
+  // A report has two or three levels of parts; a few boundaries are plenty (and keep the regex small).
+  const boundaries = [...new Set([...mime.matchAll(/boundary="?([^";\r\n]{1,200})"?/gi)].map((m) => m[1]))]
+    .slice(0, 8);
   if (!boundaries.length) return [];
   const escaped = boundaries.map((b) => b.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"));
   const chunks = mime.split(new RegExp(`\\r?\\n--(?:${escaped.join("|")})(?:--)?[ \\t]*(?=\\r?\\n|$)`));

@@ -201,13 +201,27 @@ export function classifyInbound(m: InboundMessage, receivedAt: Date = new Date()
       auto.some((a) => /^x-auto(reply|respond|responder)$/.test(a)) ||
       subjectSaysAway || AWAY_BODY.test(text);
     if (replied && !(listMail && !subjectSaysAway && autoSubmitted !== "auto-replied")) {
-      const returnDate = findReturnDate(m.text ?? "", receivedAt) ?? findReturnDate(subject, receivedAt);
+      const returnDate = findReturnDate(ownText(m.text ?? ""), receivedAt) ??
+        findReturnDate(subject, receivedAt);
       return { kind: "auto_reply", reasons: [...reasons, ...auto], ...(returnDate ? { returnDate } : {}) };
     }
     return { kind: "other", reasons: [...reasons, ...auto, ...(listMail ? ["list mail"] : [])] };
   }
   if (listMail) return { kind: "other", reasons: [...reasons, "list mail"] };
   return { kind: "human", reasons: [...reasons, "no automated signal"] };
+}
+
+/**
+ * The responder's own words: the text before a quoted original ("> ", "-----Original Message-----",
+ * "On ... wrote:", "Am ... schrieb"), at most 5,000 characters, so a date in our own quoted mail is never
+ * taken for the return date.
+ */
+export function ownText(text: string): string {
+  const head = text.slice(0, 5000);
+  const quote =
+    /\n(>|-{2,}\s*(original message|ursprüngliche nachricht|message d'origine|mensaje original)|on .{0,200}wrote:|am .{0,200}schrieb)/i
+      .exec(head);
+  return quote ? head.slice(0, quote.index) : head;
 }
 
 /** The report fields of a DSN: from its `message/delivery-status` part, else from the text (Postfix, Exim). */

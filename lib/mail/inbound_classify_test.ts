@@ -47,3 +47,14 @@ Deno.test("findReturnDate - common forms, the year guessed forward, implausible 
   ];
   for (const [text, expected] of cases) assert.equal(findReturnDate(text, at), expected, text);
 });
+
+Deno.test("classifyInbound - a date in the quoted original is not the return date", () => {
+  const result = classifyInbound({
+    headers: [["Auto-Submitted", "auto-replied"]],
+    subject: "Out of office",
+    text:
+      "I am away with no access to email.\n\nOn Mon, Nov 30, 2026, Sam wrote:\n> I am free until December 12.",
+  }, new Date("2026-11-30T10:00:00Z"));
+  assert.equal(result.kind, "auto_reply");
+  assert.equal(result.returnDate, undefined);
+});

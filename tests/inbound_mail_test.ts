@@ -403,3 +403,17 @@ Deno.test("[e2e] PUT /api/me/sender - a Reply-To goes out with the user's outrea
   const read = await api(server.url, "GET", "/api/me/sender", { token: user.token });
   assert.deepEqual(read.body, { from_name: "Ines Inbound", reply_to: null });
 });
+
+Deno.test("[e2e] inbound - every sample of the table, posted through the signed route, is stored with its kind", async () => {
+  for (const s of SAMPLES) {
+    const { sent } = await enrolledAndSent(`S${SAMPLES.indexOf(s)}`);
+    const res = await postInbound(s, { references: sent.provider_message_id });
+    assert.equal(res.status, 200, `${s.name}: ${JSON.stringify(res.body)}`);
+    assert.equal(res.body.kind, s.kind, s.name);
+    const expected = { human: "replied", auto_reply: "delayed", bounce: "bounced", other: "stored" }[s.kind];
+    assert.equal(res.body.action, expected, s.name);
+    const [row] = await db.sql`select status from outreach where id = ${sent.id}`;
+    const status = { human: "replied", auto_reply: "sent", bounce: "bounced", other: "sent" }[s.kind];
+    assert.equal(row.status, status, s.name);
+  }
+});

@@ -151,6 +151,38 @@ export const SAMPLES: Sample[] = [
     },
   },
 
+  {
+    name: "Spanish human reply (mentions vacaciones)",
+    kind: "human",
+    message: {
+      sender: CONTACT,
+      subject: "RE: Pregunta sobre el puesto",
+      headers: reply([]),
+      text:
+        "Hola Sam, estuve de vacaciones hasta el lunes. Hablemos el jueves.\n\nEl lun, 30 nov 2026, Sam escribió:",
+    },
+  },
+  {
+    name: "Dutch human reply (was afwezig)",
+    kind: "human",
+    message: {
+      sender: CONTACT,
+      subject: "Re: Vraag over de functie",
+      headers: reply([]),
+      text: "Hoi Sam, ik was afwezig tot gisteren, maar ik kijk er graag naar. Stuur je cv?",
+    },
+  },
+  {
+    name: "Portuguese human reply (estava de férias)",
+    kind: "human",
+    message: {
+      sender: CONTACT,
+      subject: "Re: Pergunta sobre a vaga",
+      headers: reply([]),
+      text: "Olá Sam, estava de férias. Podemos falar amanhã?\n\nEm seg., 30 de nov. de 2026, Sam escreveu:",
+    },
+  },
+
   // ---- auto-replies
   {
     name: "Exchange Online automatic reply (English, US date)",
@@ -437,6 +469,22 @@ export const SAMPLES: Sample[] = [
     },
   },
   {
+    name: "Spanish Exchange NDR: No se puede entregar:",
+    kind: "bounce",
+    bounce: { originalMessageId: ORIGINAL, recipient: CONTACT, status: "5.1.1" },
+    message: {
+      sender: "postmaster@initech.es",
+      subject: "No se puede entregar: Pregunta sobre el puesto",
+      headers: [
+        ["From", "Microsoft Outlook <postmaster@initech.es>"],
+        ["Content-Type", 'multipart/report; report-type=delivery-status; boundary="_000_"'],
+        ["X-MS-Exchange-Message-Is-Ndr", ""],
+      ],
+      text: "No se pudo entregar su mensaje a dana@initech.example.",
+      parts: [statusPart(CONTACT, "5.1.1"), returnedHeaders],
+    },
+  },
+  {
     name: "Dutch bounce by subject and daemon sender only (Onbestelbaar)",
     kind: "bounce",
     bounce: { recipient: CONTACT, status: "5.1.1" },
@@ -448,7 +496,7 @@ export const SAMPLES: Sample[] = [
     },
   },
   {
-    name: "Spanish/Portuguese bounce: Não entregue, returned Message-ID quoted in the text",
+    name: "Portuguese bounce: Não entregue, returned Message-ID quoted in the text",
     kind: "bounce",
     bounce: { originalMessageId: ORIGINAL },
     message: {

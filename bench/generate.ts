@@ -131,6 +131,10 @@ export async function generate(url: string, options: GenerateOptions): Promise<C
     log(`${"indexes".padEnd(16)} ${String(dropped.length).padStart(10)} built ${built} s`);
     await step("outreach_events", Math.ceil(c.outreach / 1000), eventsSql(c, a));
     if (await tableExists(sql, "sessions")) await step("sessions", c.sessions, sessionsSql(c));
+    // The funnel rollups (0080) are kept by triggers, which this bulk load runs without: rebuild them once.
+    if (await tableExists(sql, "outreach_funnel_daily")) {
+      await step("funnel rollup", 0, "select rebuild_outreach_funnel()");
+    }
     await step("sequences", 0, resetSequencesSql());
     await step("match_scores", c.applications, "refresh materialized view match_scores");
     await sql.unsafe(`create table if not exists bench_meta (key text primary key, value jsonb not null)`);
@@ -409,6 +413,8 @@ async function outreachExtras(sql: Sql): Promise<Extra> {
     ["due_at", "queued"],
     ["mailbox_id", "case when status not in ('queued','canceled') then m end"],
     ["sequence_template_id", "1"],
+    // 0080: half the applications on each variant of a two-subject test
+    ["variant", "case when app % 2 = 0 then 'A' else 'B' end"],
   ];
   const present = wanted.filter(([name]) => have.has(name));
   return {

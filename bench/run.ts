@@ -1,5 +1,5 @@
 /**
- * `deno task bench [--scale 0.001] [--seed 42] [--seconds N] [--only search,dispatch,...] [--fresh] [--dir D]`
+ * `deno task bench [--scale 0.001] [--seed 42] [--seconds N] [--only search,dispatch,funnel,...] [--fresh] [--dir D]`
  *
  * `--dir` is the bench PostgreSQL's folder (default `.data/bench`; one run at a time per folder).
  *
@@ -10,6 +10,7 @@
  */
 import postgres from "postgres";
 import { benchDispatch } from "./dispatch.ts";
+import { benchFunnel } from "./funnel.ts";
 import { parseArgs } from "./generate.ts";
 import { startBenchPostgres } from "./pg.ts";
 import { formatTable, machine, type Measurement, type Report } from "./report.ts";
@@ -18,7 +19,7 @@ import { benchSearch } from "./search.ts";
 import { prepareBenchDatabase } from "./setup.ts";
 import { benchStartup } from "./startup.ts";
 
-const SECTIONS = ["startup", "scheduled", "search", "dispatch"] as const;
+const SECTIONS = ["startup", "scheduled", "search", "dispatch", "funnel"] as const;
 type Section = typeof SECTIONS[number];
 
 const args = parseArgs(Deno.args);
@@ -69,6 +70,7 @@ try {
         workDir,
         log,
       }),
+    funnel: () => benchFunnel(db.url, log),
   };
   for (const name of SECTIONS) {
     if (!only.includes(name)) continue;

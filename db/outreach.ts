@@ -6,9 +6,13 @@
 import { type Tx, withUser } from "./client.ts";
 import { HttpError } from "../lib/http_error.ts";
 import { randomToken } from "../lib/crypto.ts";
-import { render, renderSubject, SUBJECT_MAX, type Variables } from "../lib/template.ts";
+import { render, renderSubject, SUBJECT_MAX, type Variables, variablesIn } from "../lib/template.ts";
 import type { SequenceStep } from "./sequences.ts";
 import { followUpSubject } from "../lib/mail/compose.ts";
+import { promotedVariants } from "./funnels.ts";
+import { livePageOfApplication } from "./live_pages.ts";
+import { livePageUrl } from "../lib/live_page_view.ts";
+import { chooseStepText } from "../lib/variant_assign.ts";
 
 /** One outreach row as the API shows it (contract §3: the timeline's columns). */
 export interface OutreachView {
@@ -32,6 +36,8 @@ export interface OutreachView {
   replied_at: Date | null;
   link_clicks: number;
   last_error: string | null;
+  /** The A/B variant this row got, or null for a step without variants. */
+  variant: string | null;
 }
 
 export interface EnrollInput {
@@ -44,7 +50,7 @@ export interface EnrollInput {
 const viewColumns = (tx: Tx) =>
   tx`o.id, o.application_id, o.contact_id, c.full_name as contact_name, c.email as contact_email,
      o.sequence_instance_id, o.step_no, o.subject, o.body, o.from_mailbox, o.status, o.queued_at, o.due_at,
-     o.sent_at, o.delivered_at, o.opened_at, o.clicked_at, o.replied_at, o.link_clicks, o.last_error`;
+     o.sent_at, o.delivered_at, o.opened_at, o.clicked_at, o.replied_at, o.link_clicks, o.last_error, o.variant`;
 
 /**
  * Queues one row per step of the sequence for the contact, each rendered and
@@ -59,9 +65,16 @@ export async function enrollContact(
 ): Promise<OutreachView[]> {
   return await withUser(userId, async (tx) => {
     const [app] = await tx<
-      { id: number; role: string; company: string; my_name: string | null; metric: string | null }[]
+      {
+        id: number;
+        user_id: number;
+        role: string;
+        company: string;
+        my_name: string | null;
+        metric: string | null;
+      }[]
     >`
-      select a.id, j.title as role, co.name as company, u.full_name as my_name,
+      select a.id, a.user_id, j.title as role, co.name as company, u.full_name as my_name,
         (select r.key_metrics->>0 from resumes r where r.user_id = a.user_id) as metric
       from applications a
       join jobs j on j.id = a.job_id
@@ -86,8 +99,8 @@ export async function enrollContact(
       from contacts c where c.id = ${input.contact_id}::int`;
     if (!contact) throw new HttpError(422, "invalid values", { fields: { contact_id: "no such contact" } });
 
-    const [sequence] = await tx<{ id: number; steps: SequenceStep[] }[]>`
-      select id, steps from sequence_templates where id = ${input.sequence_id}::int`;
+    const [sequence] = await tx<{ id: number; steps: SequenceStep[]; auto_promote: boolean }[]>`
+      select id, steps, auto_promote from sequence_templates where id = ${input.sequence_id}::int`;
     if (!sequence) {
       throw new HttpError(422, "invalid values", { fields: { sequence_id: "no such sequence" } });
     }
@@ -123,23 +136,38 @@ export async function enrollContact(
       my_metric: app.metric,
       ...input.variables,
     };
+    // `{{live_page}}`: the application's enabled live page, if it has one (a template that uses it without one
+    // is refused below like any variable without a value).
+    const livePage = await livePageOfApplication(tx, applicationId);
+    if (livePage) variables.live_page = livePageUrl(livePage.token);
     const steps = [...sequence.steps].sort((a, b) => a.step_no - b.step_no);
     const missing = new Set<string>();
     const fields: Record<string, string> = {};
-    const first = renderSubject(steps[0].subject, variables).text;
+    const promoted = sequence.auto_promote ? await promotedVariants(tx, app.user_id, sequence.id) : undefined;
+    const ids = { sequenceId: sequence.id, contactId: contact.id };
+    const first = renderSubject(chooseStepText(steps, steps[0], ids, promoted).subject, variables).text;
     const rendered = steps.map((step, i) => {
+      const text = chooseStepText(steps, step, ids, promoted);
       // A follow-up without a subject of its own answers step 1: `Re: <step 1 subject>` (issue 11).
-      const own = renderSubject(step.subject, variables);
-      const subject = step.step_no > 1 && !step.subject.trim()
+      const own = renderSubject(text.subject, variables);
+      const subject = step.step_no > 1 && !text.subject.trim()
         ? { ...own, text: followUpSubject("", first, SUBJECT_MAX) }
         : own;
-      const body = render(step.body, variables);
+      const body = render(text.body, variables);
       for (const name of [...subject.missing, ...body.missing]) missing.add(name);
       if (subject.text.length > SUBJECT_MAX) {
         fields[`steps.${i}.subject`] = `longer than ${SUBJECT_MAX} characters once rendered`;
       }
       if (!subject.text) fields[`steps.${i}.subject`] = "empty once rendered";
-      return { step, subject: subject.text, body: body.text };
+      const carriesPage = livePage !== undefined &&
+        variablesIn(`${text.subject}\n${text.body}`).includes("live_page");
+      return {
+        step,
+        variant: text.variant,
+        subject: subject.text,
+        body: body.text,
+        livepage_id: carriesPage ? livePage.id : null,
+      };
     });
     for (const name of missing) fields[`variables.${name}`] = `no value for {{${name}}}`;
     if (Object.keys(fields).length) {
@@ -155,12 +183,14 @@ export async function enrollContact(
 
     const [{ instance }] = await tx<{ instance: number }[]>`
       select nextval('outreach_sequence_instance_seq')::int as instance`;
-    const rows = rendered.map(({ step, subject, body }) => ({
+    const rows = rendered.map(({ step, variant, subject, body, livepage_id }) => ({
       application_id: applicationId,
       contact_id: contact.id,
       sequence_instance_id: instance,
       sequence_template_id: sequence.id,
       step_no: step.step_no,
+      variant,
+      livepage_id,
       subject,
       body,
       delay_hours: step.delay_hours,
@@ -169,14 +199,18 @@ export async function enrollContact(
     }));
     await tx`
       insert into outreach (application_id, contact_id, sequence_instance_id, sequence_template_id, step_no,
-                            subject, body, from_mailbox, status, queued_at, due_at, send_window,
-                            outreach_token, unsubscribe_token)
+                            variant, livepage_id, subject, body, from_mailbox, status, queued_at, due_at,
+                            send_window, outreach_token, unsubscribe_token)
       select r.application_id, r.contact_id, r.sequence_instance_id, r.sequence_template_id, r.step_no,
-             r.subject, r.body, '', 'queued', now(), now() + r.delay_hours * interval '1 hour',
-             ${input.send_window ?? false}::boolean, r.outreach_token, r.unsubscribe_token
+             r.variant, r.livepage_id, r.subject, r.body, '', 'queued', now(),
+             now() + r.delay_hours * interval '1 hour', ${
+      input.send_window ?? false
+    }::boolean, r.outreach_token,
+             r.unsubscribe_token
       from jsonb_to_recordset(${tx.json(rows)}::jsonb) as r(
         application_id int, contact_id int, sequence_instance_id int, sequence_template_id int, step_no int,
-        subject varchar, body text, delay_hours float8, outreach_token varchar, unsubscribe_token varchar)`;
+        variant varchar, livepage_id int, subject varchar, body text, delay_hours float8, outreach_token varchar,
+        unsubscribe_token varchar)`;
     return await tx<OutreachView[]>`
       select ${viewColumns(tx)} from outreach o join contacts c on c.id = o.contact_id
       where o.sequence_instance_id = ${instance}::int and o.application_id = ${applicationId}::int

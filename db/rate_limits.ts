@@ -26,6 +26,18 @@ export async function hitRateLimit(bucket: string, windowSeconds: number): Promi
   return { hits: row.hits, resetIn: row.reset_in };
 }
 
+/** The current count of `bucket` without counting a hit (0 when its window has passed). */
+export async function peekRateLimit(bucket: string, windowSeconds: number): Promise<HitResult> {
+  const [row] = await sql<{ hits: number; reset_in: number }[]>`
+    select hits,
+      greatest(1, ceil(extract(epoch from (window_start + make_interval(secs => ${windowSeconds}::int) - now()))))::int
+        as reset_in
+    from rate_limits
+    where bucket = ${bucket.slice(0, 300)}::varchar
+      and window_start > now() - make_interval(secs => ${windowSeconds}::int)`;
+  return row ? { hits: row.hits, resetIn: row.reset_in } : { hits: 0, resetIn: 0 };
+}
+
 /** Forgets a bucket (a successful login clears its email's failures). */
 export async function clearRateLimit(bucket: string): Promise<void> {
   await sql`delete from rate_limits where bucket = ${bucket.slice(0, 300)}::varchar`;

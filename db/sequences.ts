@@ -6,11 +6,19 @@
 import { withUser } from "./client.ts";
 import { HttpError } from "../lib/http_error.ts";
 
+export interface StepVariant {
+  key: string;
+  subject: string;
+  body: string;
+}
+
 export interface SequenceStep {
   step_no: number;
   delay_hours: number;
   subject: string;
   body: string;
+  /** A/B variants (2-4); when present, the step's own subject and body are not sent. */
+  variants?: StepVariant[];
 }
 
 export interface Sequence {
@@ -20,6 +28,7 @@ export interface Sequence {
   description: string | null;
   is_platform: boolean;
   steps: SequenceStep[];
+  auto_promote: boolean;
   created_at: Date;
   updated_at: Date;
 }
@@ -28,10 +37,12 @@ export interface SequenceInput {
   name: string;
   description?: string | null;
   steps: SequenceStep[];
+  auto_promote?: boolean;
 }
 
 const COLUMNS =
-  "id, user_id, name, description, coalesce(is_platform, false) as is_platform, steps, created_at, updated_at";
+  "id, user_id, name, description, coalesce(is_platform, false) as is_platform, steps, auto_promote, " +
+  "created_at, updated_at";
 
 /** Platform templates first, then the caller's own, oldest first. */
 export async function listSequences(userId: number): Promise<Sequence[]> {
@@ -56,9 +67,15 @@ export async function getSequence(userId: number, id: number): Promise<Sequence 
 export async function createSequence(userId: number, input: SequenceInput): Promise<Sequence> {
   const [row] = await withUser(userId, (tx) =>
     tx.unsafe<Sequence[]>(
-      `insert into sequence_templates (user_id, name, description, is_platform, steps)
-       values ($1::int, $2::varchar, $3::text, false, $4::text::jsonb) returning ${COLUMNS}`,
-      [userId, input.name, input.description ?? null, JSON.stringify(input.steps)],
+      `insert into sequence_templates (user_id, name, description, is_platform, steps, auto_promote)
+       values ($1::int, $2::varchar, $3::text, false, $4::text::jsonb, $5::boolean) returning ${COLUMNS}`,
+      [
+        userId,
+        input.name,
+        input.description ?? null,
+        JSON.stringify(input.steps),
+        input.auto_promote ?? false,
+      ],
     ));
   return row;
 }
@@ -82,7 +99,8 @@ export async function updateSequence(
       `update sequence_templates set
          name = coalesce($2::varchar, name),
          description = case when $3::boolean then $4::text else description end,
-         steps = coalesce($5::text::jsonb, steps)
+         steps = coalesce($5::text::jsonb, steps),
+         auto_promote = coalesce($6::boolean, auto_promote)
        where id = $1::int returning ${COLUMNS}`,
       [
         id,
@@ -90,6 +108,7 @@ export async function updateSequence(
         input.description !== undefined,
         input.description ?? null,
         input.steps ? JSON.stringify(input.steps) : null,
+        input.auto_promote ?? null,
       ],
     );
     if (!row) throw new HttpError(404, "sequence not found");

@@ -11,7 +11,7 @@ import { randomToken, sha256Hex } from "./crypto.ts";
 import { csrfTokenFor, verifyCsrf } from "./csrf.ts";
 import { HttpError } from "./http_error.ts";
 import { burnPasswordCheck, hashPassword, verifyPassword } from "./password.ts";
-import { clearLoginFailures, limitLoginAttempt } from "./rate_limit.ts";
+import { clearLoginFailures, limitLoginAttempt, limitSignupAttempt } from "./rate_limit.ts";
 import type { AppState, SessionUser } from "./state.ts";
 
 export const SESSION_COOKIE = "rf_session";
@@ -88,10 +88,34 @@ export function redirectToLogin(url: URL): Response {
   });
 }
 
-/** Only a local path may be a post-login destination (no `//evil.example`, no `https:`). */
+/**
+ * A post-login destination from user input (`?next=`, the forms' `next` field): parsed as a URL against the
+ * service's own origin and kept only when it stays there; then only its path, query and fragment, in
+ * their ASCII serialization, so nothing but a local path with printable characters reaches `Location`.
+ * Control characters (a TAB that browsers strip, turning `/<TAB>/evil.example` into `//evil.example`) are
+ * refused outright; anything refused goes home (`/`).
+ */
 export function safeNext(next: string | null | undefined): string {
-  if (!next || !next.startsWith("/") || next.startsWith("//") || next.startsWith("/\\")) return "/";
-  return next.slice(0, 2000);
+  // deno-lint-ignore no-control-regex -- finding control characters is the point
+  if (!next || next.length > 2000 || !next.startsWith("/") || /[\u0000-\u001f\u007f]/.test(next)) return "/";
+  const base = ownOrigin();
+  let url: URL;
+  try {
+    url = new URL(next, base);
+  } catch {
+    return "/";
+  }
+  if (url.origin !== base) return "/";
+  const local = url.pathname + url.search + url.hash;
+  return local.startsWith("/") && !local.startsWith("//") && /^[\x21-\x7e]+$/.test(local) ? local : "/";
+}
+
+function ownOrigin(): string {
+  try {
+    return new URL(config().appBaseUrl).origin;
+  } catch {
+    return "http://roleferry.invalid"; // configuration not loaded (unit tests)
+  }
 }
 
 /** The client's address as the server saw it (the connection, not a spoofable header). */
@@ -154,6 +178,7 @@ export async function signUp(
   input: { email: string; password: string; full_name: string; mode?: "job_seeker" | "recruiter" },
   meta: ClientMeta,
 ): Promise<SignedIn> {
+  await limitSignupAttempt(meta.address);
   const user = await createUser({
     email: input.email,
     hashed_password: await hashPassword(input.password),
@@ -178,7 +203,7 @@ export async function logIn(input: { email: string; password: string }, meta: Cl
   if (!(await verifyPassword(input.password, found.hashed_password))) {
     throw new HttpError(401, "wrong email or password", { code: "invalid_credentials" });
   }
-  await clearLoginFailures(input.email);
+  await clearLoginFailures(input.email, meta.address);
   const { hashed_password: _, ...user } = found;
   user.last_login = await touchLastLogin(user.id);
   return await startSession(user, meta);

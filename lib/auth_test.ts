@@ -8,6 +8,24 @@ Deno.test("safeNext - only local paths; anything else goes home", () => {
   }
 });
 
+Deno.test("safeNext - parsed as a URL: control characters refused, the rest serialized as ASCII", () => {
+  for (
+    const bad of [
+      "/\t/evil.test",
+      "/\n/evil.test",
+      "/x\r\nSet-Cookie: a=1",
+      "/a\0b",
+      "/\u007f",
+      "/" + "a".repeat(2001),
+    ]
+  ) {
+    assert.equal(safeNext(bad), "/", JSON.stringify(bad));
+  }
+  assert.equal(safeNext("/jobs/\u2603?q=\u00e9#top"), "/jobs/%E2%98%83?q=%C3%A9#top");
+  assert.equal(safeNext("/a/../settings"), "/settings");
+  assert.equal(safeNext("/%2F%2Fevil.test"), "/%2F%2Fevil.test"); // stays a path on this site
+});
+
 Deno.test("readSessionToken - a bearer token wins over the cookie; malformed ones count as none", () => {
   const token = "A".repeat(43);
   const both = new Request("http://x/", {

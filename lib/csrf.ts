@@ -12,6 +12,7 @@
 import { config } from "../fresh.config.ts";
 import { hmacSha256Hex, timingSafeEqual } from "./crypto.ts";
 import { HttpError } from "./http_error.ts";
+import { MAX_BODY_BYTES } from "./validate.ts";
 
 export const CSRF_HEADER = "x-csrf-token";
 export const CSRF_FIELD = "_csrf";
@@ -54,21 +55,58 @@ export function checkOrigin(req: Request): void {
   if (origin === "null") throw new HttpError(403, "request from an opaque origin refused", { code: "csrf" });
 }
 
-/** The token a request presents, from the header or (for forms) the `_csrf` field, without consuming the body. */
+/**
+ * The token a request presents, from the header or (for forms) the `_csrf` field, without consuming the
+ * body: a clone is read, under the request's body limit (lib/body_limit.ts and `readBody`), so an
+ * oversized or endless form is a 413 after at most 1 MiB, never read whole.
+ */
 async function presentedToken(req: Request): Promise<string | undefined> {
   const header = req.headers.get(CSRF_HEADER);
   if (header) return header;
   const type = req.headers.get("content-type") ?? "";
-  if (!/^(application\/x-www-form-urlencoded|multipart\/form-data)/i.test(type)) return undefined;
-  const declared = Number(req.headers.get("content-length") ?? "0");
-  if (declared > 1024 * 1024) throw new HttpError(413, "request body is larger than 1048576 bytes");
+  const urlencoded = /^application\/x-www-form-urlencoded\b/i.test(type);
+  if (!urlencoded && !/^multipart\/form-data\b/i.test(type)) return undefined;
+  const bytes = await readCopy(req, MAX_BODY_BYTES);
   try {
-    const form = await req.clone().formData();
-    const value = form.get(CSRF_FIELD);
+    const value = urlencoded
+      ? new URLSearchParams(new TextDecoder().decode(bytes)).get(CSRF_FIELD)
+      : (await new Response(bytes as Uint8Array<ArrayBuffer>, { headers: { "content-type": type } })
+        .formData()).get(CSRF_FIELD);
     return typeof value === "string" ? value : undefined;
   } catch {
     return undefined;
   }
+}
+
+/**
+ * At most `limit` bytes of a copy of the body (413 past it). The copy is a tee branch: cancelling it
+ * resolves only once the route's branch is cancelled too, so the cancel is not awaited (a `for await`
+ * that breaks out would wait for it forever).
+ */
+async function readCopy(req: Request, limit: number): Promise<Uint8Array> {
+  const declared = Number(req.headers.get("content-length") ?? "0");
+  if (declared > limit) throw new HttpError(413, `request body is larger than ${limit} bytes`);
+  const reader = req.clone().body?.getReader();
+  if (!reader) return new Uint8Array();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > limit) {
+      reader.cancel().catch(() => {});
+      throw new HttpError(413, `request body is larger than ${limit} bytes`);
+    }
+    chunks.push(value);
+  }
+  const body = new Uint8Array(size);
+  let offset = 0;
+  for (const chunk of chunks) {
+    body.set(chunk, offset);
+    offset += chunk.byteLength;
+  }
+  return body;
 }
 
 /** Checks origin and token for a cookie-authenticated write; throws 403 otherwise. */

@@ -47,3 +47,23 @@ Deno.test("verifyCsrf - the header or the form field must carry the session's to
   assert.equal(await status(() => verifyCsrf(post({ "x-csrf-token": token }), "another-session-0123")), 403);
   assert.equal(await status(() => verifyCsrf(post({}), session)), 403);
 });
+
+Deno.test("verifyCsrf - a big form without the header is a 413 after 1 MiB, never read whole", async () => {
+  let pulled = 0;
+  const body = new ReadableStream<Uint8Array>({
+    pull(controller) {
+      if (pulled >= 20 * 1024 * 1024) return controller.close();
+      pulled += 64 * 1024;
+      controller.enqueue(new TextEncoder().encode("a=".padEnd(64 * 1024, "x")));
+    },
+  });
+  const init: RequestInit & { duplex: "half" } = {
+    method: "POST",
+    body,
+    headers: { "content-type": "application/x-www-form-urlencoded" },
+    duplex: "half",
+  };
+  const req = new Request("http://app.test/settings", init);
+  assert.equal(await status(() => verifyCsrf(req, "session-token-0123456789")), 413);
+  assert.ok(pulled < 2 * 1024 * 1024, `pulled ${pulled} bytes of 20 MiB`);
+});

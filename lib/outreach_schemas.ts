@@ -71,6 +71,13 @@ export const ImportResult = z.object({
   ),
 });
 
+/** One competing version of a step (A/B testing, docs/campaigns.md). */
+export const Variant = z.strictObject({
+  key: z.enum(["A", "B", "C", "D"], { error: "must be one of A, B, C, D" }),
+  subject: text(SUBJECT_MAX),
+  body: text(20_000),
+});
+
 export const Step = z.strictObject({
   step_no: z.number({ error: "must be a number" }).int("must be a whole number").min(1, "must be at least 1")
     .max(20, "at most 20 steps"),
@@ -84,6 +91,18 @@ export const Step = z.strictObject({
     `must be at most ${SUBJECT_MAX} characters`,
   ),
   body: text(20_000),
+  /** 2-4 variants with distinct keys; when given, the step's own subject and body are not sent. */
+  variants: z.array(Variant).min(2, "give 2 to 4 variants").max(4, "give 2 to 4 variants").superRefine(
+    (variants, ctx) => {
+      const seen = new Set<string>();
+      variants.forEach((v, i) => {
+        if (seen.has(v.key)) {
+          ctx.addIssue({ code: "custom", path: [i, "key"], message: `variant ${v.key} is given twice` });
+        }
+        seen.add(v.key);
+      });
+    },
+  ).optional(),
 });
 
 /** Steps numbered 1..n without gaps, delays (from the start of the sequence) never decreasing. */
@@ -91,7 +110,7 @@ export const Steps = z.array(Step).min(1, "give at least one step").max(20, "at 
   (steps, ctx) => {
     const sorted = [...steps].map((s, i) => ({ ...s, i })).sort((a, b) => a.step_no - b.step_no);
     sorted.forEach((step, n) => {
-      if (step.step_no === 1 && !step.subject) {
+      if (step.step_no === 1 && !step.subject && !step.variants?.length) {
         ctx.addIssue({ code: "custom", path: [step.i, "subject"], message: "step 1 needs a subject" });
       }
       if (step.step_no !== n + 1) {
@@ -118,13 +137,18 @@ export const CreateSequence = z.strictObject({
   name: text(255),
   description: optionalText(5000),
   steps: Steps,
+  /** Route new enrollments of a step to its declared A/B winner. */
+  auto_promote: z.boolean({ error: "must be true or false" }).optional(),
 });
 
 export const UpdateSequence = z.strictObject({
   name: text(255).optional(),
   description: optionalText(5000),
   steps: Steps.optional(),
-}).refine((v) => Object.keys(v).length > 0, { message: "give at least one of name, description, steps" });
+  auto_promote: z.boolean({ error: "must be true or false" }).optional(),
+}).refine((v) => Object.keys(v).length > 0, {
+  message: "give at least one of name, description, steps, auto_promote",
+});
 
 export const SequenceOut = z.object({
   id: z.number(),
@@ -133,8 +157,15 @@ export const SequenceOut = z.object({
   description: z.string().nullable(),
   is_platform: z.boolean(),
   steps: z.array(
-    z.object({ step_no: z.number(), delay_hours: z.number(), subject: z.string(), body: z.string() }),
+    z.object({
+      step_no: z.number(),
+      delay_hours: z.number(),
+      subject: z.string(),
+      body: z.string(),
+      variants: z.array(z.object({ key: z.string(), subject: z.string(), body: z.string() })).optional(),
+    }),
   ),
+  auto_promote: z.boolean(),
   created_at: z.string().nullable(),
   updated_at: z.string().nullable(),
 });
@@ -178,6 +209,7 @@ export const OutreachOut = z.object({
   link_clicks: z.number(),
   last_error: z.string().nullable(),
   waiting_reason: z.string().nullable().optional(),
+  variant: z.string().nullable(),
 });
 
 /** An inbound message as classified (issue 11), on the timeline and in the admin review list. */

@@ -1,8 +1,10 @@
 /**
  * Password hashing with bcrypt (`$2b$`): cost 12 in every environment but `test`, where cost 4 keeps the
  * suite fast. The cost is read from each stored hash on verify, so a change of cost needs no migration.
+ * The work runs in worker threads (lib/password_pool.ts), never on the event loop.
  */
-import bcrypt from "bcryptjs";
+import { HttpError } from "./http_error.ts";
+import { runPasswordJob } from "./password_pool.ts";
 
 /** bcrypt only reads the first 72 bytes of a password: longer ones are refused rather than truncated. */
 export const MAX_PASSWORD_BYTES = 72;
@@ -13,17 +15,42 @@ export function passwordCost(): number {
   return Deno.env.get("ROLEFERRY_ENV") === "test" ? 4 : 12;
 }
 
-/** Hashes a password for storage. */
-export function hashPassword(password: string, cost = passwordCost()): Promise<string> {
-  return bcrypt.hash(password, cost);
+/** UTF-8 length of a password, the unit bcrypt's 72-byte limit counts in. */
+export function passwordBytes(password: string): number {
+  return new TextEncoder().encode(password).length;
 }
 
-/** Verifies a password; a missing or malformed hash is simply "no". */
+/**
+ * Hashes a password for storage. A password past 72 bytes is a 422 naming `field`: bcrypt would silently
+ * ignore the rest, so any suffix would then sign in.
+ */
+export async function hashPassword(
+  password: string,
+  cost = passwordCost(),
+  field = "password",
+): Promise<string> {
+  if (passwordBytes(password) > MAX_PASSWORD_BYTES) {
+    throw new HttpError(422, "invalid values", {
+      fields: { [field]: `must be at most ${MAX_PASSWORD_BYTES} bytes` },
+    });
+  }
+  return String(await runPasswordJob({ op: "hash", password, cost }));
+}
+
+/**
+ * Verifies a password; a missing or malformed hash is simply "no", and so is a password past 72 bytes
+ * (it can never have been stored, and bcrypt would compare only its first 72 bytes).
+ */
 export async function verifyPassword(password: string, hash: string | null | undefined): Promise<boolean> {
   if (!hash || !/^\$2[aby]\$\d\d\$/.test(hash)) return false;
+  if (passwordBytes(password) > MAX_PASSWORD_BYTES) {
+    await burnPasswordCheck(password);
+    return false;
+  }
   try {
-    return await bcrypt.compare(password, hash);
-  } catch {
+    return (await runPasswordJob({ op: "compare", password, hash })) === true;
+  } catch (error) {
+    if (error instanceof HttpError) throw error; // the pool is full: a 503, not a wrong password
     return false;
   }
 }
@@ -35,6 +62,9 @@ let dummy: Promise<string> | undefined;
  * as long as one with a wrong password, so timing does not reveal which emails have accounts.
  */
 export async function burnPasswordCheck(password: string): Promise<void> {
-  dummy ??= hashPassword("roleferry-timing-equaliser");
-  await bcrypt.compare(password, await dummy);
+  dummy ??= hashPassword("roleferry-timing-equaliser").catch((error) => {
+    dummy = undefined;
+    throw error;
+  });
+  await runPasswordJob({ op: "compare", password: password.slice(0, MAX_PASSWORD_BYTES), hash: await dummy });
 }

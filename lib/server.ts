@@ -10,6 +10,7 @@ import { connect, disconnect } from "../db/client.ts";
 import { migrate } from "../db/migrate.ts";
 import { seedTestUsers } from "../db/seed.ts";
 import { createApp } from "../fresh/mod.ts";
+import { limitRequestBody } from "./body_limit.ts";
 import { type DatabaseHandle, openDatabase } from "./database.ts";
 import { drainWork, setReady } from "./lifecycle.ts";
 import type { AppState } from "./state.ts";
@@ -28,7 +29,8 @@ export async function createWebApp(): Promise<
     build: "ifMissing",
     initState: (req) => ({ requestId: requestIdOf(req) }),
   });
-  return fetch;
+  // Every body is limited while it is read (lib/body_limit.ts), whichever route reads it.
+  return (req, info) => fetch(limitRequestBody(req), info);
 }
 
 /** Keeps a caller's `x-request-id` when it is a sane token, else makes one. */

@@ -20,6 +20,7 @@ export const BUILTIN_VARIABLES = [
   "company",
   "my_name",
   "my_metric",
+  "live_page",
 ] as const;
 
 /** Longest subject the outreach column holds (varchar(500)). */

@@ -1,5 +1,6 @@
 import { defineApi } from "../lib/api.ts";
 import { requireAdmin } from "../lib/admin.ts";
+import { guardAdminToken } from "../lib/admin_guard.ts";
 import { METRICS_CONTENT_TYPE, renderMetrics } from "../lib/metrics.ts";
 
 import type { FreshContext } from "../fresh/types.ts";
@@ -13,7 +14,8 @@ export const api = defineApi({
 });
 
 export const handler = {
-  GET(ctx: FreshContext<AppState>) {
+  async GET(ctx: FreshContext<AppState>) {
+    await guardAdminToken(ctx);
     requireAdmin(ctx.req);
     return new Response(renderMetrics(), {
       headers: { "content-type": METRICS_CONTENT_TYPE, "cache-control": "no-store" },

@@ -101,9 +101,13 @@ Deno.test("purge-sessions - deletes sessions ended a week ago and old rate-limit
   await sql`
     insert into rate_limits (bucket, window_start, hits)
     values ('login:old', now() - interval '2 days', 3), ('login:new', now(), 1)`;
+  await sql`
+    insert into admin_sessions (token_hash, token_fingerprint, expires_at, revoked_at)
+    values ('admin-old', 'f', now() + interval '1 hour', now() - interval '8 days'),
+           ('admin-live', 'f', now() + interval '1 hour', null)`;
   const run = await runJob("purge-sessions");
   assert.equal(run.outcome, "ok");
-  assert.deepEqual(run.result, { rows: 3, sessions: 2, rate_limits: 1 });
+  assert.deepEqual(run.result, { rows: 4, sessions: 2, rate_limits: 1, admin_sessions: 1 });
   const left = await sql`select token_hash::text as token_hash from sessions where user_id = ${user.id}`;
   assert.deepEqual(left.map((r) => r.token_hash), ["live"]);
   const again = await runJob("purge-sessions");

@@ -4,7 +4,8 @@
  * the token into this page's form (lib/admin_session.ts). 404 when ROLEFERRY_ADMIN_TOKEN is unset.
  */
 import type { FreshContext, PageProps } from "../../fresh/types.ts";
-import { adminLogin, adminLogoutCookie, isAdminRequest } from "../../lib/admin_session.ts";
+import { adminLogin, adminLogout, isAdminRequest } from "../../lib/admin_session.ts";
+import { clientAddress } from "../../lib/auth.ts";
 import { checkOrigin } from "../../lib/csrf.ts";
 import { field, readForm, seeOther } from "../../lib/page_forms.ts";
 import type { AppState } from "../../lib/state.ts";
@@ -31,9 +32,9 @@ export const handler = {
     checkOrigin(ctx.req);
     const form = await readForm(ctx.req);
     if (field(form, "action") === "logout") {
-      return seeOther("/admin/mailboxes", { "set-cookie": adminLogoutCookie() });
+      return seeOther("/admin/mailboxes", { "set-cookie": await adminLogout(ctx.req) });
     }
-    const cookie = await adminLogin(field(form, "token"));
+    const cookie = await adminLogin(field(form, "token"), clientAddress(ctx));
     if (!cookie) {
       return ctx.render({ signedIn: false, message: "Wrong admin token." } satisfies Data, { status: 401 });
     }

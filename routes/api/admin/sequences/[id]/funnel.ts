@@ -1,0 +1,30 @@
+import { defineApi } from "../../../../../lib/api.ts";
+import { requireAdmin } from "../../../../../lib/admin.ts";
+import { FunnelOut, FunnelQuery } from "../../../../../lib/funnel_schemas.ts";
+import { funnelCsv } from "../../../../../lib/funnel_format.ts";
+import { parseId, parseQuery } from "../../../../../lib/validate.ts";
+import { getTemplateFunnel } from "../../../../../db/funnels.ts";
+import type { FreshContext } from "../../../../../fresh/types.ts";
+import type { AppState } from "../../../../../lib/state.ts";
+
+export const api = defineApi({
+  GET: {
+    summary: "Per-step funnel of a template across every user (admin aggregate)",
+    auth: "admin",
+    query: FunnelQuery,
+    response: FunnelOut,
+  },
+});
+
+export const handler = {
+  async GET(ctx: FreshContext<AppState>) {
+    requireAdmin(ctx.req);
+    const id = parseId(ctx.params.id, "sequence");
+    const query = parseQuery(ctx.url, api.GET.query);
+    const funnel = await getTemplateFunnel(id, query.window);
+    if (query.format === "csv") {
+      return new Response(funnelCsv(funnel), { headers: { "content-type": "text/csv; charset=utf-8" } });
+    }
+    return Response.json(funnel);
+  },
+};

@@ -1,0 +1,26 @@
+import { defineApi } from "../../../lib/api.ts";
+import { requireUser } from "../../../lib/auth.ts";
+import { LivePageOut, UpdateLivePage } from "../../../lib/live_page_schemas.ts";
+import { parseId, parseJson } from "../../../lib/validate.ts";
+import { updateLivePage } from "../../../db/live_pages.ts";
+import { livePageView } from "../../../lib/live_page_view.ts";
+import type { FreshContext } from "../../../fresh/types.ts";
+import type { AppState } from "../../../lib/state.ts";
+
+export const api = defineApi({
+  PATCH: {
+    summary: "Edit a live page, or disable it at once (enabled: false: the public URL answers 410)",
+    auth: "user",
+    body: UpdateLivePage,
+    response: LivePageOut,
+  },
+});
+
+export const handler = {
+  async PATCH(ctx: FreshContext<AppState>) {
+    const user = await requireUser(ctx);
+    const id = parseId(ctx.params.id, "live page");
+    const input = await parseJson(ctx.req, api.PATCH.body);
+    return Response.json(livePageView(await updateLivePage(user.id, id, input)));
+  },
+};

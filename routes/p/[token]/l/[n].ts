@@ -1,0 +1,17 @@
+/** `/p/:token/l/:n`: follows the n-th link of a live page, counting the click once per visitor per day. */
+import type { FreshContext } from "../../../../fresh/types.ts";
+import type { AppState } from "../../../../lib/state.ts";
+import { HttpError } from "../../../../lib/http_error.ts";
+import { clientAddress } from "../../../../lib/auth.ts";
+import { countVisit, openPage } from "../../../../lib/live_page_public.ts";
+
+export const handler = {
+  async GET(ctx: FreshContext<AppState>) {
+    const page = await openPage(ctx.params.token ?? "");
+    const n = /^\d{1,2}$/.test(ctx.params.n ?? "") ? Number(ctx.params.n) : -1;
+    const link = page.links[n];
+    if (!link) throw new HttpError(404, "no such link on this page");
+    await countVisit(page, ctx.req, clientAddress(ctx), `link:${n}`);
+    return new Response(null, { status: 303, headers: { location: link.url, "cache-control": "no-store" } });
+  },
+};

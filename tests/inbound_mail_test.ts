@@ -247,6 +247,12 @@ Deno.test("[e2e] inbound - other automated mail is stored, changes nothing; unma
   assert.ok(bad.body.error.fields.kind);
   const anonymous = await api(server.url, "GET", "/api/admin/inbound");
   assert.equal(anonymous.status, 401);
+  const page = await fetch(`${server.url}/admin/inbound?matched=false`, { headers: admin });
+  assert.equal(page.status, 200);
+  assert.match(await page.text(), new RegExp(`<td>unmatched</td>`));
+  const refusedPage = await fetch(`${server.url}/admin/inbound`);
+  assert.equal(refusedPage.status, 401);
+  await refusedPage.body?.cancel();
 });
 
 Deno.test("[e2e] inbound - Mailgun retrying the same message applies it once", async () => {

@@ -508,6 +508,21 @@ export const SAMPLES: Sample[] = [
     },
   },
 
+  {
+    name: "qmail/Yahoo 'failure notice', text only, returned headers after the break",
+    kind: "bounce",
+    bounce: { originalMessageId: ORIGINAL },
+    message: {
+      sender: "",
+      subject: "failure notice",
+      headers: [["From", "MAILER-DAEMON@yahoo.example"], ["Return-Path", "<>"]],
+      text:
+        "Sorry, we were unable to deliver your message to the following address.\n\n<dana@initech.example>:\n" +
+        "554: delivery error: dd This user doesn't have a yahoo.com account\n\n--- Below this line is a copy of " +
+        `the message.\n\nReceived: from mb.example\nMessage-ID: ${ORIGINAL}\nSubject: Quick question\n`,
+    },
+  },
+
   // ---- other automated mail
   {
     name: "Gmail delay notice is not a bounce",

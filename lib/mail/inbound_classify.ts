@@ -193,8 +193,10 @@ export function classifyInbound(m: InboundMessage, receivedAt: Date = new Date()
   if (subjectSaysAway) auto.push("auto-reply subject");
   const listMail = header(m, "list-id") !== undefined || header(m, "list-unsubscribe") !== undefined;
 
-  // X-Auto-Response-Suppress alone is set by some clients on ordinary mail: it needs a second signal.
-  const automated = auto.length > 1 || (auto.length === 1 && auto[0] !== "x-auto-response-suppress");
+  // Weak alone: X-Auto-Response-Suppress is set by some clients on ordinary mail, and the rules-loop header
+  // by any Exchange inbox rule (a person's reply forwarded by a rule carries it too).
+  const weak = new Set(["x-auto-response-suppress", "x-ms-exchange-inbox-rules-loop"]);
+  const automated = auto.some((a) => !weak.has(a)) || auto.length >= 2;
   if (automated) {
     const text = `${subject}\n${m.text ?? ""}`;
     const replied = autoSubmitted === "auto-replied" || precedence === "auto_reply" ||

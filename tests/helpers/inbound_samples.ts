@@ -183,6 +183,17 @@ export const SAMPLES: Sample[] = [
     },
   },
 
+  {
+    name: "human reply forwarded by an Exchange inbox rule",
+    kind: "human",
+    message: {
+      sender: CONTACT,
+      subject: "RE: Quick question about the Staff Engineer role",
+      headers: reply([["X-MS-Exchange-Inbox-Rules-Loop", "assistant@initech.example"]]),
+      text: "Sam, thanks. Looping in our recruiter, who will schedule a call.",
+    },
+  },
+
   // ---- auto-replies
   {
     name: "Exchange Online automatic reply (English, US date)",

@@ -39,6 +39,30 @@ export async function findOutreachByRecipient(email: string): Promise<EventTarge
   return row;
 }
 
+/**
+ * For an auto-reply that names no message (some responders leave out In-Reply-To): the outreach sent to the
+ * sender's address in the last 14 days, only when exactly one application mailed that address then (contacts
+ * are shared, so two users may have); otherwise nothing.
+ */
+export async function findOutreachBySender(email: string): Promise<EventTarget | undefined> {
+  const rows = await sql.unsafe<(EventTarget & { apps: number })[]>(
+    `with sent as (
+       select ${TARGET_COLUMNS.replace(/(^|, )(\w+)/g, "$1o.$2")}, o.sent_at as at
+       from outreach o join contacts c on c.id = o.contact_id
+       where lower(c.email) = lower($1::varchar) and o.sent_at > now() - interval '14 days'
+         and o.queued_at > now() - interval '60 days'
+     )
+     select id, queued_at, application_id, contact_id, mailbox_id, from_mailbox, status,
+            (select count(distinct application_id) from sent) as apps
+     from sent order by at desc limit 1`,
+    [email],
+  );
+  const [row] = rows;
+  if (!row || Number(row.apps) !== 1) return undefined;
+  const { apps: _apps, ...target } = row;
+  return target;
+}
+
 export interface InboundRecord {
   classification: Classification;
   messageId?: string;
@@ -53,7 +77,7 @@ export interface InboundRecord {
 
 export interface InboundMatch {
   target: EventTarget;
-  by: "in_reply_to" | "report_message_id" | "final_recipient";
+  by: "in_reply_to" | "report_message_id" | "final_recipient" | "sender";
 }
 
 export interface InboundResult {

@@ -5,7 +5,8 @@
  *
  * Matching: any `<id>` in In-Reply-To, References (fields or `message-headers`, as the handler reads them) against our own Message-ID or
  * Mailgun's; for a bounce notice also the original Message-ID of its report part, then its Final-Recipient.
- * The report parts come from `body-mime` when the route forwards the whole MIME message (a Mailgun route whose
+ * An auto-reply that references nothing is matched by its sender when only one application mailed that
+ * address in the last 14 days. The report parts come from `body-mime` when the route forwards the whole MIME message (a Mailgun route whose
  * URL ends in `mime`), else from the text of `body-plain` (Postfix and Exim repeat them there).
  */
 import { config } from "../fresh.config.ts";
@@ -13,6 +14,7 @@ import type { Tx } from "../db/client.ts";
 import {
   findOutreachByMessageIds,
   findOutreachByRecipient,
+  findOutreachBySender,
   type InboundMatch,
   type InboundResult,
   storeInbound,
@@ -61,9 +63,17 @@ export function reportParts(mime: string): InboundPart[] {
   return parts;
 }
 
-async function findMatch(referenced: string[], c: Classification): Promise<InboundMatch | undefined> {
+async function findMatch(
+  referenced: string[],
+  c: Classification,
+  sender: string | undefined,
+): Promise<InboundMatch | undefined> {
   const byReference = await findOutreachByMessageIds(referenced);
   if (byReference) return { target: byReference, by: "in_reply_to" };
+  if (c.kind === "auto_reply" && sender) {
+    const bySender = await findOutreachBySender(sender);
+    return bySender ? { target: bySender, by: "sender" } : undefined;
+  }
   if (c.kind !== "bounce") return undefined;
   const original = c.bounce?.originalMessageId;
   const byOriginal = original ? await findOutreachByMessageIds([original]) : undefined;
@@ -93,7 +103,11 @@ export async function processInbound(
     text: (fields["body-plain"] ?? fields["stripped-text"] ?? "").slice(0, 200_000),
     parts: mime ? reportParts(mime.slice(0, 2_000_000)) : [],
   });
-  const match = await findMatch(referenced, classification);
+  const fromRaw = fields.from ?? header("from") ?? "";
+  const fromAddress = /<([^<>\s]+@[^<>\s]+)>/.exec(fromRaw)?.[1] ??
+    /^\s*([^<>\s]+@[^<>\s]+)\s*$/.exec(fromRaw)?.[1] ??
+    /^\s*([^<>\s]+@[^<>\s]+)\s*$/.exec(fields.sender ?? "")?.[1];
+  const match = await findMatch(referenced, classification, fromAddress);
   const messageId = header("message-id") ?? fields["Message-Id"] ?? fields["message-id"];
   const stored = await storeInbound(
     {

@@ -423,3 +423,27 @@ Deno.test("[e2e] inbound - every sample of the table, posted through the signed 
     assert.equal(row.status, status, s.name);
   }
 });
+
+Deno.test("[e2e] inbound - an auto-reply without In-Reply-To is matched by its sender when only one application mailed them", async () => {
+  const { email, sent } = await enrolledAndSent("Vera");
+  const ooo = structuredClone(sample("Apple iCloud vacation reply").message);
+  ooo.headers = ooo.headers.map(([k, v]) =>
+    [k, k === "From" ? `Vera Person <${email}>` : v] as [string, string]
+  );
+  ooo.sender = email;
+  const res = await postInbound({ message: ooo });
+  assert.equal(res.status, 200, JSON.stringify(res.body));
+  assert.deepEqual([res.body.kind, res.body.outreach_id], ["auto_reply", sent.id]);
+  const [stored] = await db.sql`select matched_by from inbound_messages where id = ${res.body.inbound_id}`;
+  assert.equal(stored.matched_by, "sender");
+  // A human reply without references is never matched by sender: it stays for review.
+  const human = structuredClone(sample("Gmail reply quoting").message);
+  human.headers = human.headers.map(([k, v]) =>
+    [k, k === "From" ? `Vera Person <${email}>` : v] as [string, string]
+  );
+  human.sender = email;
+  const lost = await postInbound({ message: human });
+  assert.equal(lost.status, 406);
+  const [row] = await db.sql`select status from outreach where id = ${sent.id}`;
+  assert.equal(row.status, "sent");
+});

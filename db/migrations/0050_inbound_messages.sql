@@ -25,7 +25,7 @@ CREATE TABLE inbound_messages (
     outreach_id INTEGER,
     application_id INTEGER,
     contact_id INTEGER,
-    matched_by VARCHAR(32) CHECK (matched_by IN ('in_reply_to', 'report_message_id', 'final_recipient')),
+    matched_by VARCHAR(32) CHECK (matched_by IN ('in_reply_to', 'report_message_id', 'final_recipient', 'sender')),
     action VARCHAR(32) NOT NULL CHECK (action IN ('replied', 'delayed', 'bounced', 'stored', 'unmatched')),
     delayed_until TIMESTAMP WITH TIME ZONE,
     stripped_text TEXT,

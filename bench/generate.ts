@@ -111,6 +111,15 @@ export async function generate(url: string, options: GenerateOptions): Promise<C
     const dropped = await dropSecondaryIndexes(sql, ["jobs", "contacts", "outreach"]);
     await step("companies", c.companies, companiesSql(c, a));
     await step("jobs", c.jobs, jobsSql(c, a, await hasColumn(sql, "jobs", "skills")));
+    // The load runs without triggers: fill the search vector (migration 0060) the way its trigger does.
+    if (await hasColumn(sql, "jobs", "search_tsv")) {
+      await step(
+        "jobs search_tsv",
+        c.jobs,
+        `update jobs j set search_tsv = rf_job_search_tsv(j.title, c.name, j.skills, j.description)
+         from companies c where c.id = j.company_id`,
+      );
+    }
     await step("users", c.users, usersSql(c, a, hash));
     await step("resumes", c.users, resumesSql(c));
     await step("job_preferences", c.users, preferencesSql(c));

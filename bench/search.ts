@@ -2,7 +2,9 @@
  * Job search under load: `GET /api/jobs` with typical queries, 64 connections
  * (wrk), against pgbench running the very statements those requests run
  * (captured from the app's pool while it answers each query once), with the
- * same 64 clients: the database's own limit for that work.
+ * same 64 clients: the database's own limit for that work. Before that, one
+ * client alone (bench/search_single.ts): best match, a description search,
+ * page 50, and the best-match candidates' recall.
  */
 import { connect, disconnect, sql as appSql } from "../db/client.ts";
 import { loadConfig, resolveSecret, setConfig } from "../fresh.config.ts";
@@ -15,6 +17,7 @@ import type { Measurement } from "./report.ts";
 import { ratio } from "./report.ts";
 import { ensureLoadTools } from "./tools.ts";
 import { describeTop, resetStatements, topStatements } from "./pg_stats.ts";
+import { benchSearchSingle } from "./search_single.ts";
 
 export interface SearchOptions {
   url: string;
@@ -45,6 +48,19 @@ function queries(counts: Counts): string[] {
 }
 
 export async function benchSearch(options: SearchOptions): Promise<Measurement[]> {
+  // One client first (needs neither wrk nor pgbench): best match, a description search, page 50, recall.
+  const large = options.counts.jobs >= 100_000;
+  const single = await benchSearchSingle({
+    url: options.url,
+    counts: options.counts,
+    runs: large ? 200 : 40,
+    recallUsers: Math.min(large ? 5 : 10, options.counts.users),
+    log: options.log,
+  });
+  return [...single, ...await benchSearchLoad(options)];
+}
+
+async function benchSearchLoad(options: SearchOptions): Promise<Measurement[]> {
   const tools = await ensureLoadTools(options.log);
   if (!tools.wrk || !tools.pgbench) {
     const missing = Object.entries(tools).filter(([, p]) => !p).map(([name]) => name).join(" and ");

@@ -14,6 +14,8 @@ import postgres from "postgres";
 
 export type Sql = postgres.Sql;
 export type Tx = postgres.TransactionSql;
+/** A piece of SQL built with `tx\`...\`` to be placed inside another statement. */
+export type Frag = postgres.PendingQuery<postgres.Row[]>;
 
 function notConnected(): never {
   throw new Error("database not connected: call connect(url) first");

@@ -53,17 +53,19 @@ async function upsertBatch(tx: Tx, rows: Indexed[]): Promise<Omit<ImportResult, 
     posted_date: row.posted_date ?? null,
     expires_at: row.expires_at ?? null,
     skills: row.skills,
+    skills_nice: row.skills_nice,
   }));
   const jobs = await tx<{ inserted: boolean }[]>`
     insert into jobs (external_id, source, title, company_id, location, remote, job_type, description, comp_min,
-                      comp_max, requires_visa_sponsorship, posted_date, expires_at, skills, scraped_at)
+                      comp_max, requires_visa_sponsorship, posted_date, expires_at, skills, skills_nice,
+                      scraped_at)
     select x.external_id, x.source, x.title, c.id, x.location, x.remote, x.job_type, x.description, x.comp_min,
            x.comp_max, x.requires_visa_sponsorship, x.posted_date,
-           coalesce(x.expires_at, now() + interval '90 days'), x.skills, now()
+           coalesce(x.expires_at, now() + interval '90 days'), x.skills, x.skills_nice, now()
     from jsonb_to_recordset(${tx.json(jobRecords)}::jsonb)
       as x(external_id varchar, source varchar, title varchar, domain varchar, location varchar, remote boolean,
            job_type varchar, description text, comp_min int, comp_max int, requires_visa_sponsorship boolean,
-           posted_date timestamptz, expires_at timestamptz, skills jsonb)
+           posted_date timestamptz, expires_at timestamptz, skills jsonb, skills_nice jsonb)
     join companies c on c.domain = x.domain
     on conflict (external_id) do update set
       source = excluded.source, title = excluded.title, company_id = excluded.company_id,
@@ -71,7 +73,7 @@ async function upsertBatch(tx: Tx, rows: Indexed[]): Promise<Omit<ImportResult, 
       description = excluded.description, comp_min = excluded.comp_min, comp_max = excluded.comp_max,
       requires_visa_sponsorship = excluded.requires_visa_sponsorship,
       posted_date = coalesce(excluded.posted_date, jobs.posted_date), expires_at = excluded.expires_at,
-      skills = excluded.skills, scraped_at = now()
+      skills = excluded.skills, skills_nice = excluded.skills_nice, scraped_at = now()
     returning (xmax = 0) as inserted`;
   return {
     inserted: jobs.filter((j) => j.inserted).length,

@@ -2,9 +2,13 @@
  * Jobs for the job seeker: the search and the job page, under the user's row-level security transaction
  * (which also reads their profile for the match scores). The import is db/job_imports.ts.
  */
-import { withUser } from "./client.ts";
+import { type Frag, type Tx, withUser } from "./client.ts";
 import { getMatchProfile, matchJobColumns, type MatchJobRow, toMatchJob } from "./match_scores.ts";
+import { matchPage } from "./job_match_rank.ts";
 import { computeMatch, type Match } from "../lib/match.ts";
+import { HttpError } from "../lib/http_error.ts";
+import { parseSearchText } from "../lib/search_query.ts";
+import type { SearchCursor, SearchSort } from "../lib/search_cursor.ts";
 
 export interface JobSearch {
   q?: string;
@@ -14,8 +18,10 @@ export interface JobSearch {
   posted_after?: string;
   company_id?: number;
   limit: number;
-  /** Decoded keyset position: the last item of the previous page. */
-  after?: { posted: string | null; id: number };
+  /** Best match or newest first; unset: best match when the user has a resume, else newest. */
+  sort?: SearchSort;
+  /** Decoded cursor: the page after (or before) the row it names. */
+  cursor?: SearchCursor;
 }
 
 export interface JobListItem {
@@ -30,6 +36,17 @@ export interface JobListItem {
   match: { score: number; category: string };
 }
 
+export interface JobPage {
+  items: JobListItem[];
+  sort: SearchSort;
+  next?: SearchCursor;
+  prev?: SearchCursor;
+  /** How many jobs the search finds, exact up to `COUNT_CAP`; `capped` when there are more. */
+  count: { value: number; capped: boolean };
+  /** True when the words matched nothing and titles and companies were matched by similarity instead. */
+  fuzzy: boolean;
+}
+
 type SearchRow = MatchJobRow & {
   id: number;
   company_id: number;
@@ -39,124 +56,190 @@ type SearchRow = MatchJobRow & {
   posted_key: string | null;
 };
 
-/**
- * How many index entries the newest-first walk of a text or location search reads, per row asked for,
- * before it gives up and starts from the matches instead (`searchJobs`): 1,000 is a filter that keeps one
- * job in a thousand, where reading the matches out of the GIN indexes and sorting them gets cheaper than
- * walking on.
- */
-export const WALK_PER_ROW = 1000;
+/** The count is exact up to this many jobs ("1,000+" after): counting further is work nobody reads. */
+export const COUNT_CAP = 1000;
+/** Fewer full-text hits than this for a typed text, and titles and companies are matched by similarity. */
+export const FUZZY_BELOW = 1;
+/** How similar (pg_trgm word similarity) a title or company name must be to the typed text to count. */
+export const WORD_SIMILARITY = 0.5;
 
 /**
- * One page of open jobs for the user, newest first, keyset-paginated on (posted_date, id) so pages stay
- * stable while jobs are inserted. Expired jobs and the user's hidden companies are left out. The title
- * search reads the stored `title_tsv` (migration 0012).
+ * One page of open jobs for the user, newest first or best match first, with a count and cursors both
+ * ways. Expired jobs and the user's hidden companies are left out. The text `q` is searched in title,
+ * company, skills and description through the stored weighted `search_tsv` (migration 0060), the last word
+ * as a prefix (lib/search_query.ts); when that finds fewer than `FUZZY_BELOW` jobs, titles and company
+ * names similar to the text (trigrams, "engneer") count too.
  *
- * The page's ids come first, from `idx_jobs_search_keyset` (the keyset order with every filtered column),
- * then only those rows are read with their companies. Which way the ids are found:
- * - no text or location filter, or a company: one statement the planner plans for its own values (an
- *   index-only walk newest first, or `idx_jobs_company`);
- * - a title or location filter: an index-only walk of at most `WALK_PER_ROW` entries per row asked for; if
- *   the page is not full by then the filter is rare, and the ids are taken from the matches
- *   (`idx_jobs_title_tsv`, `idx_jobs_location_trgm`), sorted. Either way the page is the first rows of the
- *   keyset order that pass every filter, so pagination does not depend on the path.
+ * Newest first: the count says which way the page's ids are found. Fewer than `COUNT_CAP` matches: from
+ * the matches (GIN indexes), sorted. More: walking the keyset index newest first, where matches are dense.
+ * Either way the cursor is an index condition (a row comparison on (posted_date, id), the undated jobs
+ * apart), so page 50 starts where page 49 ended. Best match: db/job_match_rank.ts.
  */
-export function searchJobs(
-  userId: number,
-  s: JobSearch,
-): Promise<{ items: JobListItem[]; last?: { posted: string | null; id: number } }> {
+export function searchJobs(userId: number, s: JobSearch): Promise<JobPage> {
   return withUser(userId, async (tx) => {
     const profile = await getMatchProfile(tx, userId);
+    const sort: SearchSort = s.sort ?? (profile.has_resume ? "match" : "date");
+    if (s.cursor && s.cursor.sort !== sort) {
+      throw new HttpError(422, "invalid values", { fields: { cursor: "is not a cursor of this search" } });
+    }
     const like = (v: string) => `%${v.replace(/[\\%_]/g, "\\$&")}%`;
-    const take = s.limit + 1;
-    // Fresh fragments for each statement; every column they read is in idx_jobs_search_keyset.
-    // `walk`: the tsquery as a scalar subquery, computed once; a generic plan would otherwise parse and stem
-    // the search text again for every row the walk reads (18 ms instead of 7 for 9,000 rows). The
-    // matches-first form keeps the call itself, so the planner sees the terms and their frequency.
-    const filters = (walk = false) =>
+    const text = s.q ? parseSearchText(s.q) : undefined;
+    // No empty parameter: the websearch part is left out when the text is one prefix word.
+    const prefix = () => tx`to_tsquery('english', ${text!.prefix}::text || ':*')`;
+    const tsq = () =>
+      !text!.prefix
+        ? tx`websearch_to_tsquery('english', ${text!.web}::text)`
+        : text!.web
+        ? tx`(websearch_to_tsquery('english', ${text!.web}::text) && ${prefix()})`
+        : prefix();
+    const words = (fuzzy: boolean) =>
+      !s.q ? tx`` : fuzzy
+        ? tx`and (j.search_tsv @@ ${tsq()} or ${s.q}::text <% j.title
+                  or j.company_id = any(array(select c2.id from companies c2 where ${s.q}::text <% c2.name)))`
+        : tx`and j.search_tsv @@ ${tsq()}`;
+    // Fresh fragments for each statement.
+    const filters = (fuzzy: boolean) =>
       tx`(j.expires_at is null or j.expires_at > now())
         and j.company_id <> all(${profile.hidden_companies}::int[])
-        ${
-        !s.q
-          ? tx``
-          : walk
-          ? tx`and j.title_tsv @@ (select websearch_to_tsquery('english', ${s.q}::text))`
-          : tx`and j.title_tsv @@ websearch_to_tsquery('english', ${s.q}::text)`
-      }
+        ${words(fuzzy)}
         ${s.location ? tx`and j.location ilike ${like(s.location)}::text` : tx``}
         ${s.remote === undefined ? tx`` : tx`and j.remote = ${s.remote}::boolean`}
         ${s.comp_min === undefined ? tx`` : tx`and coalesce(j.comp_max, j.comp_min) >= ${s.comp_min}::int`}
         ${s.posted_after ? tx`and j.posted_date >= ${s.posted_after}::timestamptz` : tx``}
         ${s.company_id === undefined ? tx`` : tx`and j.company_id = ${s.company_id}::int`}`;
-    // The cursor's time goes as text: a parameter typed timestamptz is serialized by postgres.js through a
-    // JavaScript Date (milliseconds), and the jobs posted in the same millisecond as the page's last row, its
-    // ties included, would be skipped.
-    const after = () =>
-      !s.after
-        ? tx`true`
-        : s.after.posted === null
-        ? tx`j.posted_date is null and j.id < ${s.after.id}::int`
-        : tx`(j.posted_date < ${s.after.posted}::text::timestamptz
-              or (j.posted_date = ${s.after.posted}::text::timestamptz and j.id < ${s.after.id}::int)
-              or j.posted_date is null)`;
-    // The page's ids (a subquery), then their rows and companies: only the page is read from the table.
-    const withRows = (ids: ReturnType<typeof tx>) =>
-      tx<SearchRow[]>`
-        select j.id, j.posted_date, j.posted_date::text as posted_key, c.id as company_id,
-               c.name as company_name, c.domain as company_domain, ${matchJobColumns(tx)}
-        from (${ids}) p join jobs j on j.id = p.id join companies c on c.id = j.company_id
-        order by j.posted_date desc nulls last, j.id desc`;
-    let rows: SearchRow[] | undefined;
-    const textOrPlace = Boolean(s.q || s.location) && s.company_id === undefined;
-    if (textOrPlace) {
-      // Stops at the page's last row: a common word reads a few dozen entries. Short of a full page after
-      // WALK_PER_ROW entries per row (or at the end of the jobs), the filter is rare: start from the matches.
-      rows = await withRows(tx`
-        select j.id from (
-          select j.id, j.posted_date, j.expires_at, j.company_id, j.remote, j.comp_min, j.comp_max, j.location,
-                 j.title_tsv
-          from jobs j where ${after()}
-          order by j.posted_date desc nulls last, j.id desc
-          limit ${take * WALK_PER_ROW}::int
-        ) j
-        where ${filters(true)}
-        order by j.posted_date desc nulls last, j.id desc
-        limit ${take}::int`);
-      if (rows.length < take) rows = undefined;
+    await tx`set local plan_cache_mode = force_custom_plan`;
+    const countOf = async (fuzzy: boolean) => {
+      const [{ n }] = await tx<{ n: number }[]>`
+        select count(*)::int as n from (select 1 from jobs j where ${filters(fuzzy)} limit ${
+        COUNT_CAP + 1
+      }::int) x`;
+      return n;
+    };
+    let fuzzy = false;
+    let n = await countOf(false);
+    if (s.q && n < FUZZY_BELOW) {
+      // Similar titles and names are few by nature, but the planner guesses half the table for `<%`: keep
+      // it on the trigram indexes for the rest of this transaction.
+      // One typo in a short word leaves about half its trigrams (`engneer`/`engineer`: 0.55), under the
+      // default threshold of 0.6.
+      await tx`select set_config('enable_seqscan', 'off', true),
+                      set_config('pg_trgm.word_similarity_threshold', ${String(WORD_SIMILARITY)}, true)`;
+      const similar = await countOf(true);
+      if (similar > n) [fuzzy, n] = [true, similar];
     }
-    // Matches first: ordering on an expression no index provides makes the planner read the GIN indexes and
-    // sort the matches, planned for these terms (a generic plan would also AND in a common city's trigram
-    // bitmap, 55,000 entries, where the rare word alone needs none). Otherwise the planner's choice; the
-    // walk and the plain statements keep one plan shape whatever the values, so they may run generic
-    // (prepared) plans and skip planning, ~1-3 ms of the search's CPU at a million jobs.
-    if (!rows && textOrPlace) await tx`set local plan_cache_mode = force_custom_plan`;
-    rows ??= await withRows(tx`
-      select j.id from jobs j
-      where ${filters()} and ${after()}
-      order by ${textOrPlace ? tx`j.posted_date + interval '0 seconds'` : tx`j.posted_date`} desc nulls last,
-               j.id desc
-      limit ${take}::int`);
-    const page = rows.slice(0, s.limit);
-    const items = page.map((r) => {
-      const match = computeMatch(toMatchJob(r), profile);
-      return {
-        id: r.id,
-        title: r.title,
-        company: { id: r.company_id, name: r.company_name, domain: r.company_domain },
-        location: r.location,
-        remote: r.remote ?? false,
-        comp_min: r.comp_min,
-        comp_max: r.comp_max,
-        posted_date: r.posted_date,
-        match: { score: match.score, category: match.category },
-      };
-    });
-    const tail = page.at(-1);
+    const count = { value: Math.min(n, COUNT_CAP), capped: n > COUNT_CAP };
+    if (sort === "match") {
+      const cursor = s.cursor as MatchCursor;
+      const page = await matchPage(tx, profile, () => filters(fuzzy), s.limit, cursor, n <= COUNT_CAP);
+      return { ...page, sort, count, fuzzy };
+    }
+    const cursor = s.cursor as DateCursor | undefined;
+    const rows = await datePage(tx, () => filters(fuzzy), s.limit, cursor, n <= COUNT_CAP);
+    const items = rows.page.map((r) => listItem(r, computeMatch(toMatchJob(r), profile)));
+    const key = (r: SearchRow | undefined, dir: "next" | "prev"): DateCursor | undefined =>
+      r && { sort: "date", dir, posted: r.posted_key, id: r.id };
+    const backward = cursor?.dir === "prev";
     return {
       items,
-      last: rows.length > s.limit && tail ? { posted: tail.posted_key, id: tail.id } : undefined,
+      sort,
+      count,
+      fuzzy,
+      next: backward || rows.more ? key(rows.page.at(-1), "next") : undefined,
+      prev: (backward ? rows.more : cursor !== undefined) ? key(rows.page[0], "prev") : undefined,
     };
   });
+}
+
+type DateCursor = Extract<SearchCursor, { sort: "date" }>;
+type MatchCursor = Extract<SearchCursor, { sort: "match" }> | undefined;
+
+/** The list item of a row and its match: what `GET /api/jobs` answers for each job. */
+export function listItem(r: SearchRow, match: Match): JobListItem {
+  return {
+    id: r.id,
+    title: r.title,
+    company: { id: r.company_id, name: r.company_name, domain: r.company_domain },
+    location: r.location,
+    remote: r.remote ?? false,
+    comp_min: r.comp_min,
+    comp_max: r.comp_max,
+    posted_date: r.posted_date,
+    match: { score: match.score, category: match.category },
+  };
+}
+
+/** The rows (with their companies and match columns) of these job ids. */
+export function rowsOf(tx: Tx, ids: Frag): Promise<SearchRow[]> {
+  return tx<SearchRow[]>`
+    select j.id, j.posted_date, j.posted_date::text as posted_key, c.id as company_id,
+           c.name as company_name, c.domain as company_domain, ${matchJobColumns(tx)}
+    from (${ids}) p join jobs j on j.id = p.id join companies c on c.id = j.company_id`;
+}
+
+/**
+ * A page newest first, after (or before) the cursor. The dated and the undated jobs are two index ranges
+ * (undated last); the cursor is a row comparison `(posted_date, id) < (…)` on the dated range, which the
+ * keyset index takes as its start. `few`: the search has at most `COUNT_CAP` matches, so they are read from
+ * the GIN indexes and sorted (ordering on `posted_date + interval '0 seconds'`, which no index provides);
+ * otherwise the keyset index is walked, the only plan left once bitmap and sequential scans are off.
+ */
+async function datePage(
+  tx: Tx,
+  filters: () => Frag,
+  limit: number,
+  cursor: DateCursor | undefined,
+  few: boolean,
+): Promise<{ page: SearchRow[]; more: boolean }> {
+  const take = limit + 1;
+  const back = cursor?.dir === "prev";
+  if (!few) {
+    await tx`select set_config('enable_bitmapscan', 'off', true), set_config('enable_seqscan', 'off', true)`;
+  }
+  const posted = few ? tx`j.posted_date + interval '0 seconds'` : tx`j.posted_date`;
+  const dir = back ? tx`asc` : tx`desc`;
+  // Dated range: after the cursor in the walking direction. Undated range: the same for ids.
+  let dated = tx`j.posted_date is not null`;
+  let undated = tx`j.posted_date is null`;
+  if (cursor && cursor.posted !== null) {
+    const key = tx`(${cursor.posted}::text::timestamptz, ${cursor.id}::int)`;
+    dated = back
+      ? tx`j.posted_date is not null and (j.posted_date, j.id) > ${key}`
+      : tx`j.posted_date is not null and (j.posted_date, j.id) < ${key}`;
+    if (!back) undated = tx`j.posted_date is null`;
+    else undated = tx`false`;
+  } else if (cursor) {
+    dated = back ? tx`j.posted_date is not null` : tx`false`;
+    undated = back
+      ? tx`j.posted_date is null and j.id > ${cursor.id}::int`
+      : tx`j.posted_date is null and j.id < ${cursor.id}::int`;
+  }
+  const ids = tx`
+    select id from (
+      (select j.id, j.posted_date from jobs j where ${filters()} and ${dated}
+       order by ${posted} ${dir} nulls last, j.id ${dir} limit ${take}::int)
+      union all
+      (select j.id, j.posted_date from jobs j where ${filters()} and ${undated}
+       order by j.id ${dir} limit ${take}::int)
+    ) p order by p.posted_date ${dir} ${
+    back ? tx`nulls first` : tx`nulls last`
+  }, p.id ${dir} limit ${take}::int`;
+  const rows = await rowsOf(tx, ids);
+  if (!few) {
+    await tx`select set_config('enable_bitmapscan', 'on', true), set_config('enable_seqscan', 'on', true)`;
+  }
+  const newest = (a: SearchRow, b: SearchRow) =>
+    a.posted_key === b.posted_key
+      ? b.id - a.id
+      : a.posted_key === null
+      ? 1
+      : b.posted_key === null
+      ? -1
+      : (b.posted_date!.getTime() - a.posted_date!.getTime()) || (b.posted_key < a.posted_key ? -1 : 1);
+  rows.sort(newest);
+  const more = rows.length > limit;
+  // Backward, the rows nearest the cursor are the page; the extra one is the furthest (oldest-first end).
+  const page = back ? rows.slice(more ? 1 : 0) : rows.slice(0, limit);
+  return { page, more };
 }
 
 export interface JobDetail {

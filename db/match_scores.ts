@@ -8,7 +8,7 @@ import { computeMatch, EMPTY_PROFILE, type MatchJob, type MatchProfile } from ".
 
 /** The job columns `computeMatch` reads (jobs `j` joined with companies `c`). */
 export const matchJobColumns = (tx: Tx | typeof sql) =>
-  tx`j.title, j.skills, (case when j.skills is null then j.description end) as match_description,
+  tx`j.title, j.skills, j.skills_nice, (case when j.skills is null then j.description end) as match_description,
      j.location, j.remote, j.job_type, j.comp_min, j.comp_max, j.requires_visa_sponsorship,
      c.industry as company_industry, c.size as company_size, c.tech_stack as company_tech_stack`;
 
@@ -16,6 +16,7 @@ export const matchJobColumns = (tx: Tx | typeof sql) =>
 export interface MatchJobRow {
   title: string;
   skills: string[] | null;
+  skills_nice: string[] | null;
   match_description: string | null;
   location: string | null;
   remote: boolean | null;
@@ -32,7 +33,8 @@ export interface MatchJobRow {
 export function toMatchJob(row: MatchJobRow): MatchJob {
   return {
     title: row.title,
-    skills: row.skills,
+    skills: Array.isArray(row.skills) ? row.skills : null,
+    skills_nice: Array.isArray(row.skills_nice) ? row.skills_nice : null,
     description: row.match_description,
     location: row.location,
     remote: row.remote,
@@ -48,11 +50,15 @@ export function toMatchJob(row: MatchJobRow): MatchJob {
 export async function getMatchProfile(
   tx: Tx,
   userId: number,
-): Promise<MatchProfile & { hidden_companies: number[] }> {
+): Promise<MatchProfile & { hidden_companies: number[]; has_resume: boolean }> {
   const [row] = await tx<
-    (MatchProfile & { resume_skills: string[] | null; hidden_companies: number[] | null })[]
+    (MatchProfile & {
+      resume_skills: string[] | null;
+      resume_roles: unknown;
+      hidden_companies: number[] | null;
+    })[]
   >`
-    select r.skills as resume_skills, p.skills, p.locations, p.remote_ok, p.role_types, p.role_levels,
+    select r.skills as resume_skills, r.roles as resume_roles, p.skills, p.locations, p.remote_ok, p.role_types, p.role_levels,
            p.industries, p.company_sizes, p.min_salary, p.needs_visa_sponsorship, p.hidden_companies
     from (select ${userId}::int as user_id) me
     left join resumes r on r.user_id = me.user_id
@@ -60,6 +66,9 @@ export async function getMatchProfile(
   const strings = (v: unknown) => Array.isArray(v) ? v.filter((x): x is string => typeof x === "string") : [];
   return {
     skills: [...strings(row.resume_skills), ...strings(row.skills)],
+    roles: strings(row.resume_roles),
+    // A resume row with something in it: the job list then opens best match first.
+    has_resume: strings(row.resume_skills).length > 0 || strings(row.resume_roles).length > 0,
     locations: strings(row.locations),
     remote_ok: row.remote_ok ?? EMPTY_PROFILE.remote_ok,
     // No preferences saved: the seed's column default, as GET /api/preferences and the settings page show it.

@@ -5,7 +5,7 @@
  */
 import { z } from "zod";
 import { COMPANY_SIZES, ROLE_TYPES } from "./match.ts";
-import { canonicalSkill, extractSkills, normalizeSkills } from "./skills.ts";
+import { canonicalSkill, extractJobSkills, normalizeSkills } from "./skills.ts";
 import { issuesToFields } from "./validate.ts";
 import { IsoDate } from "./job_schemas.ts";
 import { findBadText } from "./text_guard.ts";
@@ -61,7 +61,7 @@ export const ImportJob = z.strictObject({
   }
 });
 
-export type ImportJobRow = z.output<typeof ImportJob> & { skills: string[] };
+export type ImportJobRow = z.output<typeof ImportJob> & { skills: string[]; skills_nice: string[] };
 
 /**
  * The request: rows are checked one by one with {@link ImportJob} (a bad row is rejected with its index,
@@ -94,7 +94,8 @@ export function validateJobRow(raw: unknown): { row: ImportJobRow } | { error: s
     return { error: Object.entries(fields).map(([k, v]) => (k === "body" ? v : `${k}: ${v}`)).join("; ") };
   }
   const job = parsed.data;
-  return { row: { ...job, skills: extractSkills(`${job.title}\n${job.description ?? ""}`) } };
+  const { skills, nice } = extractJobSkills(job.title, job.description);
+  return { row: { ...job, skills, skills_nice: nice } };
 }
 
 export const BATCH_SIZE = 500;

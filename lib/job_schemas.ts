@@ -25,6 +25,7 @@ export const JobSearchQuery = z.strictObject({
   posted_after: IsoDate.optional(),
   company_id: intString(2_147_483_647).pipe(z.number().min(1, "must be a company id")).optional(),
   limit: intString(100).pipe(z.number().min(1, "must be at least 1")).default(20),
+  sort: z.enum(["match", "date"], { error: "must be match or date" }).optional(),
   cursor: z.string().max(200, "is not a cursor of this search").optional(),
 });
 
@@ -46,6 +47,10 @@ export const JobListOut = z.object({
     match: MatchOut,
   })),
   next_cursor: z.string().nullable(),
+  prev_cursor: z.string().nullable(),
+  /** Jobs found: exact up to 1,000, `capped` when there are more. */
+  count: z.object({ value: z.number().int(), capped: z.boolean() }),
+  sort: z.enum(["match", "date"]),
 });
 
 export const JobDetailOut = z.object({

@@ -3,7 +3,8 @@
  * A pure, deterministic function (no clock, no randomness, no database), so a score can be recomputed
  * anywhere and always agrees. The formula is written out in docs/matching.md; keep the two in step.
  */
-import { canonicalSkill, extractSkills, skillKey } from "./skills.ts";
+import { canonicalSkill, extractJobSkills, extractSkills, skillKey } from "./skills.ts";
+import { roleFit } from "./role_fit.ts";
 
 export const ROLE_TYPES = [
   "full-time",
@@ -61,28 +62,40 @@ const LEVEL_WORDS: [RoleLevel, RegExp][] = [
   ["principal", /\bprincipal\b/i],
   ["staff", /\bstaff\b/i],
   ["manager", /\bmanager\b/i],
-  ["lead", /\blead\b/i],
+  ["lead", /\b(lead|charge nurse)\b/i],
   ["senior", /\b(senior|sr)\b/i],
   ["junior", /\b(junior|jr|entry[- ]level|graduate|associate)\b/i],
   ["intern", /\b(intern|internship)\b/i],
 ];
 
 export const WEIGHTS = {
-  skills: 40,
-  location: 15,
-  salary: 15,
+  role: 30,
+  skills: 35,
+  level: 10,
+  location: 12,
+  salary: 10,
   role_type: 8,
-  level: 7,
-  industry: 5,
-  company_size: 5,
+  industry: 4,
+  company_size: 4,
   visa: 5,
 } as const;
+
+/** Skill weights inside the skills part: a skill in the title is the job; a nice-to-have counts a third. */
+const TITLE_SKILL = 3;
+const NICE_SKILL = 0.3;
+/** How many of the user's own skills a job has to use for the "your skills used here" side to be full. */
+const OWN_SKILLS_FULL = 5;
+/** Score ceilings: another profession is at most low, a neighbouring one or a missing title skill fair. */
+const CAP_OTHER_PROFESSION = 49;
+const CAP_STRETCH = 74;
 
 export interface MatchJob {
   title: string;
   description?: string | null;
   /** Skills found in title and description at import; null or absent: found here from the text. */
   skills?: string[] | null;
+  /** Which of `skills` the ad names only as nice to have (`jobs.skills_nice`); null: found from the text. */
+  skills_nice?: string[] | null;
   location?: string | null;
   remote?: boolean | null;
   job_type?: string | null;
@@ -96,6 +109,8 @@ export interface MatchJob {
 export interface MatchProfile {
   /** Resume skills and preference skills together. */
   skills: string[];
+  /** The resume's roles (job titles held or sought): the profession and seniority the jobs are read against. */
+  roles?: string[];
   locations: string[];
   remote_ok: boolean;
   role_types: string[];
@@ -155,12 +170,49 @@ function listSome(items: string[], max = 5): string {
   return items.length > max ? `${shown} and ${items.length - max} more` : shown;
 }
 
-type Part = { weight: number; value: number; reason: string } | null;
+/**
+ * Caches of what a title or a profile always gives the same answer for: a page of best matches scores
+ * thousands of jobs whose titles repeat, and the regular expressions behind these dominate the cost.
+ * Bounded: cleared when full.
+ */
+const CACHE_MAX = 20_000;
+const fitCache = new Map<string, ReturnType<typeof roleFit>>();
+const levelCache = new Map<string, RoleLevel>();
+const titleSkillCache = new Map<string, Set<string>>();
+const profileCache = new WeakMap<MatchProfile, Set<string>>();
+
+function memo<T>(cache: Map<string, T>, key: string, make: () => T): T {
+  if (cache.has(key)) return cache.get(key)!;
+  if (cache.size >= CACHE_MAX) cache.clear();
+  const value = make();
+  cache.set(key, value);
+  return value;
+}
+
+const titleSkillKeys = (title: string) =>
+  memo(titleSkillCache, title, () => new Set(extractSkills(title).map(skillKey)));
+
+function profileKeys(profile: MatchProfile): Set<string> {
+  let keys = profileCache.get(profile);
+  if (!keys) profileCache.set(profile, keys = new Set(profile.skills.map(skillKey)));
+  return keys;
+}
+
+type Part = { weight: number; value: number; reason: string; cap?: number } | null;
 
 function skillsPart(job: MatchJob, profile: MatchProfile): Part {
   if (profile.skills.length === 0) return null;
-  const mine = new Set(profile.skills.map(skillKey));
-  let required = job.skills ?? extractSkills(`${job.title}\n${job.description ?? ""}`);
+  const mine = profileKeys(profile);
+  let required: string[];
+  let nice: Set<string>;
+  if (job.skills) {
+    required = job.skills;
+    nice = new Set((job.skills_nice ?? []).map(skillKey));
+  } else {
+    const found = extractJobSkills(job.title, job.description);
+    required = found.skills;
+    nice = new Set(found.nice.map(skillKey));
+  }
   const stack = (job.company.tech_stack ?? []).map(canonicalSkill);
   let extra: string[] = [];
   if (required.length === 0) required = stack;
@@ -168,13 +220,59 @@ function skillsPart(job: MatchJob, profile: MatchProfile): Part {
       !required.some((r) => skillKey(r) === skillKey(s)) && mine.has(skillKey(s))
     );}
   if (required.length === 0) return null;
-  const matched = required.filter((s) => mine.has(skillKey(s)));
-  const missing = required.filter((s) => !mine.has(skillKey(s)));
-  const value = Math.min(1, (matched.length + 0.1 * extra.length) / required.length);
-  let reason = `${matched.length} of ${required.length} required skills` +
-    (missing.length ? `: missing ${listSome(missing)}` : "");
+  const inTitle = titleSkillKeys(job.title);
+  const weight = (s: string) =>
+    inTitle.has(skillKey(s)) ? TITLE_SKILL : nice.has(skillKey(s)) ? NICE_SKILL : 1;
+  const has = (s: string) => mine.has(skillKey(s));
+  const total = required.reduce((sum, s) => sum + weight(s), 0);
+  const got = required.filter(has).reduce((sum, s) => sum + weight(s), 0);
+  const coverage = Math.min(1, got / total + 0.05 * extra.length);
+  // The other direction: how much of what the user can do this job uses.
+  const used = Math.min(1, required.filter(has).length / Math.min(OWN_SKILLS_FULL, mine.size));
+  const value = 0.8 * coverage + 0.2 * used;
+  const must = required.filter((s) => !nice.has(skillKey(s)));
+  const optional = required.filter((s) => nice.has(skillKey(s)));
+  const missingMust = must.filter((s) => !has(s));
+  let reason = `${must.length - missingMust.length} of ${must.length} required skills` +
+    (missingMust.length ? `: missing ${listSome(missingMust)}` : "");
+  if (optional.length) {
+    const missingNice = optional.filter((s) => !has(s));
+    reason += `; ${optional.length - missingNice.length} of ${optional.length} nice-to-have` +
+      (missingNice.length ? ` (missing ${listSome(missingNice)})` : "");
+  }
   if (extra.length) reason += `; the company also uses ${listSome(extra)}`;
+  const titleMissing = required.filter((s) => inTitle.has(skillKey(s)) && !has(s));
+  if (titleMissing.length) {
+    reason += `; the title asks for ${listSome(titleMissing)}, which you do not list (at most a fair match)`;
+    return { weight: WEIGHTS.skills, value, reason, cap: CAP_STRETCH };
+  }
   return { weight: WEIGHTS.skills, value, reason };
+}
+
+function rolePart(job: MatchJob, profile: MatchProfile): Part {
+  const fit = memo(
+    fitCache,
+    `${job.title}\u0000${(profile.roles ?? []).join("\u0000")}`,
+    () => roleFit(job.title, profile.roles ?? []),
+  );
+  if (!fit) return null;
+  if (fit.kind === "other") {
+    return {
+      weight: WEIGHTS.role,
+      value: 0,
+      reason: `${fit.reason} (at most a low match)`,
+      cap: CAP_OTHER_PROFESSION,
+    };
+  }
+  if (fit.kind === "neighbour") {
+    return {
+      weight: WEIGHTS.role,
+      value: fit.value,
+      reason: `${fit.reason} (at most a fair match)`,
+      cap: CAP_STRETCH,
+    };
+  }
+  return { weight: WEIGHTS.role, value: fit.value, reason: fit.reason };
 }
 
 function sameLocation(a: string, b: string): boolean {
@@ -231,9 +329,11 @@ function roleTypePart(job: MatchJob, profile: MatchProfile): Part {
 }
 
 function levelPart(job: MatchJob, profile: MatchProfile): Part {
-  const wanted = profile.role_levels.filter((l): l is RoleLevel => l in LEVEL_RANK);
+  let wanted = profile.role_levels.filter((l): l is RoleLevel => l in LEVEL_RANK);
+  // No level chosen: the level of the most recent role on the resume.
+  if (wanted.length === 0 && profile.roles?.length) wanted = [levelOfTitle(profile.roles[0])];
   if (wanted.length === 0) return null;
-  const level = levelOfTitle(job.title);
+  const level = memo(levelCache, job.title, () => levelOfTitle(job.title));
   const gap = Math.min(...wanted.map((l) => Math.abs(LEVEL_RANK[l] - LEVEL_RANK[level])));
   const value = gap === 0 ? 1 : gap === 1 ? 0.5 : 0;
   const reason = gap === 0
@@ -277,15 +377,18 @@ function visaPart(job: MatchJob, profile: MatchProfile): Part {
 
 /**
  * Scores `job` for `profile`. Each part the user and the job both have data for contributes its weight
- * times a value in [0, 1]; the score is that sum over the weights that applied, as a whole percentage.
+ * times a value in [0, 1]; the score is that sum over the weights that applied, as a whole percentage,
+ * then held under the lowest ceiling a part set (another profession: low; a neighbouring profession or a
+ * skill the title names and the user lacks: fair).
  */
 export function computeMatch(job: MatchJob, profile: MatchProfile): Match {
   const parts = [
+    rolePart(job, profile),
     skillsPart(job, profile),
+    levelPart(job, profile),
     locationPart(job, profile),
     salaryPart(job, profile),
     roleTypePart(job, profile),
-    levelPart(job, profile),
     industryPart(job, profile),
     sizePart(job, profile),
     visaPart(job, profile),
@@ -299,6 +402,7 @@ export function computeMatch(job: MatchJob, profile: MatchProfile): Match {
   }
   const total = parts.reduce((sum, p) => sum + p.weight, 0);
   const got = parts.reduce((sum, p) => sum + p.weight * p.value, 0);
-  const score = Math.max(0, Math.min(100, Math.round((100 * got) / total)));
+  const cap = Math.min(100, ...parts.map((p) => p.cap ?? 100));
+  const score = Math.max(0, Math.min(cap, Math.round((100 * got) / total)));
   return { score, category: categoryOf(score), reasons: parts.map((p) => p.reason) };
 }

@@ -2,13 +2,16 @@
  * The skills RoleFerry recognises in resumes and job ads: a canonical name and the other spellings that
  * mean the same. `text: false` marks names too ambiguous to find in free text ("C", "R"): they still
  * match when a user or a company's tech stack lists them. `exactCase` names are found in text only when
- * written exactly so ("Go" but not "go to market").
+ * written exactly so ("Go" but not "go to market"). `ambiguous` names are also ordinary words ("Go ahead",
+ * "Swift delivery", "Rust removal", "R&D"): lib/skills.ts keeps such a mention only where the context reads
+ * as a skill (a list, a tech word next to it).
  */
 export interface SkillEntry {
   name: string;
   aliases?: string[];
   text?: false;
   exactCase?: true;
+  ambiguous?: true;
 }
 
 export const SKILLS: readonly SkillEntry[] = [
@@ -19,21 +22,21 @@ export const SKILLS: readonly SkillEntry[] = [
   { name: "Java" },
   { name: "Kotlin" },
   { name: "Scala" },
-  { name: "Go", aliases: ["Golang"], exactCase: true },
-  { name: "Rust", exactCase: true },
+  { name: "Go", aliases: ["Golang"], exactCase: true, ambiguous: true },
+  { name: "Rust", exactCase: true, ambiguous: true },
   { name: "Ruby" },
   { name: "PHP" },
   { name: "C", text: false },
   { name: "C++", aliases: ["cpp"] },
   { name: "C#", aliases: ["csharp"] },
-  { name: "Swift", exactCase: true },
+  { name: "Swift", exactCase: true, ambiguous: true },
   { name: "Objective-C" },
-  { name: "R", text: false },
+  { name: "R", exactCase: true, ambiguous: true },
   { name: "Elixir" },
   { name: "Erlang" },
   { name: "Haskell" },
   { name: "Clojure" },
-  { name: "Dart", exactCase: true },
+  { name: "Dart", exactCase: true, ambiguous: true },
   { name: "Lua" },
   { name: "Perl" },
   { name: "Bash", aliases: ["shell scripting"] },
@@ -56,6 +59,14 @@ export const SKILLS: readonly SkillEntry[] = [
   { name: "Redux" },
   { name: "Webpack" },
   { name: "Flutter" },
+  { name: "SwiftUI" },
+  { name: "iOS" },
+  { name: "Android" },
+  { name: "Accessibility", aliases: ["WCAG", "a11y", "web accessibility"] },
+  { name: "Jest" },
+  { name: "Playwright" },
+  { name: "Cypress" },
+  { name: "Storybook" },
   // back end
   { name: "Node.js", aliases: ["NodeJS"] },
   { name: "Deno" },
@@ -135,6 +146,11 @@ export const SKILLS: readonly SkillEntry[] = [
   { name: "UX Design", aliases: ["UX", "User Experience"] },
   { name: "UI Design", aliases: ["UI"] },
   { name: "Figma" },
+  { name: "Prototyping", aliases: ["prototypes", "prototype"] },
+  { name: "Design Systems", aliases: ["design system"] },
+  { name: "Usability Testing" },
+  { name: "Adobe Illustrator", aliases: ["Illustrator"], exactCase: true },
+  { name: "Adobe Photoshop", aliases: ["Photoshop"] },
   { name: "User Research" },
   { name: "Technical Writing" },
   { name: "Leadership", aliases: ["People Management", "Team Leadership"], text: false },
@@ -154,4 +170,17 @@ export const SKILLS: readonly SkillEntry[] = [
   { name: "Accounting" },
   { name: "Recruiting", aliases: ["Talent Acquisition"] },
   { name: "Operations", text: false },
+  { name: "Google Analytics" },
+  // health care
+  { name: "Patient Care" },
+  { name: "BLS", aliases: ["Basic Life Support"] },
+  { name: "ACLS", aliases: ["Advanced Cardiac Life Support"] },
+  { name: "PALS", exactCase: true },
+  { name: "Epic", aliases: ["Epic EHR"], exactCase: true, ambiguous: true },
+  { name: "EHR", aliases: ["EMR", "Electronic Health Records"] },
+  { name: "Medication Administration" },
+  { name: "IV Therapy" },
+  { name: "Triage" },
+  { name: "Critical Care", aliases: ["ICU"] },
+  { name: "Wound Care" },
 ];

@@ -96,8 +96,13 @@ try {
     "q=designer, location, limit 100": () => ({ q: "designer", location: "london", limit: 100 }),
   };
   // one page deep into the results, for the keyset path
-  const firstPage = await searchJobs(user.id, { q: "engineer", limit: 100 });
-  kinds["q=engineer, page 2 (cursor)"] = () => ({ q: "engineer", limit: 20, after: firstPage.last });
+  const firstPage = await searchJobs(user.id, { q: "engineer", limit: 100, sort: "date" });
+  kinds["q=engineer, page 2 (cursor)"] = () => ({
+    q: "engineer",
+    limit: 20,
+    sort: "date",
+    cursor: firstPage.next,
+  });
 
   const percentile = (sorted: number[], p: number) =>
     sorted[Math.min(sorted.length - 1, Math.ceil(p * sorted.length) - 1)];

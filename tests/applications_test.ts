@@ -46,8 +46,9 @@ Deno.test("[e2e] POST /api/applications - 201 with the stored match score; 409 o
   assert.match(res.type ?? "", JSON_TYPE);
   assert.equal(res.body.job_id, jobIds[0]);
   assert.equal(res.body.status, "saved");
-  // skills 1 of 2 = 20 of 40, plus full-time (the default role type, no preferences saved) 8 of 8: 28/48
-  assert.equal(res.body.match_score, 58);
+  // skills 35 * (0.8 * 1/2 + 0.2 * 1/1) = 21, plus full-time (the default role type, no preferences saved)
+  // 8 of 8: 29/43
+  assert.equal(res.body.match_score, 67);
   assert.equal(res.body.job.title, "Engineer 1");
   assert.deepEqual(res.body.interview_dates, []);
 
@@ -66,7 +67,7 @@ Deno.test("[e2e] POST /api/applications - 201 with the stored match score; 409 o
   const [view] = await refreshMatchScores().then(() =>
     db.sql`select score, category from match_scores where user_id = ${user.id} and job_id = ${jobIds[0]}`
   );
-  assert.deepEqual({ ...view }, { score: 58, category: "fair" });
+  assert.deepEqual({ ...view }, { score: 67, category: "fair" });
 });
 
 Deno.test("[e2e] PATCH /api/applications/:id - moves along the pipeline and keeps notes, interviews, offer", async () => {

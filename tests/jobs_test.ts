@@ -118,9 +118,9 @@ Deno.test("[e2e] GET /api/jobs - full-text title search, filters, match badges, 
     "title",
   ]);
   assert.deepEqual(Object.keys(item.company).sort(), ["domain", "id", "name"]);
-  // skills 2 of 3 (missing AWS) 26.67 + remote 15 + salary 15 + full-time (the default role type) 8
-  // = 64.67 of 78 -> 83
-  assert.deepEqual(item.match, { score: 83, category: "strong" });
+  // skills 2 of 3 (missing AWS), both of the user's used: 35 * (0.8 * 2/3 + 0.2) = 25.67 + remote 12
+  // + salary 10 + full-time (the default role type) 8 = 55.67 of 65 -> 86
+  assert.deepEqual(item.match, { score: 86, category: "strong" });
   assert.equal(res.body.next_cursor, null);
 
   const remote = await api(server.url, "GET", "/api/jobs?remote=true&comp_min=120000", { token });
@@ -193,8 +193,10 @@ Deno.test("[e2e] GET /api/jobs/:id - description, company and match reasons; unk
   assert.equal(res.body.description, "Python and PostgreSQL on AWS.");
   assert.equal(res.body.company.domain, "acme.test");
   assert.deepEqual(res.body.match.reasons, ["1 of 3 required skills: missing PostgreSQL, AWS", "full-time"]);
-  assert.equal(res.body.match.score, 44); // (13.33 + 8) of 48: no preferences saved, full-time is the default
-  assert.equal(res.body.match.category, "low");
+  // skills 35 * (0.8 * 1/3 + 0.2 * 1/1) = 16.33, full-time 8: 24.33 of 43 (no preferences saved, full-time
+  // is the default)
+  assert.equal(res.body.match.score, 57);
+  assert.equal(res.body.match.category, "fair");
   for (const id of ["999999", "0", "abc", "1e3", "-1", "99999999999"]) {
     const missing = await api(server.url, "GET", `/api/jobs/${id}`, { token });
     assert.equal(missing.status, 404, id);

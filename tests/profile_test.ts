@@ -136,12 +136,12 @@ Deno.test("[e2e] PUT /api/resume - re-scores the user's applications", async () 
   await api(server.url, "PUT", "/api/resume", { token, body: { skills: ["Go"] } });
   const created = await api(server.url, "POST", "/api/applications", { token, body: { job_id: job.id } });
   assert.equal(created.status, 201);
-  // skills 1 of 3 = 13.33 of 40; role type contract, not full-time (the default while no preferences are
-  // saved): 0 of 8 -> 13.33 / 48 = 28
-  assert.equal(created.body.match_score, 28);
+  // skills 35 * (0.8 * 1/3 + 0.2 * 1/1) = 16.33 of 35; role type contract, not full-time (the default while
+  // no preferences are saved): 0 of 8 -> 16.33 / 43 = 38
+  assert.equal(created.body.match_score, 38);
   await api(server.url, "PUT", "/api/resume", { token, body: { skills: ["Go", "k8s", "Terraform"] } });
   const after = await api(server.url, "GET", `/api/applications/${created.body.id}`, { token });
-  assert.equal(after.body.match_score, 83); // 40 of 48
+  assert.equal(after.body.match_score, 81); // 35 of 43
 });
 
 Deno.test("profile - teardown", async () => {

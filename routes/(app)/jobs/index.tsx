@@ -1,6 +1,7 @@
 import type { FreshContext, PageProps } from "../../../fresh/types.ts";
 import { requireUser } from "../../../lib/auth.ts";
-import { decodeCursor, encodeCursor, JobSearchQuery } from "../../../lib/job_schemas.ts";
+import { JobSearchQuery } from "../../../lib/job_schemas.ts";
+import { cursorSort, decodeSearchCursor, encodeSearchCursor } from "../../../lib/search_cursor.ts";
 import { formatPayRange } from "../../../lib/match.ts";
 import type { FieldErrors } from "../../../lib/page_forms.ts";
 import { HttpError } from "../../../lib/http_error.ts";
@@ -15,12 +16,16 @@ interface Data {
   query: Record<string, string>;
   items: JobListItem[];
   nextHref: string | null;
+  prevHref?: string | null;
+  count?: { value: number; capped: boolean };
+  sort?: "match" | "date";
+  fuzzy?: boolean;
   errors?: FieldErrors;
   /** The company just hidden, to confirm it. */
   hidden?: string;
 }
 
-const FORM_FIELDS = ["q", "location", "remote", "comp_min", "posted_after"];
+const FORM_FIELDS = ["q", "location", "remote", "comp_min", "posted_after", "sort"];
 /** Page-only parameters, not search filters. */
 const PAGE_ONLY = ["hidden"];
 
@@ -45,23 +50,39 @@ export const handler = {
       return ctx.render(data, { status: 422 });
     }
     const { cursor, ...filters } = parsed.data;
-    let after;
+    let decoded;
     try {
-      after = cursor ? decodeCursor(cursor) : undefined;
+      decoded = cursor ? decodeSearchCursor(cursor, filters.sort ?? cursorSort(cursor)) : undefined;
     } catch (error) {
       if (!(error instanceof HttpError)) throw error;
       return ctx.render({ query, items: [], nextHref: null, errors: error.fields } satisfies Data, {
         status: 422,
       });
     }
-    const page = await searchJobs(user.id, { ...filters, after });
-    let nextHref: string | null = null;
-    if (page.last) {
-      const next = new URLSearchParams(query);
-      next.set("cursor", encodeCursor(page.last));
-      nextHref = `/jobs?${next}`;
-    }
-    return ctx.render({ query, items: page.items, nextHref, hidden } satisfies Data);
+    const page = await searchJobs(user.id, {
+      ...filters,
+      sort: filters.sort ?? decoded?.sort,
+      cursor: decoded,
+    });
+    const href = (c: typeof page.next) => {
+      if (!c) return null;
+      const params = new URLSearchParams(query);
+      params.set("sort", page.sort);
+      params.set("cursor", encodeSearchCursor(c));
+      return `/jobs?${params}`;
+    };
+    return ctx.render(
+      {
+        query,
+        items: page.items,
+        nextHref: href(page.next),
+        prevHref: href(page.prev),
+        count: page.count,
+        sort: page.sort,
+        fuzzy: page.fuzzy,
+        hidden,
+      } satisfies Data,
+    );
   },
 };
 
@@ -78,8 +99,14 @@ export default function JobsPage({ data }: PageProps<Data, AppState>) {
       )}
       <form method="get" action="/jobs" class="panel search" role="search">
         <div>
-          <label for="q">Title</label>
-          <input id="q" name="q" type="search" value={q.q ?? ""} placeholder="e.g. backend engineer" />
+          <label for="q">Search</label>
+          <input
+            id="q"
+            name="q"
+            type="search"
+            value={q.q ?? ""}
+            placeholder="title, company, skill: e.g. front end"
+          />
           <FieldError errors={data.errors} name="q" />
         </div>
         <div>
@@ -107,6 +134,15 @@ export default function JobsPage({ data }: PageProps<Data, AppState>) {
           <FieldError errors={data.errors} name="posted_after" />
         </div>
         <div>
+          <label for="sort">Order</label>
+          <select id="sort" name="sort">
+            <option value="" selected={!q.sort}>Default</option>
+            <option value="match" selected={q.sort === "match"}>Best match</option>
+            <option value="date" selected={q.sort === "date"}>Newest</option>
+          </select>
+          <FieldError errors={data.errors} name="sort" />
+        </div>
+        <div>
           <button type="submit">Search</button>
         </div>
       </form>
@@ -115,35 +151,46 @@ export default function JobsPage({ data }: PageProps<Data, AppState>) {
           {otherErrors.map(([k, v]) => `${k}: ${v}`).join("; ")}
         </p>
       )}
-      {data.items.length === 0
+      {data.errors
+        ? null
+        : data.items.length === 0
         ? <p class="panel">No open jobs match this search.</p>
         : (
-          <ul class="job-list" aria-label="Search results">
-            {data.items.map((job) => (
-              <li key={job.id} class="job-item">
-                <div>
-                  <h3>
-                    <a href={`/jobs/${job.id}`}>{job.title}</a>
-                  </h3>
-                  <div class="meta">
-                    <span>{job.company.name}</span>
-                    <span>{job.remote ? "Remote" : job.location ?? "Location not given"}</span>
-                    {(job.comp_min !== null || job.comp_max !== null) && (
-                      <span>{formatPayRange(job.comp_min, job.comp_max)}</span>
-                    )}
-                    {job.posted_date && (
-                      <span>posted {new Date(job.posted_date).toISOString().slice(0, 10)}</span>
-                    )}
+          <>
+            <p class="search-count" role="status">
+              {data.count?.capped ? "1,000+" : (data.count?.value ?? 0).toLocaleString("en-US")}{" "}
+              {data.count?.value === 1 && !data.count.capped ? "job" : "jobs"},{" "}
+              {data.sort === "match" ? "best match first" : "newest first"}
+              {data.fuzzy && " (no exact match: showing similar titles and companies)"}
+            </p>
+            <ul class="job-list" aria-label="Search results">
+              {data.items.map((job) => (
+                <li key={job.id} class="job-item">
+                  <div>
+                    <h3>
+                      <a href={`/jobs/${job.id}`}>{job.title}</a>
+                    </h3>
+                    <div class="meta">
+                      <span>{job.company.name}</span>
+                      <span>{job.remote ? "Remote" : job.location ?? "Location not given"}</span>
+                      {(job.comp_min !== null || job.comp_max !== null) && (
+                        <span>{formatPayRange(job.comp_min, job.comp_max)}</span>
+                      )}
+                      {job.posted_date && (
+                        <span>posted {new Date(job.posted_date).toISOString().slice(0, 10)}</span>
+                      )}
+                    </div>
                   </div>
-                </div>
-                <MatchBadge score={job.match.score} category={job.match.category} />
-              </li>
-            ))}
-          </ul>
+                  <MatchBadge score={job.match.score} category={job.match.category} />
+                </li>
+              ))}
+            </ul>
+          </>
         )}
-      {data.nextHref && (
+      {!data.errors && (data.prevHref || data.nextHref) && (
         <p class="pager">
-          <a href={data.nextHref} class="button button-secondary">Next page →</a>
+          {data.prevHref && <a href={data.prevHref} class="button button-secondary">← Previous page</a>}
+          {data.nextHref && <a href={data.nextHref} class="button button-secondary">Next page →</a>}
         </p>
       )}
     </>

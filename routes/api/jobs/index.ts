@@ -1,6 +1,7 @@
 import { defineApi } from "../../../lib/api.ts";
 import { requireUser } from "../../../lib/auth.ts";
-import { decodeCursor, encodeCursor, JobListOut, JobSearchQuery } from "../../../lib/job_schemas.ts";
+import { JobListOut, JobSearchQuery } from "../../../lib/job_schemas.ts";
+import { cursorSort, decodeSearchCursor, encodeSearchCursor } from "../../../lib/search_cursor.ts";
 import { parseQuery } from "../../../lib/validate.ts";
 import { searchJobs } from "../../../db/jobs.ts";
 import type { FreshContext } from "../../../fresh/types.ts";
@@ -9,7 +10,8 @@ import { storableUrl } from "../../../lib/text_guard.ts";
 
 export const api = defineApi({
   GET: {
-    summary: "Search open jobs (full text on title, filters, keyset pagination) with the caller's match",
+    summary:
+      "Search open jobs (title, company, skills, description; filters; best match or newest first; keyset pages both ways) with the caller's match",
     auth: "user",
     query: JobSearchQuery,
     response: JobListOut,
@@ -20,7 +22,15 @@ export const handler = {
   async GET(ctx: FreshContext<AppState>) {
     const user = await requireUser(ctx);
     const { cursor, ...query } = parseQuery(storableUrl(ctx.url), api.GET.query);
-    const page = await searchJobs(user.id, { ...query, after: cursor ? decodeCursor(cursor) : undefined });
-    return Response.json({ items: page.items, next_cursor: page.last ? encodeCursor(page.last) : null });
+    // A cursor says its own sort; without one, the query's (or the default) applies.
+    const decoded = cursor ? decodeSearchCursor(cursor, query.sort ?? cursorSort(cursor)) : undefined;
+    const page = await searchJobs(user.id, { ...query, sort: query.sort ?? decoded?.sort, cursor: decoded });
+    return Response.json({
+      items: page.items,
+      next_cursor: page.next ? encodeSearchCursor(page.next) : null,
+      prev_cursor: page.prev ? encodeSearchCursor(page.prev) : null,
+      count: page.count,
+      sort: page.sort,
+    });
   },
 };

@@ -1,0 +1,170 @@
+/**
+ * One client, one request at a time (issue 13's goals): p99 of `sort=match`, of a description search and of
+ * page 50 of a common search (against page 1), through the app's own handler in this process; and the
+ * recall of the best-match candidate pools (db/job_match_rank.ts) against the full ranking (every open job
+ * scored by lib/match.ts) for a sample of users.
+ */
+import { connect, disconnect, withUser } from "../db/client.ts";
+import { getMatchProfile, matchJobColumns, type MatchJobRow, toMatchJob } from "../db/match_scores.ts";
+import { rankedCandidates } from "../db/job_match_rank.ts";
+import { loadConfig, resolveSecret, setConfig } from "../fresh.config.ts";
+import { setReady } from "../lib/lifecycle.ts";
+import { captureLog } from "../lib/log.ts";
+import { computeMatch } from "../lib/match.ts";
+import { createWebApp } from "../lib/server.ts";
+import { APP_ENV } from "./app_process.ts";
+import { benchToken, type Counts } from "./generate.ts";
+import type { Measurement } from "./report.ts";
+
+export interface SingleOptions {
+  url: string;
+  counts: Counts;
+  /** Requests timed per kind. */
+  runs: number;
+  /** Users whose candidate recall is measured. */
+  recallUsers: number;
+  log: (line: string) => void;
+}
+
+const percentile = (sorted: number[], p: number) =>
+  sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(p * sorted.length) - 1))];
+
+/** Jobs compared for recall: the first page a user sees. */
+export const RECALL_AT = 20;
+
+export async function benchSearchSingle(o: SingleOptions): Promise<Measurement[]> {
+  const config = setConfig(loadConfig({ ...APP_ENV, DATABASE_URL: o.url, PORT: "0" }));
+  await resolveSecret(config);
+  await connect(o.url, { max: 2 });
+  setReady();
+  const fetch = await createWebApp();
+  const restoreLog = captureLog(() => {}, "error");
+  const sessions = Math.min(64, o.counts.sessions);
+  const get = async (path: string, k: number) => {
+    const token = await benchToken(1 + (k % sessions));
+    const res = await fetch(
+      new Request(`http://bench${path}`, { headers: { authorization: `Bearer ${token}` } }),
+    );
+    const body = await res.json();
+    if (res.status !== 200) throw new Error(`GET ${path} answered ${res.status}: ${JSON.stringify(body)}`);
+    return body as { next_cursor: string | null; items: unknown[] };
+  };
+  const time = async (make: (k: number) => string | Promise<string>) => {
+    const times: number[] = [];
+    for (let k = 0; k < o.runs + 5; k++) {
+      const path = await make(k);
+      const started = performance.now();
+      await get(path, k);
+      if (k >= 5) times.push(performance.now() - started); // five warm-up requests
+    }
+    return times.sort((a, b) => a - b);
+  };
+  try {
+    // Page 50 (or the last page there is) of a common search, newest first; its cursor found once per user.
+    const page50 = new Map<number, string>();
+    let depth = 0;
+    const deepPath = async (k: number) => {
+      const user = k % sessions;
+      if (!page50.has(user)) {
+        let path = "/api/jobs?q=engineer&sort=date&limit=20";
+        for (let p = 1; p < 50; p++) {
+          const body = await get(path, k);
+          if (!body.next_cursor) break;
+          path = `/api/jobs?q=engineer&sort=date&limit=20&cursor=${body.next_cursor}`;
+          depth = Math.max(depth, p + 1);
+        }
+        page50.set(user, path);
+      }
+      return page50.get(user)!;
+    };
+    const match = await time(() => "/api/jobs?sort=match&limit=20");
+    const description = await time(() =>
+      `/api/jobs?sort=date&limit=20&q=${encodeURIComponent('"small team"')}`
+    );
+    const first = await time(() => "/api/jobs?q=engineer&sort=date&limit=20");
+    const deep = await time(deepPath);
+    const recall = await candidateRecall(o.recallUsers);
+    const p99 = (t: number[]) => percentile(t, 0.99);
+    o.log(
+      `search, one client: match p99 ${p99(match).toFixed(1)} ms, description p99 ${
+        p99(description).toFixed(1)
+      } ms, ` +
+        `page ${depth} p99 ${p99(deep).toFixed(1)} ms (page 1 ${
+          p99(first).toFixed(1)
+        } ms), recall@${RECALL_AT} ` +
+        `${recall.mean.toFixed(3)} (min ${recall.min.toFixed(3)}, ${recall.users} users)`,
+    );
+    const ms = (name: string, t: number[], goal: number, note?: string): Measurement => ({
+      section: "search",
+      name,
+      value: p99(t),
+      unit: "ms",
+      goal: `p99 < ${goal} ms (full scale, one client)`,
+      met: p99(t) < goal,
+      note: `p50 ${percentile(t, 0.5).toFixed(1)} ms, ${t.length} requests${note ? `; ${note}` : ""}`,
+    });
+    return [
+      ms("GET /api/jobs?sort=match p99, one client", match, 100),
+      ms('GET /api/jobs?q="small team" (description) p99, one client', description, 50),
+      {
+        section: "search",
+        name: `GET /api/jobs?q=engineer page ${depth} p99, one client`,
+        value: p99(deep),
+        unit: "ms",
+        baseline: { name: "page 1 p99", value: p99(first) },
+        ratio: p99(first) / p99(deep),
+        goal: "<= 1.5x page 1",
+        met: p99(deep) <= 1.5 * p99(first),
+        note: `p50 ${percentile(deep, 0.5).toFixed(1)} ms; page 1 p50 ${
+          percentile(first, 0.5).toFixed(1)
+        } ms`,
+      },
+      {
+        section: "search",
+        name: `best-match candidates: recall@${RECALL_AT} against the full ranking`,
+        value: recall.mean,
+        unit: "fraction",
+        note: `mean over ${recall.users} users, lowest ${recall.min.toFixed(3)}`,
+      },
+    ];
+  } finally {
+    restoreLog();
+    await disconnect();
+  }
+}
+
+/**
+ * For users 1..n: the share of the full ranking's first `RECALL_AT` jobs (every open job they can see,
+ * scored) that the candidate pools' first `RECALL_AT` also hold (a tie at the cut may count as a miss).
+ */
+async function candidateRecall(n: number): Promise<{ mean: number; min: number; users: number }> {
+  const values: number[] = [];
+  for (let userId = 1; userId <= n; userId++) {
+    const { full, top } = await withUser(userId, async (tx) => {
+      const profile = await getMatchProfile(tx, userId);
+      const open = () =>
+        tx`(j.expires_at is null or j.expires_at > now()) and j.company_id <> all(${profile.hidden_companies}::int[])`;
+      const top = (await rankedCandidates(tx, profile, open)).slice(0, RECALL_AT).map((s) => s.row.id);
+      const full: { id: number; score: number }[] = [];
+      // The whole table in batches, scored here: the brute force the pools are judged against.
+      let after = 0;
+      for (;;) {
+        const rows = await tx<(MatchJobRow & { id: number })[]>`
+          select j.id, ${matchJobColumns(tx)} from jobs j join companies c on c.id = j.company_id
+          where ${open()} and j.id > ${after}::int order by j.id limit 20000`;
+        if (rows.length === 0) break;
+        for (const r of rows) full.push({ id: r.id, score: computeMatch(toMatchJob(r), profile).score });
+        after = rows.at(-1)!.id;
+      }
+      full.sort((a, b) => b.score - a.score || b.id - a.id);
+      return { full: full.slice(0, RECALL_AT), top };
+    });
+    const got = new Set(top);
+    values.push(full.length === 0 ? 1 : full.filter((f) => got.has(f.id)).length / full.length);
+  }
+  return {
+    mean: values.reduce((a, b) => a + b, 0) / Math.max(1, values.length),
+    min: Math.min(...values),
+    users: values.length,
+  };
+}

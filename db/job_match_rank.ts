@@ -1,0 +1,142 @@
+/**
+ * Best match first: the search's jobs ranked by the real match score (lib/match.ts) without scoring every
+ * open job. Candidates come through indexes, then are re-ranked in full:
+ * - jobs naming any of the user's skills (`skills ?| …`, `idx_jobs_skills`), newest `MATCH_POOL`;
+ * - jobs whose title has a word of the resume's roles (`search_tsv @@ 'backend:A | nurse:A'`, the title's
+ *   weight, `idx_jobs_search_tsv`), newest `MATCH_POOL`;
+ * - with neither (no skills, no roles): the newest `MATCH_POOL`.
+ * A job outside both pools shares no skill and no title word with the resume: the score caps it at fair
+ * (docs/matching.md), so it can only be missed among fair-or-lower jobs, or when a pool is full (more than
+ * `MATCH_POOL` newer candidates). `bench/search.ts` measures that recall against the full ranking.
+ * Pages are slices of the ranking after (or before) the cursor's (score, id), so every page costs the same.
+ * A search that finds at most `COUNT_CAP` jobs skips the pools: all of them are ranked, exactly.
+ */
+import type { Frag, Tx } from "./client.ts";
+import { type JobPage, listItem, rowsOf } from "./jobs.ts";
+import { toMatchJob } from "./match_scores.ts";
+import { computeMatch, type MatchCategory, type MatchProfile } from "../lib/match.ts";
+import { canonicalSkill } from "../lib/skills.ts";
+import { searchWords } from "../lib/search_query.ts";
+import type { SearchCursor } from "../lib/search_cursor.ts";
+
+/** Candidates per pool: the bound on the work of one page (two pools, at most 10,000 scores at ~5 µs each). */
+export const MATCH_POOL = 5000;
+
+/** Words of a role title that say nothing about the kind of work. */
+const NOT_ROLE_WORDS = new Set([
+  "senior",
+  "sr",
+  "junior",
+  "jr",
+  "lead",
+  "staff",
+  "principal",
+  "head",
+  "chief",
+  "intern",
+  "associate",
+  "mid",
+  "level",
+  "i",
+  "ii",
+  "iii",
+  "iv",
+  "of",
+  "and",
+  "the",
+  "a",
+  "an",
+  "for",
+  "at",
+  "in",
+  "to",
+  "with",
+]);
+
+/** The tsquery text of the resume's role words, title weight only: "'backend':A | 'engineer':A". */
+export function roleWordsQuery(roles: readonly string[]): string | null {
+  const words = new Set<string>();
+  for (const role of roles) {
+    // Broad words too ("engineer"): a "Software Engineer" job that names no skill is found only by them.
+    for (const w of searchWords(role).toLowerCase().split(/[^\p{L}\p{N}]+/u)) {
+      if (w.length >= 2 && !NOT_ROLE_WORDS.has(w)) words.add(w);
+    }
+  }
+  return words.size ? [...words].slice(0, 20).map((w) => `'${w}':A`).join(" | ") : null;
+}
+
+type Scored = { row: Awaited<ReturnType<typeof rowsOf>>[number]; score: number; category: MatchCategory };
+
+/**
+ * The candidates of the search, scored, best first (score, then newer id first). `all`: the search finds
+ * few jobs (at most `COUNT_CAP`, fewer than a pool holds), so every one of them is a candidate and the
+ * ranking is exact; a search for "nurse" by an engineer lists every nurse job, not only those sharing a skill.
+ */
+export async function rankedCandidates(
+  tx: Tx,
+  profile: MatchProfile,
+  filters: () => Frag,
+  all = false,
+): Promise<Scored[]> {
+  const skills = [...new Set(profile.skills.map(canonicalSkill))];
+  const roles = roleWordsQuery(profile.roles ?? []);
+  const newest = (cond: Frag) =>
+    tx`(select j.id from jobs j where ${filters()} and ${cond}
+        order by j.posted_date desc nulls last, j.id desc limit ${MATCH_POOL}::int)`;
+  const pools = [
+    skills.length ? newest(tx`j.skills ?| ${skills}::text[]`) : null,
+    roles ? newest(tx`j.search_tsv @@ to_tsquery('english', ${roles}::text)`) : null,
+  ].filter((p) => p !== null);
+  const ids = all || pools.length === 0
+    ? newest(tx`true`)
+    : pools.length === 1
+    ? pools[0]
+    : tx`${pools[0]} union ${pools[1]}`;
+  const rows = await rowsOf(tx, tx`select id from (${ids}) u`);
+  const scored = rows.map((row) => {
+    const m = computeMatch(toMatchJob(row), profile);
+    return { row, score: m.score, category: m.category };
+  });
+  scored.sort((a, b) => b.score - a.score || b.row.id - a.row.id);
+  return scored;
+}
+
+/** Whether `s` comes before the cursor's row in the best-first order. */
+const before = (s: Scored, c: { score: number; id: number }) =>
+  s.score > c.score || (s.score === c.score && s.row.id > c.id);
+
+/** One page of the best-first ranking, after or before the cursor. */
+export async function matchPage(
+  tx: Tx,
+  profile: MatchProfile,
+  filters: () => Frag,
+  limit: number,
+  cursor: Extract<SearchCursor, { sort: "match" }> | undefined,
+  all: boolean,
+): Promise<Omit<JobPage, "sort" | "fuzzy" | "count">> {
+  const ranked = await rankedCandidates(tx, profile, filters, all);
+  let start = 0;
+  let stop = Math.min(limit, ranked.length);
+  if (cursor) {
+    // The rows before the cursor's row form a prefix of the ranking (the row itself need not exist any more).
+    let edge = ranked.findIndex((s) => !before(s, cursor));
+    if (edge < 0) edge = ranked.length;
+    if (cursor.dir === "next") {
+      start = edge < ranked.length && ranked[edge].row.id === cursor.id && ranked[edge].score === cursor.score
+        ? edge + 1
+        : edge;
+      stop = Math.min(start + limit, ranked.length);
+    } else {
+      stop = edge;
+      start = Math.max(0, stop - limit);
+    }
+  }
+  const page = ranked.slice(start, stop);
+  const key = (s: Scored | undefined, dir: "next" | "prev") =>
+    s && { sort: "match" as const, dir, score: s.score, id: s.row.id };
+  return {
+    items: page.map((s) => listItem(s.row, { score: s.score, category: s.category, reasons: [] })),
+    next: stop < ranked.length ? key(page.at(-1), "next") : undefined,
+    prev: start > 0 ? key(page[0], "prev") : undefined,
+  };
+}

@@ -447,3 +447,28 @@ Deno.test("[e2e] inbound - an auto-reply without In-Reply-To is matched by its s
   const [row] = await db.sql`select status from outreach where id = ${sent.id}`;
   assert.equal(row.status, "sent");
 });
+
+Deno.test("[e2e] inbound - signed but malformed mail is stored for review, never a 5xx", async () => {
+  const shapes: Record<string, string>[] = [
+    { "message-headers": "{not json", subject: "x".repeat(10_000) },
+    {
+      "message-headers": JSON.stringify([["From", 42], "junk", ["Auto-Submitted"]]),
+      "body-plain": "\u0000\ud800",
+    },
+    {
+      "body-mime":
+        `boundary="a"\r\n--a\r\nContent-Type: message/delivery-status\r\n\r\nAction: failed\r\n--a--`.repeat(
+          200,
+        ),
+    },
+    { "In-Reply-To": "<" + "x".repeat(2000) + ">", References: "<<<>>>", sender: "not an address" },
+  ];
+  for (const shape of shapes) {
+    const form = new FormData();
+    for (const [k, v] of Object.entries(await signWebhook(KEY))) form.append(k, v);
+    for (const [k, v] of Object.entries(shape)) form.append(k, v);
+    const res = await fetch(`${server.url}/webhooks/mailgun/inbound`, { method: "POST", body: form });
+    assert.equal(res.status, 406, JSON.stringify(shape).slice(0, 200));
+    await res.body?.cancel();
+  }
+});

@@ -12,6 +12,8 @@ export interface AppProcess {
   startMs: number;
   /** main.ts's own `boot_ms` (configuration, database, migrations check, routes): the rest is module loading. */
   bootMs(): number | undefined;
+  /** Module loading and each part of boot(), in ms, from main.ts's log line. */
+  bootParts(): Record<string, number> | undefined;
   /** Resident set size of the app process, in MiB. */
   rssMiB(): number;
   /** SIGTERM, then SIGKILL after `graceMs`. */
@@ -73,12 +75,17 @@ export async function startApp(
     stderr: "piped",
   }).spawn();
   let bootMs: number | undefined;
+  let bootParts: Record<string, number> | undefined;
   (async () => {
-    // main.ts logs {"msg":"listening", "boot_ms"} once; everything else (request logs) is drained unread.
+    // main.ts logs {"msg":"listening", "boot_ms", "modules_ms", "boot_parts"} once; everything else (request
+    // logs) is drained unread.
     for await (const chunk of child.stdout.pipeThrough(new TextDecoderStream())) {
       if (bootMs === undefined) {
         const match = /"boot_ms":(\d+)/.exec(chunk);
         if (match) bootMs = Number(match[1]);
+        const modules = /"modules_ms":(\d+)/.exec(chunk);
+        const parts = /"boot_parts":(\{[^}]*\})/.exec(chunk);
+        if (parts) bootParts = { modules: Number(modules?.[1] ?? NaN), ...JSON.parse(parts[1]) };
       }
     }
   })().catch(() => {});
@@ -128,6 +135,7 @@ export async function startApp(
       if (!done) child.kill("SIGKILL");
     },
     bootMs: () => bootMs,
+    bootParts: () => bootParts,
     stderrTail: () => stderr.join("").slice(-2000),
     hasExited: () => done,
     exited,

@@ -1,10 +1,12 @@
 /**
  * Dispatch: emails per second through the project's dispatcher (caps, leases,
  * tokens, bookkeeping) to a loopback fake Mailgun, against
- * - a bare loop posting the same number of messages with mailgun.js to the
- *   same fake (the transport's own limit), and
- * - graphile-worker working through the same number of no-op jobs on the same
- *   PostgreSQL (a general-purpose queue's cost per job).
+ * - graphile-worker running a task that makes the same mailgun.js POST to the
+ *   same kind of fake with the same concurrency: the fair baseline (a
+ *   general-purpose queue doing the same work);
+ * - graphile-worker working through no-op jobs (the queue's own cost, a floor), and
+ * - a bare loop posting the same messages with mailgun.js (the transport's
+ *   own limit, a ceiling).
  */
 import Mailgun from "mailgun.js";
 import postgres from "postgres";
@@ -27,8 +29,10 @@ const CONCURRENCY = 16;
 export async function benchDispatch(options: DispatchOptions): Promise<Measurement[]> {
   const bare = await bareLoop(options.emails);
   options.log(`dispatch: bare mailgun.js loop ${bare.toFixed(0)} emails/s`);
-  const graphile = await graphileWorker(options);
-  options.log(`dispatch: graphile-worker ${graphile.toFixed(0)} jobs/s`);
+  const graphile = await graphileWorker(options, "noop");
+  options.log(`dispatch: graphile-worker ${graphile.toFixed(0)} no-op jobs/s`);
+  const graphileSend = await graphileWorker(options, "send");
+  options.log(`dispatch: graphile-worker ${graphileSend.toFixed(0)} jobs/s posting to the fake`);
   await resetStatements(options.url);
   const project = await dispatcherRate(options);
   const top = describeTop(await topStatements(options.url));
@@ -39,13 +43,21 @@ export async function benchDispatch(options: DispatchOptions): Promise<Measureme
       name: `dispatcher to fake Mailgun (${options.emails} emails)`,
       value: project.rate,
       unit: "emails/s",
-      baseline: { name: "graphile-worker no-op jobs", value: graphile },
-      ratio: ratio(project.rate, graphile),
-      goal: ">= 1000/s and >= 0.5x graphile-worker",
-      met: project.rate >= 1000 && project.rate >= graphile / 2 && project.duplicates === 0 &&
+      baseline: { name: "graphile-worker, same mailgun.js POST", value: graphileSend },
+      ratio: ratio(project.rate, graphileSend),
+      goal: ">= 1000/s and >= 1.0x graphile-worker doing the same POST",
+      met: project.rate >= 1000 && project.rate >= graphileSend && project.duplicates === 0 &&
         project.sent === options.emails,
       note:
         `${project.sent}/${options.emails} delivered to the fake, ${project.duplicates} duplicates; ${top}`,
+    },
+    {
+      section: "dispatch",
+      name: "dispatcher vs a queue's floor",
+      value: project.rate,
+      unit: "emails/s",
+      baseline: { name: "graphile-worker no-op jobs", value: graphile },
+      ratio: ratio(project.rate, graphile),
     },
     {
       section: "dispatch",
@@ -88,17 +100,25 @@ async function bareLoop(emails: number): Promise<number> {
   }
 }
 
-/** graphile-worker on its own schema in the bench database: add N no-op jobs, time the worker draining them. */
-async function graphileWorker(options: DispatchOptions): Promise<number> {
+/**
+ * graphile-worker on its own schema in the bench database: add N jobs, time the worker draining them. "noop"
+ * jobs do nothing; "send" jobs make the same mailgun.js `messages.create` call as the bare loop, to a fake of
+ * their own, so the queue pays the same transport cost as the dispatcher.
+ */
+async function graphileWorker(options: DispatchOptions, task: "noop" | "send"): Promise<number> {
   const { run, quickAddJob, Logger } = await import("graphile-worker");
   const logger = new Logger(() => () => {});
   await quickAddJob({ connectionString: options.url, logger }, "noop", {}); // installs the schema
   const sql = postgres(options.url, { max: 1, onnotice: () => {} });
+  const fake = task === "send" ? await startFakeMailgunProcess() : undefined;
   try {
     await sql`delete from graphile_worker._private_jobs`.catch(() => sql`delete from graphile_worker.jobs`);
     await sql`select graphile_worker.add_jobs(array(
-      select row('noop', json_build_object('i', i), null, null, null, null, null, null)::graphile_worker.job_spec
+      select row(${task}::text, json_build_object('i', i), null, null, null, null, null, null)::graphile_worker.job_spec
       from generate_series(1, ${options.emails}) as i))`;
+    const client = fake
+      ? new Mailgun(FormData).client({ username: "api", key: fake.apiKey, url: fake.url })
+      : undefined;
     let done = 0;
     const started = performance.now();
     const runner = await run({
@@ -112,13 +132,33 @@ async function graphileWorker(options: DispatchOptions): Promise<number> {
           done++;
           return Promise.resolve();
         },
+        send: async (payload) => {
+          const i = (payload as { i: number }).i;
+          await client!.messages.create("mb1.bench.example", {
+            from: "sender1@mb1.bench.example",
+            to: [`contact${i}@c1.bench.example`],
+            subject: "Quick question about the role",
+            text: "Hi there,\n\nI spotted the opening and think my background fits.\n\nThanks",
+            "v:outreach": crypto.randomUUID(),
+            "h:List-Unsubscribe": `<http://127.0.0.1/unsubscribe/${i}>`,
+            "h:List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+          });
+          done++;
+        },
       },
     });
     while (done < options.emails) await new Promise((r) => setTimeout(r, 5));
     const rate = options.emails / ((performance.now() - started) / 1000);
     await runner.stop();
+    if (fake) {
+      const arrived = (await fake.messages()).length;
+      if (arrived !== options.emails) {
+        throw new Error(`graphile-worker send: ${arrived}/${options.emails} arrived`);
+      }
+    }
     return rate;
   } finally {
     await sql.end();
+    await fake?.close();
   }
 }

@@ -140,7 +140,11 @@ export async function generate(url: string, options: GenerateOptions): Promise<C
     log(`${"indexes".padEnd(16)} ${String(dropped.length).padStart(10)} built ${built} s`);
     await step("outreach_events", Math.ceil(c.outreach / 1000), eventsSql(c, a));
     if (await tableExists(sql, "sessions")) await step("sessions", c.sessions, sessionsSql(c));
-    // The funnel rollups (0080) are kept by triggers, which this bulk load runs without: rebuild them once.
+    // The mailbox counters (0085) and the funnel rollups (0080) are kept by triggers, which this bulk load runs
+    // without: rebuild them once.
+    if (await tableExists(sql, "mailbox_daily_stats")) {
+      await step("mailbox counters", 0, "select rebuild_mailbox_daily_stats()");
+    }
     if (await tableExists(sql, "outreach_funnel_daily")) {
       await step("funnel rollup", 0, "select rebuild_outreach_funnel()");
     }

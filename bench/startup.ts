@@ -33,11 +33,13 @@ export async function benchStartup(
 
     const app: number[] = [];
     const boot: number[] = [];
+    const parts: Record<string, number>[] = [];
     let idle = 0;
     for (let i = 0; i < options.runs; i++) {
       const started = await startApp(env);
       app.push(started.startMs);
       boot.push(started.bootMs() ?? NaN);
+      parts.push(started.bootParts() ?? {});
       if (i === options.runs - 1) idle = await idleRss(started);
       await started.stop();
     }
@@ -67,6 +69,15 @@ export async function benchStartup(
         `the rest module loading and the first request; cold first start (initdb + migrations) ` +
         `${cold.startMs.toFixed(0)} ms`,
     });
+    // Start by part, medians over the warm starts: module loading, then each step of boot().
+    for (const part of Object.keys(parts[0] ?? {})) {
+      out.push({
+        section: "startup",
+        name: `start part: ${part}`,
+        value: median(parts.map((p) => p[part] ?? NaN)),
+        unit: "ms",
+      });
+    }
     out.push({
       section: "startup",
       name: "RSS idle",

@@ -4,6 +4,7 @@ import CsrfField from "./CsrfField.tsx";
 const LINKS = [
   { href: "/jobs", label: "Jobs" },
   { href: "/applications", label: "Applications" },
+  { href: "/sequences", label: "Sequences" },
   { href: "/settings", label: "Settings" },
 ];
 

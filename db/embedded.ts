@@ -79,7 +79,12 @@ export async function startEmbedded(options: Options): Promise<EmbeddedDatabase>
     });
   }
   const serverUrl = `postgres://${USER}:${encodeURIComponent(password)}@127.0.0.1:${port}`;
-  await ensureDatabase(serverUrl, database);
+  // Once the database exists a marker says so, and later starts skip the extra connection that checks.
+  const marker = `${dir}/pg-database-${database.replace(/\W/g, "_")}`;
+  if (options.throwaway || !(await exists(marker))) {
+    await ensureDatabase(serverUrl, database);
+    if (!options.throwaway) await Deno.writeTextFile(marker, `${database}\n`);
+  }
   return {
     url: `${serverUrl}/${database}`,
     serverUrl,

@@ -220,23 +220,15 @@ export async function listInbound(
     limit ${filter.limit}::int`;
 }
 
-/**
- * For the timeline, as its user sees it (RLS): the application's inbound messages, oldest first, and why its
- * queued rows are held by the real-mail rules (`hold_reason`: `earlier_step`, `follow_up_mailbox`,
- * `auto_reply_delay`), by outreach id.
- */
+/** For the timeline, as its user sees it (RLS): the application's inbound messages, oldest first. */
 export async function getMailStateForApplication(
   userId: number,
   applicationId: number,
-): Promise<{ inbound: InboundView[]; holds: Map<number, string> }> {
+): Promise<{ inbound: InboundView[] }> {
   return await withUser(userId, async (tx) => {
     const inbound = await tx<InboundView[]>`
       select ${VIEW(tx)} from inbound_messages where application_id = ${applicationId}::int
       order by received_at, id`;
-    const held = await tx<{ id: number; hold_reason: string }[]>`
-      select id, hold_reason from outreach
-      where application_id = ${applicationId}::int and status = 'queued' and hold_reason is not null
-        and (hold_reason <> 'auto_reply_delay' or due_at > now())`;
-    return { inbound, holds: new Map(held.map((h) => [h.id, h.hold_reason])) };
+    return { inbound };
   });
 }

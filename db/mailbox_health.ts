@@ -53,3 +53,16 @@ export async function listMailboxHealth(): Promise<MailboxHealthRow[]> {
     from mailboxes
     order by health_score asc, id asc`;
 }
+
+/**
+ * Cells (mailbox, day) of the counters kept by migration 0085's triggers that
+ * differ from a full recount of the last 8 days, at most 20 of them named.
+ */
+export async function checkMailboxCounters(): Promise<
+  { drift: number; cells: { mailbox_email: string; day: string; kept: number[]; recounted: number[] }[] }
+> {
+  const rows = await sql<{ mailbox_email: string; day: string; kept: number[]; recounted: number[] }[]>`
+    select mailbox_email, to_char(day, 'YYYY-MM-DD') as day, kept, recounted
+    from check_mailbox_daily_stats() order by day, mailbox_email`;
+  return { drift: rows.length, cells: rows.slice(0, 20) };
+}

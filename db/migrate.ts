@@ -55,6 +55,18 @@ export async function migrate(
   options: { target?: number; migrations?: Migration[] } = {},
 ): Promise<MigrateResult> {
   const migrations = options.migrations ?? await readMigrations();
+  // The usual start: everything is applied. One query tells, with no lock and no DDL; anything else (a
+  // pending or an edited migration, no table yet) takes the locked path below.
+  if (options.target === undefined) {
+    const recorded = await sql<{ version: number; checksum: string }[]>`
+      select version, checksum from schema_migrations`.catch(() => undefined);
+    if (recorded) {
+      const checksums = new Map(recorded.map((row) => [row.version, row.checksum]));
+      if (migrations.every((m) => checksums.get(m.version) === m.checksum)) {
+        return { applied: [], total: recorded.length };
+      }
+    }
+  }
   const reserved = await sql.reserve();
   try {
     await reserved`select pg_advisory_lock(${MIGRATION_LOCK})`;

@@ -196,6 +196,28 @@ Deno.test("migrate - a migration edited after it was applied is refused, and not
   }
 });
 
+Deno.test("migrate - with everything applied, one query answers: no lock is waited for", async () => {
+  const db = await createTestDatabase("migrate_fast");
+  const sql = pool(db.url);
+  const gate = postgres(db.url, { max: 1, onnotice: () => {} });
+  try {
+    // Another process holds the migration lock (it is migrating, or stuck): a start with nothing pending
+    // must not wait for it.
+    await gate`select pg_advisory_lock(${MIGRATION_LOCK})`;
+    const result = await Promise.race([
+      migrate(sql),
+      new Promise<"waited">((resolve) => setTimeout(() => resolve("waited"), 3_000)),
+    ]);
+    assert.notEqual(result, "waited");
+    assert.deepEqual((result as { applied: string[] }).applied, []);
+  } finally {
+    await gate`select pg_advisory_unlock(${MIGRATION_LOCK})`;
+    await gate.end();
+    await sql.end();
+    await db.drop();
+  }
+});
+
 Deno.test("migrate - a failing migration rolls back entirely and is not recorded; later ones do not run", async () => {
   const db = await createTestDatabase("migrate_failing");
   const sql = pool(db.url);

@@ -75,7 +75,7 @@ export async function claimDueOutreach(
   return await sql<ClaimedOutreach[]>`
     with due as (
       select o.id, o.queued_at from outreach o
-      where o.status = 'queued' and o.due_at <= now()
+      where o.status = 'queued' and o.due_at <= now() and o.paused_at is null
         and (o.lease_until is null or o.lease_until < now())
         and (o.send_started_at is not null or not ${options.maybeSentOnly ?? false}::boolean)
       order by o.due_at, o.id
@@ -171,7 +171,7 @@ export async function markSendingMany(marks: SendingMark[], claimId: string): Pr
            as v(id, queued_at, attempt_id, mailbox_id, mailbox_email, message_id),
          contacts c
     where o.id = v.id and o.queued_at = v.queued_at::timestamptz
-      and o.status = 'queued' and o.claim_id = ${claimId}::uuid
+      and o.status = 'queued' and o.claim_id = ${claimId}::uuid and o.paused_at is null
       and c.id = o.contact_id and c.opted_out is not true
       and not exists (select 1 from contacts x where lower(x.email) = lower(c.email) and x.opted_out)
       and not exists (

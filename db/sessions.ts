@@ -27,13 +27,13 @@ export async function findSessionUser(
   tokenHash: string,
 ): Promise<{ sessionId: string; user: SessionUser } | undefined> {
   const [row] = await sql<(SessionUser & { session_id: string })[]>`
-    select s.id::text as session_id, u.id, u.email, u.full_name, u.mode
+    select s.id::text as session_id, u.id, u.email, u.full_name, u.mode, u.timezone
     from sessions s join users u on u.id = s.user_id
     where s.token_hash = ${tokenHash}::char(64) and s.revoked_at is null and s.expires_at > now()`;
   if (!row) return undefined;
   return {
     sessionId: row.session_id,
-    user: { id: row.id, email: row.email, full_name: row.full_name, mode: row.mode },
+    user: { id: row.id, email: row.email, full_name: row.full_name, mode: row.mode, timezone: row.timezone },
   };
 }
 

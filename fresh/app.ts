@@ -8,7 +8,7 @@ import { prepareClientBuild } from "./assets.ts";
 import { createDispatcher } from "./dispatch.ts";
 import { loadIslands } from "./islands.ts";
 import { createRenderer } from "./render.ts";
-import { loadRoutes } from "./route_table.ts";
+import { loadRoutes, warmRoutes } from "./route_table.ts";
 import { indexStaticFiles } from "./static_files.ts";
 
 /** Options of {@link createApp}. Directories are absolute paths. */
@@ -22,6 +22,8 @@ export interface AppOptions<State> {
   build?: "ifMissing" | "always" | "never";
   /** The start value of `ctx.state` for each request (default: `{}`). */
   initState?: (req: Request) => State;
+  /** Import route modules on their first request instead of at start (call `warm()` later). */
+  lazyRoutes?: boolean;
 }
 
 /** The app: the Hono instance (an escape hatch, e.g. for `Deno.serve(app.fetch)`) and its fetch handler. */
@@ -29,6 +31,8 @@ export interface FreshApp {
   app: Hono;
   /** `info` (Deno.serve's second argument) becomes Hono's `c.env`, so handlers can read `remoteAddr`. */
   fetch: (req: Request, info?: Deno.ServeHandlerInfo) => Promise<Response>;
+  /** Imports the route modules not imported yet (with `lazyRoutes`); answers one error per bad module. */
+  warm: () => Promise<Error[]>;
 }
 
 /**
@@ -42,7 +46,7 @@ export async function createApp<State = Record<string, unknown>>(opts: AppOption
     buildDir: opts.buildDir,
     mode: opts.build ?? "ifMissing",
   });
-  const table = await loadRoutes(opts.routesDir);
+  const table = await loadRoutes(opts.routesDir, { lazy: opts.lazyRoutes });
   const statics = await indexStaticFiles(opts.staticDir, [opts.buildDir]);
   const renderer = createRenderer({ app: table.app, notFound: table.notFound, error: table.error, build });
   const initState = opts.initState ?? (() => ({}) as State);
@@ -54,5 +58,5 @@ export async function createApp<State = Record<string, unknown>>(opts: AppOption
     console.error("unhandled error", err);
     return new Response("internal error", { status: 500, headers: { "content-type": "text/plain" } });
   });
-  return { app, fetch: async (req, info) => await app.fetch(req, info) };
+  return { app, fetch: async (req, info) => await app.fetch(req, info), warm: () => warmRoutes(table) };
 }

@@ -9,7 +9,14 @@ import { BUILD_PREFIX, type ClientBuild, serveBuilt } from "./assets.ts";
 import { errorResponse } from "./errors.ts";
 import type { Renderer } from "./render.ts";
 import { splitPath } from "./route_path.ts";
-import { findRoute, METHODS, middlewaresFor, type Route, type RouteTable } from "./route_table.ts";
+import {
+  ensureRoute,
+  findRoute,
+  METHODS,
+  middlewaresFor,
+  type Route,
+  type RouteTable,
+} from "./route_table.ts";
 import { serveStatic, type StaticFiles } from "./static_files.ts";
 import type { FreshContext, Method } from "./types.ts";
 
@@ -63,7 +70,7 @@ async function answer<State>(
     index = i;
     if (i < middlewares.length) return checked(await middlewares[i](ctx), "middleware", url);
     if (i === middlewares.length && match) {
-      return checked(await runRoute(match.route, ctx), match.route.file, url);
+      return checked(await runRoute(await ensureRoute(match.route), ctx), match.route.file, url);
     }
     throw new HttpError(404, "not found");
   };

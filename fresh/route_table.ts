@@ -1,7 +1,12 @@
 /**
- * The route table, built once at start by crawling `routes/` and importing every module: route files,
- * `_app`, `_layout` and `_middleware` per folder, `_404` and `_500`. Each route keeps its own layout and
- * middleware chains (outer folders first), so a request only has to find its route.
+ * The route table, built once at start by crawling `routes/`: route files, `_app`, `_layout` and
+ * `_middleware` per folder, `_404` and `_500`. Each route keeps its own layout and middleware chains (outer
+ * folders first), so a request only has to find its route.
+ *
+ * Route modules are imported at start, or with `lazy` on the first request that needs them (the special
+ * files always at start): importing every route is the largest part of a start, and most processes answer a
+ * health check long before any page. `warmRoutes` imports the rest later, so a malformed module still shows
+ * soon after start.
  */
 import type { ComponentType } from "preact";
 import { join } from "node:path";
@@ -43,6 +48,8 @@ export interface Route {
   layouts: LayoutComponent[];
   /** Middleware from the outermost folder in. */
   middlewares: AnyHandler[];
+  /** Imports the module and fills `handler` and `page` (once; lazy tables only). */
+  load?: () => Promise<void>;
 }
 
 /** The crawled `routes/` folder. */
@@ -60,13 +67,13 @@ export interface RouteTable {
  * Crawls and imports `routesDir`. Throws at start, not on some later request, for a malformed module or
  * for two files that claim the same URL pattern.
  */
-export async function loadRoutes(routesDir: string): Promise<RouteTable> {
+export async function loadRoutes(routesDir: string, options: { lazy?: boolean } = {}): Promise<RouteTable> {
   const files = (await walkFiles(routesDir)).filter(isModuleFile);
   const load = (rel: string) => import(pathToFileURL(join(routesDir, rel)).href);
   const layouts = new Map<string, LayoutComponent>();
   const middlewares = new Map<string, AnyHandler[]>();
   const table: RouteTable = { routes: [], folderMiddlewares: [] };
-  const routeFiles: { rel: string; dir: string; mod: Record<string, unknown> }[] = [];
+  const routeFiles: { rel: string; dir: string; mod?: Record<string, unknown> }[] = [];
 
   for (const rel of files) {
     const parts = rel.split("/");
@@ -74,6 +81,10 @@ export async function loadRoutes(routesDir: string): Promise<RouteTable> {
     const dir = parts.join("/");
     const special = base.startsWith("_");
     if (special && !["_app", "_layout", "_middleware", "_404", "_500"].includes(base)) continue;
+    if (!special && options.lazy) {
+      routeFiles.push({ rel, dir });
+      continue;
+    }
     const mod = await load(rel);
     if ((base === "_app" || base === "_404" || base === "_500") && dir !== "") {
       throw new Error(`routes/${rel}: ${base} belongs at the top of routes/`);
@@ -93,13 +104,13 @@ export async function loadRoutes(routesDir: string): Promise<RouteTable> {
       file: rel,
       pattern: patternOf(segments),
       segments,
-      handler: handlerOf(mod, rel),
-      page: mod.default === undefined ? undefined : component(mod, rel),
       layouts: chain.flatMap((d) => layouts.get(d) ?? []),
       middlewares: chain.flatMap((d) => middlewares.get(d) ?? []),
     };
-    if (!route.handler && !route.page) {
-      throw new Error(`routes/${rel}: export a handler, a default page component, or both`);
+    if (mod) fillRoute(route, mod);
+    else {
+      let loading: Promise<void> | undefined;
+      route.load = () => loading ??= load(rel).then((m) => fillRoute(route, m));
     }
     table.routes.push(route);
   }
@@ -119,6 +130,29 @@ export async function loadRoutes(routesDir: string): Promise<RouteTable> {
   }
   table.folderMiddlewares.sort((a, b) => a.segments.length - b.segments.length);
   return table;
+}
+
+function fillRoute(route: Route, mod: Record<string, unknown>): void {
+  route.handler = handlerOf(mod, route.file);
+  route.page = mod.default === undefined ? undefined : component(mod, route.file);
+  if (!route.handler && !route.page) {
+    throw new Error(`routes/${route.file}: export a handler, a default page component, or both`);
+  }
+}
+
+/** The route with its module imported (a no-op for a table loaded eagerly). */
+export async function ensureRoute(route: Route): Promise<Route> {
+  if (route.load) await route.load();
+  return route;
+}
+
+/** Imports every route not imported yet; answers the errors (one per malformed module). */
+export async function warmRoutes(table: RouteTable): Promise<Error[]> {
+  const errors: Error[] = [];
+  for (const route of table.routes) {
+    await ensureRoute(route).catch((error) => errors.push(error as Error));
+  }
+  return errors;
 }
 
 /** Finds the route for a request path (already split into raw segments). */

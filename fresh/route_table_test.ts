@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { splitPath } from "./route_path.ts";
-import { findRoute, loadRoutes, middlewaresFor } from "./route_table.ts";
+import { ensureRoute, findRoute, loadRoutes, middlewaresFor, warmRoutes } from "./route_table.ts";
 import { fixtureDir } from "./testdata/serve.ts";
 
 async function routesDir(files: Record<string, string>): Promise<string> {
@@ -54,6 +54,31 @@ Deno.test("loadRoutes - rejects a route file with neither handler nor page", asy
   try {
     await assert.rejects(loadRoutes(dir), /export a handler, a default page component, or both/);
   } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("loadRoutes - lazy: a route module is imported on first use; warmRoutes names a malformed one", async () => {
+  const dir = await routesDir({
+    "_middleware.ts": "export const handler = (ctx) => ctx.next();",
+    "ok.ts": "globalThis.__okImported = true; export const handler = () => new Response('ok');",
+    "broken.ts": "export const nothing = 1;",
+  });
+  const marker = globalThis as { __okImported?: boolean };
+  try {
+    const table = await loadRoutes(dir, { lazy: true });
+    assert.equal(marker.__okImported, undefined, "no route module imported at load");
+    assert.equal(table.routes.length, 2);
+    const ok = findRoute(table, splitPath("/ok"))!.route;
+    assert.equal(ok.handler, undefined);
+    await ensureRoute(ok);
+    assert.equal(marker.__okImported, true);
+    assert.equal(typeof ok.handler, "function");
+    const errors = await warmRoutes(table);
+    assert.equal(errors.length, 1);
+    assert.match(errors[0].message, /broken\.ts: export a handler, a default page component, or both/);
+  } finally {
+    delete marker.__okImported;
     await Deno.remove(dir, { recursive: true });
   }
 });

@@ -6,7 +6,7 @@
  * fields. A platform template is shown read-only, with a button that copies it
  * into a sequence of one's own.
  */
-import { useState } from "preact/hooks";
+import { useEffect, useRef, useState } from "preact/hooks";
 import { render, renderSubject, variablesIn } from "../lib/template.ts";
 import { followUpSubject } from "../lib/mail/compose.ts";
 
@@ -57,6 +57,20 @@ export default function SequenceEditor(props: SequenceEditorProps) {
   const [errors, setErrors] = useState<Record<string, string>>({});
   const [message, setMessage] = useState("");
   const [busy, setBusy] = useState(false);
+  // Unsaved edits: what is in the form differs from what was last saved; leaving then asks first.
+  const savedState = useRef(
+    JSON.stringify({ name: props.name, description: props.description ?? "", steps: props.steps }),
+  );
+  const dirty = !props.readOnly && JSON.stringify({ name, description, steps }) !== savedState.current;
+  useEffect(() => {
+    if (!dirty) return;
+    const warn = (e: BeforeUnloadEvent) => {
+      e.preventDefault();
+      e.returnValue = "";
+    };
+    globalThis.addEventListener("beforeunload", warn);
+    return () => globalThis.removeEventListener("beforeunload", warn);
+  }, [dirty]);
 
   const variables = { ...targets[targetIndex].variables, ...extra };
   const used = [...new Set(steps.flatMap((s) => [...variablesIn(s.subject), ...variablesIn(s.body)]))];
@@ -108,7 +122,10 @@ export default function SequenceEditor(props: SequenceEditorProps) {
       description: description || null,
       steps,
     });
-    if (saved) setMessage("Saved.");
+    if (saved) {
+      savedState.current = JSON.stringify({ name, description, steps });
+      setMessage("Saved.");
+    }
   }
 
   async function copy() {
@@ -127,10 +144,12 @@ export default function SequenceEditor(props: SequenceEditorProps) {
       <p role="status" aria-live="polite" class={message.startsWith("Saved") ? "notice notice-ok" : ""}>
         {message}
       </p>
+      {dirty && <p class="muted" data-unsaved>You have unsaved changes.</p>}
       <div class="stack">
         <label for="seq-name">Name</label>
         <input
           id="seq-name"
+          type="text"
           value={name}
           disabled={props.readOnly}
           maxLength={255}
@@ -140,6 +159,7 @@ export default function SequenceEditor(props: SequenceEditorProps) {
         <label for="seq-description">Description</label>
         <input
           id="seq-description"
+          type="text"
           value={description}
           disabled={props.readOnly}
           onInput={(e) => setDescription((e.target as HTMLInputElement).value)}
@@ -159,6 +179,7 @@ export default function SequenceEditor(props: SequenceEditorProps) {
           <label key={v}>
             {`{{${v}}}`} has no value for this contact:{" "}
             <input
+              type="text"
               data-variable={v}
               value={extra[v] ?? ""}
               onInput={(e) => setExtra((x) => ({ ...x, [v]: (e.target as HTMLInputElement).value }))}
@@ -193,6 +214,7 @@ export default function SequenceEditor(props: SequenceEditorProps) {
                 <label for={`subject-${i}`}>Subject</label>
                 <input
                   id={`subject-${i}`}
+                  type="text"
                   value={step.subject}
                   maxLength={500}
                   placeholder={i > 0 ? "empty: Re: the subject of step 1" : undefined}

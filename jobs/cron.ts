@@ -50,4 +50,10 @@ if (CRON_ENABLED) {
     handler("end-idle-connections"),
   );
   Deno.cron("purge-sessions", JOBS["purge-sessions"].schedule, options, handler("purge-sessions"));
+  Deno.cron(
+    "check-mailbox-counters",
+    JOBS["check-mailbox-counters"].schedule,
+    options,
+    handler("check-mailbox-counters"),
+  );
 }

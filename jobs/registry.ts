@@ -17,6 +17,7 @@ import { endIdleConnections } from "./end_idle_connections.ts";
 import { expireJobs } from "./expire_jobs.ts";
 import { maintainPartitions } from "./maintain_partitions.ts";
 import { purgeSessions } from "./purge_sessions.ts";
+import { checkMailboxCountersJob } from "./check_mailbox_counters.ts";
 import { refreshMatchScores } from "./refresh_match_scores.ts";
 import { resetMailboxes } from "./reset_mailboxes.ts";
 
@@ -42,6 +43,11 @@ export const JOBS = {
   "expire-jobs": { schedule: "30 * * * *", leaseSeconds: 3600, run: () => expireJobs() },
   "end-idle-connections": { schedule: "*/10 * * * *", leaseSeconds: 600, run: () => endIdleConnections() },
   "purge-sessions": { schedule: "15 * * * *", leaseSeconds: 600, run: () => purgeSessions() },
+  "check-mailbox-counters": {
+    schedule: "30 0 * * *",
+    leaseSeconds: 600,
+    run: () => checkMailboxCountersJob(),
+  },
 } satisfies Record<string, JobDefinition>;
 
 export type JobName = keyof typeof JOBS;

@@ -5,12 +5,23 @@
 import type { Application } from "../db/applications.ts";
 import type { UpdateApplicationInput } from "./application_schemas.ts";
 import { field, optionalInt } from "./page_forms.ts";
+import { safeTimeZone, zonedTimeToUtc } from "./send_window.ts";
+
+/** A datetime-local value ("2026-12-01T15:00") read as wall-clock time in `timeZone`, as an ISO instant. */
+export function localInputToUtc(local: string, timeZone = "UTC"): string {
+  const m = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})$/.exec(local);
+  if (!m) return local;
+  const [y, mo, d, h, mi] = m.slice(1).map(Number);
+  const hour = zonedTimeToUtc(y, mo, d, h, safeTimeZone(timeZone));
+  return new Date(hour.getTime() + mi * 60_000).toISOString().replace(".000Z", "Z");
+}
 
 /** The PATCH body a form stands for (zod then checks it exactly as for the API). */
 export function changeFor(
   action: string,
   form: URLSearchParams,
   current: Application,
+  timeZone = "UTC",
 ): Partial<UpdateApplicationInput> {
   switch (action) {
     case "move":
@@ -18,8 +29,7 @@ export function changeFor(
     case "notes":
       return { notes: field(form, "notes") || null };
     case "add_interview": {
-      const local = field(form, "at"); // datetime-local: "2026-12-01T15:00", taken as UTC
-      const at = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}$/.test(local) ? `${local}:00Z` : local;
+      const at = localInputToUtc(field(form, "at"), timeZone); // entered in the user's time zone
       const kind = field(form, "kind").trim();
       return { interview_dates: [...current.interview_dates, { at, ...(kind ? { kind } : {}) }] };
     }

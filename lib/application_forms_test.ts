@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { changeFor } from "./application_forms.ts";
+import { changeFor, localInputToUtc } from "./application_forms.ts";
 import type { Application } from "../db/applications.ts";
 
 const current = {
@@ -11,6 +11,16 @@ Deno.test("changeFor - a datetime-local interview is taken as UTC and appended",
   assert.deepEqual(changeFor("add_interview", form({ at: "2026-12-05T10:30", kind: " onsite " }), current), {
     interview_dates: [...current.interview_dates, { at: "2026-12-05T10:30:00Z", kind: "onsite" }],
   });
+});
+
+Deno.test("changeFor - an interview is entered in the user's time zone", () => {
+  assert.deepEqual(
+    changeFor("add_interview", form({ at: "2026-12-05T10:30" }), current, "Europe/Berlin").interview_dates
+      ?.at(-1),
+    { at: "2026-12-05T09:30:00Z" },
+  );
+  assert.equal(localInputToUtc("2026-07-01T00:15", "America/New_York"), "2026-07-01T04:15:00Z");
+  assert.equal(localInputToUtc("not a date", "UTC"), "not a date");
 });
 
 Deno.test("changeFor - removing an interview by index; an unknown index removes nothing", () => {

@@ -74,6 +74,15 @@ export async function parseContactImport(req: Request): Promise<ParsedImport> {
     records = check(ImportContacts, json).contacts;
     defaultSource = "api_import";
   }
+  return validateRecords(records, defaultSource);
+}
+
+/** CSV text (a header row, then one contact per row) validated row by row: the pages' import. */
+export function parseContactCsv(text: string): ParsedImport {
+  return validateRecords(csvRecords(text.replace(/^\uFEFF/, "")), "csv_import");
+}
+
+function validateRecords(records: unknown[], defaultSource: string): ParsedImport {
   const out: ParsedImport = { rows: [], rejected: [] };
   records.forEach((record, index) => {
     const withSource = record && typeof record === "object" && !Array.isArray(record)

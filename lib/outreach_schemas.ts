@@ -37,6 +37,17 @@ export const ContactFields = z.strictObject({
 
 export const CreateContact = ContactFields.extend({ company_id: id("company") });
 
+/** `PATCH /api/contacts/:id`: any of the editable fields (never the opt-out or bounce state). */
+export const UpdateContact = z.strictObject({
+  full_name: text(255).optional(),
+  first_name: optionalText(100),
+  last_name: optionalText(100),
+  title: optionalText(255),
+  email: Email.optional(),
+  linkedin_url: ContactFields.shape.linkedin_url,
+  notes: optionalText(5000),
+}).refine((v) => Object.keys(v).length > 0, { message: "give at least one field to change" });
+
 export const ContactOut = z.object({
   id: z.number(),
   company_id: z.number(),
@@ -52,6 +63,12 @@ export const ContactOut = z.object({
   bounce_count: z.number(),
   spam_reports: z.number(),
   last_contacted_at: z.string().nullable(),
+});
+
+export const ContactDetailOut = ContactOut.extend({
+  company_name: z.string(),
+  notes: z.string().nullable(),
+  can_edit: z.boolean().describe("the caller added this contact, so may change it"),
 });
 
 export const MAX_IMPORT_ROWS = 5000;
@@ -185,7 +202,38 @@ export const Enroll = z.strictObject({
     .refine((v) => Object.keys(v).length <= 50, "at most 50 variables").optional(),
   /** Only send in the sender's weekday business hours (08:00-18:00 in their time zone). */
   send_window: z.boolean({ error: "must be true or false" }).optional(),
+  /** The text the user reviewed, per step, queued instead of the rendered template. */
+  overrides: z.array(
+    z.strictObject({
+      step_no: z.number({ error: "must be a step number" }).int("must be a step number").min(
+        1,
+        "must be a step number",
+      ).max(20, "must be a step number"),
+      subject: text(SUBJECT_MAX).optional(),
+      body: text(20_000).optional(),
+    }),
+  ).max(20, "at most 20 steps").optional(),
 });
+
+/** `POST /api/applications/:id/outreach/preview`: the same body as the enrollment. */
+export const PreviewOut = z.object({
+  items: z.array(
+    z.object({ step_no: z.number(), subject: z.string(), body: z.string(), due_at: z.string() }),
+  ),
+});
+
+export const WAITING_REASONS = [
+  "no_mailbox",
+  "mailbox_cap",
+  "mailbox_paused",
+  "send_window",
+  "follow_up_mailbox",
+  "sequence_paused",
+  "earlier_step",
+  "plan_limit",
+  "unverified",
+  "auto_reply_delay",
+] as const;
 
 export const OutreachOut = z.object({
   id: z.number(),
@@ -208,8 +256,12 @@ export const OutreachOut = z.object({
   replied_at: z.string().nullable(),
   link_clicks: z.number(),
   last_error: z.string().nullable(),
-  waiting_reason: z.string().nullable().optional(),
   variant: z.string().nullable(),
+  paused_at: z.string().nullable(),
+  waiting_reason: z.enum(WAITING_REASONS).nullable().optional()
+    .describe("why a queued email has not gone out yet (null: nothing holds it back)"),
+  expected_at: z.string().nullable().optional()
+    .describe("when a queued email should go out; null when someone must act first"),
 });
 
 /** An inbound message as classified (issue 11), on the timeline and in the admin review list. */
@@ -262,6 +314,14 @@ export const CreateMailbox = z.strictObject({
   warmup_enabled: z.boolean({ error: "must be true or false" }).optional(),
   warmup_start_date: z.iso.datetime({ offset: true, error: "must be an ISO datetime" }).optional(),
 });
+
+/** `PATCH /api/admin/mailboxes/:id`. */
+export const UpdateMailbox = z.strictObject({
+  daily_cap: CreateMailbox.shape.daily_cap,
+  status: CreateMailbox.shape.status,
+  warmup_enabled: CreateMailbox.shape.warmup_enabled,
+  warmup_start_date: z.iso.datetime({ offset: true, error: "must be an ISO datetime" }).nullable().optional(),
+}).refine((v) => Object.keys(v).length > 0, { message: "give at least one field to change" });
 
 export const MailboxOut = z.object({
   id: z.number(),

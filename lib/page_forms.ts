@@ -36,11 +36,19 @@ export function lines(form: URLSearchParams, name: string, commas = false): stri
   return field(form, name).split(splitter).map((s) => s.trim()).filter(Boolean);
 }
 
-/** A whole-number input: "" is null, digits a number, anything else passed on for zod to refuse. */
+/**
+ * A whole-number (money) input: "" is null; "180000", "180,000", "$180,000", "180k" and "1.2m" are numbers;
+ * anything else is passed on for zod to refuse.
+ */
 export function optionalInt(form: URLSearchParams, name: string): number | null | string {
-  const text = field(form, name).trim().replaceAll(",", "");
-  if (!text) return null;
-  return /^\d{1,12}$/.test(text) ? Number(text) : text;
+  const raw = field(form, name).trim();
+  if (!raw) return null;
+  const m = /^[$€£]?\s*(\d{1,12}(?:\.\d{1,3})?)\s*([kKmM]?)$/.exec(
+    raw.replaceAll(",", "").replace(/\s+(?=[kKmM]$)/, ""),
+  );
+  if (!m) return raw;
+  const value = Number(m[1]) * (m[2] === "" ? 1 : /k/i.test(m[2]) ? 1_000 : 1_000_000);
+  return Number.isInteger(value) && value <= 999_999_999_999 ? value : raw;
 }
 
 /** zod's field messages keyed by path, for showing beside the inputs. */

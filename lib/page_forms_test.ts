@@ -17,6 +17,23 @@ Deno.test("optionalInt - empty is null, digits (with thousands commas) a number,
   assert.equal(optionalInt(form, "d"), "-5");
 });
 
+Deno.test("optionalInt - money as people type it: 180k, 180,000, $180,000, 1.2m", () => {
+  const form = new URLSearchParams({
+    a: "180k",
+    b: "180,000",
+    c: "$180,000",
+    d: "1.2m",
+    e: "€ 95K",
+    f: "12.5",
+  });
+  assert.equal(optionalInt(form, "a"), 180000);
+  assert.equal(optionalInt(form, "b"), 180000);
+  assert.equal(optionalInt(form, "c"), 180000);
+  assert.equal(optionalInt(form, "d"), 1200000);
+  assert.equal(optionalInt(form, "e"), 95000);
+  assert.equal(optionalInt(form, "f"), "12.5", "not a whole number: left for zod to refuse");
+});
+
 Deno.test("errorFor - the field's own message or its first item's", () => {
   assert.equal(errorFor({ "skills.2": "too long" }, "skills"), "too long");
   assert.equal(errorFor({ email: "taken" }, "email"), "taken");

@@ -27,6 +27,12 @@ export function allowedMoves(from: ApplicationStatus): ApplicationStatus[] {
   return [...(at > 0 ? [PIPELINE[at - 1]] : []), ...PIPELINE.slice(at + 1), "rejected"];
 }
 
+/** The move a "Move" control offers first: the next stage along the pipeline (else the first allowed move). */
+export function nextStage(from: ApplicationStatus): ApplicationStatus {
+  const at = PIPELINE.indexOf(from);
+  return at >= 0 && at + 1 < PIPELINE.length ? PIPELINE[at + 1] : allowedMoves(from)[0];
+}
+
 /** True when `from → to` is a move the pipeline allows (or no move at all). */
 export function canMove(from: ApplicationStatus, to: ApplicationStatus): boolean {
   return from === to || allowedMoves(from).includes(to);

@@ -4,6 +4,8 @@ export interface SessionUser {
   email: string;
   full_name: string | null;
   mode: string;
+  /** `users.timezone`: every date a page shows is in it (lib/local_time.ts). */
+  timezone?: string | null;
 }
 
 export interface AppState {

@@ -9,6 +9,7 @@ export default function App({ Component }: LayoutProps) {
         <meta name="viewport" content="width=device-width, initial-scale=1" />
         <title>RoleFerry</title>
         <link rel="stylesheet" href="/styles.css" />
+        <script src="/page.js" defer></script>
       </head>
       <body>
         <Component />

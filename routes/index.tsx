@@ -2,21 +2,31 @@ import type { FreshContext, PageProps } from "../fresh/types.ts";
 import type { AppState } from "../lib/state.ts";
 import { type Application, listApplications } from "../db/applications.ts";
 import { STATUS_LABELS, STATUSES } from "../lib/pipeline.ts";
+import { listQueuedEmails } from "../db/outreach_waiting.ts";
+import WaitingEmails, { type WaitingEmail } from "../components/WaitingEmails.tsx";
 
 interface Data {
   applications?: Application[];
+  waiting?: WaitingEmail[];
 }
 
 export const handler = {
   async GET(ctx: FreshContext<AppState>) {
     const user = ctx.state.user;
-    return ctx.render({ applications: user ? await listApplications(user.id) : undefined } satisfies Data);
+    if (!user) return ctx.render({} satisfies Data);
+    const [applications, waiting] = await Promise.all([listApplications(user.id), listQueuedEmails(user.id)]);
+    return ctx.render({ applications, waiting } satisfies Data);
   },
 };
 
 export default function Home({ data, state }: PageProps<Data, AppState>) {
   return data.applications
-    ? <Dashboard name={state.user?.full_name} applications={data.applications} />
+    ? (
+      <>
+        <Dashboard name={state.user?.full_name} applications={data.applications} />
+        <WaitingEmails items={data.waiting ?? []} timezone={state.user?.timezone} />
+      </>
+    )
     : <Landing />;
 }
 
@@ -90,28 +100,30 @@ function Dashboard({ name, applications }: { name?: string | null; applications:
             </p>
           )
           : (
-            <table>
-              <thead>
-                <tr>
-                  <th scope="col">Job</th>
-                  <th scope="col">Company</th>
-                  <th scope="col">Status</th>
-                  <th scope="col">Match</th>
-                </tr>
-              </thead>
-              <tbody>
-                {applications.slice(0, 8).map((a) => (
-                  <tr key={a.id}>
-                    <td>
-                      <a href={`/applications/${a.id}`}>{a.job.title}</a>
-                    </td>
-                    <td>{a.job.company.name}</td>
-                    <td class="status">{a.status}</td>
-                    <td>{a.match_score ?? "–"}</td>
+            <div class="table-scroll">
+              <table>
+                <thead>
+                  <tr>
+                    <th scope="col">Job</th>
+                    <th scope="col">Company</th>
+                    <th scope="col">Status</th>
+                    <th scope="col">Match</th>
                   </tr>
-                ))}
-              </tbody>
-            </table>
+                </thead>
+                <tbody>
+                  {applications.slice(0, 8).map((a) => (
+                    <tr key={a.id}>
+                      <td>
+                        <a href={`/applications/${a.id}`}>{a.job.title}</a>
+                      </td>
+                      <td>{a.job.company.name}</td>
+                      <td class="status">{a.status}</td>
+                      <td>{a.match_score ?? "–"}</td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </div>
           )}
         <p class="actions">
           <a href="/jobs" class="button">Find jobs</a>

@@ -7,6 +7,7 @@ import { field, type FieldErrors, readForm, seeOther } from "../lib/page_forms.t
 import { issuesToFields } from "../lib/validate.ts";
 import type { AppState } from "../lib/state.ts";
 import FieldError from "../components/FieldError.tsx";
+import { setUserTimezone } from "../db/user_timezone.ts";
 
 interface Data {
   values: { email: string; full_name: string; mode: string };
@@ -40,6 +41,7 @@ export const handler = {
         address: clientAddress(ctx),
         userAgent: ctx.req.headers.get("user-agent"),
       });
+      await setUserTimezone(signed.user.id, field(form, "timezone")); // the browser's zone (static/page.js)
       return seeOther(next === "/" ? "/settings?welcome=1" : next, { "set-cookie": signed.cookie });
     } catch (error) {
       if (error instanceof HttpError && error.status === 409) {
@@ -60,6 +62,7 @@ export default function SignupPage({ data }: PageProps<Data, AppState>) {
       <p class="muted">Free. Your resume and preferences stay yours.</p>
       <form method="post" action="/signup" class="stack" noValidate>
         <input type="hidden" name="next" value={next} />
+        <input type="hidden" name="timezone" value="" data-browser-timezone />
         <div>
           <label for="full_name">Full name</label>
           <input

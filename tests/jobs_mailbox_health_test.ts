@@ -80,8 +80,9 @@ Deno.test("calculate-health - scores hand-computed mailboxes and moves their sta
   // m7: warm-up without a start date: no bonus, never promoted
   await mailbox("m7@mh.test", "warmup", null);
 
+  // Only the mailboxes whose numbers change are written: m3, m6 and m7 keep their 100.
   const updated = await calculateMailboxHealth();
-  assert.equal(updated, 7);
+  assert.equal(updated, 4);
   assert.deepEqual(await state("m1@mh.test"), {
     health_score: 0,
     status: "paused",
@@ -117,9 +118,9 @@ Deno.test("calculate-health - scores hand-computed mailboxes and moves their sta
   assert.equal((await state("m7@mh.test")).health_score, 100);
   assert.equal((await state("m7@mh.test")).status, "warmup");
 
-  // idempotent: a second run changes nothing
+  // idempotent: a second run changes nothing, and writes nothing
   const snapshot = await sql`select email, health_score, status from mailboxes order by email`;
-  await calculateMailboxHealth();
+  assert.equal(await calculateMailboxHealth(), 0);
   assert.deepEqual(await sql`select email, health_score, status from mailboxes order by email`, snapshot);
 });
 
@@ -128,13 +129,13 @@ Deno.test("reset-mailboxes - zeroes sent_today once per UTC day, re-scores on ev
   const day = new Date("2031-05-05T00:00:10Z");
   const first = await resetMailboxCounters(day);
   assert.equal(first.counters_reset, 7);
-  assert.equal(first.health_updated, 7);
+  assert.equal(first.health_updated, 0, "re-scored, and nothing changed since the last scoring");
   const [{ zeroed }] = await sql`select count(*)::int as zeroed from mailboxes where sent_today = 0`;
   assert.equal(zeroed, 7);
 
   await sql`update mailboxes set sent_today = 3`; // sends after midnight
   const again = await resetMailboxCounters(new Date("2031-05-05T12:00:00Z"));
-  assert.deepEqual(again, { counters_reset: 0, health_updated: 7 });
+  assert.deepEqual(again, { counters_reset: 0, health_updated: 0 });
   const [{ kept }] = await sql`select count(*)::int as kept from mailboxes where sent_today = 3`;
   assert.equal(kept, 7);
 
@@ -173,8 +174,73 @@ Deno.test("reset-mailboxes - through the registry: one JSON result with rows", a
   await sql`update mailboxes set sent_today = 2`;
   const run = await runJob("reset-mailboxes", { tick: new Date("2031-06-01T00:00:00Z"), trigger: "cron" });
   assert.equal(run.outcome, "ok");
-  assert.equal(run.rows, 7 + 7);
-  assert.deepEqual(run.result, { rows: 14, counters_reset: 7, health_updated: 7 });
+  assert.equal(run.rows, 7);
+  assert.deepEqual(run.result, { rows: 7, counters_reset: 7, health_updated: 0 });
+});
+
+Deno.test("mailbox counters - follow sends, bounces, complaints and deletions; the check job finds no drift", async () => {
+  await mailbox("k@mh.test", "active", null);
+  const stats = async () => {
+    const [row] = await sql`
+      select coalesce(sum(sent), 0)::int as sent, coalesce(sum(bounced), 0)::int as bounced,
+             coalesce(sum(complaints), 0)::int as complaints
+      from mailbox_daily_stats where mailbox_email = 'k@mh.test'`;
+    return row;
+  };
+  await sends("k@mh.test", 5, 0);
+  assert.deepEqual(await stats(), { sent: 5, bounced: 0, complaints: 0 });
+  // a bounce arrives later: the row's status changes, and it counts on the day it was sent
+  await sql`update outreach set status = 'bounced'
+    where id = (select min(id) from outreach where from_mailbox = 'k@mh.test')`;
+  await complaints("k@mh.test", 2);
+  assert.deepEqual(await stats(), { sent: 5, bounced: 1, complaints: 2 });
+  // a queued row that is sent later (the dispatcher's path): from_mailbox and sent_at set together
+  await sql`
+    insert into outreach (application_id, contact_id, step_no, subject, body, from_mailbox, status)
+    values (${app.id}, ${contact.id}, 2, 's', 'b', '', 'queued')`;
+  assert.equal((await stats()).sent, 5);
+  await sql`update outreach set from_mailbox = 'k@mh.test', status = 'sent', sent_at = now()
+    where from_mailbox = '' and step_no = 2`;
+  assert.equal((await stats()).sent, 6);
+  await sql`delete from outreach where from_mailbox = 'k@mh.test' and step_no = 2`;
+  assert.equal((await stats()).sent, 5);
+
+  const run = await runJob("check-mailbox-counters");
+  assert.equal(run.outcome, "ok");
+  assert.deepEqual(run.result, { rows: 0, drift: 0, cells: [] });
+  // a write around the triggers is drift, named by mailbox and day
+  await sql`update mailbox_daily_stats set sent = sent + 1 where mailbox_email = 'k@mh.test'
+    and day = (now() at time zone 'UTC')::date - 0`;
+  const drifted = await runJob("check-mailbox-counters");
+  const result = drifted.result as { drift: number; cells: { mailbox_email: string }[] };
+  assert.ok(result.drift >= 1);
+  assert.equal(result.cells[0].mailbox_email, "k@mh.test");
+  await sql`select rebuild_mailbox_daily_stats()`;
+  assert.deepEqual((await runJob("check-mailbox-counters")).result, { rows: 0, drift: 0, cells: [] });
+});
+
+Deno.test("calculate-health - the window is today and the six UTC days before it", async () => {
+  await mailbox("w@mh.test", "active", null);
+  const startOfDay = (daysAgo: number) => {
+    const d = new Date();
+    d.setUTCHours(0, 0, 30, 0);
+    return new Date(d.getTime() - daysAgo * DAY);
+  };
+  for (const [daysAgo, status] of [[6, "bounced"], [7, "bounced"], [0, "delivered"]] as const) {
+    const at = startOfDay(daysAgo);
+    await sql`
+      insert into outreach (application_id, contact_id, step_no, subject, body, from_mailbox, status, queued_at, sent_at)
+      values (${app.id}, ${contact.id}, 1, 's', 'b', 'w@mh.test', ${status}, ${at}, ${at})`;
+  }
+  await calculateMailboxHealth();
+  // 1 bounce of 2 sends in the window (6 days ago at 00:00:30 counts; 7 days ago does not): 100 - 250 -> 0
+  assert.deepEqual(await state("w@mh.test"), {
+    health_score: 0,
+    status: "paused",
+    bounce_count_7d: 1,
+    spam_reports_7d: 0,
+    sent_today: 0,
+  });
 });
 
 // The seed's functions exactly as data-architecture.md sections 2.4-2.5 write them, under other names

@@ -11,6 +11,10 @@ import { type CompanySummary, getCompaniesByIds } from "../../db/companies.ts";
 import CsrfField from "../../components/CsrfField.tsx";
 import FieldError from "../../components/FieldError.tsx";
 import CheckboxGroup from "../../components/CheckboxGroup.tsx";
+import ErrorSummary from "../../components/ErrorSummary.tsx";
+import { humanErrors } from "../../lib/form_messages.ts";
+import { setUserTimezone } from "../../db/user_timezone.ts";
+import { timeZoneNames } from "../../lib/time_zones.ts";
 
 interface Data {
   resume: Resume;
@@ -18,7 +22,7 @@ interface Data {
   hiddenCompanies: CompanySummary[];
   saved?: string;
   welcome?: boolean;
-  errors?: { form: "resume" | "preferences"; fields: FieldErrors };
+  errors?: { form: "resume" | "preferences" | "timezone"; fields: FieldErrors };
 }
 
 export const handler = {
@@ -45,6 +49,12 @@ export const handler = {
       }
       return seeOther("/settings?saved=preferences#hidden");
     }
+    if (field(form, "form") === "timezone") {
+      if (await setUserTimezone(user.id, field(form, "timezone"))) {
+        return seeOther("/settings?saved=timezone");
+      }
+      return await rerender(ctx, user.id, "timezone", { timezone: "choose a time zone from the list" });
+    }
     if (field(form, "form") === "resume") {
       const skills = lines(form, "skills", true);
       const raw = field(form, "raw_text");
@@ -59,10 +69,19 @@ export const handler = {
         await putResume(user.id, parsed.data);
         return seeOther("/settings?saved=resume");
       }
-      return await rerender(ctx, user.id, "resume", issuesToFields(parsed.error.issues));
+      const typed = {
+        skills,
+        roles: lines(form, "roles"),
+        key_metrics: lines(form, "key_metrics"),
+        accomplishments: lines(form, "accomplishments"),
+        raw_text: raw,
+      };
+      return await rerender(ctx, user.id, "resume", humanErrors(issuesToFields(parsed.error.issues)), {
+        resume: typed,
+      });
     }
     const current = await getPreferences(user.id);
-    const parsed = PreferencesBody.safeParse({
+    const submitted = {
       values: lines(form, "values", true),
       role_types: form.getAll("role_types"),
       locations: lines(form, "locations", true),
@@ -75,28 +94,46 @@ export const handler = {
       min_salary: optionalInt(form, "min_salary"),
       max_salary: optionalInt(form, "max_salary"),
       needs_visa_sponsorship: form.has("needs_visa_sponsorship"),
-    });
+    };
+    const parsed = PreferencesBody.safeParse(submitted);
     if (parsed.success) {
       await putPreferences(user.id, parsed.data);
       return seeOther("/settings?saved=preferences");
     }
-    const fields = issuesToFields(parsed.error.issues);
+    const fields = humanErrors(issuesToFields(parsed.error.issues));
     if (fields.skills) fields.pref_skills = fields.skills;
-    return await rerender(ctx, user.id, "preferences", fields);
+    // What was typed stays in the form (a salary of "lots" is shown as typed, next to its error).
+    const typed = {
+      ...submitted,
+      min_salary: field(form, "min_salary"),
+      max_salary: field(form, "max_salary"),
+    } as unknown as Preferences;
+    return await rerender(ctx, user.id, "preferences", fields, { preferences: typed });
   },
 };
 
+/** The page again after a failed submit: the failed form shows what was typed, the others what is stored. */
 async function rerender(
   ctx: FreshContext<AppState>,
   userId: number,
-  form: "resume" | "preferences",
+  form: "resume" | "preferences" | "timezone",
   fields: FieldErrors,
+  typed: { resume?: Partial<Resume>; preferences?: Preferences } = {},
 ) {
-  const [resume, preferences] = await Promise.all([getResume(userId), getPreferences(userId)]);
+  const [stored, preferences] = await Promise.all([getResume(userId), getPreferences(userId)]);
   const hiddenCompanies = await getCompaniesByIds(preferences.hidden_companies);
-  return ctx.render({ resume, preferences, hiddenCompanies, errors: { form, fields } } satisfies Data, {
-    status: 422,
-  });
+  const resume = { ...stored, ...typed.resume };
+  return ctx.render(
+    {
+      resume,
+      preferences: typed.preferences ?? preferences,
+      hiddenCompanies,
+      errors: { form, fields },
+    } satisfies Data,
+    {
+      status: 422,
+    },
+  );
 }
 
 export default function SettingsPage({ data, state }: PageProps<Data, AppState>) {
@@ -112,18 +149,49 @@ export default function SettingsPage({ data, state }: PageProps<Data, AppState>)
           Welcome! Add your skills and what you look for: every match score uses them.
         </p>
       )}
-      {data.saved && (
+      {data.saved && !data.errors && (
         <p class="notice notice-ok" role="status">
-          Saved your {data.saved === "resume" ? "resume" : "preferences"}.
+          Saved your{" "}
+          {data.saved === "resume" ? "resume" : data.saved === "timezone" ? "time zone" : "preferences"}.
         </p>
       )}
-      {data.errors && (
-        <p class="notice notice-error" role="alert">Some values need fixing; nothing was saved.</p>
-      )}
+      <ErrorSummary
+        errors={data.errors?.fields}
+        title={`Your ${
+          data.errors?.form === "resume"
+            ? "resume"
+            : data.errors?.form === "timezone"
+            ? "time zone"
+            : "preferences"
+        } was not saved`}
+      />
+      <section class="panel" aria-labelledby="timezone-heading">
+        <h2 id="timezone-heading">Time zone</h2>
+        <form method="post" action="/settings" class="actions">
+          <CsrfField token={state.csrfToken} />
+          <input type="hidden" name="form" value="timezone" />
+          <label for="timezone">Dates and times are shown in</label>
+          <select
+            id="timezone"
+            name="timezone"
+            aria-invalid={data.errors?.form === "timezone" ? "true" : undefined}
+            aria-describedby={data.errors?.form === "timezone" ? "timezone-error" : undefined}
+          >
+            {timeZoneNames().map((z) => (
+              <option key={z} value={z} selected={z === (state.user?.timezone ?? "UTC")}>{z}</option>
+            ))}
+          </select>
+          <button type="submit">Save time zone</button>
+          <FieldError
+            errors={data.errors?.form === "timezone" ? data.errors.fields : undefined}
+            name="timezone"
+          />
+        </form>
+      </section>
 
       <section class="panel" aria-labelledby="resume-heading">
         <h2 id="resume-heading">Resume</h2>
-        <form method="post" action="/settings" class="stack">
+        <form method="post" action="/settings" class="stack" data-draft="resume">
           <CsrfField token={state.csrfToken} />
           <input type="hidden" name="form" value="resume" />
           <div>
@@ -171,7 +239,7 @@ export default function SettingsPage({ data, state }: PageProps<Data, AppState>)
 
       <section class="panel" aria-labelledby="prefs-heading">
         <h2 id="prefs-heading">What you are looking for</h2>
-        <form method="post" action="/settings" class="stack">
+        <form method="post" action="/settings" class="stack" data-draft="preferences">
           <CsrfField token={state.csrfToken} />
           <input type="hidden" name="form" value="preferences" />
           <CheckboxGroup

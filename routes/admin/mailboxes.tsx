@@ -11,11 +11,15 @@ import { field, readForm, seeOther } from "../../lib/page_forms.ts";
 import type { AppState } from "../../lib/state.ts";
 import { listDailySends, listMailboxes, type MailboxView } from "../../db/mailboxes.ts";
 import MailboxChart, { type DailySends } from "../../components/MailboxChart.tsx";
+import SendingStatus from "../../components/SendingStatus.tsx";
+import { countDueQueued, getMailboxSummary } from "../../db/outreach_waiting.ts";
 
 type Data = { signedIn: false; message?: string } | {
   signedIn: true;
   mailboxes: MailboxView[];
   daily: DailySends[];
+  summary: Awaited<ReturnType<typeof getMailboxSummary>>;
+  due: number;
 };
 
 export const handler = {
@@ -23,8 +27,13 @@ export const handler = {
     if (!(await isAdminRequest(ctx.req))) {
       return ctx.render({ signedIn: false } satisfies Data, { status: 401 });
     }
-    const [mailboxes, daily] = await Promise.all([listMailboxes(), listDailySends(14)]);
-    return ctx.render({ signedIn: true, mailboxes, daily } satisfies Data, {
+    const [mailboxes, daily, summary, due] = await Promise.all([
+      listMailboxes(),
+      listDailySends(14),
+      getMailboxSummary(),
+      countDueQueued(),
+    ]);
+    return ctx.render({ signedIn: true, mailboxes, daily, summary, due } satisfies Data, {
       headers: { "cache-control": "no-store" },
     });
   },
@@ -63,48 +72,54 @@ export default function MailboxesPage({ data }: PageProps<Data, AppState>) {
   return (
     <>
       <h1>Mailboxes</h1>
+      <SendingStatus summary={data.summary} due={data.due} />
+      <p class="actions">
+        <a href="/admin/mailboxes/new" class="button">Add a mailbox</a>
+      </p>
       <section class="panel" aria-labelledby="today-heading">
         <h2 id="today-heading">Today</h2>
-        <table id="mailboxes">
-          <thead>
-            <tr>
-              <th scope="col">Mailbox</th>
-              <th scope="col">Status</th>
-              <th scope="col">Health</th>
-              <th scope="col">Sent today / cap</th>
-              <th scope="col">Daily cap</th>
-              <th scope="col">Bounces 7d</th>
-              <th scope="col">Complaints 7d</th>
-              <th scope="col">Failures in a row</th>
-              <th scope="col">Last sent (UTC)</th>
-            </tr>
-          </thead>
-          <tbody>
-            {data.mailboxes.map((m) => (
-              <tr key={m.id} data-mailbox={m.email}>
-                <th scope="row">{m.email}</th>
-                <td>
-                  {m.status}
-                  {m.paused_reason && <div class="muted">{m.paused_reason}</div>}
-                </td>
-                <td>{m.health_score}</td>
-                <td>
-                  <meter min={0} max={Math.max(1, m.send_cap)} value={m.sent_today}>{m.sent_today}</meter>
-                  {" "}
-                  {m.sent_today} / {m.send_cap}
-                </td>
-                <td>{m.daily_cap}{m.status === "warmup" && m.warmup_enabled ? " (warming up)" : ""}</td>
-                <td>{m.bounce_count_7d}</td>
-                <td>{m.spam_reports_7d}</td>
-                <td>{m.consecutive_failures}{m.last_error && <div class="muted">{m.last_error}</div>}</td>
-                <td>{when(m.last_sent_at)}</td>
+        <div class="table-scroll">
+          <table id="mailboxes">
+            <thead>
+              <tr>
+                <th scope="col">Mailbox</th>
+                <th scope="col">Status</th>
+                <th scope="col">Health</th>
+                <th scope="col">Sent today / cap</th>
+                <th scope="col">Daily cap</th>
+                <th scope="col">Bounces 7d</th>
+                <th scope="col">Complaints 7d</th>
+                <th scope="col">Failures in a row</th>
+                <th scope="col">Last sent (UTC)</th>
               </tr>
-            ))}
-          </tbody>
-        </table>
-        {data.mailboxes.length === 0 && (
-          <p class="muted">No mailboxes: add one with POST /api/admin/mailboxes.</p>
-        )}
+            </thead>
+            <tbody>
+              {data.mailboxes.map((m) => (
+                <tr key={m.id} data-mailbox={m.email}>
+                  <th scope="row">
+                    <a href={`/admin/mailboxes/${m.id}`}>{m.email}</a>
+                  </th>
+                  <td>
+                    {m.status}
+                    {m.paused_reason && <div class="muted">{m.paused_reason}</div>}
+                  </td>
+                  <td>{m.health_score}</td>
+                  <td>
+                    <meter min={0} max={Math.max(1, m.send_cap)} value={m.sent_today}>{m.sent_today}</meter>
+                    {" "}
+                    {m.sent_today} / {m.send_cap}
+                  </td>
+                  <td>{m.daily_cap}{m.status === "warmup" && m.warmup_enabled ? " (warming up)" : ""}</td>
+                  <td>{m.bounce_count_7d}</td>
+                  <td>{m.spam_reports_7d}</td>
+                  <td>{m.consecutive_failures}{m.last_error && <div class="muted">{m.last_error}</div>}</td>
+                  <td>{when(m.last_sent_at)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+        {data.mailboxes.length === 0 && <p class="muted">No mailboxes yet.</p>}
       </section>
       <section class="panel" aria-labelledby="chart-heading">
         <h2 id="chart-heading">Sent per day, last 14 days (UTC)</h2>

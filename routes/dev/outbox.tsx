@@ -23,7 +23,13 @@ export default function OutboxPage({ data }: PageProps<OutboxMessage[], AppState
         Development transport (MAIL_TRANSPORT=outbox): these messages were stored, not sent. Newest first.
       </p>
       {data.length === 0
-        ? <p class="muted">Nothing yet: enroll a contact and run `deno task job dispatch-outreach`.</p>
+        ? (
+          <p class="muted">
+            Nothing yet. Queue emails from an application: the dispatcher runs every minute (with
+            `ROLEFERRY_CRON=off`, run `deno task worker` or `deno task job dispatch-outreach`), and the
+            development mailboxes send them here.
+          </p>
+        )
         : (
           <ol class="outbox" id="outbox">
             {data.map((m) => (

@@ -3,8 +3,8 @@ import { requireUser } from "../../../lib/auth.ts";
 import { UpdateApplication } from "../../../lib/application_schemas.ts";
 import { changeFor } from "../../../lib/application_forms.ts";
 import { HttpError } from "../../../lib/http_error.ts";
-import { field, type FieldErrors, readForm, seeOther } from "../../../lib/page_forms.ts";
-import { allowedMoves, STATUS_LABELS } from "../../../lib/pipeline.ts";
+import { errorFor, field, type FieldErrors, readForm, seeOther } from "../../../lib/page_forms.ts";
+import { allowedMoves, nextStage, STATUS_LABELS } from "../../../lib/pipeline.ts";
 import { issuesToFields, parseId } from "../../../lib/validate.ts";
 import type { AppState } from "../../../lib/state.ts";
 import {
@@ -14,7 +14,30 @@ import {
   updateApplication,
 } from "../../../db/applications.ts";
 import { type CompanyContact, listCompanyContacts } from "../../../db/companies.ts";
-import { enrollContact, listOutreachForApplication, type OutreachView } from "../../../db/outreach.ts";
+import {
+  enrollContact,
+  listOutreachForApplication,
+  previewEnrollment,
+  type TimelineItem,
+} from "../../../db/outreach.ts";
+import { changeSequence } from "../../../db/outreach_control.ts";
+import { createContact } from "../../../db/contacts.ts";
+import { updateContact } from "../../../db/contact_edit.ts";
+import { parseNewContact } from "../../../lib/contact_forms.ts";
+import { readOverrides, readVariables } from "../../../lib/outreach_forms.ts";
+import { Enroll } from "../../../lib/outreach_schemas.ts";
+import { humanErrors } from "../../../lib/form_messages.ts";
+import { localDate, localDateTime } from "../../../lib/local_time.ts";
+import ContactForm, { type ContactFormValues, contactFormValues } from "../../../components/ContactForm.tsx";
+import OutreachReview, { type ReviewState } from "../../../components/OutreachReview.tsx";
+import ErrorSummary from "../../../components/ErrorSummary.tsx";
+import ContactImport from "../../../components/ContactImport.tsx";
+import { importContacts } from "../../../db/contacts.ts";
+import {
+  importErrors,
+  type ImportPreview,
+  previewContactImport,
+} from "../../../lib/contact_import_preview.ts";
 import { listSequences } from "../../../db/sequences.ts";
 import CsrfField from "../../../components/CsrfField.tsx";
 import OutreachTimeline from "../../../components/OutreachTimeline.tsx";
@@ -24,11 +47,21 @@ import FieldError from "../../../components/FieldError.tsx";
 
 interface Data {
   application: Application;
-  outreach: OutreachView[];
+  outreach: TimelineItem[];
   inbound: InboundView[];
   contacts: CompanyContact[];
   sequences: { id: number; name: string; steps: number }[];
   errors?: FieldErrors;
+  /** The add-contact form after a failed submit: what was typed, and what to fix. */
+  contactForm?: { values: ContactFormValues; errors: FieldErrors };
+  /** An enrollment being reviewed. */
+  review?: ReviewState;
+  /** The CSV import: the text, its preview, or why it could not be read. */
+  contactImport?: { csv: string; preview?: ImportPreview; errors?: FieldErrors };
+  /** Delete was asked: show the confirmation. */
+  confirmDelete?: boolean;
+  /** What was typed into the form that failed (`action` names it), shown instead of the stored values. */
+  typed?: { action: string; values: Record<string, string> };
 }
 
 /** Everything the page shows besides the application: its outreach, and what a new one can use. */
@@ -65,28 +98,118 @@ export const handler = {
     const current = await getApplication(user.id, id);
     if (!current) throw notFound();
     const action = field(form, "action");
+    const render = async (status: number, extra: Partial<Data>) =>
+      ctx.render({ ...(await pageData(user.id, current)), ...extra } satisfies Data, { status });
+    const refuse = (status: number, errors?: FieldErrors) => render(status, { errors });
     if (action === "delete") {
+      // Deleting takes the outreach with it: it is done only once confirmed (the page asks first).
+      if (field(form, "confirm") !== "yes") return await render(200, { confirmDelete: true });
       await deleteApplication(user.id, id);
       return seeOther("/applications");
     }
-    const refuse = async (status: number, errors?: FieldErrors) =>
-      ctx.render({ ...(await pageData(user.id, current)), errors } satisfies Data, { status });
-    if (action === "outreach") {
+    if (action === "add_contact") {
+      const parsed = parseNewContact(form);
+      if (!parsed.ok) {
+        return await render(422, { contactForm: { values: contactFormValues(form), errors: parsed.errors } });
+      }
+      const { contact, created } = await createContact(user.id, current.job.company.id, parsed.value.contact);
+      if (created && parsed.value.notes) {
+        await updateContact(user.id, contact.id, { notes: parsed.value.notes });
+      }
+      return seeOther(`/applications/${id}?contact=${created ? "added" : "known"}#outreach`);
+    }
+    if (action === "import_preview" || action === "import") {
+      const csv = field(form, "csv");
+      if (!csv.trim()) {
+        return await render(422, {
+          contactImport: { csv, errors: { csv: "paste the CSV or choose a file" } },
+        });
+      }
+      let preview: ImportPreview;
+      try {
+        preview = await previewContactImport(user.id, current.job.company.id, csv);
+      } catch (error) {
+        return await render(422, { contactImport: { csv, errors: importErrors(error) } });
+      }
+      if (action === "import_preview") return await render(200, { contactImport: { csv, preview } });
+      const counts = await importContacts(user.id, current.job.company.id, preview.valid);
+      return seeOther(`/applications/${id}?imported=${counts.inserted}&known=${counts.existing}#outreach`);
+    }
+    if (action === "pause" || action === "resume" || action === "stop") {
+      const contactId = Number(field(form, "contact_id"));
+      if (!(contactId > 0 && contactId <= 2_147_483_647)) {
+        return await refuse(422, { outreach: "choose a contact" });
+      }
+      try {
+        await changeSequence(user.id, id, contactId, action);
+      } catch (error) {
+        if (!(error instanceof HttpError) || error.status !== 409) throw error;
+        return await refuse(409, { outreach: error.message });
+      }
+      return seeOther(`/applications/${id}?sequence=${action}#outreach`);
+    }
+    if (action === "review" || action === "outreach") {
       const contact = Number(field(form, "contact_id"));
       const sequence = Number(field(form, "sequence_id"));
       if (!(contact > 0 && contact <= 2_147_483_647) || !(sequence > 0 && sequence <= 2_147_483_647)) {
         return await refuse(422, { outreach: "choose a contact and a sequence" });
       }
+      const data = await pageData(user.id, current);
+      const variables = readVariables(form);
+      const overrides = action === "outreach" ? readOverrides(form) : [];
+      const review: ReviewState = {
+        contact_id: contact,
+        contact_name: data.contacts.find((c) => c.id === contact)?.full_name ?? "the contact",
+        sequence_id: sequence,
+        variables,
+        missing: [],
+        items: [],
+      };
+      const input = { contact_id: contact, sequence_id: sequence, variables, overrides };
+      const show = (status: number, errors?: FieldErrors) =>
+        ctx.render({ ...data, review: { ...review, errors } } satisfies Data, { status });
+      const checked = Enroll.safeParse(input);
+      if (!checked.success) {
+        review.items = overrides.map((o) => ({
+          step_no: o.step_no,
+          subject: o.subject ?? "",
+          body: o.body ?? "",
+          due_at: null,
+        }));
+        return await show(422, humanErrors(issuesToFields(checked.error.issues)));
+      }
       try {
-        await enrollContact(user.id, id, { contact_id: contact, sequence_id: sequence });
+        if (action === "review") {
+          review.items = await previewEnrollment(user.id, id, input);
+          return await show(200);
+        }
+        await enrollContact(user.id, id, input);
       } catch (error) {
         if (!(error instanceof HttpError) || (error.status !== 409 && error.status !== 422)) throw error;
-        return await refuse(error.status, error.fields ?? { outreach: error.message });
+        const fields = error.fields ?? { outreach: error.message };
+        review.missing = Object.keys(fields).filter((k) => k.startsWith("variables.")).map((k) =>
+          k.slice(10)
+        );
+        if (action === "outreach") {
+          review.items = overrides.map((o) => ({
+            step_no: o.step_no,
+            subject: o.subject ?? "",
+            body: o.body ?? "",
+            due_at: null,
+          }));
+        }
+        if (error.status === 409) return await render(409, { errors: { outreach: error.message } });
+        return await show(422, humanErrors(fields));
       }
-      return seeOther(`/applications/${id}?saved=1#outreach`);
+      return seeOther(`/applications/${id}?queued=1#outreach`);
     }
-    const parsed = UpdateApplication.safeParse(changeFor(action, form, current));
-    if (!parsed.success) return await refuse(422, issuesToFields(parsed.error.issues));
+    const parsed = UpdateApplication.safeParse(changeFor(action, form, current, user.timezone ?? "UTC"));
+    if (!parsed.success) {
+      return await render(422, {
+        errors: humanErrors(issuesToFields(parsed.error.issues)),
+        typed: { action, values: Object.fromEntries(form) },
+      });
+    }
     try {
       await updateApplication(user.id, id, parsed.data);
     } catch (error) {
@@ -98,10 +221,31 @@ export const handler = {
   },
 };
 
+const NOTICES: Record<string, string> = {
+  "contact=added": "Contact added.",
+  "contact=known": "That contact was already known at this company; it is in the list.",
+  "queued=1": "The emails are queued.",
+  "sequence=pause": "The sequence is paused.",
+  "sequence=resume": "The sequence is running again; its emails moved by the length of the pause.",
+  "sequence=stop": "The sequence is stopped; the emails not sent were canceled.",
+  "saved=1": "Saved.",
+};
+
 export default function ApplicationPage({ data, state, url }: PageProps<Data, AppState>) {
   const a = data.application;
-  const offer = a.offer_details as Record<string, string | number | undefined>;
+  const tz = state.user?.timezone;
+  const typed = (action: string) => (data.typed?.action === action ? data.typed.values : undefined);
+  const offer = (typed("offer") ?? a.offer_details) as Record<string, string | number | undefined>;
   const csrf = <CsrfField token={state.csrfToken} />;
+  const imported = url.searchParams.get("imported");
+  const notice = data.errors || data.contactForm || data.review?.errors
+    ? undefined
+    : imported !== null
+    ? `Imported ${imported} contact${imported === "1" ? "" : "s"}; ${
+      url.searchParams.get("known") ?? 0
+    } already known.`
+    : Object.entries(NOTICES).find(([q]) => url.search.includes(q))?.[1];
+  const next = nextStage(a.status);
   return (
     <>
       <p>
@@ -111,16 +255,28 @@ export default function ApplicationPage({ data, state, url }: PageProps<Data, Ap
       <p class="meta">
         <span>{a.job.company.name}</span>
         <span>
-          Status: <span class="status">{a.status}</span>
+          Status: <span class="status">{STATUS_LABELS[a.status] ?? a.status}</span>
         </span>
         {a.match_score !== null && <span>match {a.match_score}</span>}
         <a href={`/jobs/${a.job_id}`}>the job</a>
       </p>
-      {url.searchParams.has("saved") && <p class="notice notice-ok" role="status">Saved.</p>}
-      {data.errors && (
-        <p class="notice notice-error" role="alert">
-          Not saved: {Object.entries(data.errors).map(([k, v]) => `${k}: ${v}`).join("; ")}
-        </p>
+      {notice && <p class="notice notice-ok" role="status">{notice}</p>}
+      <ErrorSummary errors={data.errors} title="Not saved" />
+
+      {data.confirmDelete && (
+        <section class="panel notice-error" aria-labelledby="confirm-heading" id="confirm-delete">
+          <h2 id="confirm-heading">Delete this application?</h2>
+          <p>
+            Its notes, interviews, offer and outreach history go with it. Emails not sent yet are canceled.
+          </p>
+          <form method="post" class="actions">
+            {csrf}
+            <input type="hidden" name="action" value="delete" />
+            <input type="hidden" name="confirm" value="yes" />
+            <button type="submit" class="button-danger" autofocus>Yes, delete it</button>
+            <a href={`/applications/${a.id}`}>Keep it</a>
+          </form>
+        </section>
       )}
 
       <div class="grid">
@@ -131,25 +287,33 @@ export default function ApplicationPage({ data, state, url }: PageProps<Data, Ap
             <input type="hidden" name="action" value="move" />
             <label class="sr-only" for="status">Move to</label>
             <select id="status" name="status">
-              {allowedMoves(a.status).map((s) => <option key={s} value={s}>{STATUS_LABELS[s]}</option>)}
+              {allowedMoves(a.status).map((s) => (
+                <option key={s} value={s} selected={s === next}>{STATUS_LABELS[s]}</option>
+              ))}
             </select>
             <button type="submit">Move</button>
           </form>
           <p class="muted">
-            Applied {a.applied_at ? new Date(a.applied_at).toISOString().slice(0, 10) : "–"}; last activity
-            {" "}
-            {a.last_action_at ? new Date(a.last_action_at).toISOString().slice(0, 10) : "–"}; replies:{" "}
-            {a.reply_status ?? "pending"}.
+            {a.applied_at ? `Applied ${localDate(a.applied_at, tz)}` : "Not applied yet"}; last activity{" "}
+            {a.last_action_at ? localDate(a.last_action_at, tz) : "–"}; replies:{" "}
+            {a.reply_status ?? "none yet"}.
           </p>
         </section>
 
         <section class="panel" aria-labelledby="notes-heading">
           <h2 id="notes-heading">Notes</h2>
-          <form method="post" class="stack">
+          <form method="post" class="stack" data-draft="notes">
             {csrf}
             <input type="hidden" name="action" value="notes" />
             <label class="sr-only" for="notes">Notes</label>
-            <textarea id="notes" name="notes">{a.notes ?? ""}</textarea>
+            <textarea
+              id="notes"
+              name="notes"
+              aria-invalid={data.errors?.notes ? "true" : undefined}
+              aria-describedby={data.errors?.notes ? "notes-error" : undefined}
+            >
+              {typed("notes")?.notes ?? a.notes ?? ""}
+            </textarea>
             <FieldError errors={data.errors} name="notes" />
             <div>
               <button type="submit">Save notes</button>
@@ -166,7 +330,7 @@ export default function ApplicationPage({ data, state, url }: PageProps<Data, Ap
               {a.interview_dates.map((d, i) => (
                 <li key={`${d.at}-${i}`} class="actions">
                   <span>
-                    {d.at.replace("T", " ").replace(/:00(\.000)?Z$/, " UTC")}
+                    {localDateTime(d.at, tz)}
                     {d.kind ? ` · ${d.kind}` : ""}
                   </span>
                   <form method="post">
@@ -184,9 +348,19 @@ export default function ApplicationPage({ data, state, url }: PageProps<Data, Ap
             <input type="hidden" name="action" value="add_interview" />
             <div>
               <label for="at">
-                When <span class="hint">(UTC)</span>
+                When <span class="hint">({tz ?? "UTC"})</span>
               </label>
-              <input id="at" name="at" type="datetime-local" required />
+              <input
+                id="at"
+                name="at"
+                type="datetime-local"
+                required
+                value={typed("add_interview")?.at ?? ""}
+                aria-invalid={errorFor(data.errors, "interview_dates") ? "true" : undefined}
+                aria-describedby={errorFor(data.errors, "interview_dates")
+                  ? "interview_dates-error"
+                  : undefined}
+              />
               <FieldError errors={data.errors} name="interview_dates" />
             </div>
             <div>
@@ -201,13 +375,23 @@ export default function ApplicationPage({ data, state, url }: PageProps<Data, Ap
 
         <section class="panel" aria-labelledby="offer-heading">
           <h2 id="offer-heading">Offer</h2>
-          <form method="post" class="stack">
+          <form method="post" class="stack" data-draft="offer">
             {csrf}
             <input type="hidden" name="action" value="offer" />
             <div class="grid">
               <div>
-                <label for="salary">Salary</label>
-                <input id="salary" name="salary" type="text" inputMode="numeric" value={offer.salary ?? ""} />
+                <label for="salary">
+                  Salary <span class="hint">(180k, 180,000 or $180,000)</span>
+                </label>
+                <input
+                  id="salary"
+                  name="salary"
+                  type="text"
+                  inputMode="numeric"
+                  value={offer.salary ?? ""}
+                  aria-invalid={data.errors?.["offer_details.salary"] ? "true" : undefined}
+                  aria-describedby={data.errors?.["offer_details.salary"] ? "offer_details-error" : undefined}
+                />
               </div>
               <div>
                 <label for="currency">Currency</label>
@@ -215,7 +399,15 @@ export default function ApplicationPage({ data, state, url }: PageProps<Data, Ap
               </div>
               <div>
                 <label for="bonus">Bonus</label>
-                <input id="bonus" name="bonus" type="text" inputMode="numeric" value={offer.bonus ?? ""} />
+                <input
+                  id="bonus"
+                  name="bonus"
+                  type="text"
+                  inputMode="numeric"
+                  value={offer.bonus ?? ""}
+                  aria-invalid={data.errors?.["offer_details.bonus"] ? "true" : undefined}
+                  aria-describedby={data.errors?.["offer_details.bonus"] ? "offer_details-error" : undefined}
+                />
               </div>
               <div>
                 <label for="equity">Equity</label>
@@ -244,18 +436,54 @@ export default function ApplicationPage({ data, state, url }: PageProps<Data, Ap
 
       <section class="panel" id="outreach" aria-labelledby="outreach-heading">
         <h2 id="outreach-heading">Outreach</h2>
-        <OutreachTimeline items={data.outreach} inbound={data.inbound} />
+        <OutreachTimeline
+          items={data.outreach}
+          timezone={tz}
+          csrfToken={state.csrfToken}
+          inbound={data.inbound}
+        />
+        {data.review && <OutreachReview review={data.review} csrfToken={state.csrfToken} timezone={tz} />}
         <StartOutreach
           company={a.job.company.name}
           contacts={data.contacts}
           sequences={data.sequences}
           csrfToken={state.csrfToken}
+          selected={data.review}
         />
+        <details class="add-contact" open={data.contactForm ? true : undefined}>
+          <summary>Add a contact at {a.job.company.name}</summary>
+          <ContactForm
+            values={data.contactForm?.values}
+            errors={data.contactForm?.errors}
+            csrfToken={state.csrfToken}
+            action="add_contact"
+          />
+        </details>
+        <details class="add-contact" open={data.contactImport ? true : undefined}>
+          <summary>Import contacts from a CSV file</summary>
+          <ContactImport
+            csv={data.contactImport?.csv}
+            preview={data.contactImport?.preview}
+            errors={data.contactImport?.errors}
+            csrfToken={state.csrfToken}
+          />
+        </details>
+        {data.contacts.length > 0 && (
+          <ul class="contacts">
+            {data.contacts.map((c) => (
+              <li key={c.id}>
+                <a href={`/contacts/${c.id}`}>{c.full_name}</a>
+                {c.title && <span class="muted">, {c.title}</span>}
+                {c.opted_out && <span class="tag">opted out</span>}
+              </li>
+            ))}
+          </ul>
+        )}
       </section>
 
       <section class="panel" aria-labelledby="danger-heading">
         <h2 id="danger-heading">Stop tracking</h2>
-        <form method="post">
+        <form method="post" data-confirm="Delete this application and its outreach?">
           {csrf}
           <input type="hidden" name="action" value="delete" />
           <button type="submit" class="button-danger">Delete this application and its outreach</button>

@@ -11,10 +11,17 @@ import { createApplication } from "../../../db/applications.ts";
 import { setCompanyHidden } from "../../../db/preferences.ts";
 import MatchBadge from "../../../components/MatchBadge.tsx";
 import CsrfField from "../../../components/CsrfField.tsx";
+import ContactForm, { type ContactFormValues, contactFormValues } from "../../../components/ContactForm.tsx";
+import type { FieldErrors } from "../../../lib/page_forms.ts";
+import { parseNewContact } from "../../../lib/contact_forms.ts";
+import { createContact } from "../../../db/contacts.ts";
+import { updateContact } from "../../../db/contact_edit.ts";
 
 interface Data {
   job: JobDetail;
   contacts: CompanyContact[];
+  /** The add-contact form after a failed submit. */
+  contactForm?: { values: ContactFormValues; errors: FieldErrors };
 }
 
 export const handler = {
@@ -30,6 +37,21 @@ export const handler = {
     const user = await requireUser(ctx);
     const jobId = parseId(ctx.params.id, "job");
     const form = await readForm(ctx.req);
+    if (field(form, "action") === "add_contact") {
+      const job = await getJobForUser(user.id, jobId);
+      if (!job) throw new HttpError(404, "job not found");
+      const parsed = parseNewContact(form);
+      if (!parsed.ok) {
+        const contacts = await listCompanyContacts(user.id, job.company.id);
+        const contactForm = { values: contactFormValues(form), errors: parsed.errors };
+        return ctx.render({ job, contacts, contactForm } satisfies Data, { status: 422 });
+      }
+      const { contact, created } = await createContact(user.id, job.company.id, parsed.value.contact);
+      if (created && parsed.value.notes) {
+        await updateContact(user.id, contact.id, { notes: parsed.value.notes });
+      }
+      return seeOther(`/jobs/${jobId}?contact=${created ? "added" : "known"}#people`);
+    }
     if (field(form, "action") === "hide") {
       const job = await getJobForUser(user.id, jobId);
       if (!job) throw new HttpError(404, "job not found");
@@ -50,7 +72,7 @@ export const handler = {
   },
 };
 
-export default function JobPage({ data, state }: PageProps<Data, AppState>) {
+export default function JobPage({ data, state, url }: PageProps<Data, AppState>) {
   const { job, contacts } = data;
   return (
     <>
@@ -151,20 +173,38 @@ export default function JobPage({ data, state }: PageProps<Data, AppState>) {
               Hide jobs from {job.company.name}
             </button>
           </form>
-          <h3>People to contact</h3>
+          <h3 id="people">People to contact</h3>
+          {url.searchParams.get("contact") === "added" && (
+            <p class="notice notice-ok" role="status">Contact added.</p>
+          )}
+          {url.searchParams.get("contact") === "known" && (
+            <p class="notice notice-ok" role="status">That contact was already known here.</p>
+          )}
           {contacts.length === 0
-            ? <p class="muted">No contacts known at {job.company.name} yet.</p>
+            ? <p class="muted">No contacts known at {job.company.name} yet: add the hiring manager below.</p>
             : (
               <ul class="contacts">
                 {contacts.map((c) => (
                   <li key={c.id}>
-                    <strong>{c.full_name}</strong>
+                    <a href={`/contacts/${c.id}`}>
+                      <strong>{c.full_name}</strong>
+                    </a>
                     {c.title && <span class="muted">, {c.title}</span>}
                     {c.opted_out && <span class="tag">opted out</span>}
                   </li>
                 ))}
               </ul>
             )}
+          <details class="add-contact" open={data.contactForm || contacts.length === 0 ? true : undefined}>
+            <summary>Add a contact at {job.company.name}</summary>
+            <ContactForm
+              values={data.contactForm?.values}
+              errors={data.contactForm?.errors}
+              csrfToken={state.csrfToken}
+              action="add_contact"
+              post={`/jobs/${job.id}`}
+            />
+          </details>
         </section>
       </div>
     </>

@@ -163,6 +163,7 @@ export default function JobsPage({ data }: PageProps<Data, AppState>) {
               {data.sort === "match" ? "best match first" : "newest first"}
               {data.fuzzy && " (no exact match: showing similar titles and companies)"}
             </p>
+            <h2 class="sr-only">Search results</h2>
             <ul class="job-list" aria-label="Search results">
               {data.items.map((job) => (
                 <li key={job.id} class="job-item">

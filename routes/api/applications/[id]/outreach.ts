@@ -31,13 +31,9 @@ export const handler = {
     const user = await requireUser(ctx);
     const id = parseId(ctx.params.id, "application");
     const items = await listOutreachForApplication(user.id, id);
-    // Real-mail holds (issue 11) name the waiting reason of a row nothing else explains.
-    const { inbound, holds } = await getMailStateForApplication(user.id, id);
+    const { inbound } = await getMailStateForApplication(user.id, id);
     return Response.json({
-      items: items.map((item) => {
-        const waiting = (item as { waiting_reason?: string | null }).waiting_reason;
-        return holds.has(item.id) && !waiting ? { ...item, waiting_reason: holds.get(item.id) } : item;
-      }),
+      items,
       inbound: inbound.map(({ reasons: _reasons, ...view }) => view),
     });
   },

@@ -1,0 +1,77 @@
+/**
+ * The data behind "why has this email not gone out yet, and when will it"
+ * (lib/waiting_reason.ts decides): the state of the mailboxes, read once per
+ * page or request, and the caller's queued emails for the dashboard.
+ */
+import { sql, type Tx, withUser } from "./client.ts";
+import { type SendingState, type Waiting, waitingFor, type WaitingRow } from "../lib/waiting_reason.ts";
+import { safeTimeZone } from "../lib/send_window.ts";
+
+/**
+ * How many mailboxes exist, could send, and could send today. Counted as the
+ * owner: a summary of the shared pool, never a mailbox's own data. A counter
+ * still on an earlier UTC day counts as 0 (the first send of a day starts
+ * from 0 whether or not the daily reset has run, migration 0033).
+ */
+export async function getMailboxSummary(): Promise<Omit<SendingState, "timezone" | "now">> {
+  const [row] = await sql<{ mailboxes: number; usable: number; available: number }[]>`
+    select count(*)::int as mailboxes,
+      count(*) filter (where status in ('active', 'warmup') and health_score >= 70)::int as usable,
+      count(*) filter (where status in ('active', 'warmup') and health_score >= 70
+        and (case when sent_today_day >= (now() at time zone 'UTC')::date then sent_today else 0 end)
+          < mailbox_send_cap(status, warmup_enabled, warmup_start_date, daily_cap))::int as available
+    from mailboxes`;
+  return row;
+}
+
+/** The sending state for one user: the pool's summary, their time zone, now. */
+export async function getSendingState(tx: Tx): Promise<SendingState> {
+  const [[user], summary] = await Promise.all([
+    tx<{ timezone: string | null }[]>`
+      select timezone from users
+      where id = (select nullif(current_setting('app.current_user_id', true), '')::int)`,
+    getMailboxSummary(),
+  ]);
+  return { ...summary, timezone: safeTimeZone(user?.timezone), now: new Date() };
+}
+
+/** Adds `waiting_reason` and `expected_at` to each row. */
+export function withWaiting<T extends WaitingRow>(rows: T[], state: SendingState): (T & Waiting)[] {
+  return rows.map((row) => ({ ...row, ...waitingFor(row, state) }));
+}
+
+/** One queued email of the caller, for the dashboard's "waiting to go out". */
+export interface QueuedEmail extends WaitingRow {
+  id: number;
+  application_id: number;
+  job_title: string;
+  contact_name: string;
+  step_no: number;
+}
+
+/** The caller's queued emails, soonest first (at most `limit`), each with why it waits. */
+export async function listQueuedEmails(userId: number, limit = 20): Promise<(QueuedEmail & Waiting)[]> {
+  return await withUser(userId, async (tx) => {
+    const [rows, state] = await Promise.all([
+      tx<QueuedEmail[]>`
+        select o.id, o.application_id, j.title as job_title, c.full_name as contact_name, o.step_no, o.status,
+               o.due_at, o.paused_at, o.send_window, (o.send_started_at is not null) as sending
+        from outreach o
+        join applications a on a.id = o.application_id
+        join jobs j on j.id = a.job_id
+        join contacts c on c.id = o.contact_id
+        where o.status = 'queued'
+        order by o.due_at, o.id
+        limit ${limit}::int`,
+      getSendingState(tx),
+    ]);
+    return withWaiting(rows, state);
+  });
+}
+
+/** Queued emails due now and not paused, across every user (the admin page's "waiting" count). */
+export async function countDueQueued(): Promise<number> {
+  const [row] = await sql<{ n: number }[]>`
+    select count(*)::int as n from outreach where status = 'queued' and due_at <= now() and paused_at is null`;
+  return row.n;
+}

@@ -1,0 +1,34 @@
+import { z } from "zod";
+import { defineApi } from "../../../../../../lib/api.ts";
+import { requireUser } from "../../../../../../lib/auth.ts";
+import { HttpError } from "../../../../../../lib/http_error.ts";
+import { OutreachOut } from "../../../../../../lib/outreach_schemas.ts";
+import { parseId } from "../../../../../../lib/validate.ts";
+import { changeSequence, type SequenceAction } from "../../../../../../db/outreach_control.ts";
+import type { FreshContext } from "../../../../../../fresh/types.ts";
+import type { AppState } from "../../../../../../lib/state.ts";
+
+const ACTIONS: SequenceAction[] = ["pause", "resume", "stop"];
+
+export const api = defineApi({
+  POST: {
+    summary: "`pause`, `resume` or `stop` the contact's sequence in this application: pausing keeps the " +
+      "steps, resuming moves their due times forward by the pause's length, stopping cancels what is not " +
+      "sent; answers the contact's rows after the change (409 when there is nothing to change)",
+    auth: "user",
+    response: z.object({ items: z.array(OutreachOut) }),
+  },
+});
+
+export const handler = {
+  async POST(ctx: FreshContext<AppState>) {
+    const user = await requireUser(ctx);
+    const id = parseId(ctx.params.id, "application");
+    const contactId = parseId(ctx.params.contact_id, "contact");
+    const action = ctx.params.action as SequenceAction;
+    if (!ACTIONS.includes(action)) {
+      throw new HttpError(404, `no action "${ctx.params.action}"; actions: ${ACTIONS.join(", ")}`);
+    }
+    return Response.json({ items: await changeSequence(user.id, id, contactId, action) });
+  },
+};

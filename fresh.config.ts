@@ -23,6 +23,12 @@ const EnvSchema = z.object({
   ROLEFERRY_CRON: bool("ROLEFERRY_CRON").default("on"),
   /** Days an out-of-office without a return date delays the contact's next step (issue 11). */
   ROLEFERRY_AUTO_REPLY_DELAY_DAYS: z.coerce.number().int().min(0).max(60).default(3),
+  MAIL_SYSTEM_FROM: z.string().max(300).regex(
+    /^[^\r\n]*@[^\r\n]+$/,
+    "must be an address like RoleFerry <no-reply@mail.example>",
+  )
+    .optional(),
+  MAIL_SYSTEM_SMTP_URL: z.string().regex(/^smtps?:\/\//, "must be an smtp:// or smtps:// URL").optional(),
 });
 
 export type Env = z.infer<typeof EnvSchema>;
@@ -43,6 +49,10 @@ export interface Config {
   mailgunWebhookSigningKey?: string;
   cron: boolean;
   autoReplyDelayDays: number;
+  /** Sender of system mail (reset, verification, notices); see lib/mail/system_mail.ts. */
+  mailSystemFrom: string;
+  /** SMTP server for system mail when MAIL_TRANSPORT is smtp (outreach uses each mailbox's own server). */
+  mailSystemSmtpUrl?: string;
 }
 
 /** A configuration problem, reported as one line naming the variable. */
@@ -85,7 +95,16 @@ export function loadConfig(env: Record<string, string | undefined> = Deno.env.to
       "invalid configuration: MAILGUN_API_KEY is required when MAIL_TRANSPORT is mailgun",
     );
   }
+  if (e.ROLEFERRY_ENV === "production" && !e.MAIL_SYSTEM_FROM) {
+    throw new ConfigError("invalid configuration: MAIL_SYSTEM_FROM is required in production");
+  }
+  if (e.ROLEFERRY_ENV === "production" && e.MAIL_TRANSPORT === "smtp" && !e.MAIL_SYSTEM_SMTP_URL) {
+    throw new ConfigError(
+      "invalid configuration: MAIL_SYSTEM_SMTP_URL is required when MAIL_TRANSPORT is smtp",
+    );
+  }
   const displayHost = e.HOSTNAME.includes(":") ? `[${e.HOSTNAME}]` : e.HOSTNAME;
+  const appBaseUrl = (e.APP_BASE_URL ?? `http://${displayHost}:${e.PORT}`).replace(/\/+$/, "");
   return {
     databaseUrl: e.DATABASE_URL,
     port: e.PORT,
@@ -94,13 +113,15 @@ export function loadConfig(env: Record<string, string | undefined> = Deno.env.to
     dataDir: e.ROLEFERRY_DATA_DIR,
     secret: e.ROLEFERRY_SECRET,
     adminToken: e.ROLEFERRY_ADMIN_TOKEN,
-    appBaseUrl: (e.APP_BASE_URL ?? `http://${displayHost}:${e.PORT}`).replace(/\/+$/, ""),
+    appBaseUrl,
     mailTransport: e.MAIL_TRANSPORT ?? (e.MAILGUN_API_KEY ? "mailgun" : "outbox"),
     mailgunApiKey: e.MAILGUN_API_KEY,
     mailgunUrl: e.MAILGUN_URL.replace(/\/+$/, ""),
     mailgunWebhookSigningKey: e.MAILGUN_WEBHOOK_SIGNING_KEY,
     cron: e.ROLEFERRY_CRON === "on",
     autoReplyDelayDays: e.ROLEFERRY_AUTO_REPLY_DELAY_DAYS,
+    mailSystemFrom: e.MAIL_SYSTEM_FROM ?? `no-reply@${new URL(appBaseUrl).hostname.replace(/^\[|\]$/g, "")}`,
+    mailSystemSmtpUrl: e.MAIL_SYSTEM_SMTP_URL,
   };
 }
 

@@ -62,6 +62,7 @@ Deno.test("loadConfig - production accepts an https APP_BASE_URL; other environm
     ROLEFERRY_ENV: "production",
     ROLEFERRY_SECRET: "s".repeat(40),
     APP_BASE_URL: "https://app.roleferry.example/",
+    MAIL_SYSTEM_FROM: "RoleFerry <no-reply@mail.roleferry.example>",
   });
   assert.equal(production.appBaseUrl, "https://app.roleferry.example");
   assert.equal(loadConfig({ PORT: "9000" }).appBaseUrl, "http://127.0.0.1:9000");

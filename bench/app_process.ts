@@ -51,6 +51,7 @@ export const APP_ENV: Record<string, string> = {
   ROLEFERRY_ADMIN_TOKEN: "bench-admin-token-0123456789",
   ROLEFERRY_CRON: "off",
   MAIL_TRANSPORT: "outbox",
+  MAIL_SYSTEM_FROM: "RoleFerry <no-reply@bench.example>",
   HOSTNAME: "127.0.0.1",
 };
 

@@ -66,7 +66,8 @@ export default function FunnelChart({ stepNo, variants }: { stepNo: number; vari
           ))}
         </figcaption>
       )}
-      <div class="table-scroll">
+      {/* focusable, so a keyboard can scroll it when it is wider than a phone */}
+      <div class="table-scroll" tabIndex={0} role="region" aria-label={`Step ${stepNo}: counts and rates`}>
         <table>
           <caption class="sr-only">Step {stepNo}: counts and rates</caption>
           <thead>

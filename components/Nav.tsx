@@ -6,6 +6,14 @@ const LINKS = [
   { href: "/applications", label: "Applications" },
   { href: "/sequences", label: "Sequences" },
   { href: "/settings", label: "Settings" },
+  { href: "/account", label: "Account" },
+];
+
+/** Recruiters fill roles: no resume settings, no application board (docs/accounts.md, recruiter mode). */
+const RECRUITER_LINKS = [
+  { href: "/roles", label: "Roles" },
+  { href: "/jobs", label: "Jobs" },
+  { href: "/account", label: "Account" },
 ];
 
 /** The top bar: the way in when signed out, the product's sections and log out when signed in. */
@@ -20,7 +28,7 @@ export default function Nav(
           ? (
             <>
               <ul class="nav-links">
-                {LINKS.map((l) => (
+                {(user.mode === "recruiter" ? RECRUITER_LINKS : LINKS).map((l) => (
                   <li key={l.href}>
                     <a href={l.href} aria-current={path.startsWith(l.href) ? "page" : undefined}>{l.label}</a>
                   </li>

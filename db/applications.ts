@@ -69,9 +69,8 @@ export function createApplication(
 ): Promise<Application> {
   return withUser(userId, async (tx) => {
     const [job] = await tx<MatchJobRow[]>`
-      select ${
-      matchJobColumns(tx)
-    } from jobs j join companies c on c.id = j.company_id where j.id = ${input.job_id}::int`;
+      select ${matchJobColumns(tx)} from jobs j join companies c on c.id = j.company_id
+      where j.id = ${input.job_id}::int and (j.owner_user_id is null or j.owner_user_id = ${userId}::int)`;
     if (!job) throw new HttpError(422, "invalid values", { fields: { job_id: "no such job" } });
     const score = computeMatch(toMatchJob(job), await getMatchProfile(tx, userId)).score;
     const [created] = await tx<{ id: number }[]>`

@@ -53,6 +53,7 @@ export interface ConnectOptions {
  */
 export async function connect(url: string, options: ConnectOptions = {}): Promise<Sql> {
   const previous = current;
+  currentUrl = url;
   const parsed = new URL(url);
   const pooled = parsed.searchParams.get("pgbouncer") === "true";
   parsed.searchParams.delete("pgbouncer");
@@ -74,6 +75,13 @@ export async function connect(url: string, options: ConnectOptions = {}): Promis
 }
 
 let current: Sql | undefined;
+let currentUrl: string | undefined;
+
+/** The URL the pool was opened with (`?pgbouncer=true` kept), for a connection of its own (db/job_runs.ts). */
+export function connectionUrl(): string {
+  if (!currentUrl) notConnected();
+  return currentUrl;
+}
 
 /** Closes the pool, letting in-flight queries finish for up to `timeout` seconds. */
 export async function disconnect(timeout = 5): Promise<void> {

@@ -49,7 +49,12 @@ async function assertCompany(tx: UserTx, companyId: number, notFound: "404" | "4
 }
 
 /** Inserts the rows that are new; answers how many were. */
-async function insertContacts(tx: UserTx, companyId: number, rows: ContactInput[]): Promise<Contact[]> {
+async function insertContacts(
+  tx: UserTx,
+  companyId: number,
+  rows: ContactInput[],
+  columns = COLUMNS,
+): Promise<Contact[]> {
   const json = rows.map((r) => ({
     full_name: r.full_name,
     email: r.email,
@@ -72,7 +77,7 @@ async function insertContacts(tx: UserTx, companyId: number, rows: ContactInput[
        where lower(x.email) = lower(r.email) and x.opted_out
      ) o on true
      on conflict (company_id, lower(email)) do nothing
-     returning ${COLUMNS}`,
+     returning ${columns}`,
     [companyId, JSON.stringify(json)],
   );
 }
@@ -122,7 +127,8 @@ export async function importContacts(
 ): Promise<{ inserted: number; existing: number }> {
   return await withUser(userId, async (tx) => {
     await assertCompany(tx, companyId, "404");
-    const inserted = rows.length ? await insertContacts(tx, companyId, rows) : [];
+    // Only counted: returning the ids, not 5,000 whole rows.
+    const inserted = rows.length ? await insertContacts(tx, companyId, rows, "id") : [];
     return { inserted: inserted.length, existing: rows.length - inserted.length };
   });
 }

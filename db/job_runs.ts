@@ -3,13 +3,33 @@
  * that, with several app processes on one database, each tick runs once and a
  * job never overlaps itself.
  *
- * Claiming is one short transaction holding a transaction-level advisory lock
- * for that job (works through PgBouncer in transaction mode, unlike a session
- * lock): it refuses when a run of the job is still going (within the lease) and
- * otherwise inserts `(job, tick)`, which the primary key lets only one process
- * do per tick. A tick whose run failed can be claimed again (a retry).
+ * A run first takes its job's *run lock* (holdJobRun): a transaction-level
+ * advisory lock, taken in a transaction that stays open on a reserved
+ * connection for as long as the run lasts. While the process lives, nobody
+ * else gets the lock; when the process dies (even by SIGKILL) its connection
+ * ends and PostgreSQL releases the lock at once, so the next claim takes over
+ * instead of waiting out the lease (migration 0046).
+ *
+ * Why a transaction lock held open and not a session lock: behind PgBouncer in
+ * transaction mode (deploy/pgbouncer.ini) a session advisory lock stays on
+ * whichever server connection ran the statement, which then serves other
+ * clients: it outlives the process that took it and is shared with strangers.
+ * An open transaction pins its server connection to the one client until it
+ * ends, and PgBouncer closes a server connection whose client disconnects in
+ * the middle of a transaction, so the lock lives exactly as long as the
+ * process's connection, directly or through the pooler. The transaction takes
+ * no snapshot between statements and writes nothing, so it holds back no
+ * vacuum. The cost is one pooled connection per running job.
+ *
+ * Claiming is then one short transaction holding a transaction-level advisory
+ * lock for that job: a `running` row made under a run lock (`held`) is dead,
+ * since we hold the lock now, and is closed as an error; any other `running`
+ * row (an older process without run locks) still blocks within its lease;
+ * otherwise it inserts `(job, tick)`, which the primary key lets only one
+ * process do per tick. A tick whose run failed can be claimed again (a retry).
  */
-import { sql } from "./client.ts";
+import postgres from "postgres";
+import { CONNECT_TIMEOUT_S, connectionUrl, sql } from "./client.ts";
 
 export type Claim = { id: number } | { skipped: "tick_taken" | "running" };
 
@@ -18,25 +38,77 @@ export interface ClaimInput {
   tick: Date;
   trigger: "cron" | "manual";
   instance: string;
-  /** A run older than this that never finished (its process died) no longer blocks new runs. */
+  /**
+   * A run older than this that never finished no longer blocks new runs: only for runs made without a run
+   * lock (older versions); a dead run with one is taken over at once.
+   */
   leaseSeconds: number;
 }
 
-/** Claims one run; see the module comment. */
+/** A job's run lock, held until `release` (see the module comment). */
+export interface RunLock {
+  release(): Promise<void>;
+}
+
+/**
+ * Takes the job's run lock, or answers undefined when a live process holds it (the job is running). The
+ * lock lives on a connection of its own, outside the pool, so a run never takes a pool slot the job's own
+ * queries need (a pool of one would deadlock), and is closed when the run ends.
+ */
+export async function holdJobRun(job: string): Promise<RunLock | undefined> {
+  const url = new URL(connectionUrl());
+  const pooled = url.searchParams.get("pgbouncer") === "true";
+  url.searchParams.delete("pgbouncer");
+  const conn = postgres(url.toString(), {
+    max: 1,
+    prepare: !pooled,
+    idle_timeout: 0,
+    connect_timeout: CONNECT_TIMEOUT_S,
+    onnotice: () => {},
+    connection: { application_name: `roleferry-job-lock` },
+  });
+  let got = false;
+  try {
+    await conn`begin`;
+    [{ got }] = await conn<{ got: boolean }[]>`
+      select pg_try_advisory_xact_lock(hashtext(${"roleferry:job-run:" + job}::text)) as got`;
+  } finally {
+    if (!got) await conn.end({ timeout: 1 });
+  }
+  if (!got) return undefined;
+  return {
+    async release() {
+      try {
+        await conn`commit`;
+      } finally {
+        await conn.end({ timeout: 1 });
+      }
+    },
+  };
+}
+
+/** Claims one run; the caller holds the job's run lock (holdJobRun). See the module comment. */
 export async function claimJobRun(input: ClaimInput): Promise<Claim> {
   return await sql.begin(async (tx) => {
     await tx`select pg_advisory_xact_lock(hashtext(${"roleferry:job:" + input.job}::text))`;
+    // We hold the run lock, so a run made under one is over: its process is gone.
+    await tx`
+      update job_runs set outcome = 'error', finished_at = now(),
+        error = 'its process ended during the run (the run lock was free)'
+      where job = ${input.job}::text and outcome = 'running' and held`;
     const [running] = await tx`
       select 1 from job_runs
-      where job = ${input.job}::text and outcome = 'running'
+      where job = ${input.job}::text and outcome = 'running' and not held
         and started_at > now() - make_interval(secs => ${input.leaseSeconds}::int)`;
     if (running) return { skipped: "running" } as const;
     const [row] = await tx<{ id: number }[]>`
-      insert into job_runs (job, tick, trigger, instance)
-      values (${input.job}::text, ${input.tick}::timestamptz, ${input.trigger}::text, ${input.instance}::text)
+      insert into job_runs (job, tick, trigger, instance, held)
+      values (${input.job}::text, ${input.tick}::timestamptz, ${input.trigger}::text, ${input.instance}::text,
+              true)
       on conflict (job, tick) do update
         set outcome = 'running', started_at = now(), finished_at = null, instance = excluded.instance,
-            attempts = job_runs.attempts + 1, error = null, result = null, rows_touched = null, duration_ms = null
+            attempts = job_runs.attempts + 1, error = null, result = null, rows_touched = null, duration_ms = null,
+            held = true
         where job_runs.outcome = 'error'
       returning id::int as id`;
     return row ? { id: row.id } : { skipped: "tick_taken" } as const;

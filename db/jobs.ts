@@ -99,7 +99,7 @@ export function searchJobs(userId: number, s: JobSearch): Promise<JobPage> {
         : tx`and j.search_tsv @@ ${tsq()}`;
     // Fresh fragments for each statement.
     const filters = (fuzzy: boolean) =>
-      tx`(j.expires_at is null or j.expires_at > now())
+      tx`(j.expires_at is null or j.expires_at > now()) and j.owner_user_id is null
         and j.company_id <> all(${profile.hidden_companies}::int[])
         ${words(fuzzy)}
         ${s.location ? tx`and j.location ilike ${like(s.location)}::text` : tx``}
@@ -282,7 +282,7 @@ export function getJobForUser(userId: number, jobId: number): Promise<JobDetail 
              a.id as application_id, a.status as application_status, ${matchJobColumns(tx)}
       from jobs j join companies c on c.id = j.company_id
       left join applications a on a.job_id = j.id and a.user_id = ${userId}::int
-      where j.id = ${jobId}::int`;
+      where j.id = ${jobId}::int and (j.owner_user_id is null or j.owner_user_id = ${userId}::int)`;
     if (!row) return undefined;
     const profile = await getMatchProfile(tx, userId);
     const matchJob = toMatchJob({ ...row, match_description: row.description as string | null });

@@ -51,9 +51,21 @@ export async function findOutboxMessageId(token: string): Promise<string | undef
   return row?.message_id;
 }
 
-/** The newest stored messages, for /dev/outbox. */
-export async function listOutboxMessages(limit = 100): Promise<OutboxMessage[]> {
+/**
+ * The newest stored messages of one user, for /dev/outbox: their outreach (by its token, through their
+ * applications), and system mail (no outreach token) to their own address.
+ */
+export async function listOutboxMessages(
+  user: { id: number; email: string },
+  limit = 100,
+): Promise<OutboxMessage[]> {
   return await sql<OutboxMessage[]>`
-    select id::int as id, outreach_token, message_id, mailbox_email, to_email, subject, body, headers, created_at
-    from outbox_messages order by id desc limit ${limit}::int`;
+    select m.id::int as id, m.outreach_token, m.message_id, m.mailbox_email, m.to_email, m.subject, m.body,
+           m.headers, m.created_at
+    from outbox_messages m
+    where (m.outreach_token is null and lower(m.to_email) = lower(${user.email}::varchar))
+       or exists (
+         select 1 from outreach o join applications a on a.id = o.application_id
+         where o.outreach_token = m.outreach_token and a.user_id = ${user.id}::int)
+    order by m.id desc limit ${limit}::int`;
 }

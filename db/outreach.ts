@@ -14,6 +14,8 @@ import { livePageUrl } from "../lib/live_page_view.ts";
 import { chooseStepText } from "../lib/variant_assign.ts";
 import { followUpSubject } from "../lib/mail/compose.ts";
 import { getSendingState, withWaiting } from "./outreach_waiting.ts";
+import { reserveEnrollment } from "./plans.ts";
+import { enrollmentRefusal } from "../lib/plans.ts";
 import type { Waiting } from "../lib/waiting_reason.ts";
 
 /** One outreach row as the API shows it (contract §3: the timeline's columns). */
@@ -282,6 +284,9 @@ export async function enrollContact(
     // One enrollment at a time per (application, contact): the live-sequence check cannot race.
     await tx`select pg_advisory_xact_lock(${applicationId}::int, ${input.contact_id}::int)`;
     const { contactId, sequenceId, rendered } = await prepareEnrollment(tx, applicationId, input);
+    // Verification and plan limits (lib/plans.ts); counted only when this enrollment commits.
+    const refused = await reserveEnrollment(tx);
+    if (refused) throw await enrollmentRefusal(userId, refused);
 
     const [{ instance }] = await tx<{ instance: number }[]>`
       select nextval('outreach_sequence_instance_seq')::int as instance`;

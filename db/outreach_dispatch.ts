@@ -74,18 +74,31 @@ export async function claimDueOutreach(
 ): Promise<ClaimedOutreach[]> {
   return await sql<ClaimedOutreach[]>`
     with due as (
-      select o.id, o.queued_at from outreach o
+      select o.id, o.queued_at, o.application_id, o.send_started_at, o.due_at from outreach o
       where o.status = 'queued' and o.due_at <= now() and o.paused_at is null
         and (o.lease_until is null or o.lease_until < now())
         and (o.send_started_at is not null or not ${options.maybeSentOnly ?? false}::boolean)
+        -- unverified or past a plan limit (migration 0065): the row waits; a maybe-sent row is still reconciled
+        and (o.send_started_at is not null
+          or sending_block((select a.user_id from applications a where a.id = o.application_id)) is null)
       order by o.due_at, o.id
       limit ${limit}::int
       for update of o skip locked
+    ), ranked as (
+      select due.id, due.queued_at, due.send_started_at, a.user_id,
+             row_number() over (partition by a.user_id order by due.due_at, due.id) as rn
+      from due join applications a on a.id = due.application_id
+    ), heads as (
+      -- at most the user's sending headroom (plan limits, migration 0065) of a user's rows per claim
+      select u.user_id, sending_headroom(u.user_id) as room from (select distinct user_id from ranked) u
+    ), allowed as (
+      select r.id, r.queued_at from ranked r join heads h on h.user_id = r.user_id
+      where r.send_started_at is not null or r.rn <= h.room
     ), claimed as (
       update outreach o
       set claim_id = ${claimId}::uuid, claimed_at = now(),
           lease_until = now() + ${leaseSeconds}::int * interval '1 second'
-      from due
+      from allowed due
       where o.id = due.id and o.queued_at = due.queued_at
       returning o.id, o.queued_at::text as queued_at, o.application_id, o.contact_id, o.step_no, o.subject, o.body,
                 o.outreach_token, o.unsubscribe_token, o.send_window, o.send_attempts, o.send_started_at,
@@ -213,7 +226,13 @@ export async function markSentMany(marks: SentMark[]): Promise<boolean[]> {
           send_started_at = null, lease_until = null, last_error = null
       from v
       where o.id = v.id and o.queued_at = v.queued_at::timestamptz and o.send_attempt_id = v.attempt_id
-      returning o.id, o.contact_id
+      returning o.id, o.contact_id, o.queued_at, o.application_id
+    ), charged as (
+      -- the credit charge, in the send record's own statement: once per outreach row (plan rules: 0065)
+      insert into send_charges (outreach_id, queued_at, user_id)
+      select s.id, s.queued_at, a.user_id from sent s join applications a on a.id = s.application_id
+      order by a.user_id
+      on conflict do nothing
     ), touched as (
       update contacts c set last_contacted_at = greatest(c.last_contacted_at, now())
       from (select distinct contact_id from sent) s where c.id = s.contact_id
@@ -250,13 +269,20 @@ export async function cancelBlockedOutreach(row: RowKey, claimId: string): Promi
 /** Records a message found at the provider after a crash (see `markSentMany`). */
 export async function markRecoveredSent(row: RowKey, claimId: string, messageId: string): Promise<boolean> {
   const updated = await sql`
-    update outreach
-    set status = case when status in ('queued', 'canceled') then 'sent' else status end,
-        sent_at = coalesce(sent_at, send_started_at, now()), provider_message_id = ${messageId}::varchar,
-        send_started_at = null, lease_until = null, last_error = null
-    where id = ${row.id}::int and queued_at = ${row.queued_at}::text::timestamptz and claim_id = ${claimId}::uuid
-      and send_started_at is not null
-    returning id`;
+    with sent as (
+      update outreach
+      set status = case when status in ('queued', 'canceled') then 'sent' else status end,
+          sent_at = coalesce(sent_at, send_started_at, now()), provider_message_id = ${messageId}::varchar,
+          send_started_at = null, lease_until = null, last_error = null
+      where id = ${row.id}::int and queued_at = ${row.queued_at}::text::timestamptz and claim_id = ${claimId}::uuid
+        and send_started_at is not null
+      returning id, queued_at, application_id
+    ), charged as (
+      insert into send_charges (outreach_id, queued_at, user_id)
+      select s.id, s.queued_at, a.user_id from sent s join applications a on a.id = s.application_id
+      on conflict do nothing
+    )
+    select id from sent`;
   return updated.length === 1;
 }
 

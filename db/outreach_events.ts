@@ -2,10 +2,10 @@
  * What the outside world tells us about sent outreach: Mailgun's event and
  * inbound webhooks, and unsubscribes. Runs as the owner (no user session).
  *
- * Order matters for the webhooks: everything that can refuse a request
- * (signature, age, replay, unknown outreach) only reads, so a refused request
- * writes nothing; the signature token is then stored in the same transaction
- * as the event's effects, so a replay is refused even across app processes.
+ * Order matters for the webhooks: the signature is checked first, then its
+ * token is stored at once (claimWebhookToken), whatever follows; a refusal
+ * after that (unknown event, unmatched outreach) writes nothing else. The
+ * token lives in PostgreSQL, so a replay is refused across app processes.
  */
 import { sql, type Tx } from "./client.ts";
 
@@ -65,17 +65,16 @@ export async function findByMessageIds(ids: string[]): Promise<EventTarget | und
   return row;
 }
 
-/** Whether a webhook signature token was used before (a read: refusing a replay writes nothing). */
-export async function isWebhookTokenSeen(token: string): Promise<boolean> {
-  const [row] = await sql`select 1 from webhook_tokens where token = ${token}::varchar`;
-  return Boolean(row);
-}
-
-/** Stores the token; false when another request stored it first (a concurrent replay). */
-export async function claimToken(tx: Tx, token: string): Promise<boolean> {
-  const inserted = await tx`
+/**
+ * Claims a webhook signature token on first sight, before anything else is decided, in its own statement:
+ * whatever the request's outcome (applied, refused as unknown, unmatched, or failed), the same signature
+ * can never be used again, so it cannot be replayed with another body. False when it was seen before.
+ * Mailgun signs each delivery attempt anew (a retry would be stale after 5 minutes otherwise).
+ */
+export async function claimWebhookToken(token: string): Promise<boolean> {
+  const inserted = await sql`
     insert into webhook_tokens (token) values (${token}::varchar) on conflict do nothing returning token`;
-  if (Math.random() < 0.01) await tx`delete from webhook_tokens where seen_at < now() - interval '1 day'`;
+  if (Math.random() < 0.01) await sql`delete from webhook_tokens where seen_at < now() - interval '1 day'`;
   return inserted.length === 1;
 }
 
@@ -170,17 +169,14 @@ const mailboxMatch = (tx: Tx, target: EventTarget) =>
   target.mailbox_id ? tx`id = ${target.mailbox_id}::int` : tx`email = ${target.from_mailbox}::varchar`;
 
 /**
- * Applies one Mailgun event. Answers "replay" when the signature token was
- * used meanwhile, "duplicate" when the same event id was handled before (its
- * effects are not applied twice), else "applied".
+ * Applies one Mailgun event (its signature token was claimed before: claimWebhookToken). Answers
+ * "duplicate" when the same event id was handled before (its effects are not applied twice), else "applied".
  */
 export async function applyMailgunEvent(
-  signatureToken: string,
   target: EventTarget,
   e: MailgunEvent,
-): Promise<"applied" | "duplicate" | "replay"> {
+): Promise<"applied" | "duplicate"> {
   return await sql.begin(async (tx) => {
-    if (!(await claimToken(tx, signatureToken))) return "replay";
     const bounce = e.event === "failed" && e.severity === "permanent";
     const suppressedOptOut = /^suppress-(unsubscribe|complaint)$/.test(e.reason ?? "");
     const recorded = bounce && !suppressedOptOut ? "bounced" : e.event;
@@ -228,16 +224,14 @@ export async function applyMailgunEvent(
 
 /**
  * Marks the outreach replied (the seed's trigger then cancels the later
- * steps and moves the application along). "replay" as in applyMailgunEvent.
+ * steps and moves the application along). "duplicate" as in applyMailgunEvent.
  */
 export async function applyInboundReply(
-  signatureToken: string,
   target: EventTarget,
   messageId: string | undefined,
   payload: unknown,
-): Promise<"applied" | "duplicate" | "replay"> {
+): Promise<"applied" | "duplicate"> {
   return await sql.begin(async (tx) => {
-    if (!(await claimToken(tx, signatureToken))) return "replay";
     const eventId = messageId ? `inbound:${messageId}`.slice(0, 255) : undefined;
     if (!(await recordEvent(tx, target, "replied", eventId, new Date(), payload))) return "duplicate";
     await tx`

@@ -27,12 +27,17 @@ export async function getMailboxSummary(): Promise<Omit<SendingState, "timezone"
 /** The sending state for one user: the pool's summary, their time zone, now. */
 export async function getSendingState(tx: Tx): Promise<SendingState> {
   const [[user], summary] = await Promise.all([
-    tx<{ timezone: string | null }[]>`
-      select timezone from users
+    tx<{ timezone: string | null; account: "unverified" | "plan_limit" | null }[]>`
+      select timezone, sending_block(id) as account from users
       where id = (select nullif(current_setting('app.current_user_id', true), '')::int)`,
     getMailboxSummary(),
   ]);
-  return { ...summary, timezone: safeTimeZone(user?.timezone), now: new Date() };
+  return {
+    ...summary,
+    timezone: safeTimeZone(user?.timezone),
+    account: user?.account ?? null,
+    now: new Date(),
+  };
 }
 
 /** Adds `waiting_reason` and `expected_at` to each row. */

@@ -104,3 +104,9 @@ export async function upsertUserByEmail(input: {
     returning id, email, full_name, mode, subscription_tier, email_verified, created_at, last_login, timezone`;
   return user;
 }
+
+/** Takes the next account id (the answer to a sign-up with a taken address looks like a new account's). */
+export async function nextUserId(): Promise<number> {
+  const [row] = await sql<{ id: number }[]>`select nextval(pg_get_serial_sequence('users', 'id'))::int as id`;
+  return row.id;
+}

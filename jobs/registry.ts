@@ -3,12 +3,13 @@
  * way a job runs: from Deno.cron (jobs/cron.ts), `deno task job NAME`,
  * `deno task worker` and `POST /api/admin/cron/:name`.
  *
- * A run first claims its tick in `job_runs` (db/job_runs.ts), so with several
- * processes on one database each tick runs once and a job never overlaps
- * itself; then it runs, is recorded, counted in the metrics, and logged as one
+ * A run first takes its job's run lock and claims its tick in `job_runs`
+ * (db/job_runs.ts), so with several processes on one database each tick runs
+ * once, a job never overlaps itself, and a run whose process died does not
+ * block the next one; then it runs, is recorded, counted in the metrics, and logged as one
  * JSON line: job, trigger, tick, outcome, duration_ms, rows.
  */
-import { claimJobRun, finishJobRun } from "../db/job_runs.ts";
+import { claimJobRun, finishJobRun, holdJobRun, type RunLock } from "../db/job_runs.ts";
 import { log } from "../lib/log.ts";
 import { shutdownSignal } from "../lib/lifecycle.ts";
 import { recordEmail, recordJobRun } from "../lib/metrics.ts";
@@ -115,14 +116,12 @@ export async function runJob(
   const started = performance.now();
   const base = { name, trigger, tick: tick.toISOString() };
   let claimId: number | undefined;
+  let lock: RunLock | undefined;
   try {
-    const claim = await claimJobRun({
-      job: name,
-      tick,
-      trigger,
-      instance: INSTANCE,
-      leaseSeconds: job.leaseSeconds,
-    });
+    lock = await holdJobRun(name);
+    const claim = lock
+      ? await claimJobRun({ job: name, tick, trigger, instance: INSTANCE, leaseSeconds: job.leaseSeconds })
+      : { skipped: "running" as const };
     if ("skipped" in claim) {
       const run: JobRunResult = {
         ...base,
@@ -158,6 +157,8 @@ export async function runJob(
     };
     report(run, error);
     return run;
+  } finally {
+    await lock?.release().catch((e) => log.error("job run lock not released", { job: name, error: e }));
   }
 }
 

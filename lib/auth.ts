@@ -8,6 +8,7 @@ import { config } from "../fresh.config.ts";
 import { createSession, findSessionUser, revokeSession, SESSION_DAYS } from "../db/sessions.ts";
 import { createUser, getUserByEmailForLogin, type PublicUser, touchLastLogin } from "../db/users.ts";
 import { randomToken, sha256Hex } from "./crypto.ts";
+import { sendVerification, takenSignupAnswer } from "./account.ts";
 import { csrfTokenFor, verifyCsrf } from "./csrf.ts";
 import { HttpError } from "./http_error.ts";
 import { burnPasswordCheck, hashPassword, verifyPassword } from "./password.ts";
@@ -173,20 +174,30 @@ async function startSession(user: PublicUser, meta: ClientMeta): Promise<SignedI
   return { user, token, sessionId: session.id, cookie: sessionCookie(token) };
 }
 
-/** Creates the account and its first session (409 when the email is taken). */
+/** Creates the account, its first session and a verification link (a taken email: see `takenSignupAnswer`). */
 export async function signUp(
   input: { email: string; password: string; full_name: string; mode?: "job_seeker" | "recruiter" },
   meta: ClientMeta,
 ): Promise<SignedIn> {
   await limitSignupAttempt(meta.address);
-  const user = await createUser({
-    email: input.email,
-    hashed_password: await hashPassword(input.password),
-    full_name: input.full_name,
-    mode: input.mode,
-  });
+  let user: PublicUser;
+  try {
+    user = await createUser({
+      email: input.email,
+      hashed_password: await hashPassword(input.password),
+      full_name: input.full_name,
+      mode: input.mode,
+    });
+  } catch (error) {
+    // A taken address answers like a new account and its owner gets a notice (issue 9 item 16).
+    if (!(error instanceof HttpError && error.status === 409)) throw error;
+    const fake = await takenSignupAnswer(input);
+    return { ...fake, sessionId: "", cookie: sessionCookie(fake.token) };
+  }
   user.last_login = await touchLastLogin(user.id);
-  return await startSession(user, meta);
+  const signed = await startSession(user, meta);
+  await sendVerification(user.id, user.email, user.full_name);
+  return signed;
 }
 
 /**

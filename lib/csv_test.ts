@@ -25,3 +25,22 @@ Deno.test("CsvParser - records split across chunks come out whole", () => {
 Deno.test("parseCsv - blank lines are skipped", () => {
   assert.deepEqual(parseCsv("a\n\n\nb\n"), [["a"], ["b"]]);
 });
+
+Deno.test("CsvParser - a record past maxRecordChars comes out empty, and the next records whole", () => {
+  const parser = new CsvParser(10);
+  const records = [...parser.push('a,b\n"0123456789,x",y\nc,"d""e"\n'), ...parser.end()];
+  assert.deepEqual(records, [["a", "b"], [], ["c", 'd"e']]);
+});
+
+Deno.test("CsvParser - an 8 MB field costs about its size in memory, not 20 times", () => {
+  const size = 8 * 1024 * 1024;
+  const parser = new CsvParser();
+  const piece = "z".repeat(65536);
+  const before = Deno.memoryUsage().heapUsed;
+  parser.push('a\n"');
+  for (let at = 0; at < size; at += piece.length) parser.push(piece);
+  const [record] = parser.push('"\n');
+  const grown = Deno.memoryUsage().heapUsed - before;
+  assert.equal(record[0].length, size);
+  assert.ok(grown < 3 * size, `heap grew ${(grown / 1048576).toFixed(0)} MiB for an 8 MiB field`);
+});

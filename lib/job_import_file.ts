@@ -2,9 +2,16 @@
  * Job files for `deno task import-jobs`: JSON Lines (one job object per line, as in the import API) or
  * CSV with a header row whose columns are the API's fields, the company's as `company_name`,
  * `company_domain`, `company_size`, `company_industry` and `company_tech_stack` (separated by `;` or `|`).
- * Rows stream out one at a time with their index, so a big file never sits in memory.
+ * Rows stream out one at a time with their index, so a big file never sits in memory. A line (a CSV
+ * record) longer than {@link MAX_LINE_CHARS} is refused as a row of its own, without being kept: a
+ * description may have 100,000 characters, so 1 MiB leaves room for any valid row.
  */
 import { CsvParser } from "./csv.ts";
+
+/** The longest line (JSON Lines) or record (CSV) read, in characters. */
+export const MAX_LINE_CHARS = 1024 * 1024;
+
+const TOO_LONG = `line longer than ${MAX_LINE_CHARS} characters`;
 
 export type FileRow = { index: number; raw: unknown } | { index: number; error: string };
 
@@ -59,15 +66,18 @@ export async function* readJobRows(
   const decoder = new TextDecoder("utf-8");
   let index = 0;
   if (format === "csv") {
-    const parser = new CsvParser();
+    const parser = new CsvParser(MAX_LINE_CHARS);
     let header: string[] | undefined;
     const emit = function* (records: string[][]): Generator<FileRow> {
       for (const record of records) {
         if (!header) {
+          if (!record.length) throw new Error(`the CSV header is a ${TOO_LONG}`);
           header = record.map((h) => h.trim().toLowerCase());
           continue;
         }
-        yield { index: index++, raw: csvRecordToJob(header, record) };
+        yield record.length
+          ? { index: index++, raw: csvRecordToJob(header, record) }
+          : { index: index++, error: TOO_LONG };
       }
     };
     for await (const chunk of stream) {
@@ -77,8 +87,18 @@ export async function* readJobRows(
     yield* emit([...parser.push(decoder.decode()), ...parser.end()]);
     return;
   }
-  let buffer = "";
-  const emitLine = (line: string): FileRow | undefined => {
+  // The current line's pieces: only each new chunk is searched for a newline (a long line is not re-scanned
+  // per chunk, which was quadratic), and a line past the limit is dropped as it streams.
+  let pieces: string[] = [];
+  let length = 0;
+  let tooLong = false;
+  const emitLine = (): FileRow | undefined => {
+    const line = pieces.join("");
+    const long = tooLong;
+    pieces = [];
+    length = 0;
+    tooLong = false;
+    if (long) return { index: index++, error: TOO_LONG };
     if (!line.trim()) return undefined;
     const at = index++;
     try {
@@ -87,16 +107,28 @@ export async function* readJobRows(
       return { index: at, error: "not valid JSON" };
     }
   };
+  const take = (text: string, from: number, to: number) => {
+    length += to - from;
+    if (length > MAX_LINE_CHARS) {
+      tooLong = true;
+      pieces = [];
+    } else if (to > from) pieces.push(text.slice(from, to));
+  };
+  const lines = function* (text: string): Generator<FileRow> {
+    let from = 0;
+    for (let newline = text.indexOf("\n"); newline !== -1; newline = text.indexOf("\n", from)) {
+      take(text, from, newline);
+      const row = emitLine();
+      if (row) yield row;
+      from = newline + 1;
+    }
+    take(text, from, text.length);
+  };
   for await (const chunk of stream) {
     onBytes?.(chunk.byteLength);
-    buffer += decoder.decode(chunk, { stream: true });
-    let newline: number;
-    while ((newline = buffer.indexOf("\n")) >= 0) {
-      const row = emitLine(buffer.slice(0, newline));
-      buffer = buffer.slice(newline + 1);
-      if (row) yield row;
-    }
+    yield* lines(decoder.decode(chunk, { stream: true }));
   }
-  const last = emitLine(buffer + decoder.decode());
+  yield* lines(decoder.decode());
+  const last = emitLine();
   if (last) yield last;
 }

@@ -92,11 +92,16 @@ export function decodeCursor(text: string): Cursor {
   return { posted, id };
 }
 
-/** PostgreSQL's text form of a timestamptz ("2026-11-27 00:45:11.123456+00"), with real calendar values. */
+/**
+ * PostgreSQL's text form of a timestamptz ("2026-11-27 00:45:11.123456+00"), with real calendar values that
+ * PostgreSQL also accepts: year 0001 or later (JavaScript takes year 0000, PostgreSQL refuses it), and an
+ * offset within ±15:59 (PostgreSQL's limit; JavaScript takes ±23:59).
+ */
 function isTimestampText(value: unknown): value is string {
   if (typeof value !== "string") return false;
   const m = /^(\d{4}-\d{2}-\d{2}) (\d{2}:\d{2}:\d{2}(?:\.\d{1,6})?)([+-]\d{2})(?::(\d{2}))?$/.exec(value);
   if (!m) return false;
+  if (m[1].startsWith("0000") || Math.abs(Number(m[3])) > 15 || Number(m[4] ?? 0) > 59) return false;
   const iso = `${m[1]}T${m[2].slice(0, 12)}${m[3]}:${m[4] ?? "00"}`;
   const time = Date.parse(iso);
   return !Number.isNaN(time) && new Date(Date.parse(`${m[1]}T00:00:00Z`)).toISOString().slice(0, 10) === m[1];

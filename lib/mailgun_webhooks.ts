@@ -1,23 +1,27 @@
 /**
- * Mailgun's event and inbound webhooks (contract §3), verified before anything
- * is read or written:
+ * Mailgun's event and inbound webhooks (contract §3), verified before the
+ * expensive work:
  *   no signing key -> 503; bad signature or a timestamp more than 5 minutes
  *   away -> 406; a token seen before (stored in PostgreSQL, so every app
  *   process knows it) -> 406; an unknown event or outreach -> 406.
- * Every refusal happens before the first write, so a refused request changes
- * nothing. 406 tells Mailgun not to retry.
+ * A verified token is claimed on first sight, whatever the outcome, so one
+ * signature can never be replayed with another body. The inbound form is
+ * streamed (lib/form_stream.ts): an unsigned or forged one is refused as soon
+ * as its signature fields have streamed by, and a large one costs only the
+ * fields kept. 406 tells Mailgun not to retry.
  */
 import { z } from "zod";
 import { config } from "../fresh.config.ts";
 import {
   applyMailgunEvent,
-  claimToken,
+  claimWebhookToken,
   type EventName,
   findEventTarget,
-  isWebhookTokenSeen,
 } from "../db/outreach_events.ts";
+import { readFormFields } from "./form_stream.ts";
 import { processInbound } from "./inbound_mail.ts";
 import { HttpError } from "./http_error.ts";
+import { storableCopy } from "./text_guard.ts";
 import { readBody } from "./validate.ts";
 import { verifySignature } from "./webhook_signature.ts";
 
@@ -51,30 +55,46 @@ function signingKey(): string {
   return key;
 }
 
+/** Checks the signature, then claims its token at once (before any other outcome is decided). */
 async function verify(key: string, fields: { timestamp?: unknown; token?: unknown; signature?: unknown }) {
   const check = await verifySignature(key, fields as Record<string, string>);
   if (!check.ok) throw refuse(`signature ${check.reason}`);
-  if (await isWebhookTokenSeen(fields.token as string)) throw refuse("signature already used");
+  if (!(await claimWebhookToken(fields.token as string))) throw refuse("signature already used");
   return fields.token as string;
 }
+
+/** The event webhook's JSON body limit (Mailgun's event payloads are a few KB). */
+export const EVENT_BODY_LIMIT = 1024 * 1024;
+
+/**
+ * The inbound form: Mailgun accepts messages up to 25 MB, posted as a form with the attachments; only text
+ * fields are kept, each cut at 256 KiB, 2 MiB and 200 fields in all.
+ */
+export const INBOUND_LIMITS = {
+  maxBodyBytes: 25 * 1024 * 1024,
+  maxFieldBytes: 256 * 1024,
+  maxKeptBytes: 2 * 1024 * 1024,
+  maxFields: 200,
+};
 
 /** `POST /webhooks/mailgun/events`: answers what was done ("applied" or "duplicate"). */
 export async function handleEventWebhook(req: Request): Promise<{ result: string; event: string }> {
   const key = signingKey();
   let json: unknown;
   try {
-    json = JSON.parse(new TextDecoder("utf-8", { fatal: true }).decode(await readBody(req, 1024 * 1024)));
+    json = JSON.parse(
+      new TextDecoder("utf-8", { fatal: true }).decode(await readBody(req, EVENT_BODY_LIMIT)),
+    );
   } catch (error) {
     if (error instanceof HttpError) throw error;
     throw refuse("body must be Mailgun's event JSON");
   }
-  const parsed = EventWebhook.safeParse(json);
-  if (!parsed.success) {
-    const signature = (json as { signature?: unknown })?.signature;
-    // Without a signature it is forged whatever else is wrong; with one, the data is unknown.
-    throw refuse(signature ? "unknown event data" : "signature missing");
-  }
-  const token = await verify(key, parsed.data.signature);
+  const signature = EventWebhook.shape.signature.safeParse((json as { signature?: unknown })?.signature);
+  if (!signature.success) throw refuse("signature missing");
+  await verify(key, signature.data);
+  // Provider data is kept as sent, less what PostgreSQL cannot store (NUL, lone surrogates).
+  const parsed = EventWebhook.safeParse(storableCopy(json));
+  if (!parsed.success) throw refuse("unknown event data");
   const data = parsed.data["event-data"];
   if (!HANDLED.includes(data.event as EventName)) throw refuse(`event ${data.event} is not handled`);
   const outreachToken = data["user-variables"]?.outreach;
@@ -86,16 +106,15 @@ export async function handleEventWebhook(req: Request): Promise<{ result: string
   const occurredAt = data.timestamp && Number.isFinite(data.timestamp) && data.timestamp > 0
     ? new Date(Math.min(data.timestamp * 1000, Date.now() + 300_000))
     : new Date();
-  const result = await applyMailgunEvent(token, target, {
+  const result = await applyMailgunEvent(target, {
     event: data.event as EventName,
     severity: data.severity,
     reason: data.reason,
     bot: isBot(data["client-info"]?.bot),
     eventId: data.id,
     occurredAt,
-    payload: stripNul(data),
+    payload: data,
   });
-  if (result === "replay") throw refuse("signature already used");
   return { result, event: data.event };
 }
 
@@ -121,32 +140,31 @@ export function referencedMessageIds(fields: Record<string, string>): string[] {
     }
   } catch { /* a malformed message-headers field only loses that source */ }
   const ids = new Set<string>();
-  for (const source of sources) for (const match of source.matchAll(/<[^<>\s]{1,900}>/g)) ids.add(match[0]);
+  for (const source of sources) {
+    for (const match of source.matchAll(/<[^<>\s\0]{1,900}>/g)) ids.add(match[0].toWellFormed());
+  }
   return [...ids].reverse().slice(0, 100);
 }
 
 /** `POST /webhooks/mailgun/inbound`: a reply, an auto-reply, a bounce notice or other mail (lib/inbound_mail.ts). */
 export async function handleInboundWebhook(req: Request): Promise<{ result: string; outreach_id: number }> {
   const key = signingKey();
-  const type = req.headers.get("content-type") ?? "";
+  let token: string | undefined;
   let fields: Record<string, string>;
   try {
-    const body = await readBody(req, 25 * 1024 * 1024);
-    const form = await new Response(body as Uint8Array<ArrayBuffer>, { headers: { "content-type": type } })
-      .formData();
-    fields = {};
-    for (const [name, value] of form) if (typeof value === "string") fields[name] = value;
+    fields = await readFormFields(req, INBOUND_LIMITS, async (seen) => {
+      // Verified (and refused) as soon as the three signature fields have streamed by.
+      if (token === undefined && "timestamp" in seen && "token" in seen && "signature" in seen) {
+        token = await verify(key, seen);
+      }
+    });
   } catch (error) {
-    if (error instanceof HttpError) throw error;
+    if (error instanceof HttpError && error.status !== 400) throw error;
     throw refuse("body must be Mailgun's inbound form");
   }
-  const token = await verify(key, fields);
-  // Classified, matched, stored and acted on by kind (issue 11): lib/inbound_mail.ts.
-  const clean = stripNul(fields) as Record<string, string>;
-  return await processInbound(clean, referencedMessageIds(clean), (tx) => claimToken(tx, token));
-}
-
-/** PostgreSQL refuses NUL in jsonb: drop them from what is stored verbatim. */
-function stripNul(value: unknown): unknown {
-  return JSON.parse(JSON.stringify(value ?? null).replaceAll("\\u0000", ""));
+  token ??= await verify(key, fields);
+  fields = storableCopy(fields) as Record<string, string>;
+  // Classified, matched, stored and acted on by kind (issue 11): lib/inbound_mail.ts. The signature token was
+  // claimed by `verify`.
+  return await processInbound(fields, referencedMessageIds(fields));
 }

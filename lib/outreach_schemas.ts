@@ -23,6 +23,18 @@ export const Email = z.email({ error: "must be an email address" }).max(
   "must be at most 255 characters",
 );
 
+/**
+ * A stored web address: http or https only. A `javascript:` or `data:` URL rendered as a link would run
+ * script or mislead; the database refuses others too (migration 0045).
+ */
+export const HttpUrl = z.string({ error: "must be a string" }).trim().max(
+  500,
+  "must be at most 500 characters",
+)
+  // A URL parser drops tabs and line breaks inside a URL: stored as sent, they would be another address.
+  .regex(/^[^\s\p{Cc}]*$/u, "must be an http(s) URL without spaces or control characters")
+  .pipe(z.url({ protocol: /^https?$/, error: "must be an http(s) URL" }));
+
 /** A contact's fields (the company comes from the path in the import). */
 export const ContactFields = z.strictObject({
   full_name: text(255),
@@ -30,8 +42,7 @@ export const ContactFields = z.strictObject({
   first_name: optionalText(100),
   last_name: optionalText(100),
   title: optionalText(255),
-  linkedin_url: z.url({ error: "must be a URL" }).max(500, "must be at most 500 characters").nullable()
-    .optional(),
+  linkedin_url: HttpUrl.nullable().optional(),
   source: text(100),
 });
 

@@ -5,7 +5,7 @@
  */
 import { HttpError } from "./http_error.ts";
 import { readBody } from "./validate.ts";
-import { assertStorableParams } from "./text_guard.ts";
+import { assertHeaderValue, assertStorableParams } from "./text_guard.ts";
 
 /** The posted form; 415 for anything but `application/x-www-form-urlencoded`. */
 export async function readForm(req: Request): Promise<URLSearchParams> {
@@ -62,7 +62,11 @@ export function errorFor(errors: FieldErrors | undefined, name: string): string 
   return key ? errors[key] : undefined;
 }
 
-/** A 303 (See Other) after a successful post, so a reload does not post again. */
+/**
+ * A 303 (See Other) after a successful post, so a reload does not post again. A location that cannot be a
+ * header line (control characters, characters past U+00FF) is a 400, never a 500 or a split header.
+ */
 export function seeOther(location: string, headers: Record<string, string> = {}): Response {
+  assertHeaderValue("location", location);
   return new Response(null, { status: 303, headers: { location, ...headers } });
 }

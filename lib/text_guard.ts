@@ -1,12 +1,64 @@
 /**
+ * One text guard for all input (JSON bodies, forms, query strings, CSV imports, webhooks).
+ *
  * PostgreSQL refuses the NUL character in text and jsonb ("invalid byte sequence", "unsupported Unicode
- * escape sequence"), so a NUL that reached a query would be a 500. Inputs are checked first and such a
- * value is a 422 naming its field. Iterative with a depth limit: hostile, deeply nested JSON must not
- * overflow the stack either.
+ * escape sequence"), and a lone UTF-16 surrogate (`"\ud800"` in JSON) as jsonb, so either reaching a
+ * query would be a 500. Inputs are checked first and such a value is a 422 naming its field. Iterative
+ * with a depth limit: hostile, deeply nested JSON must not overflow the stack either.
+ *
+ * Where a value becomes a header (an HTTP `Location`, an email header), control characters are refused
+ * too (assertHeaderValue): CR/LF would split the header, and a TAB or other control is stripped or
+ * refused by the receiver in ways that change its meaning.
+ *
+ * Data a signed provider sends us (webhooks) is stored rather than refused: storableCopy() drops NULs and
+ * replaces lone surrogates with U+FFFD.
  */
 import { HttpError } from "./http_error.ts";
 
 const MAX_DEPTH = 32;
+
+/** Why PostgreSQL could not store `text`, or undefined. */
+export function badText(text: string): string | undefined {
+  if (text.includes("\0")) return "must not contain NUL characters";
+  if (!text.isWellFormed()) return "must not contain lone UTF-16 surrogates";
+  return undefined;
+}
+
+// C0 controls (TAB, CR and LF included), DEL, and the C1 controls.
+// deno-lint-ignore no-control-regex
+const HEADER_BREAK = /[\u0000-\u001f\u007f-\u009f]/;
+
+/** Why `value` cannot go into a header line, or undefined. */
+export function headerBreak(value: string): string | undefined {
+  if (HEADER_BREAK.test(value)) return "must not contain control characters (CR, LF, TAB, NUL)";
+  // An HTTP header value is bytes: a character past U+00FF cannot be sent as it is (encode it first).
+  if (/[^\u0020-\u00ff]/.test(value)) return "must not contain characters past U+00FF";
+  return undefined;
+}
+
+/** Throws a 400 naming `field` when `value` cannot be put into a header as it is. */
+export function assertHeaderValue(field: string, value: string): string {
+  const bad = headerBreak(value);
+  if (bad) throw new HttpError(400, `${field} ${bad}`, { fields: { [field]: bad } });
+  return value;
+}
+
+/**
+ * A copy of `value` that PostgreSQL can store: NULs dropped, lone surrogates replaced by U+FFFD, in keys
+ * and strings; what is nested deeper than the limit is left out. For signed provider data (webhooks),
+ * which is kept rather than refused.
+ */
+export function storableCopy(value: unknown, depth = 0): unknown {
+  if (typeof value === "string") return value.replaceAll("\0", "").toWellFormed();
+  if (!value || typeof value !== "object") return value;
+  if (depth >= MAX_DEPTH * 2) return null;
+  if (Array.isArray(value)) return value.map((item) => storableCopy(item, depth + 1));
+  const copy: Record<string, unknown> = {};
+  for (const [key, child] of Object.entries(value)) {
+    copy[key.replaceAll("\0", "").toWellFormed()] = storableCopy(child, depth + 1);
+  }
+  return copy;
+}
 
 /** The path of the first string (or key) holding a NUL, or of a value nested too deeply. */
 export function findBadText(value: unknown): { path: string; message: string } | undefined {
@@ -15,11 +67,13 @@ export function findBadText(value: unknown): { path: string; message: string } |
     const { value: v, path } = stack.pop()!;
     const name = () => (path.length ? path.join(".") : "body");
     if (typeof v === "string") {
-      if (v.includes("\0")) return { path: name(), message: "must not contain NUL characters" };
+      const bad = badText(v);
+      if (bad) return { path: name(), message: bad };
     } else if (v && typeof v === "object") {
       if (path.length >= MAX_DEPTH) return { path: name(), message: "is nested too deeply" };
       for (const [key, child] of Object.entries(v)) {
-        if (key.includes("\0")) return { path: name(), message: "must not contain NUL characters" };
+        const bad = badText(key);
+        if (bad) return { path: name(), message: bad };
         stack.push({ value: child, path: [...path, Array.isArray(v) ? Number(key) : key] });
       }
     }
@@ -37,9 +91,10 @@ export function assertStorableText<T>(value: T): T {
 /** The same for a query string or a posted form. */
 export function assertStorableParams(params: URLSearchParams): void {
   for (const [key, value] of params) {
-    if (key.includes("\0") || value.includes("\0")) {
+    const bad = badText(key) ?? badText(value);
+    if (bad) {
       throw new HttpError(422, "invalid values", {
-        fields: { [key.replaceAll("\0", "")]: "must not contain NUL characters" },
+        fields: { [key.replaceAll("\0", "").toWellFormed()]: bad },
       });
     }
   }

@@ -46,6 +46,8 @@ export interface SendingState {
   available: number;
   /** The sender's `users.timezone`. */
   timezone: string;
+  /** The sender's account holds sending back (SQL `sending_block`, migration 0065): unverified or a plan limit. */
+  account?: "unverified" | "plan_limit" | null;
   now: Date;
 }
 
@@ -80,6 +82,10 @@ const earliest = (row: WaitingRow, state: SendingState) =>
 
 const sequencePaused: WaitingRule = (row) =>
   row.paused_at ? { waiting_reason: "sequence_paused", expected_at: null } : undefined;
+
+/** Unverified address or a plan limit reached: no time can be promised (a link, a new day or month, credits). */
+const accountBlock: WaitingRule = (_row, state) =>
+  state.account ? { waiting_reason: state.account, expected_at: null } : undefined;
 
 const noMailbox: WaitingRule = (_row, state) =>
   state.mailboxes === 0 ? { waiting_reason: "no_mailbox", expected_at: null } : undefined;
@@ -123,6 +129,7 @@ const realMailHold: WaitingRule = (row, state) => {
 /** The rules in order: the first that applies wins. Add a reason here. */
 export const RULES: WaitingRule[] = [
   sequencePaused,
+  accountBlock,
   realMailHold,
   noMailbox,
   mailboxPaused,

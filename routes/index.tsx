@@ -2,6 +2,7 @@ import type { FreshContext, PageProps } from "../fresh/types.ts";
 import type { AppState } from "../lib/state.ts";
 import { type Application, listApplications } from "../db/applications.ts";
 import { STATUS_LABELS, STATUSES } from "../lib/pipeline.ts";
+import { seeOther } from "../lib/page_forms.ts";
 import { listQueuedEmails } from "../db/outreach_waiting.ts";
 import WaitingEmails, { type WaitingEmail } from "../components/WaitingEmails.tsx";
 
@@ -13,6 +14,7 @@ interface Data {
 export const handler = {
   async GET(ctx: FreshContext<AppState>) {
     const user = ctx.state.user;
+    if (user?.mode === "recruiter") return seeOther("/roles"); // a recruiter's dashboard is the roles
     if (!user) return ctx.render({} satisfies Data);
     const [applications, waiting] = await Promise.all([listApplications(user.id), listQueuedEmails(user.id)]);
     return ctx.render({ applications, waiting } satisfies Data);

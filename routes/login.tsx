@@ -75,7 +75,8 @@ export default function LoginPage({ data }: PageProps<Data, AppState>) {
         <button type="submit">Log in</button>
       </form>
       <p>
-        New here? <a href={`/signup?next=${encodeURIComponent(data.next)}`}>Create an account</a>
+        New here? <a href={`/signup?next=${encodeURIComponent(data.next)}`}>Create an account</a> ·{" "}
+        <a href="/forgot-password">Forgot your password?</a>
       </p>
     </section>
   );

@@ -42,7 +42,8 @@ export const handler = {
         userAgent: ctx.req.headers.get("user-agent"),
       });
       await setUserTimezone(signed.user.id, field(form, "timezone")); // the browser's zone (static/page.js)
-      return seeOther(next === "/" ? "/settings?welcome=1" : next, { "set-cookie": signed.cookie });
+      const home = parsed.data.mode === "recruiter" ? "/roles" : "/settings?welcome=1"; // recruiters: no resume
+      return seeOther(next === "/" ? home : next, { "set-cookie": signed.cookie });
     } catch (error) {
       if (error instanceof HttpError && error.status === 409) {
         return ctx.render({ values, errors: { email: "An account with this email already exists." }, next }, {

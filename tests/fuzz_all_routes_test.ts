@@ -4,6 +4,8 @@
  * in `routes/`, each with generated path parameters, query strings, bodies,
  * content types and credentials (fast-check). Whatever the input:
  * - no answer is a 5xx, and API errors are the contract's JSON error;
+ * Strings include lone surrogates and CR/LF/TAB (also injected into every string of a body), queries
+ * include forged job-search cursors, and some bodies arrive chunked, without a Content-Length.
  * - a rejected request (4xx) writes nothing: PostgreSQL assigns a transaction
  *   id only to a transaction that writes, so the next xid must not move
  *   (except for the login rate limiter, whose counters are meant to count
@@ -28,7 +30,9 @@ interface Target {
 
 const RUNS_PER_ROUTE = Number(Deno.env.get("FUZZ_RUNS") ?? 60);
 /** Tables whose rows a rejected request may legitimately change. */
-const MAY_WRITE_ON_REJECTION = new Set(["rate_limits"]);
+// session_activity: a session's last use moves on any request; outbox_messages: system mail (reset,
+// verification) is sent after the answer, so a mail of an earlier accepted request may land meanwhile.
+const MAY_WRITE_ON_REJECTION = new Set(["rate_limits", "session_activity", "outbox_messages"]);
 
 const db = await useAppDatabase("fuzz");
 const server = await startTestServer({ MAILGUN_WEBHOOK_SIGNING_KEY: "fuzz-signing-key-0123456789" });
@@ -39,6 +43,14 @@ const segment = fc.oneof(
   fc.integer({ min: -5, max: 5 }).map(String),
   fc.constantFrom("0", "1", "2147483647", "2147483648", "9".repeat(30), "1e3", "0x10", "-0", "NaN", "null"),
   fc.constantFrom("%00", "..%2F..%2Fetc", "%27%20or%201%3D1--", "%F0%9F%92%A5", "a%20b", "%E0%A4%A"),
+  fc.constantFrom("%0D%0ASet-Cookie:%20a=b", "%09", "%0A", "%ED%A0%80", "%C0%80", "x%0D"),
+  // forged job-search cursors (base64url JSON of [posted, id]): year 0000, offsets past PostgreSQL's
+  fc.constantFrom(
+    ...[["0000-01-01 00:00:00+00", 1], ["2026-01-01 00:00:00-23", 1], ["2026-01-01 00:00:00+99:99", 1], [
+      null,
+      -1,
+    ], ["9999-12-31 23:59:59+00", 2147483647]].map((c) => btoa(JSON.stringify(c)).replace(/=+$/, "")),
+  ),
   fc.string({ maxLength: 40 }).map(encodeURIComponent),
 );
 
@@ -59,6 +71,7 @@ function valueFor(schema: Json | undefined): fc.Arbitrary<unknown> {
       fc.string({ maxLength: 30 }),
       fc.emailAddress(),
       fc.constantFrom("", " ", "x".repeat(10_001), "<script>alert(1)</script>", "'; drop table users; --"),
+      fc.constantFrom("\ud800", "a\udfffb", "\udc00\ud800", "x\r\ny", "\t", "\r", "line\nbreak", "a\u0000b"),
     );
   return fc.oneof({ weight: 3, arbitrary: typed }, { weight: 1, arbitrary: fc.jsonValue({ maxDepth: 2 }) });
 }
@@ -82,14 +95,37 @@ function bodyFor(schema: Json | undefined): fc.Arbitrary<unknown> {
   );
 }
 
+/** `value` with `extra` appended to every string in it (keys too). */
+function spliced(value: unknown, extra: string): unknown {
+  if (typeof value === "string") return value + extra;
+  if (Array.isArray(value)) return value.map((v) => spliced(v, extra));
+  if (value && typeof value === "object") {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k + extra, spliced(v, extra)]));
+  }
+  return value;
+}
+
+interface RawBody {
+  text?: string;
+  type?: string;
+  /** Sent as a stream: chunked, without a Content-Length. */
+  chunked?: boolean;
+}
+
 /** A raw request body: JSON from the schema, or text that is not what the route expects. */
-function rawBody(target: Target): fc.Arbitrary<{ text?: string; type?: string }> {
+function rawBody(target: Target): fc.Arbitrary<RawBody> {
   const json = bodyFor(target.body?.schema).map((v) => ({
     text: JSON.stringify(v),
     type: "application/json",
   }));
-  return fc.oneof(
+  // CR/LF/TAB or a lone surrogate in every string of a body that is otherwise well formed
+  const controls = fc.tuple(
+    bodyFor(target.body?.schema),
+    fc.constantFrom("\r\n", "\n", "\t", "\r", "\ud800", "\udfff"),
+  ).map(([v, extra]) => ({ text: JSON.stringify(spliced(v, extra)), type: "application/json" }));
+  const body = fc.oneof(
     { weight: 6, arbitrary: json },
+    { weight: 2, arbitrary: controls },
     {
       weight: 1,
       arbitrary: fc.constantFrom(
@@ -111,6 +147,7 @@ function rawBody(target: Target): fc.Arbitrary<{ text?: string; type?: string }>
       arbitrary: fc.string({ maxLength: 200 }).map((text) => ({ text, type: "application/json" })),
     },
   );
+  return fc.tuple(body, fc.boolean()).map(([b, chunked]): RawBody => ({ ...b, chunked }));
 }
 
 /** Who calls: headers built at send time, since a fuzzed logout ends the current session. */
@@ -183,12 +220,16 @@ async function send(
   target: Target,
   path: string,
   query: string,
-  body: { text?: string; type?: string },
+  body: RawBody,
   headers: Record<string, string>,
 ) {
   const init: RequestInit = { method: target.method, headers: { ...headers }, redirect: "manual" };
   if (target.method !== "GET" && target.method !== "DELETE" && body.text !== undefined) {
-    init.body = body.text;
+    const bytes = new TextEncoder().encode(body.text);
+    const half = Math.floor(bytes.byteLength / 2);
+    init.body = body.chunked
+      ? ReadableStream.from([bytes.subarray(0, half), bytes.subarray(half)])
+      : body.text;
     if (body.type) (init.headers as Record<string, string>)["content-type"] = body.type;
   }
   const res = await fetch(`${server.url}${path}${query}`, init);

@@ -81,14 +81,26 @@ function bodyCases(method: string, path: string, valid: Record<string, unknown>,
     { ...base, name: "prototype pollution", body: '{"__proto__": {"admin": true}, "constructor": {}}' },
   ];
   for (const [key, value] of Object.entries(valid)) {
-    for (const wrong of [null, 12345, true, "text", [], {}, -1, 1e308, "\u0000"]) {
+    for (const wrong of [null, 12345, true, "text", [], {}, -1, 1e308, "\u0000", "\ud800", "a\udfffb"]) {
       if (JSON.stringify(wrong) === JSON.stringify(value)) continue;
       cases.push({
         ...base,
         name: `${key}=${JSON.stringify(wrong)}`,
         body: { ...valid, [key]: wrong },
-        expect: wrong === "\u0000" ? "reject" : "any",
+        // NUL and lone surrogates cannot be stored: always refused (lib/text_guard.ts)
+        expect: typeof wrong === "string" && wrong !== "text" ? "reject" : "any",
       });
+    }
+    // CR, LF and TAB in a string: stored as text or refused, never a 5xx
+    if (typeof value === "string") {
+      for (const control of ["\r\n", "\n", "\r", "\t", "x\r\nSet-Cookie: a=b"]) {
+        cases.push({
+          ...base,
+          name: `${key} with ${JSON.stringify(control)}`,
+          body: { ...valid, [key]: value + control },
+          expect: "any",
+        });
+      }
     }
     if (typeof value === "string") {
       for (const inj of INJECTIONS) {
@@ -97,6 +109,11 @@ function bodyCases(method: string, path: string, valid: Record<string, unknown>,
     }
     if (Array.isArray(value)) {
       cases.push({ ...base, name: `${key} with NUL`, body: { ...valid, [key]: ["ok", "bad\u0000"] } });
+      cases.push({
+        ...base,
+        name: `${key} with a lone surrogate`,
+        body: { ...valid, [key]: ["ok", "\ud83d"] },
+      });
       cases.push({ ...base, name: `${key} too long`, body: { ...valid, [key]: Array(2000).fill("x") } });
     }
   }

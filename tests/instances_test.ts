@@ -65,7 +65,8 @@ interface RunLine {
 
 /** A sender with an application, `count` contacts with one due step each, and two roomy mailboxes. */
 async function queueOutreach(sql: Sql, count: number): Promise<number> {
-  const [user] = await sql`insert into users (email, full_name) values ('many@test.io', 'Many') returning id`;
+  const [user] = await sql`insert into users (email, full_name, email_verified, subscription_tier)
+    values ('many@test.io', 'Many', true, 'enterprise') returning id`;
   const [company] = await sql`insert into companies (name, domain) values ('Many', 'many.test') returning id`;
   const [job] =
     await sql`insert into jobs (source, title, company_id) values ('t', 'T', ${company.id}) returning id`;

@@ -9,6 +9,7 @@ import { useAppDatabase } from "./helpers/db.ts";
 import { cronTick, JOB_NAMES, rowsOf, runJob } from "../jobs/registry.ts";
 import { endIdleConnections } from "../db/maintenance.ts";
 import { connect } from "../db/client.ts";
+import { killJobMidRun, untilOk } from "./helpers/killed_job.ts";
 
 const db = await useAppDatabase("jobs_registry");
 const sql = db.sql;
@@ -35,6 +36,24 @@ Deno.test("runJob - a run in progress blocks a manual run until its lease expire
   await sql`update job_runs set started_at = now() - interval '2 hours' where instance = 'other'`;
   const ran = await runJob("expire-jobs");
   assert.equal(ran.outcome, "ok");
+});
+
+Deno.test("runJob - a run whose process was SIGKILLed is taken over at once, not after its 5-minute lease", async () => {
+  await sql`delete from job_runs where job = 'expire-jobs'`;
+  await killJobMidRun(sql, db.url, async () => {
+    const blocked = await runJob("expire-jobs");
+    assert.equal(blocked.outcome, "skipped", "a live run blocks");
+    assert.equal(blocked.reason, "running");
+  });
+  const started = Date.now();
+  const ran = await untilOk(() => runJob("expire-jobs"));
+  assert.equal(ran.outcome, "ok", `taken over after the kill (${JSON.stringify(ran)})`);
+  assert.ok(Date.now() - started < 3000);
+  const runs = await sql`select outcome, error from job_runs where job = 'expire-jobs' order by started_at`;
+  assert.equal(runs.length, 2);
+  assert.equal(runs[0].outcome, "error");
+  assert.match(runs[0].error, /process ended/);
+  assert.equal(runs[1].outcome, "ok");
 });
 
 Deno.test("runJob - a failed tick is recorded, then retried on the same tick", async () => {
@@ -107,7 +126,13 @@ Deno.test("purge-sessions - deletes sessions ended a week ago and old rate-limit
            ('admin-live', 'f', now() + interval '1 hour', null)`;
   const run = await runJob("purge-sessions");
   assert.equal(run.outcome, "ok");
-  assert.deepEqual(run.result, { rows: 4, sessions: 2, rate_limits: 1, admin_sessions: 1 });
+  assert.deepEqual(run.result, {
+    rows: 4,
+    sessions: 2,
+    rate_limits: 1,
+    admin_sessions: 1,
+    account_tokens: 0,
+  });
   const left = await sql`select token_hash::text as token_hash from sessions where user_id = ${user.id}`;
   assert.deepEqual(left.map((r) => r.token_hash), ["live"]);
   const again = await runJob("purge-sessions");

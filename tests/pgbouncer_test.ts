@@ -10,6 +10,7 @@ import { connect, sql } from "../db/client.ts";
 import { hasTool } from "../scripts/system_tools.ts";
 import { runJob } from "../jobs/registry.ts";
 import { useAppDatabase } from "./helpers/db.ts";
+import { killJobMidRun, untilOk } from "./helpers/killed_job.ts";
 import { api, startTestServer, TEST_ENV } from "./helpers/server.ts";
 
 const PGBOUNCER = "/usr/sbin/pgbouncer";
@@ -116,6 +117,14 @@ Deno.test({
         [1, 2, 3].map(() => runJob("calculate-health", { trigger: "cron", tick })),
       );
       assert.deepEqual(runs.map((r) => r.outcome).sort(), ["ok", "skipped", "skipped"]);
+      // a run SIGKILLed mid-way, its run lock held through the pooler: taken over at once, not after the
+      // lease (PgBouncer ends the server connection of a client that left inside a transaction)
+      await killJobMidRun(sql, pooled.toString(), async () => {
+        const blocked = await runJob("expire-jobs");
+        assert.equal(blocked.reason, "running", "a live run blocks through the pooler too");
+      });
+      const takenOver = await untilOk(() => runJob("expire-jobs"), 5000);
+      assert.equal(takenOver.outcome, "ok", JSON.stringify(takenOver));
       const stats = await api(app.url, "GET", "/api/admin/stats", { token: TEST_ENV.ROLEFERRY_ADMIN_TOKEN });
       assert.equal(stats.status, 200);
 

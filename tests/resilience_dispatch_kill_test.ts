@@ -10,7 +10,7 @@
  * this process, with the recovery grace period at 0) must reconcile every
  * maybe-sent row with the provider and send the rest. Between runs the test
  * makes time pass instead of waiting: job and row leases (5 minutes) and the
- * maybe-sent hold (15 minutes) run out.
+ * maybe-sent hold (15 minutes) run out. Every send costs one credit: the charge count must equal the sends.
  */
 import assert from "node:assert/strict";
 import { loadConfig, resolveSecret, setConfig } from "../fresh.config.ts";
@@ -31,10 +31,13 @@ Deno.test("[e2e] dispatcher SIGKILLed five times mid-send - nothing sent twice, 
       select 'kill.example', 'sender' || i || '@kill.example', 'active', 100, false, 100000,
         'smtp.kill.example', 'sender' || i, 'unused'
       from generate_series(1, 4) as i`;
+    // Every send takes one credit (no monthly allowance, no day cap), so credits are counted exactly.
+    await db.sql`update plan_limits set emails_per_month = 0, daily_sends = null where tier = 'pro'`;
     await db.sql`
       with c as (insert into companies (name, domain) values ('Kill Co', 'killco.example') returning id),
       j as (insert into jobs (source, title, company_id) select 'test', 'Engineer', id from c returning id),
-      u as (insert into users (email, full_name) values ('kill@example.test', 'Kill') returning id),
+      u as (insert into users (email, full_name, email_verified, subscription_tier, credits_remaining)
+             values ('kill@example.test', 'Kill', true, 'pro', ${ROWS + 50}::int) returning id),
       a as (insert into applications (user_id, job_id) select u.id, j.id from u, j returning id),
       ct as (insert into contacts (company_id, full_name, email, source)
              select c.id, 'Contact ' || i, 'contact' || i || '@killco.example', 'test'
@@ -127,6 +130,16 @@ Deno.test("[e2e] dispatcher SIGKILLed five times mid-send - nothing sent twice, 
       [],
       "every row is recorded as sent with the message id Mailgun gave for it",
     );
+    // Credits: charged in the send record's statement, so N sent means exactly N charged, kills included.
+    const [charges] = await db.sql`
+      select count(*)::int as n, count(*) filter (where from_credits)::int as from_credits,
+             count(distinct (outreach_id, queued_at))::int as rows
+      from send_charges`;
+    assert.deepEqual(charges, { n: ROWS, from_credits: ROWS, rows: ROWS });
+    const [user] = await db.sql`
+      select u.credits_remaining, (select sum(sends)::int from usage_daily d where d.user_id = u.id) as sends
+      from users u where email = 'kill@example.test'`;
+    assert.deepEqual(user, { credits_remaining: 50, sends: ROWS });
   } finally {
     await fake.close();
     await db.drop();

@@ -29,7 +29,8 @@ Deno.test("[e2e] three instances sending through Mailgun - each outreach reaches
     await db.sql`
       with c as (insert into companies (name, domain) values ('Inst Co', 'instco.example') returning id),
       j as (insert into jobs (source, title, company_id) select 'test', 'Engineer', id from c returning id),
-      u as (insert into users (email, full_name) values ('inst@example.test', 'Inst') returning id),
+      u as (insert into users (email, full_name, email_verified, subscription_tier)
+             values ('inst@example.test', 'Inst', true, 'enterprise') returning id),
       a as (insert into applications (user_id, job_id) select u.id, j.id from u, j returning id),
       ct as (insert into contacts (company_id, full_name, email, source)
              select c.id, 'Contact ' || i, 'contact' || i || '@instco.example', 'test'

@@ -34,7 +34,7 @@ Deno.test("[e2e] PostgreSQL restart under load - 503 only while down, recovery w
   await owner.end();
   const app = await startApp({ DATABASE_URL: url, ROLEFERRY_ENV: "test" });
   try {
-    const { token } = await createUserWithToken(app.url);
+    const { token } = await createUserWithToken(app.url, { verified: false });
     const samples: Sample[] = [];
     let running = true;
     const load = Array.from({ length: 8 }, async (_, worker) => {

@@ -25,7 +25,8 @@ async function sign(timestamp = String(now()), token = freshToken(), key = KEY) 
 const [fixture] = await db.sql`
   with c as (insert into companies (name, domain) values ('Battery Co', 'battery.example') returning id),
   j as (insert into jobs (source, title, company_id) select 'test', 'Engineer', id from c returning id),
-  u as (insert into users (email, full_name) values ('battery@example.test', 'Battery') returning id),
+  u as (insert into users (email, full_name, email_verified, subscription_tier)
+         values ('battery@example.test', 'Battery', true, 'enterprise') returning id),
   a as (insert into applications (user_id, job_id) select u.id, j.id from u, j returning id),
   ct as (insert into contacts (company_id, full_name, email, source)
          select id, 'Ann Reply', 'ann@battery.example', 'test' from c returning id)
@@ -78,13 +79,20 @@ async function postInbound(base: string, form: URLSearchParams) {
   return { status: res.status, type: res.headers.get("content-type") ?? "", text: await res.text() };
 }
 
-/** Asserts a refusal: 406, a JSON error, and no write anywhere in the database. */
-async function refused(label: string, send: () => Promise<{ status: number; type: string; text: string }>) {
+/**
+ * Asserts a refusal: 406, a JSON error, and no write anywhere in the database (but `writes`: a correctly
+ * signed request that is refused later still uses up its token, in webhook_tokens).
+ */
+async function refused(
+  label: string,
+  send: () => Promise<{ status: number; type: string; text: string }>,
+  writes: string[] = [],
+) {
   const { value: res, tables } = await tablesWrittenBy(db.sql, send);
   assert.equal(res.status, 406, `${label}: ${res.status} ${res.text.slice(0, 200)}`);
   assert.match(res.type, /application\/json/, `${label}: JSON error`);
   assert.equal(typeof JSON.parse(res.text).error?.code, "string", `${label}: error.code`);
-  assert.deepEqual(tables, [], `${label}: nothing written`);
+  assert.deepEqual(tables, writes, `${label}: nothing written${writes.length ? ` but ${writes}` : ""}`);
 }
 
 const ago = (seconds: number) => String(now() - seconds);
@@ -117,12 +125,6 @@ const forgedEvents: [string, () => Promise<unknown>][] = [
   ["stale: signed a day ago", async () => eventBody(await sign(ago(86_400)))],
   ["from the future: 10 minutes ahead", async () => eventBody(await sign(ago(-600)))],
   ["timestamp not a number", async () => eventBody(await sign("17e8"))],
-  ["unknown outreach (signed and fresh)", async () => {
-    const body = eventBody(await sign());
-    body["event-data"]["user-variables"].outreach = "no-such-outreach-token";
-    body["event-data"].message.headers["message-id"] = "no-such-message@x.example";
-    return body;
-  }],
 ];
 
 Deno.test("Webhook battery - forged, stale and malformed event webhooks are refused and change nothing", async () => {
@@ -146,6 +148,59 @@ Deno.test("Webhook battery - a replayed event is refused, even with other event 
   const [{ after }] = await db
     .sql`select count(*)::int as after from outreach_events where outreach_id = ${fixture.id}`;
   assert.equal(after, 1, "replays added no event");
+});
+
+Deno.test("Webhook battery - a signed request refused for any reason uses up its signature", async () => {
+  const contactOptedOut = async () =>
+    (await db.sql`select opted_out from contacts where email = 'ann@battery.example'`)[0].opted_out;
+  // 406 "not handled", then the same signature as a complaint.
+  const unhandled = await sign();
+  await refused("event not handled", () => postEvent(server.url, eventBody(unhandled, "accepted")), [
+    "webhook_tokens",
+  ]);
+  await refused(
+    "not handled, replayed as a complaint",
+    () => postEvent(server.url, eventBody(unhandled, "complained")),
+  );
+  // 406 "no outreach matches", then the same signature aimed at the real outreach.
+  const unmatched = await sign();
+  const nowhere = eventBody(unmatched, "complained");
+  nowhere["event-data"]["user-variables"].outreach = "no-such-outreach-token";
+  nowhere["event-data"].message.headers["message-id"] = "no-such-message@x.example";
+  await refused("unknown outreach (signed and fresh)", () => postEvent(server.url, nowhere), [
+    "webhook_tokens",
+  ]);
+  await refused(
+    "unmatched, replayed at the real outreach",
+    () => postEvent(server.url, eventBody(unmatched, "complained")),
+  );
+  // 406 for event data that is not Mailgun's, then the same signature with good data.
+  const malformed = await sign();
+  await refused(
+    "unknown event data",
+    () => postEvent(server.url, { signature: malformed, "event-data": 1 }),
+    [
+      "webhook_tokens",
+    ],
+  );
+  await refused(
+    "malformed, replayed well formed",
+    () => postEvent(server.url, eventBody(malformed, "complained")),
+  );
+  assert.equal(await contactOptedOut(), false, "no replay opted the contact out");
+  // Inbound: an unmatched reply, then the same signature with a matching one.
+  const inbound = await sign();
+  const stray = inboundForm(inbound);
+  stray.set("In-Reply-To", "<someone-else@x.example>");
+  stray.set("References", "<someone-else@x.example>");
+  // Unmatched mail is kept for review (issue 11: inbound_messages), and nothing else.
+  await refused("inbound unmatched", () => postInbound(server.url, stray), [
+    "inbound_messages",
+    "webhook_tokens",
+  ]);
+  await refused("inbound unmatched, replayed matching", () => postInbound(server.url, inboundForm(inbound)));
+  const [row] = await db.sql`select status from outreach where id = ${fixture.id}`;
+  assert.notEqual(row.status, "replied", "no replayed reply marked the outreach replied");
 });
 
 Deno.test("Webhook battery - forged, stale and replayed inbound replies are refused and stop nothing", async () => {

@@ -28,6 +28,7 @@ interface Data {
 export const handler = {
   async GET(ctx: FreshContext<AppState>) {
     const user = await requireUser(ctx);
+    if (user.mode === "recruiter") return seeOther("/account"); // recruiters are asked for no resume
     const [resume, preferences] = await Promise.all([getResume(user.id), getPreferences(user.id)]);
     return ctx.render(
       {

@@ -1,17 +1,25 @@
 /**
- * `/dev/outbox`: what the `outbox` transport stored instead of sending (development and test only: 404 in
- * staging and production, where the outbox may hold real people's addresses).
+ * `/dev/outbox`: what the `outbox` transport stored instead of sending. It exists only while that is the
+ * transport, and only in development and test (404 otherwise: in staging and production the outbox may
+ * hold real people's addresses). It needs a signed-in user and shows that user's messages only: their
+ * outreach, and system mail to their address (the messages carry unsubscribe links, tokens included).
  */
 import type { FreshContext, PageProps } from "../../fresh/types.ts";
 import { config } from "../../fresh.config.ts";
 import { HttpError } from "../../lib/http_error.ts";
+import { redirectToLogin } from "../../lib/auth.ts";
 import type { AppState } from "../../lib/state.ts";
 import { listOutboxMessages, type OutboxMessage } from "../../db/outbox.ts";
 
 export const handler = {
   async GET(ctx: FreshContext<AppState>) {
-    if (config().env !== "development" && config().env !== "test") throw new HttpError(404, "not found");
-    return ctx.render(await listOutboxMessages(100), { headers: { "cache-control": "no-store" } });
+    const { env, mailTransport } = config();
+    if ((env !== "development" && env !== "test") || mailTransport !== "outbox") {
+      throw new HttpError(404, "not found");
+    }
+    const user = ctx.state.user;
+    if (!user) return redirectToLogin(ctx.url);
+    return ctx.render(await listOutboxMessages(user, 100), { headers: { "cache-control": "no-store" } });
   },
 };
 

@@ -43,8 +43,11 @@ export async function createSender(sql: Sql, options: { timezone?: string } = {}
   const tag = crypto.randomUUID().slice(0, 8);
   const [row] = await sql<Sender[]>`
     with u as (
-      insert into users (email, full_name, timezone)
-      values (${`sender${n}.${tag}@example.test`}, 'Sam Sender', ${options.timezone ?? "UTC"}) returning id
+      insert into users (email, full_name, timezone, email_verified, subscription_tier)
+      values (${`sender${n}.${tag}@example.test`}, 'Sam Sender', ${
+    options.timezone ?? "UTC"
+  }, true, 'enterprise')
+      returning id
     ), r as (
       insert into resumes (user_id, key_metrics) select id, '["cut p99 latency by 40%"]'::jsonb from u
     ), c as (

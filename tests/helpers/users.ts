@@ -3,6 +3,7 @@
  * signed-in caller exercises the same path as a real client.
  */
 import type { PublicUser } from "../../db/users.ts";
+import { sql } from "../../db/client.ts";
 
 export interface TestUser {
   user: PublicUser;
@@ -24,8 +25,14 @@ let counter = 0;
  */
 export async function createUserWithToken(
   baseUrl: string,
-  overrides: { email?: string; password?: string; full_name?: string; mode?: "job_seeker" | "recruiter" } =
-    {},
+  overrides: {
+    email?: string;
+    password?: string;
+    full_name?: string;
+    mode?: "job_seeker" | "recruiter";
+    /** Marks the address verified, as following the emailed link would (default true: outreach needs it). */
+    verified?: boolean;
+  } = {},
 ): Promise<TestUser> {
   const password = overrides.password ?? "correct-horse-battery";
   const body = {
@@ -41,6 +48,11 @@ export async function createUserWithToken(
   });
   const json = await res.json();
   if (res.status !== 201) throw new Error(`signup failed: ${res.status} ${JSON.stringify(json)}`);
+  if (overrides.verified ?? true) {
+    // The server runs in this process on the same database (tests/helpers/server.ts).
+    await sql`update users set email_verified = true where id = ${json.user.id}::int`;
+    json.user.email_verified = true;
+  }
   const setCookie = res.headers.get("set-cookie") ?? "";
   return { user: json.user, token: json.token, cookie: setCookie.split(";")[0], password };
 }

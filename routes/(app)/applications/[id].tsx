@@ -436,6 +436,9 @@ export default function ApplicationPage({ data, state, url }: PageProps<Data, Ap
 
       <section class="panel" id="outreach" aria-labelledby="outreach-heading">
         <h2 id="outreach-heading">Outreach</h2>
+        <p>
+          <a href={`/applications/${a.id}/live-page`}>Your live page for this job</a>
+        </p>
         <OutreachTimeline
           items={data.outreach}
           timezone={tz}

@@ -11,6 +11,7 @@ import { createApplication } from "../../../db/applications.ts";
 import { setCompanyHidden } from "../../../db/preferences.ts";
 import MatchBadge from "../../../components/MatchBadge.tsx";
 import CsrfField from "../../../components/CsrfField.tsx";
+import RecruiterJob from "../../../components/RecruiterJob.tsx";
 import ContactForm, { type ContactFormValues, contactFormValues } from "../../../components/ContactForm.tsx";
 import type { FieldErrors } from "../../../lib/page_forms.ts";
 import { parseNewContact } from "../../../lib/contact_forms.ts";
@@ -56,7 +57,7 @@ export const handler = {
       const job = await getJobForUser(user.id, jobId);
       if (!job) throw new HttpError(404, "job not found");
       await setCompanyHidden(user.id, job.company.id, true);
-      return seeOther(`/jobs?hidden=${encodeURIComponent(job.company.name)}`);
+      return seeOther(`/jobs?hidden=${job.company.id}`);
     }
     const status = field(form, "status") === "applied" ? "applied" : "saved";
     try {
@@ -74,6 +75,7 @@ export const handler = {
 
 export default function JobPage({ data, state, url }: PageProps<Data, AppState>) {
   const { job, contacts } = data;
+  if (state.user?.mode === "recruiter") return <RecruiterJob job={job} csrfToken={state.csrfToken} />;
   return (
     <>
       <p>

@@ -9,6 +9,8 @@ import { issuesToFields } from "../../../lib/validate.ts";
 import { assertStorableParams } from "../../../lib/text_guard.ts";
 import type { AppState } from "../../../lib/state.ts";
 import { type JobListItem, searchJobs } from "../../../db/jobs.ts";
+import { getCompaniesByIds } from "../../../db/companies.ts";
+import { getPreferences } from "../../../db/preferences.ts";
 import MatchBadge from "../../../components/MatchBadge.tsx";
 import FieldError from "../../../components/FieldError.tsx";
 
@@ -37,7 +39,7 @@ export const handler = {
     const query = Object.fromEntries(
       [...ctx.url.searchParams].filter(([k, v]) => v !== "" && !PAGE_ONLY.includes(k)),
     );
-    const hidden = ctx.url.searchParams.get("hidden")?.slice(0, 255);
+    const hidden = await hiddenCompanyName(user.id, ctx.url.searchParams.get("hidden"));
     const parsed = JobSearchQuery.safeParse(query);
     if (!parsed.success) {
       const data: Data = {
@@ -86,7 +88,19 @@ export const handler = {
   },
 };
 
-export default function JobsPage({ data }: PageProps<Data, AppState>) {
+/**
+ * `?hidden=<company id>` confirms a hide: the name shown is the company's own, and only for a company the
+ * user has hidden, so the link cannot carry a sentence of someone else's choosing.
+ */
+async function hiddenCompanyName(userId: number, param: string | null): Promise<string | undefined> {
+  if (!param || !/^[1-9]\d{0,9}$/.test(param) || Number(param) > 2_147_483_647) return undefined;
+  const id = Number(param);
+  if (!(await getPreferences(userId)).hidden_companies.includes(id)) return undefined;
+  return (await getCompaniesByIds([id]))[0]?.name;
+}
+
+export default function JobsPage({ data, state }: PageProps<Data, AppState>) {
+  const scores = state.user?.mode !== "recruiter"; // recruiters see no match score
   const q = data.query;
   const otherErrors = Object.entries(data.errors ?? {}).filter(([k]) => !FORM_FIELDS.includes(k));
   return (
@@ -182,7 +196,7 @@ export default function JobsPage({ data }: PageProps<Data, AppState>) {
                       )}
                     </div>
                   </div>
-                  <MatchBadge score={job.match.score} category={job.match.category} />
+                  {scores && <MatchBadge score={job.match.score} category={job.match.category} />}
                 </li>
               ))}
             </ul>

@@ -29,6 +29,9 @@ export default function SequencePage({ data, state }: PageProps<Data, AppState>)
         <a href="/sequences">← Sequences</a>
       </p>
       <h1>{s.name}</h1>
+      <p>
+        <a href={`/sequences/${s.id}/funnel`}>Results: the funnel and the A/B test</a>
+      </p>
       {s.is_platform && <p class="muted">A RoleFerry template: read-only. Copy it to make it yours.</p>}
       <SequenceEditor
         id={s.id}

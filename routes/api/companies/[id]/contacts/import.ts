@@ -2,6 +2,7 @@ import { defineApi } from "../../../../../lib/api.ts";
 import { requireUser } from "../../../../../lib/auth.ts";
 import { parseContactImport } from "../../../../../lib/contact_import.ts";
 import { ImportContacts, ImportResult } from "../../../../../lib/outreach_schemas.ts";
+import { assertImportSize } from "../../../../../lib/plans.ts";
 import { parseId } from "../../../../../lib/validate.ts";
 import { importContacts } from "../../../../../db/contacts.ts";
 import type { FreshContext } from "../../../../../fresh/types.ts";
@@ -22,6 +23,7 @@ export const handler = {
     const user = await requireUser(ctx);
     const companyId = parseId(ctx.params.id, "company");
     const { rows, rejected } = await parseContactImport(ctx.req);
+    await assertImportSize(user.id, rows.length);
     const counts = await importContacts(user.id, companyId, rows);
     return Response.json({ ...counts, rejected });
   },

@@ -1,0 +1,161 @@
+/**
+ * `/applications/:id/live-page`: the application's live page: create it, edit it, turn it off (at once: its
+ * URL answers 410) or on again, and see its views and link clicks. `{{live_page}}` in a sequence step puts its
+ * URL in the email.
+ */
+import type { FreshContext, PageProps } from "../../../../fresh/types.ts";
+import { requireUser } from "../../../../lib/auth.ts";
+import { HttpError } from "../../../../lib/http_error.ts";
+import { field, type FieldErrors, readForm, seeOther } from "../../../../lib/page_forms.ts";
+import { parseId } from "../../../../lib/validate.ts";
+import type { AppState } from "../../../../lib/state.ts";
+import {
+  type LivePageFormValues,
+  livePageFormValues,
+  parseLivePageForm,
+} from "../../../../lib/live_page_forms.ts";
+import { livePageUrl } from "../../../../lib/live_page_view.ts";
+import { type Application, getApplication } from "../../../../db/applications.ts";
+import { createLivePage, listLivePages, type LivePage, updateLivePage } from "../../../../db/live_pages.ts";
+import CsrfField from "../../../../components/CsrfField.tsx";
+import ErrorSummary from "../../../../components/ErrorSummary.tsx";
+import TextField from "../../../../components/TextField.tsx";
+
+interface Data {
+  application: Application;
+  page?: LivePage;
+  form?: { values: LivePageFormValues; errors: FieldErrors };
+}
+
+async function load(userId: number, id: number): Promise<{ application: Application; page?: LivePage }> {
+  const application = await getApplication(userId, id);
+  if (!application) throw new HttpError(404, "application not found");
+  const pages = await listLivePages(userId, id);
+  return { application, page: pages.at(-1) };
+}
+
+export const handler = {
+  async GET(ctx: FreshContext<AppState>) {
+    const user = await requireUser(ctx);
+    return ctx.render((await load(user.id, parseId(ctx.params.id, "application"))) satisfies Data);
+  },
+  async POST(ctx: FreshContext<AppState>) {
+    const user = await requireUser(ctx);
+    const id = parseId(ctx.params.id, "application");
+    const { application, page } = await load(user.id, id);
+    const form = await readForm(ctx.req);
+    const action = field(form, "action");
+    if (page && (action === "disable" || action === "enable")) {
+      await updateLivePage(user.id, page.id, { enabled: action === "enable" });
+      return seeOther(`/applications/${id}/live-page?${action}d=1`);
+    }
+    const values = livePageFormValues(form);
+    const parsed = parseLivePageForm(id, values);
+    if (!parsed.ok) {
+      return ctx.render({ application, page, form: { values, errors: parsed.errors } } satisfies Data, {
+        status: 422,
+      });
+    }
+    if (page) {
+      const { application_id: _, ...changes } = parsed.value;
+      await updateLivePage(user.id, page.id, changes);
+    } else {
+      await createLivePage(user.id, parsed.value);
+    }
+    return seeOther(`/applications/${id}/live-page?saved=1`);
+  },
+};
+
+export default function LivePageSettings({ data, state, url }: PageProps<Data, AppState>) {
+  const { application: a, page } = data;
+  const values: LivePageFormValues = data.form?.values ?? {
+    headline: page?.headline ?? `What I'd bring to ${a.job.company.name}`,
+    pitch: page?.pitch ?? "",
+    links: page?.links.map((l) => `${l.label} | ${l.url}`).join("\n") ?? "",
+    show_match: page?.show_match ?? false,
+  };
+  const errors = data.form?.errors;
+  const notice = url.searchParams.has("saved")
+    ? "Saved."
+    : url.searchParams.has("disabled")
+    ? "Turned off: the link now says the page is gone."
+    : url.searchParams.has("enabled")
+    ? "Turned on again."
+    : undefined;
+  return (
+    <>
+      <p>
+        <a href={`/applications/${a.id}`}>← {a.job.title} at {a.job.company.name}</a>
+      </p>
+      <h1>Live page</h1>
+      <p class="muted">
+        A short page of your own for the people you email about this job: your pitch, your resume's highlights
+        and your links. Put <code>{"{{live_page}}"}</code>{" "}
+        in a sequence step to send its link. It counts views and link clicks (once per visitor a day, never
+        bots), and nothing else.
+      </p>
+      {notice && !errors && <p class="notice notice-ok" role="status">{notice}</p>}
+      {page && (
+        <section class="panel" aria-labelledby="live-state-heading">
+          <h2 id="live-state-heading">{page.enabled ? "On" : "Off"}</h2>
+          <p>
+            <a href={livePageUrl(page.token)}>{livePageUrl(page.token)}</a>
+          </p>
+          <p>
+            {page.views} {page.views === 1 ? "view" : "views"}, {page.link_clicks}{" "}
+            {page.link_clicks === 1 ? "link click" : "link clicks"}
+          </p>
+          <form method="post">
+            <CsrfField token={state.csrfToken} />
+            <input type="hidden" name="action" value={page.enabled ? "disable" : "enable"} />
+            <button type="submit" class={page.enabled ? "button-danger" : undefined}>
+              {page.enabled ? "Turn the page off now" : "Turn the page on again"}
+            </button>
+          </form>
+        </section>
+      )}
+      <section class="panel" aria-labelledby="live-form-heading">
+        <h2 id="live-form-heading">{page ? "Edit the page" : "Create the page"}</h2>
+        <ErrorSummary
+          errors={errors}
+          fieldIds={{ headline: "lp-headline", pitch: "lp-pitch", links: "lp-links" }}
+        />
+        <form method="post">
+          <CsrfField token={state.csrfToken} />
+          <input type="hidden" name="action" value="save" />
+          <TextField
+            id="lp-headline"
+            name="headline"
+            label="Headline"
+            value={values.headline}
+            errors={errors}
+          />
+          <TextField
+            id="lp-pitch"
+            name="pitch"
+            label="Your pitch"
+            value={values.pitch}
+            errors={errors}
+            multiline
+            hint="a few short paragraphs"
+          />
+          <TextField
+            id="lp-links"
+            name="links"
+            label="Links"
+            value={values.links}
+            errors={errors}
+            multiline
+            hint="one per line: Label | https://…"
+          />
+          <div class="field">
+            <label>
+              <input type="checkbox" name="show_match" checked={values.show_match} /> Show why the job fits me
+            </label>
+          </div>
+          <button type="submit">{page ? "Save" : "Create the page"}</button>
+        </form>
+      </section>
+    </>
+  );
+}

@@ -1,0 +1,27 @@
+import { defineApi } from "../../../../lib/api.ts";
+import { requireAdmin } from "../../../../lib/admin.ts";
+import { AdminUserBody, AdminUserOut } from "../../../../lib/account_schemas.ts";
+import { HttpError } from "../../../../lib/http_error.ts";
+import { parseId, parseJson } from "../../../../lib/validate.ts";
+import { setUserPlan } from "../../../../db/plans.ts";
+import type { FreshContext } from "../../../../fresh/types.ts";
+import type { AppState } from "../../../../lib/state.ts";
+
+export const api = defineApi({
+  PATCH: {
+    summary: "Set a user's plan and credit balance (what a payment webhook would do; see docs/accounts.md)",
+    auth: "admin",
+    body: AdminUserBody,
+    response: AdminUserOut,
+  },
+});
+
+export const handler = {
+  async PATCH(ctx: FreshContext<AppState>) {
+    requireAdmin(ctx.req);
+    const id = parseId(ctx.params.id, "user");
+    const user = await setUserPlan(id, await parseJson(ctx.req, api.PATCH.body));
+    if (!user) throw new HttpError(404, "user not found");
+    return Response.json(user);
+  },
+};

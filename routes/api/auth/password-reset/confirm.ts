@@ -1,0 +1,25 @@
+import { defineApi } from "../../../../lib/api.ts";
+import { confirmPasswordReset } from "../../../../lib/account.ts";
+import { AcceptedOut, PasswordResetConfirmBody } from "../../../../lib/account_schemas.ts";
+import { checkOrigin } from "../../../../lib/csrf.ts";
+import { parseJson } from "../../../../lib/validate.ts";
+import type { FreshContext } from "../../../../fresh/types.ts";
+import type { AppState } from "../../../../lib/state.ts";
+
+export const api = defineApi({
+  POST: {
+    summary: "Set a new password with a reset link's token; every session of the account ends",
+    auth: "none",
+    body: PasswordResetConfirmBody,
+    response: AcceptedOut,
+  },
+});
+
+export const handler = {
+  async POST(ctx: FreshContext<AppState>) {
+    checkOrigin(ctx.req);
+    const input = await parseJson(ctx.req, api.POST.body);
+    await confirmPasswordReset(input.token, input.password);
+    return Response.json({ status: "password_changed" }, { headers: { "cache-control": "no-store" } });
+  },
+};

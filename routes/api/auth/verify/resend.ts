@@ -1,0 +1,27 @@
+import { defineApi } from "../../../../lib/api.ts";
+import { resendVerification } from "../../../../lib/account.ts";
+import { AcceptedOut } from "../../../../lib/account_schemas.ts";
+import { requireUser } from "../../../../lib/auth.ts";
+import { HttpError } from "../../../../lib/http_error.ts";
+import { getMe } from "../../../../db/users.ts";
+import type { FreshContext } from "../../../../fresh/types.ts";
+import type { AppState } from "../../../../lib/state.ts";
+
+export const api = defineApi({
+  POST: {
+    summary: "Send the verification link again (a few an hour)",
+    auth: "user",
+    response: AcceptedOut,
+    status: 202,
+  },
+});
+
+export const handler = {
+  async POST(ctx: FreshContext<AppState>) {
+    const user = await requireUser(ctx);
+    const me = await getMe(user.id);
+    if (!me) throw new HttpError(401, "sign in required");
+    const status = await resendVerification(me);
+    return Response.json({ status }, { status: 202, headers: { "cache-control": "no-store" } });
+  },
+};

@@ -1,0 +1,24 @@
+import { defineApi } from "../../../lib/api.ts";
+import { changePassword } from "../../../lib/account_settings.ts";
+import { AcceptedOut, ChangePasswordBody } from "../../../lib/account_schemas.ts";
+import { requireUser } from "../../../lib/auth.ts";
+import { parseJson } from "../../../lib/validate.ts";
+import type { FreshContext } from "../../../fresh/types.ts";
+import type { AppState } from "../../../lib/state.ts";
+
+export const api = defineApi({
+  POST: {
+    summary: "Change the password (needs the current one); every other session ends",
+    auth: "user",
+    body: ChangePasswordBody,
+    response: AcceptedOut,
+  },
+});
+
+export const handler = {
+  async POST(ctx: FreshContext<AppState>) {
+    const user = await requireUser(ctx);
+    await changePassword(user.id, ctx.state.sessionId, await parseJson(ctx.req, api.POST.body));
+    return Response.json({ status: "password_changed" }, { headers: { "cache-control": "no-store" } });
+  },
+};

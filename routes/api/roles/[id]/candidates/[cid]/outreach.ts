@@ -1,0 +1,31 @@
+import { z } from "zod";
+import { defineApi } from "../../../../../../lib/api.ts";
+import { requireUser } from "../../../../../../lib/auth.ts";
+import { OutreachOut } from "../../../../../../lib/outreach_schemas.ts";
+import { CandidateOutreach } from "../../../../../../lib/role_schemas.ts";
+import { reachCandidate, requireRecruiter } from "../../../../../../lib/roles.ts";
+import { parseId, parseJson } from "../../../../../../lib/validate.ts";
+import type { FreshContext } from "../../../../../../fresh/types.ts";
+import type { AppState } from "../../../../../../lib/state.ts";
+
+export const api = defineApi({
+  POST: {
+    summary:
+      'Recruiter mode: reach the candidate; the sequence is "Recruiter Cold Intro" unless sequence_id names another',
+    auth: "user",
+    body: CandidateOutreach,
+    response: z.object({ items: z.array(OutreachOut) }),
+    status: 201,
+  },
+});
+
+export const handler = {
+  async POST(ctx: FreshContext<AppState>) {
+    const user = await requireUser(ctx);
+    requireRecruiter(user);
+    const roleId = parseId(ctx.params.id, "role");
+    const candidateId = parseId(ctx.params.cid, "candidate");
+    const items = await reachCandidate(user.id, roleId, candidateId, await parseJson(ctx.req, api.POST.body));
+    return Response.json({ items }, { status: 201 });
+  },
+};

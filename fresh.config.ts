@@ -29,6 +29,13 @@ const EnvSchema = z.object({
   )
     .optional(),
   MAIL_SYSTEM_SMTP_URL: z.string().regex(/^smtps?:\/\//, "must be an smtp:// or smtps:// URL").optional(),
+  ROLEFERRY_DNS: z.string().regex(
+    /^(\[[0-9a-fA-F:.]+\]|[0-9.]+)(:[0-9]{1,5})?$/,
+    "must be host:port (an IP address)",
+  )
+    .optional(),
+  ROLEFERRY_SMTP_PROBE: bool("ROLEFERRY_SMTP_PROBE").default("off"),
+  ROLEFERRY_SMTP_PROBE_PORT: z.coerce.number().int().min(1).max(65535).default(25),
 });
 
 export type Env = z.infer<typeof EnvSchema>;
@@ -53,6 +60,11 @@ export interface Config {
   mailSystemFrom: string;
   /** SMTP server for system mail when MAIL_TRANSPORT is smtp (outreach uses each mailbox's own server). */
   mailSystemSmtpUrl?: string;
+  /** `ROLEFERRY_DNS` as `host:port`; unset: the system's resolver (lib/deliverability/dns.ts). */
+  dnsServer?: string;
+  /** The SMTP RCPT probe of address verification (off by default: docs/deliverability.md says why). */
+  smtpProbe?: boolean;
+  smtpProbePort?: number;
 }
 
 /** A configuration problem, reported as one line naming the variable. */
@@ -122,6 +134,9 @@ export function loadConfig(env: Record<string, string | undefined> = Deno.env.to
     autoReplyDelayDays: e.ROLEFERRY_AUTO_REPLY_DELAY_DAYS,
     mailSystemFrom: e.MAIL_SYSTEM_FROM ?? `no-reply@${new URL(appBaseUrl).hostname.replace(/^\[|\]$/g, "")}`,
     mailSystemSmtpUrl: e.MAIL_SYSTEM_SMTP_URL,
+    dnsServer: e.ROLEFERRY_DNS,
+    smtpProbe: e.ROLEFERRY_SMTP_PROBE === "on",
+    smtpProbePort: e.ROLEFERRY_SMTP_PROBE_PORT,
   };
 }
 

@@ -87,3 +87,22 @@ Deno.test("resolveSecret - generated once into the data dir and kept", async () 
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+Deno.test("loadConfig - deliverability: ROLEFERRY_DNS host:port, the SMTP probe off by default", () => {
+  const defaults = loadConfig({});
+  assert.equal(defaults.dnsServer, undefined);
+  assert.equal(defaults.smtpProbe, false);
+  assert.equal(defaults.smtpProbePort, 25);
+  const set = loadConfig({
+    ROLEFERRY_DNS: "127.0.0.1:5353",
+    ROLEFERRY_SMTP_PROBE: "on",
+    ROLEFERRY_SMTP_PROBE_PORT: "2525",
+  });
+  assert.deepEqual([set.dnsServer, set.smtpProbe, set.smtpProbePort], ["127.0.0.1:5353", true, 2525]);
+  assert.equal(loadConfig({ ROLEFERRY_DNS: "[::1]:53" }).dnsServer, "[::1]:53");
+  assert.throws(
+    () => loadConfig({ ROLEFERRY_DNS: "dns.example:53" }),
+    (e: Error) => e instanceof ConfigError && /^invalid configuration: ROLEFERRY_DNS /.test(e.message),
+  );
+  assert.throws(() => loadConfig({ ROLEFERRY_SMTP_PROBE: "yes" }), /ROLEFERRY_SMTP_PROBE/);
+});

@@ -11,6 +11,7 @@
 import Mailgun from "mailgun.js";
 import postgres from "postgres";
 import { dispatcherRate } from "./dispatch_project.ts";
+import { benchBounce } from "./bounce.ts";
 import { describeTop, resetStatements, topStatements } from "./pg_stats.ts";
 import { startFakeMailgunProcess } from "./fake_mailgun.ts";
 import type { Measurement } from "./report.ts";
@@ -37,7 +38,9 @@ export async function benchDispatch(options: DispatchOptions): Promise<Measureme
   const project = await dispatcherRate(options);
   const top = describeTop(await topStatements(options.url));
   options.log(`dispatch: project dispatcher ${project.rate.toFixed(0)} emails/s (${project.sent} sent)`);
+  const bounce = await benchBounce({ url: options.url, contacts: options.emails, log: options.log });
   return [
+    ...bounce,
     {
       section: "dispatch",
       name: `dispatcher to fake Mailgun (${options.emails} emails)`,

@@ -19,6 +19,8 @@ export interface SentMessage {
   outreach: string | null;
   headers: Record<string, string>;
   at: number;
+  /** Accepted, then bounced: the recipient is one the fixtures mark undeliverable (`bounce` option). */
+  bounced?: boolean;
 }
 
 export interface FakeMailgun {
@@ -35,7 +37,9 @@ export interface FakeMailgun {
 }
 
 /** Starts the fake on a free loopback port. */
-export function startFakeMailgun(options: { apiKey?: string; port?: number } = {}): FakeMailgun {
+export function startFakeMailgun(
+  options: { apiKey?: string; port?: number; bounce?: (recipient: string) => boolean } = {},
+): FakeMailgun {
   const apiKey = options.apiKey ?? "key-bench-0123456789";
   const expected = `Basic ${btoa(`api:${apiKey}`)}`;
   const messages: SentMessage[] = [];
@@ -87,6 +91,8 @@ export function startFakeMailgun(options: { apiKey?: string; port?: number } = {
           at: Date.now(),
         };
         if (!message.from || !message.to) return json({ message: "'from' and 'to' are required" }, 400);
+        // like Mailgun: an undeliverable recipient is accepted (200) and bounces afterwards
+        if (options.bounce?.(message.to)) message.bounced = true;
         messages.push(message);
         fake.onMessage?.(message);
         return json({ id: message.id, message: "Queued. Thank you." });

@@ -31,7 +31,8 @@ export interface CompanyContact {
   id: number;
   full_name: string;
   title: string | null;
-  email: string;
+  /** Null while a contact added by name has no address (migration 0075). */
+  email: string | null;
   linkedin_url: string | null;
   opted_out: boolean;
 }
@@ -43,7 +44,8 @@ export interface CompanyContact {
 export function listCompanyContacts(userId: number, companyId: number): Promise<CompanyContact[]> {
   return withUser(userId, (tx) =>
     tx<CompanyContact[]>`
-      select id, full_name, title, email, linkedin_url, coalesce(opted_out, false) as opted_out
+      select id, full_name, title, contact_address(email) as email, linkedin_url,
+        coalesce(opted_out, false) as opted_out
       from contacts where company_id = ${companyId}::int
       order by opted_out, full_name, id
       limit 50`);

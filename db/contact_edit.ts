@@ -8,6 +8,7 @@
  */
 import { type Tx, withUser } from "./client.ts";
 import { HttpError } from "../lib/http_error.ts";
+import { type StoredVerification, verificationJson } from "./contact_verification.ts";
 
 export interface ContactDetail {
   id: number;
@@ -17,9 +18,12 @@ export interface ContactDetail {
   first_name: string | null;
   last_name: string | null;
   title: string | null;
-  email: string;
+  /** Null for a contact added by name only (migration 0075). */
+  email: string | null;
   linkedin_url: string | null;
   notes: string | null;
+  email_guessed: boolean;
+  verification: StoredVerification | null;
   source: string;
   opted_out: boolean;
   opted_out_at: Date | null;
@@ -42,7 +46,8 @@ export interface ContactChanges {
 
 async function selectContact(tx: Tx, id: number): Promise<ContactDetail | undefined> {
   const [row] = await tx<ContactDetail[]>`
-    select c.id, c.company_id, co.name as company_name, c.full_name, c.first_name, c.last_name, c.title, c.email,
+    select c.id, c.company_id, co.name as company_name, c.full_name, c.first_name, c.last_name, c.title,
+      contact_address(c.email) as email, c.email_guessed, ${tx.unsafe(verificationJson())} as verification,
       c.linkedin_url, c.notes, c.source,
       (coalesce(c.opted_out, false)
         or exists (select 1 from contacts x where lower(x.email) = lower(c.email) and x.opted_out)) as opted_out,
@@ -82,7 +87,10 @@ export async function updateContact(
     try {
       await tx`
         update contacts set full_name = ${next.full_name}::varchar, first_name = ${next.first_name}::varchar,
-          last_name = ${next.last_name}::varchar, title = ${next.title}::varchar, email = ${next.email}::varchar,
+          last_name = ${next.last_name}::varchar, title = ${next.title}::varchar,
+          -- a name-only contact keeps its placeholder until an email is given; a typed email is no guess
+          email = coalesce(${next.email}::varchar, email),
+          email_guessed = email_guessed and ${changes.email ?? null}::varchar is null,
           linkedin_url = ${next.linkedin_url}::varchar, notes = ${next.notes}::text
         where id = ${id}::int`;
     } catch (error) {

@@ -7,6 +7,7 @@
  */
 import { withUser } from "./client.ts";
 import { HttpError } from "../lib/http_error.ts";
+import { type StoredVerification, verificationJson } from "./contact_verification.ts";
 
 export interface Contact {
   id: number;
@@ -15,9 +16,14 @@ export interface Contact {
   first_name: string | null;
   last_name: string | null;
   title: string | null;
-  email: string;
+  /** Null for a contact added by name whose address is not known yet. */
+  email: string | null;
   linkedin_url: string | null;
   source: string;
+  /** Picked from the proposed addresses and not yet confirmed (a probe accepted it, or a reply came). */
+  email_guessed: boolean;
+  /** The last verification of the current email (null: never checked). */
+  verification: StoredVerification | null;
   opted_out: boolean;
   opted_out_at: Date | null;
   bounce_count: number;
@@ -35,8 +41,20 @@ export interface ContactInput {
   source: string;
 }
 
-const COLUMNS = `id, company_id, full_name, first_name, last_name, title, email, linkedin_url, source,
-  coalesce(opted_out, false) as opted_out, opted_out_at, coalesce(bounce_count, 0) as bounce_count,
+/**
+ * A contact added one at a time: the email may be left out (added by name, issue 18), and an address picked
+ * from the proposals is marked `email_guessed`.
+ */
+export type NewContactInput = Omit<ContactInput, "email"> & {
+  email?: string | null;
+  email_guessed?: boolean;
+};
+
+const COLUMNS =
+  `id, company_id, full_name, first_name, last_name, title, contact_address(email) as email, linkedin_url, source,
+  email_guessed, ${
+    verificationJson("")
+  } as verification, coalesce(opted_out, false) as opted_out, opted_out_at, coalesce(bounce_count, 0) as bounce_count,
   coalesce(spam_reports, 0) as spam_reports, last_contacted_at`;
 
 type UserTx = Parameters<Parameters<typeof withUser>[1]>[0];
@@ -52,12 +70,13 @@ async function assertCompany(tx: UserTx, companyId: number, notFound: "404" | "4
 async function insertContacts(
   tx: UserTx,
   companyId: number,
-  rows: ContactInput[],
+  rows: NewContactInput[],
   columns = COLUMNS,
 ): Promise<Contact[]> {
   const json = rows.map((r) => ({
     full_name: r.full_name,
-    email: r.email,
+    email: r.email ?? null,
+    email_guessed: Boolean(r.email && r.email_guessed),
     first_name: r.first_name ?? null,
     last_name: r.last_name ?? null,
     title: r.title ?? null,
@@ -66,11 +85,11 @@ async function insertContacts(
   }));
   return await tx.unsafe<Contact[]>(
     `insert into contacts (company_id, full_name, email, first_name, last_name, title, linkedin_url, source,
-                           opted_out, opted_out_at)
-     select $1::int, r.full_name, r.email, r.first_name, r.last_name, r.title, r.linkedin_url, r.source,
-            o.opted_out_at is not null, o.opted_out_at
+                           opted_out, opted_out_at, email_guessed)
+     select $1::int, r.full_name, coalesce(r.email, contact_address_placeholder()), r.first_name, r.last_name, r.title, r.linkedin_url, r.source,
+            o.opted_out_at is not null, o.opted_out_at, coalesce(r.email_guessed, false)
      from jsonb_to_recordset($2::text::jsonb) as r(full_name varchar, email varchar, first_name varchar,
-       last_name varchar, title varchar, linkedin_url varchar, source varchar)
+       last_name varchar, title varchar, linkedin_url varchar, source varchar, email_guessed boolean)
      -- an address that opted out anywhere stays opted out here (the opt-out belongs to the person)
      left join lateral (
        select min(coalesce(x.opted_out_at, now())) as opted_out_at from contacts x
@@ -89,7 +108,7 @@ async function insertContacts(
 export async function createContact(
   userId: number,
   companyId: number,
-  input: ContactInput,
+  input: NewContactInput,
 ): Promise<{ contact: Contact; created: boolean }> {
   return await withUser(userId, async (tx) => {
     await assertCompany(tx, companyId, "422");
@@ -97,7 +116,7 @@ export async function createContact(
     if (created) return { contact: created, created: true };
     const [existing] = await tx.unsafe<Contact[]>(
       `select ${COLUMNS} from contacts where company_id = $1::int and lower(email) = lower($2::varchar)`,
-      [companyId, input.email],
+      [companyId, input.email ?? null],
     );
     return { contact: existing, created: false };
   });
@@ -130,5 +149,15 @@ export async function importContacts(
     // Only counted: returning the ids, not 5,000 whole rows.
     const inserted = rows.length ? await insertContacts(tx, companyId, rows, "id") : [];
     return { inserted: inserted.length, existing: rows.length - inserted.length };
+  });
+}
+
+/** One contact as the user sees it (contacts are shared per company); undefined when unknown. */
+export async function findContact(userId: number, contactId: number): Promise<Contact | undefined> {
+  return await withUser(userId, async (tx) => {
+    const [row] = await tx.unsafe<Contact[]>(`select ${COLUMNS} from contacts where id = $1::int`, [
+      contactId,
+    ]);
+    return row;
   });
 }

@@ -4,6 +4,7 @@
  * resume), and deleting a mailbox that never sent (one that did is kept: its
  * sends, bounces and complaints are the history the health score reads).
  */
+import { assertMailboxMaySend } from "../lib/deliverability/mailbox_checks.ts";
 import { sql } from "./client.ts";
 import { HttpError } from "../lib/http_error.ts";
 import { listMailboxes, type MailboxView } from "./mailboxes.ts";
@@ -27,6 +28,8 @@ export async function getMailbox(id: number): Promise<MailboxView | undefined> {
  */
 export async function updateMailbox(id: number, changes: MailboxChanges): Promise<MailboxView> {
   const status = changes.status ?? null;
+  // production: not active or warmup while the domain's SPF, DKIM or DMARC fails (422 dns_check_failed)
+  if (status === "active" || status === "warmup") await assertMailboxMaySend(id, status);
   const updated = await sql`
     update mailboxes set
       daily_cap = coalesce(${changes.daily_cap ?? null}::int, daily_cap),

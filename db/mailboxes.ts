@@ -36,6 +36,8 @@ export interface MailboxView {
   smtp_port: number;
   smtp_username: string;
   created_at: Date;
+  dkim_selector: string;
+  spf_include: string | null;
 }
 
 export interface NewMailbox {
@@ -49,6 +51,8 @@ export interface NewMailbox {
   status?: "warmup" | "active" | "paused";
   warmup_enabled?: boolean;
   warmup_start_date?: string;
+  dkim_selector?: string;
+  spf_include?: string | null;
 }
 
 /** A function, not a constant: `sql` is a live binding replaced by `connect()`. */
@@ -57,7 +61,7 @@ const viewColumns = () =>
   id, email, domain, status, health_score, warmup_enabled, warmup_start_date, daily_cap,
   mailbox_send_cap(status, warmup_enabled, warmup_start_date, daily_cap) as send_cap,
   sent_today, bounce_count_7d, spam_reports_7d, consecutive_failures, last_error, paused_reason,
-  last_health_check, last_sent_at, smtp_host, smtp_port, smtp_username, created_at`;
+  last_health_check, last_sent_at, smtp_host, smtp_port, smtp_username, created_at, dkim_selector, spf_include`;
 
 /**
  * Adds a mailbox; the SMTP password is encrypted before it reaches the
@@ -70,11 +74,12 @@ export async function createMailbox(input: NewMailbox): Promise<MailboxView> {
   try {
     const [row] = await sql<MailboxView[]>`
       insert into mailboxes (email, domain, smtp_host, smtp_port, smtp_username, smtp_password_encrypted,
-                             daily_cap, status, warmup_enabled, warmup_start_date)
+                             daily_cap, status, warmup_enabled, warmup_start_date, dkim_selector, spf_include)
       values (${input.email}::varchar, ${input.domain}::varchar, ${input.smtp_host}::varchar,
               ${input.smtp_port ?? 587}::int, ${input.smtp_username}::varchar, ${encrypted}::varchar,
               ${input.daily_cap ?? 50}::int, ${status}::varchar, ${input.warmup_enabled ?? true}::boolean,
-              ${warmupStart}::timestamptz)
+              ${warmupStart}::timestamptz, ${input.dkim_selector ?? "smtp"}::varchar,
+              ${input.spf_include ?? null}::varchar)
       returning ${viewColumns()}`;
     return row;
   } catch (error) {

@@ -53,7 +53,8 @@ export async function findOutboxMessageId(token: string): Promise<string | undef
 
 /**
  * The newest stored messages of one user, for /dev/outbox: their outreach (by its token, through their
- * applications), and system mail (no outreach token) to their own address.
+ * applications), and system mail (no outreach token, or a `sys-` one: lib/mail/system_mail.ts) to their own
+ * address.
  */
 export async function listOutboxMessages(
   user: { id: number; email: string },
@@ -63,7 +64,8 @@ export async function listOutboxMessages(
     select m.id::int as id, m.outreach_token, m.message_id, m.mailbox_email, m.to_email, m.subject, m.body,
            m.headers, m.created_at
     from outbox_messages m
-    where (m.outreach_token is null and lower(m.to_email) = lower(${user.email}::varchar))
+    where ((m.outreach_token is null or m.outreach_token like 'sys-%')
+           and lower(m.to_email) = lower(${user.email}::varchar))
        or exists (
          select 1 from outreach o join applications a on a.id = o.application_id
          where o.outreach_token = m.outreach_token and a.user_id = ${user.id}::int)

@@ -4,6 +4,7 @@
  * every user to their own applications and outreach.
  */
 import { type Tx, withUser } from "./client.ts";
+import { assertDeliverable } from "../lib/deliverability/contact_checks.ts";
 import { HttpError } from "../lib/http_error.ts";
 import { randomToken } from "../lib/crypto.ts";
 import { render, renderSubject, SUBJECT_MAX, type Variables, variablesIn } from "../lib/template.ts";
@@ -66,6 +67,7 @@ export interface EnrollInput {
   sequence_id: number;
   variables?: Record<string, string>;
   send_window?: boolean;
+  confirm_risky?: boolean;
   overrides?: StepOverride[];
 }
 
@@ -280,6 +282,8 @@ export async function enrollContact(
   applicationId: number,
   input: EnrollInput,
 ): Promise<OutreachView[]> {
+  // deliverability: invalid addresses are refused (422), risky or guessed ones need confirm_risky (409)
+  await assertDeliverable(userId, input.contact_id, input.confirm_risky === true);
   return await withUser(userId, async (tx) => {
     // One enrollment at a time per (application, contact): the live-sequence check cannot race.
     await tx`select pg_advisory_xact_lock(${applicationId}::int, ${input.contact_id}::int)`;

@@ -9,12 +9,16 @@
 import { useEffect, useRef, useState } from "preact/hooks";
 import { render, renderSubject, variablesIn } from "../lib/template.ts";
 import { followUpSubject } from "../lib/mail/compose.ts";
+import LintWarnings from "../components/LintWarnings.tsx";
+import StepVariants, { type EditorVariant } from "../components/StepVariants.tsx";
 
 export interface EditorStep {
   step_no: number;
   delay_hours: number;
   subject: string;
   body: string;
+  /** A/B variants (2-4): when present, they are sent instead of the step's own subject and body. */
+  variants?: EditorVariant[];
 }
 
 export interface EditorTarget {
@@ -31,6 +35,8 @@ export interface SequenceEditorProps {
   readOnly: boolean;
   targets: EditorTarget[];
   csrfToken: string;
+  /** New enrollments get a step's declared A/B winner. */
+  autoPromote?: boolean;
 }
 
 const EXAMPLE: EditorTarget = {
@@ -51,6 +57,7 @@ export default function SequenceEditor(props: SequenceEditorProps) {
   const [name, setName] = useState(props.name);
   const [description, setDescription] = useState(props.description ?? "");
   const [steps, setSteps] = useState<EditorStep[]>(props.steps);
+  const [autoPromote, setAutoPromote] = useState(props.autoPromote ?? false);
   const targets = props.targets.length ? props.targets : [EXAMPLE];
   const [targetIndex, setTargetIndex] = useState(0);
   const [extra, setExtra] = useState<Record<string, string>>({});
@@ -59,9 +66,15 @@ export default function SequenceEditor(props: SequenceEditorProps) {
   const [busy, setBusy] = useState(false);
   // Unsaved edits: what is in the form differs from what was last saved; leaving then asks first.
   const savedState = useRef(
-    JSON.stringify({ name: props.name, description: props.description ?? "", steps: props.steps }),
+    JSON.stringify({
+      name: props.name,
+      description: props.description ?? "",
+      steps: props.steps,
+      autoPromote: props.autoPromote ?? false,
+    }),
   );
-  const dirty = !props.readOnly && JSON.stringify({ name, description, steps }) !== savedState.current;
+  const dirty = !props.readOnly &&
+    JSON.stringify({ name, description, steps, autoPromote }) !== savedState.current;
   useEffect(() => {
     if (!dirty) return;
     const warn = (e: BeforeUnloadEvent) => {
@@ -73,7 +86,15 @@ export default function SequenceEditor(props: SequenceEditorProps) {
   }, [dirty]);
 
   const variables = { ...targets[targetIndex].variables, ...extra };
-  const used = [...new Set(steps.flatMap((s) => [...variablesIn(s.subject), ...variablesIn(s.body)]))];
+  const used = [
+    ...new Set(
+      steps.flatMap((s) =>
+        (s.variants?.length ? s.variants : [s]).flatMap((
+          v,
+        ) => [...variablesIn(v.subject), ...variablesIn(v.body)])
+      ),
+    ),
+  ];
   const missing = used.filter((v) => !(variables[v] ?? "").trim());
 
   function update(index: number, patch: Partial<EditorStep>) {
@@ -87,6 +108,25 @@ export default function SequenceEditor(props: SequenceEditorProps) {
       body: "Hi {{first_name}},\n\n",
     }]);
   }
+  /** A/B test a step: its text becomes variant A, and B starts as a copy to edit. */
+  function startVariants(index: number) {
+    const step = steps[index];
+    const a = { key: "A", subject: step.subject, body: step.body };
+    update(index, { variants: [a, { ...a, key: "B" }] });
+  }
+  /** Stop testing: the step keeps variant A's text. */
+  function stopVariants(index: number) {
+    const a = steps[index].variants?.[0];
+    update(index, { variants: undefined, ...(a ? { subject: a.subject, body: a.body } : {}) });
+  }
+  /** What the API gets: a step with variants carries variant A's text as its own (unused, but required). */
+  const forSaving = () =>
+    steps.map((s) => {
+      const { variants, ...rest } = s;
+      return variants?.length
+        ? { ...rest, subject: variants[0].subject, body: variants[0].body, variants }
+        : rest;
+    });
   function removeStep(index: number) {
     setSteps((all) => all.filter((_, i) => i !== index).map((s, i) => ({ ...s, step_no: i + 1 })));
   }
@@ -120,10 +160,11 @@ export default function SequenceEditor(props: SequenceEditorProps) {
     const saved = await send("PATCH", `/api/sequences/${props.id}`, {
       name,
       description: description || null,
-      steps,
+      steps: forSaving(),
+      auto_promote: autoPromote,
     });
     if (saved) {
-      savedState.current = JSON.stringify({ name, description, steps });
+      savedState.current = JSON.stringify({ name, description, steps, autoPromote });
       setMessage("Saved.");
     }
   }
@@ -132,7 +173,7 @@ export default function SequenceEditor(props: SequenceEditorProps) {
     const created = await send("POST", "/api/sequences", {
       name: `${name} (copy)`.slice(0, 255),
       description: description || null,
-      steps,
+      steps: forSaving(),
     });
     if (created) location.href = `/sequences/${created.id}`;
   }
@@ -164,6 +205,18 @@ export default function SequenceEditor(props: SequenceEditorProps) {
           disabled={props.readOnly}
           onInput={(e) => setDescription((e.target as HTMLInputElement).value)}
         />
+        {steps.some((s) => s.variants?.length) && (
+          <label>
+            <input
+              type="checkbox"
+              id="seq-auto-promote"
+              checked={autoPromote}
+              disabled={props.readOnly}
+              onChange={(e) => setAutoPromote((e.target as HTMLInputElement).checked)}
+            />{" "}
+            Send new contacts the winning variant once a winner is declared
+          </label>
+        )}
       </div>
 
       <fieldset class="stack">
@@ -195,6 +248,7 @@ export default function SequenceEditor(props: SequenceEditorProps) {
           ? { ...own, text: followUpSubject("", renderSubject(steps[0]?.subject ?? "", variables).text) }
           : own;
         const body = render(step.body, variables);
+        const testing = !!step.variants?.length;
         return (
           <section key={i} class="panel step" data-step={step.step_no}>
             <h2>Step {step.step_no}</h2>
@@ -211,26 +265,40 @@ export default function SequenceEditor(props: SequenceEditorProps) {
                 />
                 {err(`steps.${i}.delay_hours`)}
                 {err(`steps.${i}.step_no`)}
-                <label for={`subject-${i}`}>Subject</label>
-                <input
-                  id={`subject-${i}`}
-                  type="text"
-                  value={step.subject}
-                  maxLength={500}
-                  placeholder={i > 0 ? "empty: Re: the subject of step 1" : undefined}
-                  disabled={props.readOnly}
-                  onInput={(e) => update(i, { subject: (e.target as HTMLInputElement).value })}
-                />
-                {err(`steps.${i}.subject`)}
-                <label for={`body-${i}`}>Body</label>
-                <textarea
-                  id={`body-${i}`}
-                  rows={8}
-                  value={step.body}
-                  disabled={props.readOnly}
-                  onInput={(e) => update(i, { body: (e.target as HTMLTextAreaElement).value })}
-                />
-                {err(`steps.${i}.body`)}
+                {!testing && (
+                  <>
+                    <label for={`subject-${i}`}>Subject</label>
+                    <input
+                      id={`subject-${i}`}
+                      type="text"
+                      value={step.subject}
+                      maxLength={500}
+                      placeholder={i > 0 ? "empty: Re: the subject of step 1" : undefined}
+                      disabled={props.readOnly}
+                      onInput={(e) => update(i, { subject: (e.target as HTMLInputElement).value })}
+                    />
+                    {err(`steps.${i}.subject`)}
+                    <label for={`body-${i}`}>Body</label>
+                    <textarea
+                      id={`body-${i}`}
+                      rows={8}
+                      value={step.body}
+                      disabled={props.readOnly}
+                      onInput={(e) => update(i, { body: (e.target as HTMLTextAreaElement).value })}
+                    />
+                    {err(`steps.${i}.body`)}
+                    <LintWarnings subject={step.subject} body={step.body} step={step.step_no} />
+                  </>
+                )}
+                {!props.readOnly && (
+                  <button
+                    type="button"
+                    class="button-small"
+                    onClick={() => testing ? stopVariants(i) : startVariants(i)}
+                  >
+                    {testing ? "Stop testing: keep variant A" : "Test another version (A/B)"}
+                  </button>
+                )}
                 {!props.readOnly && steps.length > 1 && (
                   <button
                     type="button"
@@ -241,13 +309,26 @@ export default function SequenceEditor(props: SequenceEditorProps) {
                   </button>
                 )}
               </div>
-              <div class="preview" aria-label={`Preview of step ${step.step_no}`}>
-                <p class="preview-subject">
-                  <strong>{subject.text}</strong>
-                </p>
-                <pre class="email-body preview-body">{body.text}</pre>
-              </div>
+              {!testing && (
+                <div class="preview" aria-label={`Preview of step ${step.step_no}`}>
+                  <p class="preview-subject">
+                    <strong>{subject.text}</strong>
+                  </p>
+                  <pre class="email-body preview-body">{body.text}</pre>
+                </div>
+              )}
             </div>
+            {testing && (
+              <StepVariants
+                index={i}
+                stepNo={step.step_no}
+                variants={step.variants!}
+                readOnly={props.readOnly}
+                variables={variables}
+                errors={errors}
+                onChange={(variants) => update(i, { variants })}
+              />
+            )}
           </section>
         );
       })}

@@ -56,4 +56,5 @@ if (CRON_ENABLED) {
     options,
     handler("check-mailbox-counters"),
   );
+  Deno.cron("check-mailbox-dns", JOBS["check-mailbox-dns"].schedule, options, handler("check-mailbox-dns"));
 }

@@ -14,6 +14,7 @@ import { log } from "../lib/log.ts";
 import { shutdownSignal } from "../lib/lifecycle.ts";
 import { recordEmail, recordJobRun } from "../lib/metrics.ts";
 import { calculateHealth } from "./calculate_health.ts";
+import { checkMailboxDns } from "./check_mailbox_dns.ts";
 import { endIdleConnections } from "./end_idle_connections.ts";
 import { expireJobs } from "./expire_jobs.ts";
 import { maintainPartitions } from "./maintain_partitions.ts";
@@ -49,6 +50,7 @@ export const JOBS = {
     leaseSeconds: 600,
     run: () => checkMailboxCountersJob(),
   },
+  "check-mailbox-dns": { schedule: "20 3 * * *", leaseSeconds: 3600, run: () => checkMailboxDns() },
 } satisfies Record<string, JobDefinition>;
 
 export type JobName = keyof typeof JOBS;

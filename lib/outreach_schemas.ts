@@ -5,6 +5,7 @@
  */
 import { z } from "zod";
 import { SUBJECT_MAX } from "./template.ts";
+import { MailboxAddress, VerificationOut } from "./deliverability/schemas.ts";
 
 const id = (what: string) =>
   z.number({ error: `must be a ${what} id` }).int(`must be a ${what} id`).min(1, `must be a ${what} id`)
@@ -46,7 +47,16 @@ export const ContactFields = z.strictObject({
   source: text(100),
 });
 
-export const CreateContact = ContactFields.extend({ company_id: id("company") });
+/**
+ * Undeliverable and internationalised addresses are accepted (stored as typed); the email may be left out
+ * when the person is added by name (deliverability: addresses are proposed and verified later).
+ */
+export const CreateContact = ContactFields.extend({
+  company_id: id("company"),
+  email: MailboxAddress.optional(),
+  /** The address was picked from GET /api/contacts/suggest: it stays marked as guessed until confirmed. */
+  email_guessed: z.boolean({ error: "must be true or false" }).optional(),
+});
 
 /** `PATCH /api/contacts/:id`: any of the editable fields (never the opt-out or bounce state). */
 export const UpdateContact = z.strictObject({
@@ -66,9 +76,11 @@ export const ContactOut = z.object({
   first_name: z.string().nullable(),
   last_name: z.string().nullable(),
   title: z.string().nullable(),
-  email: z.string(),
+  email: z.string().nullable(),
   linkedin_url: z.string().nullable(),
   source: z.string(),
+  email_guessed: z.boolean(),
+  verification: VerificationOut.nullable(),
   opted_out: z.boolean(),
   opted_out_at: z.string().nullable(),
   bounce_count: z.number(),
@@ -213,6 +225,8 @@ export const Enroll = z.strictObject({
     .refine((v) => Object.keys(v).length <= 50, "at most 50 variables").optional(),
   /** Only send in the sender's weekday business hours (08:00-18:00 in their time zone). */
   send_window: z.boolean({ error: "must be true or false" }).optional(),
+  /** Enroll a contact whose address is risky (catch-all, role, unknown) or guessed; else 409 risky_address. */
+  confirm_risky: z.boolean({ error: "must be true or false" }).optional(),
   /** The text the user reviewed, per step, queued instead of the rendered template. */
   overrides: z.array(
     z.strictObject({
@@ -302,6 +316,13 @@ const Domain = z.string().trim().toLowerCase().regex(
   "must be a domain name",
 );
 
+/** A DKIM selector: dot-separated DNS labels (`smtp`, `mg`, `s1.2026`). */
+const DkimSelector = z.string({ error: "must be a DKIM selector" }).trim().max(63, "at most 63 characters")
+  .regex(
+    /^[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?)*$/,
+    "must be a DKIM selector (DNS labels)",
+  );
+
 export const CreateMailbox = z.strictObject({
   email: Email,
   domain: Domain,
@@ -324,6 +345,8 @@ export const CreateMailbox = z.strictObject({
   status: z.enum(["warmup", "active", "paused"], { error: "must be warmup, active or paused" }).optional(),
   warmup_enabled: z.boolean({ error: "must be true or false" }).optional(),
   warmup_start_date: z.iso.datetime({ offset: true, error: "must be an ISO datetime" }).optional(),
+  dkim_selector: DkimSelector.optional(),
+  spf_include: Domain.nullable().optional(),
 });
 
 /** `PATCH /api/admin/mailboxes/:id`. */
@@ -356,4 +379,6 @@ export const MailboxOut = z.object({
   smtp_port: z.number(),
   smtp_username: z.string(),
   created_at: z.string().nullable(),
+  dkim_selector: z.string(),
+  spf_include: z.string().nullable(),
 });

@@ -83,6 +83,26 @@ Deno.test({
           assert.equal(await page.getByRole("link", { name: "7 days" }).getAttribute("aria-current"), "page");
         }
         if (javaScriptEnabled) {
+          // The editor: each variant with its own live preview; a third variant added and saved.
+          await page.goto(`${server.url}/sequences/${sequence.body.id}`);
+          await page.waitForSelector("html[data-frsh-hydrated]");
+          const previewB = page.locator('[aria-label="Preview of step 1, variant B"]');
+          assert.match(await previewB.innerText(), /Compiler Engineer at Chart Co\?/);
+          await page.getByRole("button", { name: "Add a variant" }).click();
+          await page.getByLabel("Subject (C)").fill("A compiler question for {{first_name}}");
+          assert.match(
+            await page.locator('[aria-label="Preview of step 1, variant C"]').innerText(),
+            /A compiler question for Contact/,
+          );
+          await page.getByLabel("Send new contacts the winning variant once a winner is declared").check();
+          await checkPage(page, "campaigns-editor-variants");
+          await page.click("#save-sequence");
+          await page.waitForSelector(".notice-ok");
+          const [saved] = await sql<{ steps: { variants: { key: string }[] }[]; auto_promote: boolean }[]>`
+            select steps, auto_promote from sequence_templates where id = ${sequence.body.id}`;
+          assert.deepEqual(saved.steps[0].variants.map((v) => v.key), ["A", "B", "C"]);
+          assert.equal(saved.auto_promote, true);
+
           // The live page, made in the browser: from the application, a link with a bad URL first.
           await page.goto(`${server.url}/applications/${application.id}`);
           await page.getByRole("link", { name: "Your live page for this job" }).click();

@@ -12,8 +12,9 @@ import { useAppDatabase } from "./helpers/db.ts";
 import { TEST_ENV } from "./helpers/server.ts";
 import { hasChromium, launchChromium } from "./helpers/browser.ts";
 import { checkPage } from "./helpers/page_checks.ts";
+import { startWorldDns } from "./helpers/dns_server.ts";
 
-function startApp(databaseUrl: string) {
+function startApp(databaseUrl: string, dnsServer: string) {
   const child = new Deno.Command(Deno.execPath(), {
     args: ["run", "-A", "main.ts"],
     env: {
@@ -23,6 +24,8 @@ function startApp(databaseUrl: string) {
       ROLEFERRY_CRON: "on",
       MAIL_TRANSPORT: "outbox",
       DATABASE_URL: databaseUrl,
+      // enrollment verifies the contact's address: the fixture world's DNS, never the machine's
+      ROLEFERRY_DNS: dnsServer,
       HOSTNAME: "127.0.0.1",
       PORT: "0",
       NO_COLOR: "1",
@@ -64,7 +67,8 @@ Deno.test({
     const [job] = await db.sql`
       insert into jobs (source, title, company_id, description, posted_date)
       values ('test', 'Senior Backend Engineer', ${company.id}, 'Python and PostgreSQL.', current_date) returning id`;
-    const app = startApp(db.url);
+    const dns = await startWorldDns();
+    const app = startApp(db.url, dns.address);
     const browser = await launchChromium();
     try {
       const base = await Promise.race([
@@ -88,6 +92,19 @@ Deno.test({
       await page.waitForURL("**/settings?welcome=1");
       const [user] = await db.sql`select id, timezone from users where email = 'rosa.first@example.test'`;
       assert.equal(user.timezone, "Europe/Berlin", "the browser's time zone is stored at signup");
+
+      // Outreach needs a verified address: the verification email is in the development outbox, and its
+      // link opens a page with one button (mail scanners that follow links must not confirm).
+      await page.goto(`${base}/dev/outbox`);
+      const link = ((await page.locator(".email-body").first().textContent()) ?? "").match(
+        /https?:\/\/\S+\/verify\/\S+/,
+      );
+      assert.ok(link, "the verification email with its link is in /dev/outbox");
+      await page.goto(`${base}${new URL(link[0]).pathname}`);
+      await page.click("button:has-text('Confirm my address')");
+      await page.waitForLoadState();
+      const [verified] = await db.sql`select email_verified from users where id = ${user.id}`;
+      assert.equal(verified.email_verified, true, "the address is verified through the page");
 
       await page.goto(`${base}/jobs/${job.id}`);
       await checkPage(page, "first-send-01-job");
@@ -143,7 +160,9 @@ Deno.test({
       let found = false;
       for (let i = 0; i < 45 && !found; i++) {
         await page.goto(`${base}/dev/outbox`);
-        found = (await page.locator("#outbox li").count()) > 0;
+        // (the verification email is there already: wait for the outreach one)
+        found = (await page.locator("#outbox li").count()) > 0 &&
+          (await page.locator("#outbox").innerText()).includes("A note from Rosa");
         if (!found) await new Promise((r) => setTimeout(r, 2_000));
       }
       assert.ok(found, `the email reached /dev/outbox\n${app.lines.slice(-20).join("\n")}`);
@@ -169,6 +188,7 @@ Deno.test({
       app.child.kill("SIGTERM");
       await app.done;
       await app.child.status;
+      await dns.close();
     }
   },
 });

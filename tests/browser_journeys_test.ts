@@ -67,7 +67,7 @@ Deno.test({
 
       await t.step("nav - reaches every section, Sequences included", async () => {
         const links = await page.locator("nav[aria-label=Main] .nav-links a").allInnerTexts();
-        assert.deepEqual(links, ["Jobs", "Applications", "Sequences", "Settings"]);
+        assert.deepEqual(links, ["Jobs", "Applications", "Sequences", "Settings", "Account"]);
       });
 
       await t.step(

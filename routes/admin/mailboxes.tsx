@@ -97,7 +97,8 @@ export default function MailboxesPage({ data }: PageProps<Data, AppState>) {
               {data.mailboxes.map((m) => (
                 <tr key={m.id} data-mailbox={m.email}>
                   <th scope="row">
-                    <a href={`/admin/mailboxes/${m.id}`}>{m.email}</a>
+                    <a href={`/admin/mailboxes/${m.id}`}>{m.email}</a>{" "}
+                    <a href={`/admin/mailboxes/${m.id}/dns`} class="muted">DNS</a>
                   </th>
                   <td>
                     {m.status}

@@ -5,6 +5,7 @@
 import { loadConfig, resolveSecret, setConfig } from "../../fresh.config.ts";
 import { createWebApp } from "../../lib/server.ts";
 import { setReady } from "../../lib/lifecycle.ts";
+import { startWorldDns } from "./dns_server.ts";
 
 export interface TestServer {
   url: string;
@@ -26,7 +27,11 @@ export async function startTestServer(env: Record<string, string> = {}): Promise
   const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
   const { port } = listener.addr as Deno.NetAddr;
   listener.close();
-  const config = setConfig(loadConfig({ ...TEST_ENV, PORT: String(port), ...env }));
+  // address verification asks DNS: a local fake world unless the test brings its own zones
+  const dns = env.ROLEFERRY_DNS ? undefined : await startWorldDns();
+  const config = setConfig(
+    loadConfig({ ...TEST_ENV, PORT: String(port), ...(dns ? { ROLEFERRY_DNS: dns.address } : {}), ...env }),
+  );
   await resolveSecret(config);
   setReady();
   const fetch = await createWebApp();
@@ -36,7 +41,10 @@ export async function startTestServer(env: Record<string, string> = {}): Promise
   );
   return {
     url: `http://127.0.0.1:${port}`,
-    close: () => server.shutdown(),
+    close: async () => {
+      await server.shutdown();
+      await dns?.close();
+    },
   };
 }
 

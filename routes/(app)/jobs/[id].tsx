@@ -12,6 +12,7 @@ import { setCompanyHidden } from "../../../db/preferences.ts";
 import MatchBadge from "../../../components/MatchBadge.tsx";
 import CsrfField from "../../../components/CsrfField.tsx";
 import RecruiterJob from "../../../components/RecruiterJob.tsx";
+import ContactFinder from "../../../islands/ContactFinder.tsx";
 import ContactForm, { type ContactFormValues, contactFormValues } from "../../../components/ContactForm.tsx";
 import type { FieldErrors } from "../../../lib/page_forms.ts";
 import { parseNewContact } from "../../../lib/contact_forms.ts";
@@ -207,6 +208,11 @@ export default function JobPage({ data, state, url }: PageProps<Data, AppState>)
               post={`/jobs/${job.id}`}
             />
           </details>
+          <ContactFinder
+            companyId={job.company.id}
+            domain={job.company.domain}
+            csrfToken={state.csrfToken ?? ""}
+          />
         </section>
       </div>
     </>

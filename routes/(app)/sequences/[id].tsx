@@ -39,6 +39,7 @@ export default function SequencePage({ data, state }: PageProps<Data, AppState>)
         description={s.description}
         steps={s.steps}
         readOnly={s.is_platform}
+        autoPromote={s.auto_promote}
         targets={data.targets}
         csrfToken={state.csrfToken ?? ""}
       />

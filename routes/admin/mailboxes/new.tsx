@@ -12,7 +12,7 @@ import { HttpError } from "../../../lib/http_error.ts";
 import { type FieldErrors, readForm, seeOther } from "../../../lib/page_forms.ts";
 import { parseNewMailbox } from "../../../lib/mailbox_forms.ts";
 import type { AppState } from "../../../lib/state.ts";
-import { createMailbox } from "../../../db/mailboxes.ts";
+import { createMailboxChecked } from "../../../lib/deliverability/mailbox_checks.ts";
 import ErrorSummary from "../../../components/ErrorSummary.tsx";
 import TextField from "../../../components/TextField.tsx";
 
@@ -45,14 +45,15 @@ export const handler = {
       return ctx.render({ transport, values, errors: parsed.errors } satisfies Data, { status: 422 });
     }
     try {
-      const mailbox = await createMailbox(parsed.value);
+      const mailbox = await createMailboxChecked(parsed.value);
       return seeOther(`/admin/mailboxes/${mailbox.id}?created=1`);
     } catch (error) {
-      if (!(error instanceof HttpError) || error.status !== 409) throw error;
+      if (!(error instanceof HttpError) || (error.status !== 409 && error.status !== 422)) throw error;
+      // 422: production refuses a domain whose SPF, DKIM or DMARC fails (fields dns.spf, dns.dkim, dns.dmarc)
       return ctx.render(
         { transport, values, errors: error.fields ?? { email: error.message } } satisfies Data,
         {
-          status: 409,
+          status: error.status,
         },
       );
     }

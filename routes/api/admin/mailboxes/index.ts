@@ -4,7 +4,8 @@ import { requireAdmin } from "../../../../lib/admin.ts";
 import { CreateMailbox, MailboxOut } from "../../../../lib/outreach_schemas.ts";
 import { assertStorableText } from "../../../../lib/text_guard.ts";
 import { parseJson } from "../../../../lib/validate.ts";
-import { createMailbox, listMailboxes } from "../../../../db/mailboxes.ts";
+import { listMailboxes } from "../../../../db/mailboxes.ts";
+import { createMailboxChecked } from "../../../../lib/deliverability/mailbox_checks.ts";
 import type { FreshContext } from "../../../../fresh/types.ts";
 import type { AppState } from "../../../../lib/state.ts";
 
@@ -32,6 +33,7 @@ export const handler = {
   async POST(ctx: FreshContext<AppState>) {
     requireAdmin(ctx.req);
     const input = assertStorableText(await parseJson(ctx.req, api.POST.body));
-    return Response.json(await createMailbox(input), { status: 201 });
+    // production: 422 dns_check_failed when the domain's SPF, DKIM or DMARC fails (unless created paused)
+    return Response.json(await createMailboxChecked(input), { status: 201 });
   },
 };

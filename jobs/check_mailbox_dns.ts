@@ -1,0 +1,6 @@
+import { checkAllMailboxDns } from "../lib/deliverability/mailbox_checks.ts";
+
+/** `check-mailbox-dns` (daily): SPF, DKIM, DMARC and MX of every mailbox's domain, stored. Idempotent. */
+export async function checkMailboxDns() {
+  return await checkAllMailboxDns();
+}

@@ -1,0 +1,26 @@
+import { defineApi } from "../../../../../lib/api.ts";
+import { requireAdmin } from "../../../../../lib/admin.ts";
+import { DnsQuery, MailboxDnsOut } from "../../../../../lib/deliverability/schemas.ts";
+import { mailboxDns } from "../../../../../lib/deliverability/mailbox_checks.ts";
+import { parseId, parseQuery } from "../../../../../lib/validate.ts";
+import type { FreshContext } from "../../../../../fresh/types.ts";
+import type { AppState } from "../../../../../lib/state.ts";
+
+export const api = defineApi({
+  GET: {
+    summary: "The mailbox domain's SPF, DKIM, DMARC and MX, each pass/warn/fail with the record found and " +
+      "the one expected: the last stored check, or a new one with ?refresh=1",
+    auth: "admin",
+    query: DnsQuery,
+    response: MailboxDnsOut,
+  },
+});
+
+export const handler = {
+  async GET(ctx: FreshContext<AppState>) {
+    requireAdmin(ctx.req);
+    const id = parseId(ctx.params.id, "mailbox");
+    const { refresh } = parseQuery(new URL(ctx.req.url), api.GET.query);
+    return Response.json(await mailboxDns(id, refresh === "1" || refresh === "true"));
+  },
+};

@@ -27,6 +27,8 @@ const EnvSchema = z.object({
     "must be one or more postgres:// connection strings separated by commas",
   ).optional(),
   DATABASE_REPLICA_MAX_LAG_S: z.coerce.number().positive("must be a positive number of seconds").default(5),
+  /** Days an out-of-office without a return date delays the contact's next step (issue 11). */
+  ROLEFERRY_AUTO_REPLY_DELAY_DAYS: z.coerce.number().int().min(0).max(60).default(3),
   MAIL_SYSTEM_FROM: z.string().max(300).regex(
     /^[^\r\n]*@[^\r\n]+$/,
     "must be an address like RoleFerry <no-reply@mail.example>",
@@ -63,6 +65,7 @@ export interface Config {
   replicaUrls: string[];
   /** A replica further behind than this many seconds is skipped. */
   replicaMaxLagS: number;
+  autoReplyDelayDays: number;
   /** Sender of system mail (reset, verification, notices); see lib/mail/system_mail.ts. */
   mailSystemFrom: string;
   /** SMTP server for system mail when MAIL_TRANSPORT is smtp (outreach uses each mailbox's own server). */
@@ -102,6 +105,13 @@ export function loadConfig(env: Record<string, string | undefined> = Deno.env.to
   if (e.ROLEFERRY_ENV === "production" && !e.ROLEFERRY_SECRET) {
     throw new ConfigError("invalid configuration: ROLEFERRY_SECRET is required in production");
   }
+  // Unsubscribe and tracking links in real mail must not point at a local or plain-http address (RFC 8058
+  // one-click unsubscribe is https; Gmail and Yahoo's 2024 sender rules).
+  if (e.ROLEFERRY_ENV === "production" && !e.APP_BASE_URL?.startsWith("https://")) {
+    throw new ConfigError(
+      "invalid configuration: APP_BASE_URL is required in production and must be an https:// URL",
+    );
+  }
   if (e.MAIL_TRANSPORT === "mailgun" && !e.MAILGUN_API_KEY) {
     throw new ConfigError(
       "invalid configuration: MAILGUN_API_KEY is required when MAIL_TRANSPORT is mailgun",
@@ -133,6 +143,7 @@ export function loadConfig(env: Record<string, string | undefined> = Deno.env.to
     cron: e.ROLEFERRY_CRON === "on",
     replicaUrls: splitReplicaUrls(e.DATABASE_REPLICA_URL),
     replicaMaxLagS: e.DATABASE_REPLICA_MAX_LAG_S,
+    autoReplyDelayDays: e.ROLEFERRY_AUTO_REPLY_DELAY_DAYS,
     mailSystemFrom: e.MAIL_SYSTEM_FROM ?? `no-reply@${new URL(appBaseUrl).hostname.replace(/^\[|\]$/g, "")}`,
     mailSystemSmtpUrl: e.MAIL_SYSTEM_SMTP_URL,
     dnsServer: e.ROLEFERRY_DNS,

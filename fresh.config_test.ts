@@ -34,6 +34,18 @@ Deno.test("loadConfig - a bad value is one line naming the variable", () => {
     [{ ROLEFERRY_ENV: "production" }, /^invalid configuration: ROLEFERRY_SECRET is required in production$/],
     [{ MAIL_TRANSPORT: "mailgun" }, /^invalid configuration: MAILGUN_API_KEY /],
     [{ APP_BASE_URL: "not a url" }, /^invalid configuration: APP_BASE_URL /],
+    [
+      { ROLEFERRY_ENV: "production", ROLEFERRY_SECRET: "s".repeat(40) },
+      /^invalid configuration: APP_BASE_URL /,
+    ],
+    [
+      {
+        ROLEFERRY_ENV: "production",
+        ROLEFERRY_SECRET: "s".repeat(40),
+        APP_BASE_URL: "http://127.0.0.1:8000",
+      },
+      /^invalid configuration: APP_BASE_URL is required in production and must be an https:\/\/ URL$/,
+    ],
   ];
   for (const [env, message] of cases) {
     assert.throws(() => loadConfig(env), (error: unknown) => {
@@ -43,6 +55,19 @@ Deno.test("loadConfig - a bad value is one line naming the variable", () => {
       return true;
     });
   }
+});
+
+Deno.test("loadConfig - production accepts an https APP_BASE_URL; other environments keep the http default", () => {
+  const production = loadConfig({
+    ROLEFERRY_ENV: "production",
+    ROLEFERRY_SECRET: "s".repeat(40),
+    APP_BASE_URL: "https://app.roleferry.example/",
+    MAIL_SYSTEM_FROM: "RoleFerry <no-reply@mail.roleferry.example>",
+  });
+  assert.equal(production.appBaseUrl, "https://app.roleferry.example");
+  assert.equal(loadConfig({ PORT: "9000" }).appBaseUrl, "http://127.0.0.1:9000");
+  assert.equal(loadConfig({}).autoReplyDelayDays, 3);
+  assert.equal(loadConfig({ ROLEFERRY_AUTO_REPLY_DELAY_DAYS: "7" }).autoReplyDelayDays, 7);
 });
 
 Deno.test("resolveSecret - generated once into the data dir and kept", async () => {

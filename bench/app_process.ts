@@ -47,6 +47,7 @@ export function startTaskArgs(entry = "main.ts"): string[] {
 export const APP_ENV: Record<string, string> = {
   ROLEFERRY_ENV: "production",
   ROLEFERRY_SECRET: "bench-secret-bench-secret-bench-secret-0123",
+  APP_BASE_URL: "https://bench.roleferry.example",
   ROLEFERRY_ADMIN_TOKEN: "bench-admin-token-0123456789",
   ROLEFERRY_CRON: "off",
   MAIL_TRANSPORT: "outbox",

@@ -3,9 +3,9 @@
  * the resilience tests: `POST /v3/:domain/messages` (multipart, Basic auth)
  * answers `{id, message}` like Mailgun and remembers every message, so a test
  * can count what was really "sent" (and what twice) from outside the process
- * that sent it. `GET /v3/:domain/events` answers the accepted messages, filtered
- * by `message-id` or `user-variables`, for a dispatcher that reconciles a
- * "maybe sent" row with the provider.
+ * that sent it. `GET /v3/:domain/events` answers the accepted messages as
+ * Mailgun does (documented filters applied, unknown ones ignored, paged), for a
+ * dispatcher that reconciles a "maybe sent" row with the provider.
  */
 
 export interface SentMessage {
@@ -77,8 +77,10 @@ export function startFakeMailgun(
         for (const [key, value] of form.entries()) {
           if (key.startsWith("h:")) headers[key.slice(2)] = String(value);
         }
+        // Mailgun keeps a Message-Id given with `h:Message-Id` and answers it as the message's id.
+        const own = String(form.get("h:Message-Id") ?? "");
         const message: SentMessage = {
-          id: `<${crypto.randomUUID()}@${domain}>`,
+          id: /^<[^<>\s]+>$/.test(own) ? own : `<${crypto.randomUUID()}@${domain}>`,
           domain,
           from: String(form.get("from") ?? ""),
           to: String(form.get("to") ?? ""),
@@ -97,7 +99,9 @@ export function startFakeMailgun(
       }
       if (url.pathname === "/_messages" && req.method === "GET") return json({ items: messages });
       const events = /^\/v3\/([^/]+)\/events$/.exec(url.pathname);
-      if (events && req.method === "GET") return json({ items: eventsFor(messages, url), paging: {} });
+      if (events && req.method === "GET") {
+        return json(eventsPage(messages, url, decodeURIComponent(events[1])));
+      }
       return json({ message: "not found" }, 404);
     },
   );
@@ -105,16 +109,24 @@ export function startFakeMailgun(
   return fake;
 }
 
-function eventsFor(messages: SentMessage[], url: URL) {
-  const messageId = url.searchParams.get("message-id");
-  let variables: Record<string, string> = {};
-  try {
-    variables = JSON.parse(url.searchParams.get("user-variables") ?? "{}");
-  } catch { /* no filter */ }
-  return messages
-    .filter((m) => !messageId || m.id === messageId || m.id === `<${messageId}>`)
-    .filter((m) => !variables.outreach || m.outreach === variables.outreach)
-    .map((m) => ({
+/**
+ * One page of `accepted` events as Mailgun's Events API answers it: its documented filters (`event`,
+ * `message-id`, `begin`) apply, unknown ones (`user-variables`) are ignored as Mailgun ignores them, `limit`
+ * per page (at most 300) and a `paging.next` link; a page past the end is empty.
+ */
+function eventsPage(messages: SentMessage[], url: URL, domain: string) {
+  const messageId = url.searchParams.get("message-id")?.replace(/^<|>$/g, "");
+  const event = url.searchParams.get("event");
+  const begin = Number(url.searchParams.get("begin") ?? "0") || 0;
+  const limit = Math.min(300, Math.max(1, Number(url.searchParams.get("limit") ?? "100") || 100));
+  const offset = Number(url.searchParams.get("page") ?? "0") || 0;
+  const all = messages
+    .filter((m) => m.domain === domain && (!event || event === "accepted") && m.at / 1000 >= begin)
+    .filter((m) => !messageId || m.id === `<${messageId}>`);
+  const next = new URL(url);
+  next.searchParams.set("page", String(offset + limit));
+  return {
+    items: all.slice(offset, offset + limit).map((m) => ({
       event: "accepted",
       timestamp: m.at / 1000,
       id: crypto.randomUUID(),
@@ -123,7 +135,9 @@ function eventsFor(messages: SentMessage[], url: URL) {
       message: {
         headers: { "message-id": m.id.replace(/^<|>$/g, ""), from: m.from, to: m.to, subject: m.subject },
       },
-    }));
+    })),
+    paging: { next: next.toString() },
+  };
 }
 
 function json(body: unknown, status = 200): Response {

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import Mailgun from "mailgun.js";
 import { startFakeMailgun, startFakeMailgunProcess } from "./fake_mailgun.ts";
 
-Deno.test("fake Mailgun - accepts mailgun.js sends, counts per outreach, answers the events lookup", async () => {
+Deno.test("fake Mailgun - accepts mailgun.js sends, counts per outreach, answers the events lookup as Mailgun", async () => {
   const fake = startFakeMailgun();
   try {
     const client = new Mailgun(FormData).client({ username: "api", key: fake.apiKey, url: fake.url });
@@ -24,11 +24,16 @@ Deno.test("fake Mailgun - accepts mailgun.js sends, counts per outreach, answers
     );
     assert.equal(events.items.length, 1);
     assert.equal(`<${events.items[0].message.headers["message-id"]}>`, sent.id);
-    const none = await client.events.get(
+    // As at Mailgun: `user-variables` is no documented filter and is ignored; `message-id` is and narrows.
+    const ignored = await client.events.get(
       "mb.example",
       { "user-variables": JSON.stringify({ outreach: "x" }) } as never,
     );
+    assert.equal(ignored.items.length, 1);
+    const none = await client.events.get("mb.example", { "message-id": "nope@mb.example" } as never);
     assert.equal(none.items.length, 0);
+    const one = await client.events.get("mb.example", { "message-id": sent.id!.slice(1, -1) } as never);
+    assert.equal(one.items.length, 1);
   } finally {
     await fake.close();
   }

@@ -6,6 +6,7 @@
  * without JavaScript). Server-only: `/applications/:id` renders it.
  */
 import type { TimelineItem } from "../db/outreach.ts";
+import type { InboundView } from "../db/inbound_messages.ts";
 import { localDateTime } from "../lib/local_time.ts";
 import { WAITING_TEXT } from "../lib/waiting_reason.ts";
 import CsrfField from "./CsrfField.tsx";
@@ -77,8 +78,31 @@ function Controls({ items, csrfToken }: { items: TimelineItem[]; csrfToken?: str
   );
 }
 
+/** One inbound message under the step it answered: what it was, in a few words (issue 11). */
+export function inboundText(m: InboundView, timezone?: string | null): string {
+  const moved = m.delayed_until ? `; next step moved to ${localDateTime(m.delayed_until, timezone)}` : "";
+  switch (m.kind) {
+    case "auto_reply":
+      return m.return_date ? `auto-reply: away until ${m.return_date}${moved}` : `auto-reply${moved}`;
+    case "bounce":
+      return `bounce notice${
+        m.bounce_status ? ` (${m.bounce_status})` : ""
+      }: the address does not receive mail`;
+    case "human":
+      return "reply";
+    default:
+      return "automated mail (no action)";
+  }
+}
+
 export default function OutreachTimeline(
-  { items, timezone, csrfToken }: { items: TimelineItem[]; timezone?: string | null; csrfToken?: string },
+  { items, timezone, csrfToken, inbound = [] }: {
+    items: TimelineItem[];
+    timezone?: string | null;
+    csrfToken?: string;
+    /** Inbound mail of the application, shown under the step it answered. */
+    inbound?: InboundView[];
+  },
 ) {
   if (!items.length) return <p class="muted">No outreach yet.</p>;
   return (
@@ -110,6 +134,14 @@ export default function OutreachTimeline(
             {item.last_error && (item.status === "failed" || item.status === "canceled") && (
               <p class="muted">{item.last_error}</p>
             )}
+            {inbound.filter((m) =>
+              m.outreach_id === item.id
+            ).map((m) => (
+              <p key={`in-${m.id}`} class="inbound" data-kind={m.kind}>
+                {inboundText(m, timezone)} · {localDateTime(m.received_at, timezone)}
+                {m.subject && <span class="muted">“{m.subject}”</span>}
+              </p>
+            ))}
           </li>
         ))}
       </ol>

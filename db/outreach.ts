@@ -13,6 +13,7 @@ import { promotedVariants } from "./funnels.ts";
 import { livePageOfApplication } from "./live_pages.ts";
 import { livePageUrl } from "../lib/live_page_view.ts";
 import { chooseStepText } from "../lib/variant_assign.ts";
+import { followUpSubject } from "../lib/mail/compose.ts";
 import { getSendingState, withWaiting } from "./outreach_waiting.ts";
 import { reserveEnrollment } from "./plans.ts";
 import { enrollmentRefusal } from "../lib/plans.ts";
@@ -47,6 +48,8 @@ export interface OutreachView {
   send_window: boolean;
   /** The dispatcher is sending it right now. */
   sending: boolean;
+  /** Held back by a real-mail rule (issue 11): the source of `earlier_step`, `follow_up_mailbox`, `auto_reply_delay`. */
+  hold_reason: string | null;
 }
 
 /** A timeline row: why it waits, and when it should go out (lib/waiting_reason.ts). */
@@ -80,7 +83,7 @@ const viewColumns = (tx: Tx) =>
   tx`o.id, o.application_id, o.contact_id, c.full_name as contact_name, c.email as contact_email,
      o.sequence_instance_id, o.step_no, o.subject, o.body, o.from_mailbox, o.status, o.queued_at, o.due_at,
      o.sent_at, o.delivered_at, o.opened_at, o.clicked_at, o.replied_at, o.link_clicks, o.last_error, o.variant,
-     o.paused_at, o.send_window, (o.send_started_at is not null) as sending`;
+     o.paused_at, o.send_window, (o.send_started_at is not null) as sending, o.hold_reason`;
 
 /** What enrolling needs once checked and rendered (shared by the preview and the enrollment). */
 interface PreparedEnrollment {
@@ -185,12 +188,19 @@ async function prepareEnrollment(
     } else overrides.set(o.step_no, o);
   });
   const promoted = sequence.auto_promote ? await promotedVariants(tx, app.user_id, sequence.id) : undefined;
+  const ids = { sequenceId: sequence.id, contactId: contact.id };
+  const firstSubject = overrides.get(steps[0].step_no)?.subject ??
+    renderSubject(chooseStepText(steps, steps[0], ids, promoted).subject, variables).text;
   const rendered = steps.map((step, i) => {
-    const text = chooseStepText(steps, step, { sequenceId: sequence.id, contactId: contact.id }, promoted);
+    const text = chooseStepText(steps, step, ids, promoted);
     const override = overrides.get(step.step_no);
-    const subject = override?.subject !== undefined
+    const own = override?.subject !== undefined
       ? { text: override.subject, missing: [] }
       : renderSubject(text.subject, variables);
+    // A follow-up without a subject of its own answers step 1: `Re: <step 1 subject>` (issue 11).
+    const subject = step.step_no > 1 && override?.subject === undefined && !text.subject.trim()
+      ? { ...own, text: followUpSubject("", firstSubject, SUBJECT_MAX) }
+      : own;
     const body = override?.body !== undefined
       ? { text: override.body, missing: [] }
       : render(text.body, variables);

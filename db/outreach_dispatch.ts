@@ -38,6 +38,19 @@ export interface ClaimedOutreach {
   preferred_mailbox_id: number | null;
   /** For a maybe-sent row: the mailbox of its attempt (for the provider lookup), whatever its status now. */
   attempt_mailbox: SendingMailbox | null;
+  /** Real mail (issue 11; lib/outreach_gates.ts). Our own Message-ID once an attempt chose one. */
+  message_id: string | null;
+  hold_reason: string | null;
+  held_since: Date | null;
+  /** The sender's name (`From: "Full Name" <mailbox>`) and Reply-To choice. */
+  sender_name: string | null;
+  reply_to: string | null;
+  /** Follow-ups: `failed` when an earlier step of the sequence will never be sent, `pending` when not yet. */
+  earlier_state: "failed" | "pending" | null;
+  /** Follow-ups: the latest due time of an earlier step not sent yet. */
+  earlier_due_at: Date | null;
+  /** Follow-ups: the Message-IDs of the earlier steps sent, oldest first (threading headers). */
+  thread_ids: string[] | null;
 }
 
 /** Identifies one claimed row (outreach becomes partitioned on queued_at: its key is (id, queued_at)). */
@@ -89,9 +102,10 @@ export async function claimDueOutreach(
       where o.id = due.id and o.queued_at = due.queued_at
       returning o.id, o.queued_at::text as queued_at, o.application_id, o.contact_id, o.step_no, o.subject, o.body,
                 o.outreach_token, o.unsubscribe_token, o.send_window, o.send_attempts, o.send_started_at,
-                o.mailbox_id
+                o.mailbox_id, o.sequence_instance_id, o.message_id, o.hold_reason, o.held_since
     )
-    select c.*, ct.email as contact_email, u.timezone,
+    select c.*, ct.email as contact_email, u.timezone, u.full_name as sender_name, u.reply_to_email as reply_to,
+      ${earlierSteps(sql)}
       case when c.send_started_at is not null and m.id is not null then json_build_object(
         'id', m.id, 'email', m.email, 'domain', m.domain, 'smtp_host', m.smtp_host, 'smtp_port', m.smtp_port,
         'smtp_username', m.smtp_username, 'smtp_password_encrypted', m.smtp_password_encrypted) end as attempt_mailbox,
@@ -108,11 +122,44 @@ export async function claimDueOutreach(
     order by c.id`;
 }
 
+/**
+ * Follow-ups only (step 1 skips them): the state of the earlier steps of the same sequence to the same contact
+ * (issue 11: a step never goes out while an earlier one failed or is not sent yet), and their Message-IDs
+ * for the thread headers.
+ */
+const earlierSteps = (db: typeof sql) =>
+  db`
+  case when c.step_no > 1 then (
+    select case when bool_or(p.sent_at is null and p.status in ('failed', 'canceled', 'bounced')) then 'failed'
+                when bool_or(p.sent_at is null) then 'pending' end
+    from outreach p
+    where p.application_id = c.application_id and p.contact_id = c.contact_id
+      and p.sequence_instance_id is not distinct from c.sequence_instance_id and p.step_no < c.step_no
+  ) end as earlier_state,
+  case when c.step_no > 1 then (
+    select max(p.due_at) from outreach p
+    where p.application_id = c.application_id and p.contact_id = c.contact_id
+      and p.sequence_instance_id is not distinct from c.sequence_instance_id and p.step_no < c.step_no
+      and p.sent_at is null
+  ) end as earlier_due_at,
+  case when c.step_no > 1 then array(
+    select coalesce(p.message_id, p.provider_message_id) from outreach p
+    where p.application_id = c.application_id and p.contact_id = c.contact_id
+      and p.sequence_instance_id is not distinct from c.sequence_instance_id and p.step_no < c.step_no
+      and p.sent_at is not null and coalesce(p.message_id, p.provider_message_id) is not null
+    order by p.step_no
+  ) end as thread_ids,`;
+
 /** One row of `markSendingMany`: the row, the attempt's id and the mailbox whose unit it took. */
 export interface SendingMark {
   row: RowKey;
   attemptId: string;
   mailbox: { id: number; email: string };
+  /**
+   * Our Message-ID for this send (lib/mail/compose.ts), stored with the attempt, before the provider hears of
+   * it. A row resent after a crash keeps the id of its first attempt (the caller passes that one).
+   */
+  messageId: string;
 }
 
 /**
@@ -129,11 +176,12 @@ export async function markSendingMany(marks: SendingMark[], claimId: string): Pr
   const updated = await sql<{ id: number }[]>`
     update outreach o
     set send_attempt_id = v.attempt_id, send_started_at = now(), send_attempts = o.send_attempts + 1,
-        mailbox_id = v.mailbox_id, from_mailbox = v.mailbox_email
+        mailbox_id = v.mailbox_id, from_mailbox = v.mailbox_email, message_id = v.message_id,
+        hold_reason = null, held_since = null
     from unnest(${marks.map((m) => m.row.id)}::int[], ${marks.map((m) => m.row.queued_at)}::text[],
                 ${marks.map((m) => m.attemptId)}::uuid[], ${marks.map((m) => m.mailbox.id)}::int[],
-                ${marks.map((m) => m.mailbox.email)}::varchar[])
-           as v(id, queued_at, attempt_id, mailbox_id, mailbox_email),
+                ${marks.map((m) => m.mailbox.email)}::varchar[], ${marks.map((m) => m.messageId)}::varchar[])
+           as v(id, queued_at, attempt_id, mailbox_id, mailbox_email, message_id),
          contacts c
     where o.id = v.id and o.queued_at = v.queued_at::timestamptz
       and o.status = 'queued' and o.claim_id = ${claimId}::uuid and o.paused_at is null

@@ -26,6 +26,10 @@ export interface MailgunEvent {
   event: EventName;
   /** For `failed`: Mailgun's `severity`; only `permanent` is a bounce. */
   severity?: string;
+  /** For `failed`: Mailgun's `reason` (`suppress-bounce`, `suppress-unsubscribe`, `suppress-complaint`, ...). */
+  reason?: string;
+  /** For `opened`/`clicked`: Mailgun flagged the client as a bot (`client-info.bot`): stored, not counted. */
+  bot?: boolean;
   eventId?: string;
   occurredAt: Date;
   payload: unknown;
@@ -111,6 +115,56 @@ async function recordEvent(
   return inserted.length === 1;
 }
 
+/**
+ * A permanent `failed` event by its reason (Mailgun's `reason`): `suppress-unsubscribe` and
+ * `suppress-complaint` mean the address opted out or complained earlier (the contact is opted out);
+ * `suppress-bounce` means it bounced before: the row is bounced, but that bounce was already counted.
+ * Anything else is a new bounce.
+ */
+async function failedEffects(
+  tx: Tx,
+  target: EventTarget,
+  at: Date,
+  reason: string | undefined,
+): Promise<void> {
+  if (reason === "suppress-unsubscribe" || reason === "suppress-complaint") {
+    await tx`
+      update outreach set status = 'failed', last_error = ${`mailgun suppressed: ${reason}`}::text
+      where id = ${target.id}::int and queued_at = ${target.queued_at}::text::timestamptz
+        and (status in ('sent', 'delivered') or (status = 'queued' and send_started_at is not null))`;
+    await optOut(tx, target.contact_id);
+    return;
+  }
+  await applyPermanentFailure(tx, target, at, { countBounce: reason !== "suppress-bounce" });
+}
+
+/**
+ * A bounce (a permanent `failed` event, or a bounce notice by mail): the row is `bounced`, the contact's
+ * and the mailbox's bounces counted (unless `countBounce` is false: Mailgun's `suppress-bounce` repeats an
+ * old one), and every queued row to the contact canceled. With `eventId` it is also recorded as a `bounced`
+ * event (the inbound path; the event webhook records its own).
+ */
+export async function applyPermanentFailure(
+  tx: Tx,
+  target: EventTarget,
+  at: Date,
+  options: { countBounce: boolean; eventId?: string; payload?: unknown },
+): Promise<void> {
+  if (options.eventId !== undefined) {
+    const recorded = await recordEvent(tx, target, "bounced", options.eventId, at, options.payload ?? null);
+    if (!recorded) return;
+  }
+  await tx`
+    update outreach set status = 'bounced', sent_at = coalesce(sent_at, ${at}::timestamptz)
+    where id = ${target.id}::int and queued_at = ${target.queued_at}::text::timestamptz
+      and (status in ('sent', 'delivered') or (status = 'queued' and send_started_at is not null))`;
+  if (options.countBounce) {
+    await tx`update contacts set bounce_count = bounce_count + 1 where id = ${target.contact_id}::int`;
+    await tx`update mailboxes set bounce_count_7d = bounce_count_7d + 1 where ${mailboxMatch(tx, target)}`;
+  }
+  await cancelQueued(tx, target.contact_id, "contact's address bounced");
+}
+
 const mailboxMatch = (tx: Tx, target: EventTarget) =>
   target.mailbox_id ? tx`id = ${target.mailbox_id}::int` : tx`email = ${target.from_mailbox}::varchar`;
 
@@ -124,7 +178,8 @@ export async function applyMailgunEvent(
 ): Promise<"applied" | "duplicate"> {
   return await sql.begin(async (tx) => {
     const bounce = e.event === "failed" && e.severity === "permanent";
-    const recorded = bounce ? "bounced" : e.event;
+    const suppressedOptOut = /^suppress-(unsubscribe|complaint)$/.test(e.reason ?? "");
+    const recorded = bounce && !suppressedOptOut ? "bounced" : e.event;
     if (!(await recordEvent(tx, target, recorded, e.eventId, e.occurredAt, e.payload))) return "duplicate";
     const at = e.occurredAt;
     const row = tx`id = ${target.id}::int and queued_at = ${target.queued_at}::text::timestamptz`;
@@ -139,19 +194,14 @@ export async function applyMailgunEvent(
         break;
       case "failed":
         if (!bounce) break; // temporary: Mailgun retries by itself; the event is logged above
-        await tx`
-          update outreach set status = 'bounced', sent_at = coalesce(sent_at, ${at}::timestamptz)
-          where ${row} and (status in ('sent', 'delivered') or (status = 'queued' and send_started_at is not null))`;
-        await tx`update contacts set bounce_count = bounce_count + 1 where id = ${target.contact_id}::int`;
-        await tx`update mailboxes set bounce_count_7d = bounce_count_7d + 1 where ${
-          mailboxMatch(tx, target)
-        }`;
-        await cancelQueued(tx, target.contact_id, "contact's address bounced");
+        await failedEffects(tx, target, at, e.reason);
         break;
       case "opened":
+        if (e.bot) break; // a privacy prefetch or a scanner: the event is stored above, nothing counted
         await tx`update outreach set opened_at = coalesce(opened_at, ${at}::timestamptz) where ${row}`;
         break;
       case "clicked":
+        if (e.bot) break;
         await tx`
           update outreach set clicked_at = coalesce(clicked_at, ${at}::timestamptz), link_clicks = link_clicks + 1,
             opened_at = coalesce(opened_at, ${at}::timestamptz)

@@ -8,6 +8,7 @@
  */
 import { useEffect, useRef, useState } from "preact/hooks";
 import { render, renderSubject, variablesIn } from "../lib/template.ts";
+import { followUpSubject } from "../lib/mail/compose.ts";
 import LintWarnings from "../components/LintWarnings.tsx";
 import StepVariants, { type EditorVariant } from "../components/StepVariants.tsx";
 
@@ -241,7 +242,11 @@ export default function SequenceEditor(props: SequenceEditorProps) {
       </fieldset>
 
       {steps.map((step, i) => {
-        const subject = renderSubject(step.subject, variables);
+        const own = renderSubject(step.subject, variables);
+        // A follow-up without a subject answers step 1 in its thread: "Re: <step 1 subject>".
+        const subject = i > 0 && !step.subject.trim()
+          ? { ...own, text: followUpSubject("", renderSubject(steps[0]?.subject ?? "", variables).text) }
+          : own;
         const body = render(step.body, variables);
         const testing = !!step.variants?.length;
         return (
@@ -268,6 +273,7 @@ export default function SequenceEditor(props: SequenceEditorProps) {
                       type="text"
                       value={step.subject}
                       maxLength={500}
+                      placeholder={i > 0 ? "empty: Re: the subject of step 1" : undefined}
                       disabled={props.readOnly}
                       onInput={(e) => update(i, { subject: (e.target as HTMLInputElement).value })}
                     />

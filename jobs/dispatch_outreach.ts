@@ -40,6 +40,9 @@ import {
   releaseMailbox,
 } from "../db/mailboxes.ts";
 import { MailboxPool } from "../lib/mailbox_pool.ts";
+import { cancelClaimedOutreach, holdOutreach } from "../db/outreach_holds.ts";
+import { earlierStepGate, followUpMailboxGate, type Gate } from "../lib/outreach_gates.ts";
+import { newMessageId, withOptOutLine } from "../lib/mail/compose.ts";
 import { config } from "../fresh.config.ts";
 import { nextSendTime } from "../lib/send_window.ts";
 import { transportFromConfig } from "../lib/mail/transport.ts";
@@ -61,6 +64,8 @@ export interface DispatchOptions {
   maxAttempts?: number;
   /** Consecutive transport failures that pause a mailbox. */
   pauseMailboxAfter?: number;
+  /** How long a follow-up waits for step 1's mailbox before it fails (issue 11). */
+  followUpMailboxWaitMs?: number;
   /** Stop claiming new batches after this long (the cron runs every minute). */
   maxRuntimeMs?: number;
   /** Stop after this many batches (tests). */
@@ -199,6 +204,7 @@ export async function dispatchOutreach(options: DispatchOptions = {}): Promise<D
     recoveryGraceMs: options.recoveryGraceMs ?? 15 * 60_000,
     maxAttempts: options.maxAttempts ?? 6,
     pauseMailboxAfter: options.pauseMailboxAfter ?? 5,
+    followUpMailboxWaitMs: options.followUpMailboxWaitMs ?? 3 * 86_400_000,
     maxRuntimeMs: options.maxRuntimeMs ?? 50_000,
     maxBatches: options.maxBatches ?? Infinity,
   };
@@ -343,13 +349,31 @@ export async function dispatchOutreach(options: DispatchOptions = {}): Promise<D
   result.ms = Date.now() - started;
   return result;
 
+  /** Carries out a real-mail rule (lib/outreach_gates.ts) on a claimed row that is not sent now. */
+  async function applyGate(row: ClaimedOutreach, claimId: string, gate: Gate): Promise<void> {
+    if (gate.action === "cancel") {
+      if (await cancelClaimedOutreach(row, claimId, gate.reason)) result.canceled++;
+    } else if (gate.action === "fail") {
+      await markFailed(row, { claimId }, gate.reason);
+      result.failed++;
+    } else {
+      await holdOutreach(row, claimId, gate.until, gate.reason);
+      result.deferred++;
+    }
+  }
+
   async function processRow(row: ClaimedOutreach, batch: Batch): Promise<void> {
     const { claimId } = batch;
     // 1. A crash may have left this row "maybe sent": ask the provider before anything else.
     if (row.send_started_at) {
       const mailbox = row.attempt_mailbox ?? undefined;
       const found = mailbox
-        ? await transport.lookup(row.outreach_token, mailbox, row.send_started_at)
+        ? await transport.lookup(
+          row.outreach_token,
+          mailbox,
+          row.send_started_at,
+          row.message_id ?? undefined,
+        )
         : { kind: "absent" as const };
       if (found.kind === "found") {
         if (await markRecoveredSent(row, claimId, found.messageId)) result.recovered++;
@@ -377,6 +401,10 @@ export async function dispatchOutreach(options: DispatchOptions = {}): Promise<D
       // absent long after the attempt: it never arrived; send it (again) below
     }
 
+    // 1b. A follow-up waits for the earlier steps of its sequence, and is dropped when one was never sent.
+    const gate = earlierStepGate(row);
+    if (gate) return await applyGate(row, claimId, gate);
+
     // 2. Send window in the sender's time zone.
     if (row.send_window) {
       const next = nextSendTime(new Date(), row.timezone ?? "UTC");
@@ -388,7 +416,12 @@ export async function dispatchOutreach(options: DispatchOptions = {}): Promise<D
     }
 
     // 3. Capacity: a unit reserved atomically in PostgreSQL (see MailboxPool).
-    const mailbox = await pool.take(row.preferred_mailbox_id);
+    //    A follow-up goes out from step 1's mailbox or waits for it (never from another address).
+    const followUp = row.step_no > 1 && row.preferred_mailbox_id !== null;
+    const mailbox = await pool.take(row.preferred_mailbox_id, { only: followUp });
+    if (!mailbox && followUp && !row.send_started_at) {
+      return await applyGate(row, claimId, followUpMailboxGate(row, null, o.followUpMailboxWaitMs));
+    }
     if (!mailbox) {
       result.no_capacity = true;
       // An ordinary row goes back with the batch's other unused claims (one statement, `releaseClaims`).
@@ -400,7 +433,11 @@ export async function dispatchOutreach(options: DispatchOptions = {}): Promise<D
     // 4. Last check, and the attempt recorded before the provider hears of it (committed before the send:
     //    the statement is shared with the other rows that reached this step meanwhile).
     const attemptId = crypto.randomUUID();
-    if (!(await batch.marks.add({ row, attemptId, mailbox }))) {
+    // Our own Message-ID, stored with the attempt; a maybe-sent row sent again keeps its first one.
+    const messageId = row.send_started_at && row.message_id
+      ? row.message_id
+      : newMessageId(row.outreach_token, mailbox.domain);
+    if (!(await batch.marks.add({ row, attemptId, mailbox, messageId }))) {
       await releaseMailbox(mailbox);
       if (await cancelBlockedOutreach(row, claimId)) result.canceled++;
       return;
@@ -408,13 +445,18 @@ export async function dispatchOutreach(options: DispatchOptions = {}): Promise<D
     await options.beforeSend?.(row);
 
     // 5. The provider.
+    const unsubscribeUrl = `${baseUrl}/unsubscribe/${row.unsubscribe_token}`;
     const outcome = await transport.send({
       token: row.outreach_token,
       mailbox,
       to: row.contact_email,
       subject: row.subject,
-      text: row.body,
-      unsubscribeUrl: `${baseUrl}/unsubscribe/${row.unsubscribe_token}`,
+      text: withOptOutLine(row.body, unsubscribeUrl),
+      unsubscribeUrl,
+      messageId,
+      fromName: row.sender_name ?? undefined,
+      replyTo: row.reply_to ?? undefined,
+      thread: row.thread_ids ?? undefined,
     });
 
     // 6. The outcome.
@@ -427,11 +469,18 @@ export async function dispatchOutreach(options: DispatchOptions = {}): Promise<D
         return;
       case "temporary": {
         await releaseMailbox(mailbox);
-        if (await recordMailboxFailure(mailbox.id, outcome.error, o.pauseMailboxAfter)) {
+        // A rate limit (Mailgun 420/429) says nothing about the mailbox's health, and says when to come back.
+        const rateLimited = outcome.status === 420 || outcome.status === 429;
+        if (!rateLimited && (await recordMailboxFailure(mailbox.id, outcome.error, o.pauseMailboxAfter))) {
           await pool.drop(mailbox.id);
         }
         const attempts = row.send_attempts + 1;
-        if (attempts >= o.maxAttempts) {
+        if (outcome.retryAt) {
+          await rescheduleOutreach(row, { attemptId }, outcome.retryAt, outcome.error, {
+            clearAttempt: true,
+          });
+          result.retried++;
+        } else if (attempts >= o.maxAttempts) {
           await markFailed(row, { attemptId }, `gave up after ${attempts} attempts: ${outcome.error}`);
           result.failed++;
         } else {

@@ -49,14 +49,21 @@ export class MailboxPool {
     return this.#exhausted && this.#units.length === 0;
   }
 
-  /** One unit: on `preferredId` when it has capacity, else the next pooled one; undefined when none is left. */
-  async take(preferredId?: number | null): Promise<ReservedMailbox | undefined> {
+  /**
+   * One unit: on `preferredId` when it has capacity, else the next pooled one; undefined when none is left.
+   * With `only`, that mailbox or nothing (a follow-up goes out from step 1's mailbox, issue 11).
+   */
+  async take(
+    preferredId?: number | null,
+    options: { only?: boolean } = {},
+  ): Promise<ReservedMailbox | undefined> {
     if (preferredId && !this.#dropped.has(preferredId)) {
       const i = this.#units.findIndex((u) => u.id === preferredId);
       if (i >= 0) return this.#units.splice(i, 1)[0];
       const direct = await reserveThisMailbox(preferredId);
       if (direct) return direct;
     }
+    if (preferredId && options.only) return undefined;
     while (true) {
       const unit = this.#units.shift();
       if (unit) return unit;

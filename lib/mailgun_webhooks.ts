@@ -13,14 +13,13 @@
 import { z } from "zod";
 import { config } from "../fresh.config.ts";
 import {
-  applyInboundReply,
   applyMailgunEvent,
   claimWebhookToken,
   type EventName,
-  findByMessageIds,
   findEventTarget,
 } from "../db/outreach_events.ts";
 import { readFormFields } from "./form_stream.ts";
+import { processInbound } from "./inbound_mail.ts";
 import { HttpError } from "./http_error.ts";
 import { storableCopy } from "./text_guard.ts";
 import { readBody } from "./validate.ts";
@@ -29,12 +28,19 @@ import { verifySignature } from "./webhook_signature.ts";
 const HANDLED: EventName[] = ["delivered", "failed", "opened", "clicked", "complained", "unsubscribed"];
 
 export const EventWebhook = z.object({
-  signature: z.object({ timestamp: z.string(), token: z.string(), signature: z.string() }),
+  // Mailgun documents the timestamp as a string; some senders post it as a number (accepted, signed as text).
+  signature: z.object({
+    timestamp: z.union([z.string(), z.number().transform(String)]),
+    token: z.string(),
+    signature: z.string(),
+  }),
   "event-data": z.object({
     event: z.string(),
     id: z.string().max(255).optional(),
     timestamp: z.number().optional(),
     severity: z.string().optional(),
+    reason: z.string().max(100).optional(),
+    "client-info": z.object({ bot: z.unknown().optional() }).passthrough().optional(),
     "user-variables": z.record(z.string(), z.unknown()).optional(),
     message: z.object({ headers: z.object({ "message-id": z.string().max(998).optional() }).passthrough() })
       .passthrough().optional(),
@@ -103,11 +109,18 @@ export async function handleEventWebhook(req: Request): Promise<{ result: string
   const result = await applyMailgunEvent(target, {
     event: data.event as EventName,
     severity: data.severity,
+    reason: data.reason,
+    bot: isBot(data["client-info"]?.bot),
     eventId: data.id,
     occurredAt,
     payload: data,
   });
   return { result, event: data.event };
+}
+
+/** Mailgun's `client-info.bot`: a non-empty name (`apple`, `gmail`, a scanner) or true means not a person. */
+function isBot(value: unknown): boolean {
+  return value === true || (typeof value === "string" && value !== "" && value !== "false");
 }
 
 /** Every `<message-id>` in In-Reply-To, References and message-headers, newest first. */
@@ -133,7 +146,7 @@ export function referencedMessageIds(fields: Record<string, string>): string[] {
   return [...ids].reverse().slice(0, 100);
 }
 
-/** `POST /webhooks/mailgun/inbound`: a reply, matched to its outreach by the message ids it references. */
+/** `POST /webhooks/mailgun/inbound`: a reply, an auto-reply, a bounce notice or other mail (lib/inbound_mail.ts). */
 export async function handleInboundWebhook(req: Request): Promise<{ result: string; outreach_id: number }> {
   const key = signingKey();
   let token: string | undefined;
@@ -151,24 +164,7 @@ export async function handleInboundWebhook(req: Request): Promise<{ result: stri
   }
   token ??= await verify(key, fields);
   fields = storableCopy(fields) as Record<string, string>;
-  const target = await findByMessageIds(referencedMessageIds(fields));
-  if (!target) throw refuse("the reply references no message we sent");
-  const messageId = (() => {
-    try {
-      const headers = JSON.parse(fields["message-headers"] ?? "[]") as [string, string][];
-      const value = headers.find((h) => /^message-id$/i.test(h[0]))?.[1];
-      return typeof value === "string" ? storableCopy(value) as string : undefined;
-    } catch {
-      return undefined;
-    }
-  })() ?? fields["Message-Id"];
-  const payload = {
-    sender: fields.sender,
-    from: fields.from,
-    subject: fields.subject,
-    "stripped-text": fields["stripped-text"]?.slice(0, 20_000).toWellFormed(),
-    "In-Reply-To": fields["In-Reply-To"],
-  };
-  const result = await applyInboundReply(target, messageId, payload);
-  return { result, outreach_id: target.id };
+  // Classified, matched, stored and acted on by kind (issue 11): lib/inbound_mail.ts. The signature token was
+  // claimed by `verify`.
+  return await processInbound(fields, referencedMessageIds(fields));
 }

@@ -125,7 +125,11 @@ export const Step = z.strictObject({
     24 * 365,
     "at most a year",
   ),
-  subject: text(SUBJECT_MAX),
+  // Empty on a follow-up: it goes out as `Re: <step 1 subject>` in step 1's thread (issue 11).
+  subject: z.string({ error: "must be a string" }).trim().max(
+    SUBJECT_MAX,
+    `must be at most ${SUBJECT_MAX} characters`,
+  ),
   body: text(20_000),
   /** 2-4 variants with distinct keys; when given, the step's own subject and body are not sent. */
   variants: z.array(Variant).min(2, "give 2 to 4 variants").max(4, "give 2 to 4 variants").superRefine(
@@ -146,6 +150,9 @@ export const Steps = z.array(Step).min(1, "give at least one step").max(20, "at 
   (steps, ctx) => {
     const sorted = [...steps].map((s, i) => ({ ...s, i })).sort((a, b) => a.step_no - b.step_no);
     sorted.forEach((step, n) => {
+      if (step.step_no === 1 && !step.subject && !step.variants?.length) {
+        ctx.addIssue({ code: "custom", path: [step.i, "subject"], message: "step 1 needs a subject" });
+      }
       if (step.step_no !== n + 1) {
         ctx.addIssue({
           code: "custom",
@@ -280,6 +287,28 @@ export const OutreachOut = z.object({
     .describe("why a queued email has not gone out yet (null: nothing holds it back)"),
   expected_at: z.string().nullable().optional()
     .describe("when a queued email should go out; null when someone must act first"),
+});
+
+/** An inbound message as classified (issue 11), on the timeline and in the admin review list. */
+export const InboundOut = z.object({
+  id: z.number(),
+  received_at: z.string(),
+  kind: z.enum(["human", "auto_reply", "bounce", "other"]),
+  message_id: z.string().nullable(),
+  sender: z.string().nullable(),
+  from_header: z.string().nullable(),
+  subject: z.string().nullable(),
+  return_date: z.string().nullable(),
+  bounce_message_id: z.string().nullable(),
+  bounce_recipient: z.string().nullable(),
+  bounce_status: z.string().nullable(),
+  bounce_diagnostic: z.string().nullable(),
+  outreach_id: z.number().nullable(),
+  application_id: z.number().nullable(),
+  contact_id: z.number().nullable(),
+  matched_by: z.string().nullable(),
+  action: z.string(),
+  delayed_until: z.string().nullable(),
 });
 
 const Domain = z.string().trim().toLowerCase().regex(

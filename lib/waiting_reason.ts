@@ -29,6 +29,11 @@ export interface WaitingRow {
   send_window: boolean;
   /** The dispatcher is sending it right now. */
   sending: boolean;
+  /**
+   * Held back by the real-mail rules (issue 11; db/outreach_holds.ts, db/inbound_messages.ts):
+   * `earlier_step`, `follow_up_mailbox` or `auto_reply_delay`.
+   */
+  hold_reason?: string | null;
 }
 
 /** What a rule may know of the world: the mailboxes, the sender's time zone, the clock. */
@@ -105,10 +110,27 @@ const sendWindow: WaitingRule = (row, state) => {
     : undefined;
 };
 
+/**
+ * A row the dispatcher or an auto-reply held back (issue 11): it waits for an earlier step, for step 1's
+ * mailbox, or until after the contact's return date. An auto-reply delay ends at its due time.
+ */
+const realMailHold: WaitingRule = (row, state) => {
+  const reason = row.hold_reason;
+  if (reason !== "earlier_step" && reason !== "follow_up_mailbox" && reason !== "auto_reply_delay") {
+    return undefined;
+  }
+  if (reason === "auto_reply_delay" && row.due_at <= state.now) return undefined;
+  return {
+    waiting_reason: reason,
+    expected_at: reason === "follow_up_mailbox" ? null : windowed(row, earliest(row, state), state),
+  };
+};
+
 /** The rules in order: the first that applies wins. Add a reason here. */
 export const RULES: WaitingRule[] = [
   sequencePaused,
   accountBlock,
+  realMailHold,
   noMailbox,
   mailboxPaused,
   mailboxCap,

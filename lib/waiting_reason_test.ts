@@ -94,3 +94,28 @@ Deno.test("waitingFor - a rule added to the list is consulted in its place", () 
   const earlier = () => ({ waiting_reason: "earlier_step" as const, expected_at: null });
   assert.equal(waitingFor(row(), state(), [earlier]).waiting_reason, "earlier_step");
 });
+
+Deno.test("waitingFor - real-mail holds: an earlier step, step 1's mailbox, an auto-reply delay until it ends", () => {
+  const later = new Date("2026-12-08T09:00:00Z");
+  assert.deepEqual(waitingFor(row({ hold_reason: "auto_reply_delay", due_at: later }), state()), {
+    waiting_reason: "auto_reply_delay",
+    expected_at: later,
+  });
+  assert.equal(
+    waitingFor(row({ hold_reason: "auto_reply_delay" }), state()).waiting_reason,
+    null,
+    "a delay that has run out holds nothing",
+  );
+  assert.deepEqual(waitingFor(row({ hold_reason: "follow_up_mailbox" }), state()), {
+    waiting_reason: "follow_up_mailbox",
+    expected_at: null,
+  });
+  assert.equal(
+    waitingFor(row({ hold_reason: "earlier_step", due_at: later }), state()).waiting_reason,
+    "earlier_step",
+  );
+  assert.equal(
+    waitingFor(row({ hold_reason: "earlier_step", paused_at: now }), state()).waiting_reason,
+    "sequence_paused",
+  );
+});

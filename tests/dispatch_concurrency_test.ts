@@ -77,7 +77,10 @@ Deno.test("[e2e] four dispatcher processes - each row sent once, no mailbox over
                                     group by mailbox_id order by mailbox_id`;
     assert.deepEqual(perMailbox.map((r) => r.n), CAPS, "the rows sent per mailbox match the caps");
     const bySender = new Map<string, number>();
-    for (const m of fake.messages) bySender.set(m.fields.from, (bySender.get(m.fields.from) ?? 0) + 1);
+    for (const m of fake.messages) {
+      const address = /<([^<>]+)>$/.exec(m.fields.from)?.[1] ?? m.fields.from; // From: "Full Name" <mailbox>
+      bySender.set(address, (bySender.get(address) ?? 0) + 1);
+    }
     assert.deepEqual(boxes.map((b) => bySender.get(b.email)), CAPS, "Mailgun saw the same split");
     const [{ queued }] = await db.sql`select count(*)::int as queued from outreach
                                       where status = 'queued' and send_started_at is null and lease_until is null`;

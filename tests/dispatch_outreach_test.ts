@@ -50,6 +50,7 @@ Deno.test("dispatchOutreach - sends step 1 to the fake Mailgun with exactly the 
     "from",
     "h:List-Unsubscribe",
     "h:List-Unsubscribe-Post",
+    "h:Message-Id",
     "subject",
     "text",
     "to",
@@ -58,7 +59,8 @@ Deno.test("dispatchOutreach - sends step 1 to the fake Mailgun with exactly the 
   const [row] = await db.sql`
     select o.*, c.email as contact_email from outreach o join contacts c on c.id = o.contact_id
     where o.id = ${rows[0].id}`;
-  assert.equal(message.fields.from, mailbox.email);
+  assert.equal(message.fields.from, `"Sam Sender" <${mailbox.email}>`); // contract §5: the user's name
+  assert.equal(message.fields["h:Message-Id"], row.message_id);
   assert.equal(message.fields.to, row.contact_email);
   assert.equal(
     message.fields.subject,
@@ -67,7 +69,10 @@ Deno.test("dispatchOutreach - sends step 1 to the fake Mailgun with exactly the 
   const text = message.fields.text.replaceAll("\r\n", "\n"); // multipart bodies carry CRLF line ends
   assert.match(text, /^Hi Contact,\n\nI spotted the Staff Engineer opening/);
   assert.match(text, /cut p99 latency by 40%/);
-  assert.match(text, /Sam Sender$/);
+  assert.match(
+    text,
+    /Sam Sender\n\n--\nNot interested\? Unsubscribe with one click: \S+\/unsubscribe\/\S+\n$/,
+  );
   assert.equal(message.fields["v:outreach"], row.outreach_token);
   assert.notEqual(message.fields["v:outreach"], String(row.id));
   assert.equal(

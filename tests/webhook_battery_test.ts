@@ -193,7 +193,11 @@ Deno.test("Webhook battery - a signed request refused for any reason uses up its
   const stray = inboundForm(inbound);
   stray.set("In-Reply-To", "<someone-else@x.example>");
   stray.set("References", "<someone-else@x.example>");
-  await refused("inbound unmatched", () => postInbound(server.url, stray), ["webhook_tokens"]);
+  // Unmatched mail is kept for review (issue 11: inbound_messages), and nothing else.
+  await refused("inbound unmatched", () => postInbound(server.url, stray), [
+    "inbound_messages",
+    "webhook_tokens",
+  ]);
   await refused("inbound unmatched, replayed matching", () => postInbound(server.url, inboundForm(inbound)));
   const [row] = await db.sql`select status from outreach where id = ${fixture.id}`;
   assert.notEqual(row.status, "replied", "no replayed reply marked the outreach replied");

@@ -1,7 +1,7 @@
 /**
  * The Mailgun transport (contract §5): one `POST {MAILGUN_URL}/v3/{domain}/messages`
- * per outreach, and the events API (mailgun.js) to find a message whose fate a
- * crash left unknown.
+ * per outreach, and the Events API (`GET /v3/{domain}/events`, its documented
+ * `message-id` filter, every page) to find a message whose fate a crash left unknown.
  *
  * Sends use the runtime's own `fetch` with the same multipart form mailgun.js
  * builds (`from`, `to`, `subject`, `text`, `v:outreach`, `h:*`; Basic auth
@@ -9,16 +9,16 @@
  * Node's http layer, which cost about as much CPU per message as the rest of the
  * dispatcher (measured to the loopback fake, 16 in flight: mailgun.js 1,100-2,000,
  * fetch + FormData 1,900-2,150, fetch + `multipart` 3,000 requests/s). `classifyFetchFailure`
- * sorts what can go wrong: an HTTP answer is temporary (429, 5xx) or permanent (other
+ * sorts what can go wrong: an HTTP answer is temporary (420, 429, 5xx) or permanent (other
  * 4xx); a connection that was never established is temporary; anything else (timeout,
  * reset, an answer we cannot read) is uncertain.
  *
- * Trap (mailgun.js 14, still used for lookups): a network failure (no HTTP answer) is
+ * Trap (mailgun.js 14, no longer used here; `classifyError` stays for its error shape): a network failure (no HTTP answer) is
  * thrown as an APIError with status 400 and the error code (`ECONNRESET`,
  * `ECONNABORTED`, ...) as its message, so a 400 is only a real refusal when the
  * message is not such a code. See `classifyError`.
  */
-import Mailgun from "mailgun.js";
+import { formatFrom, threadHeaders } from "./compose.ts";
 import type { LookupOutcome, OutgoingMessage, SendingMailbox, SendOutcome, Transport } from "./types.ts";
 
 export interface MailgunOptions {
@@ -27,8 +27,6 @@ export interface MailgunOptions {
   /** Per request, milliseconds. */
   timeoutMs?: number;
 }
-
-type Client = ReturnType<InstanceType<typeof Mailgun>["client"]>;
 
 /** Codes for which the request certainly never reached Mailgun. */
 const NOT_SENT_CODES = new Set(["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN", "EHOSTUNREACH", "ENETUNREACH"]);
@@ -45,12 +43,21 @@ export function classifyError(error: unknown): Exclude<SendOutcome, { kind: "sen
   }
   const status = e.status;
   const message = `mailgun ${status}: ${detail}`.slice(0, 500);
-  if (status === 429 || status >= 500) return { kind: "temporary", error: message, status };
+  if (status === 420 || status === 429 || status >= 500) return { kind: "temporary", error: message, status };
   return { kind: "permanent", error: message, status };
 }
 
-/** Maps an HTTP error answer of the messages endpoint (`body`: its text, Mailgun's JSON `{message}` or plain). */
-export function classifyHttpFailure(status: number, body: string): Exclude<SendOutcome, { kind: "sent" }> {
+/**
+ * Maps an HTTP error answer of the messages endpoint (`body`: its text, Mailgun's JSON `{message}` or plain).
+ * 420 (Mailgun: "Domain ... is not allowed to send: ... limit exceeded, try again after <time>"), 429 and 5xx
+ * are temporary; a time in the answer ("try again after <date>", or a Retry-After header) becomes `retryAt`.
+ */
+export function classifyHttpFailure(
+  status: number,
+  body: string,
+  retryAfterHeader?: string | null,
+  now: Date = new Date(),
+): Exclude<SendOutcome, { kind: "sent" }> {
   let detail = body.trim();
   try {
     const parsed = JSON.parse(detail);
@@ -59,8 +66,42 @@ export function classifyHttpFailure(status: number, body: string): Exclude<SendO
     // plain text answer
   }
   const message = `mailgun ${status}: ${detail || "(no body)"}`.slice(0, 500);
-  if (status === 429 || status >= 500) return { kind: "temporary", error: message, status };
+  if (status === 420 || status === 429 || status >= 500) {
+    const retryAt = retryTime(detail, retryAfterHeader, now);
+    return { kind: "temporary", error: message, status, ...(retryAt ? { retryAt } : {}) };
+  }
   return { kind: "permanent", error: message, status };
+}
+
+/**
+ * When a temporary refusal says to try again: "try again after <RFC 2822 or ISO date>" or "... in N
+ * seconds/minutes/hours" in the text, else a Retry-After header (seconds or an HTTP date). A time in the past
+ * or more than two days ahead is ignored (the usual backoff applies).
+ */
+export function retryTime(
+  text: string,
+  retryAfterHeader?: string | null,
+  now: Date = new Date(),
+): Date | undefined {
+  const candidates: number[] = [];
+  const after = /try again (?:after|at)\s+([^"\n]+?)(?:\.\s|\.?$|"|\))/i.exec(text)?.[1];
+  if (after) candidates.push(Date.parse(after.trim()));
+  const within = /(?:try again|retry) in (\d+) ?(second|sec|minute|min|hour|h)s?\b/i.exec(text);
+  if (within) {
+    const unit = /^h/i.test(within[2]) ? 3600_000 : /^m/i.test(within[2]) ? 60_000 : 1000;
+    candidates.push(now.getTime() + Number(within[1]) * unit);
+  }
+  if (retryAfterHeader) {
+    candidates.push(
+      /^\d+$/.test(retryAfterHeader.trim())
+        ? now.getTime() + Number(retryAfterHeader.trim()) * 1000
+        : Date.parse(retryAfterHeader),
+    );
+  }
+  const at = candidates.find((t) =>
+    Number.isFinite(t) && t > now.getTime() && t < now.getTime() + 2 * 86_400_000
+  );
+  return at === undefined ? undefined : new Date(at);
 }
 
 /**
@@ -105,26 +146,27 @@ export function multipart(fields: [string, string][]): { body: string; contentTy
  */
 export function mailgunTransport(options: MailgunOptions): Transport {
   const timeoutMs = options.timeoutMs ?? 30_000;
-  const client: Client = new Mailgun(FormData).client({
-    username: "api",
-    key: options.apiKey,
-    url: options.url,
-    timeout: timeoutMs,
-  });
   const base = options.url.replace(/\/+$/, "");
   const authorization = `Basic ${btoa(`api:${options.apiKey}`)}`;
   return {
     name: "mailgun",
     async send(message: OutgoingMessage): Promise<SendOutcome> {
-      const form = multipart([
-        ["from", message.mailbox.email],
+      const thread = threadHeaders(message.thread);
+      const fields: [string, string][] = [
+        ["from", formatFrom(message.mailbox.email, message.fromName)],
         ["to", message.to],
         ["subject", message.subject],
         ["text", message.text],
         ["v:outreach", message.token],
         ["h:List-Unsubscribe", `<${message.unsubscribeUrl}>`],
         ["h:List-Unsubscribe-Post", "List-Unsubscribe=One-Click"],
-      ]);
+      ];
+      if (message.messageId) fields.push(["h:Message-Id", message.messageId]);
+      if (thread.inReplyTo) {
+        fields.push(["h:In-Reply-To", thread.inReplyTo], ["h:References", thread.references!]);
+      }
+      if (message.replyTo) fields.push(["h:Reply-To", message.replyTo]);
+      const form = multipart(fields);
       let response: Response;
       let body: string;
       try {
@@ -138,7 +180,9 @@ export function mailgunTransport(options: MailgunOptions): Transport {
       } catch (error) {
         return classifyFetchFailure(error);
       }
-      if (!response.ok) return classifyHttpFailure(response.status, body);
+      if (!response.ok) {
+        return classifyHttpFailure(response.status, body, response.headers.get("retry-after"));
+      }
       let id: unknown;
       try {
         id = JSON.parse(body)?.id;
@@ -150,24 +194,75 @@ export function mailgunTransport(options: MailgunOptions): Transport {
       }
       return { kind: "sent", messageId: id };
     },
-    async lookup(token: string, mailbox: SendingMailbox, since: Date): Promise<LookupOutcome> {
-      try {
-        const query = {
-          event: "accepted",
-          begin: String(Math.floor(since.getTime() / 1000) - 60),
-          ascending: "yes",
-          limit: 10,
-          "user-variables": JSON.stringify({ outreach: token }),
-        };
-        const list = await client.events.get(mailbox.domain, query as Parameters<Client["events"]["get"]>[1]);
-        const hit = list.items.find((item) => item["user-variables"]?.outreach === token);
-        if (!hit) return { kind: "absent" };
-        const id = hit.message?.headers?.["message-id"];
-        if (!id) return { kind: "unknown", error: "accepted event without a message id" };
-        return { kind: "found", messageId: id.startsWith("<") ? id : `<${id}>` };
-      } catch (error) {
-        return { kind: "unknown", error: classifyError(error).error };
+    /**
+     * Mailgun's Events API (`GET /v3/{domain}/events`) with its documented `message-id` filter when the
+     * message has our own Message-ID, `event=accepted` from the attempt on, 300 a page, following
+     * `paging.next` until a page comes back empty. Each item is checked here too (its Message-ID or its
+     * `v:outreach`), so a filter Mailgun ignored can only cost pages, never give a wrong answer. A page that
+     * cannot be read, or more pages than `MAX_LOOKUP_PAGES`, answers `unknown`: the row stays held.
+     */
+    async lookup(
+      token: string,
+      mailbox: SendingMailbox,
+      since: Date,
+      messageId?: string,
+    ): Promise<LookupOutcome> {
+      const bare = messageId?.replace(/^<|>$/g, "");
+      const params = new URLSearchParams({
+        event: "accepted",
+        begin: String(Math.floor(since.getTime() / 1000) - 60),
+        ascending: "yes",
+        limit: "300",
+      });
+      if (bare) params.set("message-id", bare);
+      let url = `${base}/v3/${encodeURIComponent(mailbox.domain)}/events?${params}`;
+      for (let page = 0; page < MAX_LOOKUP_PAGES; page++) {
+        let items: MailgunEventItem[];
+        let next: unknown;
+        try {
+          const response = await fetch(url, {
+            headers: { authorization },
+            signal: AbortSignal.timeout(timeoutMs),
+          });
+          const text = await response.text();
+          if (!response.ok) {
+            return { kind: "unknown", error: classifyHttpFailure(response.status, text).error };
+          }
+          const json = JSON.parse(text);
+          if (!Array.isArray(json?.items)) {
+            return { kind: "unknown", error: "mailgun events: no items in the answer" };
+          }
+          items = json.items;
+          next = json.paging?.next;
+        } catch (error) {
+          return { kind: "unknown", error: classifyFetchFailure(error).error };
+        }
+        if (!items.length) return { kind: "absent" };
+        for (const item of items) {
+          if (item.event !== "accepted") continue;
+          const id = item.message?.headers?.["message-id"]?.replace(/^<|>$/g, "");
+          if ((bare && id === bare) || item["user-variables"]?.outreach === token) {
+            if (!id) return { kind: "unknown", error: "accepted event without a message id" };
+            return { kind: "found", messageId: `<${id}>` };
+          }
+        }
+        if (typeof next !== "string" || !next) return { kind: "absent" };
+        const nextUrl = new URL(next, base);
+        url = `${base}${nextUrl.pathname}${nextUrl.search}`; // the key goes only to the configured host
       }
+      return {
+        kind: "unknown",
+        error: `mailgun events: more than ${MAX_LOOKUP_PAGES} pages; not sure it is absent`,
+      };
     },
   };
+}
+
+/** Pages of 300 events read at most per lookup (a found message is usually on the first). */
+export const MAX_LOOKUP_PAGES = 50;
+
+interface MailgunEventItem {
+  event?: string;
+  "user-variables"?: Record<string, unknown>;
+  message?: { headers?: Record<string, string | undefined> };
 }

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { classifyError, classifyFetchFailure, classifyHttpFailure, multipart } from "./mailgun.ts";
+import { classifyError, classifyFetchFailure, classifyHttpFailure, multipart, retryTime } from "./mailgun.ts";
 
 // mailgun.js 14 wraps every failure in an APIError {status, message, details}; a network failure becomes
 // status 400 with the error code as its message.
@@ -70,4 +70,35 @@ Deno.test("classifyHttpFailure and classifyFetchFailure - unsent only when the c
     "uncertain",
   );
   assert.equal(classifyFetchFailure("weird").kind, "uncertain");
+});
+
+Deno.test("classifyHttpFailure - Mailgun 420 and 429 are temporary and carry the time they name", () => {
+  const now = new Date("2026-11-30T10:00:00Z");
+  const body = JSON.stringify({
+    message: "Domain mb.example is not allowed to send: recipient limit exceeded, try again after " +
+      "Mon, 30 Nov 2026 11:30:00 UTC",
+  });
+  const limited = classifyHttpFailure(420, body, null, now);
+  assert.equal(limited.kind, "temporary");
+  assert.equal(limited.retryAt?.toISOString(), "2026-11-30T11:30:00.000Z");
+  assert.match(limited.error, /^mailgun 420: Domain mb\.example is not allowed to send/);
+  const header = classifyHttpFailure(429, "Too many requests", "120", now);
+  assert.deepEqual([header.kind, header.retryAt?.toISOString()], ["temporary", "2026-11-30T10:02:00.000Z"]);
+  assert.equal(classifyHttpFailure(503, "", null, now).retryAt, undefined);
+  assert.equal(classifyHttpFailure(400, "bad", null, now).kind, "permanent");
+});
+
+Deno.test("retryTime - 'try again in N minutes', ISO dates; past or far-off times are ignored", () => {
+  const now = new Date("2026-11-30T10:00:00Z");
+  assert.equal(
+    retryTime("Rate limited, try again in 5 minutes", null, now)?.toISOString(),
+    "2026-11-30T10:05:00.000Z",
+  );
+  assert.equal(
+    retryTime("try again after 2026-11-30T12:00:00Z.", null, now)?.toISOString(),
+    "2026-11-30T12:00:00.000Z",
+  );
+  assert.equal(retryTime("try again after Sun, 29 Nov 2026 09:00:00 UTC", null, now), undefined);
+  assert.equal(retryTime("try again after Tue, 29 Dec 2026 09:00:00 UTC", null, now), undefined);
+  assert.equal(retryTime("no time here", null, now), undefined);
 });

@@ -4,23 +4,28 @@
  * keeps one message per outreach token, so it is exactly-once by itself.
  */
 import { findOutboxMessageId, storeOutboxMessage } from "../../db/outbox.ts";
+import { formatFrom, threadHeaders } from "./compose.ts";
 import type { LookupOutcome, OutgoingMessage, SendOutcome, Transport } from "./types.ts";
 
 export function outboxTransport(): Transport {
   return {
     name: "outbox",
     async send(message: OutgoingMessage): Promise<SendOutcome> {
+      const thread = threadHeaders(message.thread);
       try {
         const messageId = await storeOutboxMessage({
           token: message.token,
-          messageId: `<${crypto.randomUUID()}@${message.mailbox.domain}>`,
+          messageId: message.messageId ?? `<${crypto.randomUUID()}@${message.mailbox.domain}>`,
           mailboxEmail: message.mailbox.email,
           to: message.to,
           subject: message.subject,
           body: message.text,
           headers: {
+            From: formatFrom(message.mailbox.email, message.fromName),
             "List-Unsubscribe": `<${message.unsubscribeUrl}>`,
             "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+            ...(thread.inReplyTo ? { "In-Reply-To": thread.inReplyTo, References: thread.references! } : {}),
+            ...(message.replyTo ? { "Reply-To": message.replyTo } : {}),
           },
         });
         return { kind: "sent", messageId };

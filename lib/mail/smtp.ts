@@ -7,6 +7,7 @@
  */
 import nodemailer from "nodemailer";
 import { decryptSecret } from "../secrets.ts";
+import { formatFrom, threadHeaders } from "./compose.ts";
 import type { LookupOutcome, OutgoingMessage, SendOutcome, Transport } from "./types.ts";
 
 interface SmtpError {
@@ -76,12 +77,15 @@ export function smtpTransport(options: SmtpOptions = {}): Transport {
         tls: options.insecureTls ? { rejectUnauthorized: false } : undefined,
       });
       try {
+        const thread = threadHeaders(message.thread);
         const info = await transporter.sendMail({
-          from: mailbox.email,
+          from: formatFrom(mailbox.email, message.fromName),
           to: message.to,
           subject: message.subject,
           text: message.text,
-          messageId: `<${message.token}.${crypto.randomUUID()}@${mailbox.domain}>`,
+          messageId: message.messageId ?? `<${message.token}.${crypto.randomUUID()}@${mailbox.domain}>`,
+          ...(thread.inReplyTo ? { inReplyTo: thread.inReplyTo, references: thread.references } : {}),
+          ...(message.replyTo ? { replyTo: message.replyTo } : {}),
           headers: {
             "List-Unsubscribe": `<${message.unsubscribeUrl}>`,
             "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",

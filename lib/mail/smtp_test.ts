@@ -80,3 +80,31 @@ Deno.test({
     assert.equal(lookup.kind, "unknown");
   },
 });
+
+Deno.test({
+  name: "smtpTransport - our Message-ID, the sender's name, thread headers and Reply-To",
+  sanitizeResources: false,
+  sanitizeOps: false,
+  async fn() {
+    const smtp = startFakeSmtp();
+    try {
+      const outcome = await smtpTransport({ timeoutMs: 5000 }).send({
+        ...(await message(smtp.port)),
+        messageId: "<rf.tok-123.two@mb.example>",
+        fromName: "Sam Sender",
+        replyTo: "sam.personal@example.org",
+        thread: ["<rf.tok-1.one@mb.example>"],
+      });
+      assert.equal(outcome.kind, "sent", JSON.stringify(outcome));
+      assert.equal(outcome.kind === "sent" && outcome.messageId, "<rf.tok-123.two@mb.example>");
+      const data = smtp.messages[0].data;
+      assert.match(data, /^Message-ID: <rf\.tok-123\.two@mb\.example>$/m);
+      assert.match(data, /^From: Sam Sender <sender@mb\.example>$/m);
+      assert.match(data, /^In-Reply-To: <rf\.tok-1\.one@mb\.example>$/m);
+      assert.match(data, /^References: <rf\.tok-1\.one@mb\.example>$/m);
+      assert.match(data, /^Reply-To: sam\.personal@example\.org$/m);
+    } finally {
+      await smtp.close();
+    }
+  },
+});

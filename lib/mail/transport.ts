@@ -35,6 +35,7 @@ function lazySmtp(): Transport {
   return {
     name: "smtp",
     send: async (message) => (await get()).send(message),
-    lookup: async (token, mailbox, since) => (await get()).lookup(token, mailbox, since),
+    lookup: async (token, mailbox, since, messageId) =>
+      (await get()).lookup(token, mailbox, since, messageId),
   };
 }

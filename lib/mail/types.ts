@@ -24,6 +24,14 @@ export interface OutgoingMessage {
   text: string;
   /** `APP_BASE_URL/unsubscribe/<token>` for List-Unsubscribe. */
   unsubscribeUrl: string;
+  /** Our own RFC 5322 Message-ID (`<...@mailbox.domain>`), stored before the send (issue 11). */
+  messageId?: string;
+  /** The sender's name for `From: "Full Name" <mailbox>`. */
+  fromName?: string;
+  /** Where replies should go, when not to the mailbox. */
+  replyTo?: string;
+  /** Follow-ups: the Message-IDs of the earlier steps, oldest first (In-Reply-To: the last; References: all). */
+  thread?: string[];
 }
 
 /**
@@ -35,7 +43,13 @@ export interface OutgoingMessage {
  */
 export type SendOutcome =
   | { kind: "sent"; messageId: string }
-  | { kind: "temporary" | "permanent" | "uncertain"; error: string; status?: number };
+  | {
+    kind: "temporary" | "permanent" | "uncertain";
+    error: string;
+    status?: number;
+    /** A temporary refusal that said when to try again (Mailgun 420 "try again after ...", Retry-After). */
+    retryAt?: Date;
+  };
 
 export type LookupOutcome =
   | { kind: "found"; messageId: string }
@@ -46,6 +60,9 @@ export type LookupOutcome =
 export interface Transport {
   readonly name: "mailgun" | "smtp" | "outbox";
   send(message: OutgoingMessage): Promise<SendOutcome>;
-  /** Whether a message with this token was accepted since `since`. */
-  lookup(token: string, mailbox: SendingMailbox, since: Date): Promise<LookupOutcome>;
+  /**
+   * Whether a message with this token (and, when known, this Message-ID) was accepted since `since`. Must
+   * answer `unknown`, never `absent`, when it could not look at every candidate.
+   */
+  lookup(token: string, mailbox: SendingMailbox, since: Date, messageId?: string): Promise<LookupOutcome>;
 }

@@ -3,7 +3,9 @@
  * MAILGUN_URL. It records every `POST /v3/{domain}/messages` (multipart, as
  * mailgun.js sends it), answers `{id, message}` like Mailgun, logs an
  * `accepted` event with the message's user variables, and serves
- * `GET /v3/{domain}/events` filtered by `event` and `user-variables`.
+ * `GET /v3/{domain}/events` as Mailgun documents it: filtered by `event`, `message-id` and `begin`, unknown
+ * filters (`user-variables`) ignored, `limit` per page (at most 300) and `paging.next` links. A message sent
+ * with `h:Message-Id` keeps that id. Answers such as 420 and 429 are scripted with `failNext`.
  * Failures and hangs can be scripted to exercise retries and crashes.
  */
 
@@ -32,10 +34,33 @@ export interface FakeMailgun {
   onMessage?: (message: FakeMessage) => void;
   /** Releases hung requests and stops the server. */
   close(): Promise<void>;
+  /** `accepted` events of other messages on `domain` (so a lookup has pages to read). */
+  addOtherEvents(domain: string, count: number): void;
+  /** Answer the next `count` event queries with HTTP 500. */
+  failEventQueries(count: number): void;
+  /** The query string of every events request, in order. */
+  eventQueries: string[];
+}
+
+/** The `accepted` event Mailgun logs for a message (its user variables and its Message-ID without brackets). */
+function acceptedEvent(m: { domain: string; fields: Record<string, string>; id: string; at: number }) {
+  return {
+    domain: m.domain,
+    event: "accepted",
+    id: crypto.randomUUID(),
+    timestamp: m.at / 1000,
+    recipient: m.fields.to,
+    "user-variables": Object.fromEntries(
+      Object.entries(m.fields).filter(([k]) => k.startsWith("v:")).map(([k, v]) => [k.slice(2), v]),
+    ),
+    message: { headers: { "message-id": m.id.slice(1, -1), from: m.fields.from, to: m.fields.to } },
+  };
 }
 
 export function startFakeMailgun(apiKey = "key-fake-mailgun"): FakeMailgun {
   const messages: FakeMessage[] = [];
+  const acceptedEvents: ReturnType<typeof acceptedEvent>[] = [];
+  let eventFailures = 0;
   let failures: { count: number; status: number; body: string } = { count: 0, status: 500, body: "" };
   let hangs = 0;
   let delay = 0;
@@ -60,9 +85,12 @@ export function startFakeMailgun(apiKey = "key-fake-mailgun"): FakeMailgun {
         fields[name] = typeof value === "string" ? value : `[file ${value.name}]`;
         names.push(name);
       }
-      const id = `<${crypto.randomUUID()}@${send[1]}>`;
+      // Mailgun keeps a Message-Id given with `h:Message-Id` and answers it as the message's id.
+      const own = /^<[^<>\s]+>$/.test(fields["h:Message-Id"] ?? "") ? fields["h:Message-Id"] : undefined;
+      const id = own ?? `<${crypto.randomUUID()}@${send[1]}>`;
       const message = { domain: send[1], fields, names, id, auth, at: Date.now() };
       messages.push(message);
+      acceptedEvents.push(acceptedEvent(message));
       fake.onMessage?.(message);
       if (hangs > 0) {
         hangs--;
@@ -73,30 +101,36 @@ export function startFakeMailgun(apiKey = "key-fake-mailgun"): FakeMailgun {
     }
     const events = /^\/v3\/([^/]+)\/events$/.exec(url.pathname);
     if (events && req.method === "GET") {
-      const wanted = url.searchParams.get("user-variables");
-      const filter = wanted ? JSON.parse(wanted) as Record<string, string> : {};
+      fake.eventQueries.push(url.search);
+      if (eventFailures > 0) {
+        eventFailures--;
+        return Response.json({ message: "fake events failure" }, { status: 500 });
+      }
+      // Mailgun's documented filters (`event`, `message-id`, `begin`) apply; any other parameter, such as
+      // `user-variables`, is ignored as Mailgun ignores filters it does not know.
       const event = url.searchParams.get("event");
-      const items = messages
-        .filter((m) => m.domain === events[1] && (!event || event === "accepted"))
-        .filter((m) => Object.entries(filter).every(([k, v]) => m.fields[`v:${k}`] === v))
-        .map((m) => ({
-          event: "accepted",
-          id: crypto.randomUUID(),
-          timestamp: m.at / 1000,
-          recipient: m.fields.to,
-          "user-variables": Object.fromEntries(
-            Object.entries(m.fields).filter(([k]) => k.startsWith("v:")).map(([k, v]) => [k.slice(2), v]),
-          ),
-          message: { headers: { "message-id": m.id.slice(1, -1), from: m.fields.from, to: m.fields.to } },
-        }));
-      const base = `${url.origin}/v3/${events[1]}/events`;
+      const wantedId = url.searchParams.get("message-id")?.replace(/^<|>$/g, "");
+      const begin = Number(url.searchParams.get("begin") ?? "0");
+      const limit = Math.min(300, Math.max(1, Number(url.searchParams.get("limit") ?? "100") || 100));
+      const offset = Number(url.searchParams.get("page") ?? "0") || 0;
+      const all = acceptedEvents
+        .filter((e) => e.domain === decodeURIComponent(events[1]))
+        .filter((e) => !event || e.event === event)
+        .filter((e) => !wantedId || e.message.headers["message-id"] === wantedId)
+        .filter((e) => e.timestamp >= begin);
+      const items = all.slice(offset, offset + limit).map(({ domain: _domain, ...item }) => item);
+      const page = (n: number) => {
+        const next = new URL(url);
+        next.searchParams.set("page", String(n));
+        return next.toString();
+      };
       return Response.json({
         items,
         paging: {
-          first: `${base}/first`,
-          last: `${base}/last`,
-          next: `${base}/next`,
-          previous: `${base}/previous`,
+          first: page(0),
+          last: page(Math.max(0, all.length - limit)),
+          next: page(offset + limit),
+          previous: page(Math.max(0, offset - limit)),
         },
       });
     }
@@ -115,6 +149,20 @@ export function startFakeMailgun(apiKey = "key-fake-mailgun"): FakeMailgun {
     },
     setDelay(ms) {
       delay = ms;
+    },
+    eventQueries: [],
+    addOtherEvents(domain, count) {
+      for (let i = 0; i < count; i++) {
+        acceptedEvents.push(acceptedEvent({
+          domain,
+          fields: { to: `other${i}@elsewhere.example`, "v:outreach": `other-${i}` },
+          id: `<other-${i}.${crypto.randomUUID()}@${domain}>`,
+          at: Date.now(),
+        }));
+      }
+    },
+    failEventQueries(count) {
+      eventFailures = count;
     },
     async close() {
       for (const release of hung.splice(0)) release();

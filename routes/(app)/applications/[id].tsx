@@ -41,12 +41,14 @@ import {
 import { listSequences } from "../../../db/sequences.ts";
 import CsrfField from "../../../components/CsrfField.tsx";
 import OutreachTimeline from "../../../components/OutreachTimeline.tsx";
+import { getMailStateForApplication, type InboundView } from "../../../db/inbound_messages.ts";
 import StartOutreach from "../../../components/StartOutreach.tsx";
 import FieldError from "../../../components/FieldError.tsx";
 
 interface Data {
   application: Application;
   outreach: TimelineItem[];
+  inbound: InboundView[];
   contacts: CompanyContact[];
   sequences: { id: number; name: string; steps: number }[];
   errors?: FieldErrors;
@@ -64,14 +66,16 @@ interface Data {
 
 /** Everything the page shows besides the application: its outreach, and what a new one can use. */
 async function pageData(userId: number, application: Application): Promise<Omit<Data, "errors">> {
-  const [outreach, contacts, sequences] = await Promise.all([
+  const [outreach, mail, contacts, sequences] = await Promise.all([
     listOutreachForApplication(userId, application.id),
+    getMailStateForApplication(userId, application.id),
     listCompanyContacts(userId, application.job.company.id),
     listSequences(userId),
   ]);
   return {
     application,
     outreach,
+    inbound: mail.inbound,
     contacts,
     sequences: sequences.map((q) => ({ id: q.id, name: q.name, steps: q.steps.length })),
   };
@@ -435,7 +439,12 @@ export default function ApplicationPage({ data, state, url }: PageProps<Data, Ap
         <p>
           <a href={`/applications/${a.id}/live-page`}>Your live page for this job</a>
         </p>
-        <OutreachTimeline items={data.outreach} timezone={tz} csrfToken={state.csrfToken} />
+        <OutreachTimeline
+          items={data.outreach}
+          timezone={tz}
+          csrfToken={state.csrfToken}
+          inbound={data.inbound}
+        />
         {data.review && <OutreachReview review={data.review} csrfToken={state.csrfToken} timezone={tz} />}
         <StartOutreach
           company={a.job.company.name}

@@ -6,7 +6,9 @@ import type { AppState } from "../../../lib/state.ts";
 
 export const api = defineApi({
   POST: {
-    summary: "Mailgun inbound route forward(): a reply, matched by In-Reply-To/References; signed",
+    summary:
+      "Mailgun inbound route forward(): classified (human, auto_reply, bounce, other), stored, matched " +
+      "by In-Reply-To/References or a bounce report's Message-ID/Final-Recipient, and acted on; signed",
     auth: "webhook",
     bodyType: "multipart/form-data",
     body: z.object({
@@ -18,8 +20,19 @@ export const api = defineApi({
       "message-headers": z.string().optional(),
       sender: z.string().optional(),
       "stripped-text": z.string().optional(),
+      "body-plain": z.string().optional(),
+      "body-mime": z.string().optional(),
+      subject: z.string().optional(),
+      from: z.string().optional(),
     }),
-    response: z.object({ ok: z.literal(true), result: z.string(), outreach_id: z.number() }),
+    response: z.object({
+      ok: z.literal(true),
+      result: z.string(),
+      outreach_id: z.number(),
+      kind: z.enum(["human", "auto_reply", "bounce", "other"]),
+      action: z.string(),
+      inbound_id: z.number(),
+    }),
   },
 });
 

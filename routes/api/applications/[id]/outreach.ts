@@ -1,18 +1,20 @@
 import { z } from "zod";
 import { defineApi } from "../../../../lib/api.ts";
 import { requireUser } from "../../../../lib/auth.ts";
-import { Enroll, OutreachOut } from "../../../../lib/outreach_schemas.ts";
+import { Enroll, InboundOut, OutreachOut } from "../../../../lib/outreach_schemas.ts";
 import { assertStorableText } from "../../../../lib/text_guard.ts";
 import { parseId, parseJson } from "../../../../lib/validate.ts";
 import { enrollContact, listOutreachForApplication } from "../../../../db/outreach.ts";
+import { getMailStateForApplication } from "../../../../db/inbound_messages.ts";
 import type { FreshContext } from "../../../../fresh/types.ts";
 import type { AppState } from "../../../../lib/state.ts";
 
 export const api = defineApi({
   GET: {
-    summary: "The application's outreach timeline, one item per outreach row",
+    summary: "The application's outreach timeline, one item per outreach row, and the inbound mail that " +
+      "answered it with its kind (human, auto_reply, bounce, other)",
     auth: "user",
-    response: z.object({ items: z.array(OutreachOut) }),
+    response: z.object({ items: z.array(OutreachOut), inbound: z.array(InboundOut) }),
   },
   POST: {
     summary: "Enroll a contact in a sequence: one queued row per step, rendered; 409 for an opted-out or " +
@@ -27,8 +29,13 @@ export const api = defineApi({
 export const handler = {
   async GET(ctx: FreshContext<AppState>) {
     const user = await requireUser(ctx);
-    const items = await listOutreachForApplication(user.id, parseId(ctx.params.id, "application"));
-    return Response.json({ items });
+    const id = parseId(ctx.params.id, "application");
+    const items = await listOutreachForApplication(user.id, id);
+    const { inbound } = await getMailStateForApplication(user.id, id);
+    return Response.json({
+      items,
+      inbound: inbound.map(({ reasons: _reasons, ...view }) => view),
+    });
   },
   async POST(ctx: FreshContext<AppState>) {
     const user = await requireUser(ctx);

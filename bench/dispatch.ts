@@ -73,6 +73,19 @@ export async function benchDispatch(options: DispatchOptions): Promise<Measureme
   ];
 }
 
+/** The message the baselines post: the fields the dispatcher sends (contract §5), for contact `i`. */
+function benchMessage(i: number) {
+  return {
+    from: "sender1@mb1.bench.example",
+    to: [`contact${i}@c1.bench.example`],
+    subject: "Quick question about the role",
+    text: "Hi there,\n\nI spotted the opening and think my background fits.\n\nThanks",
+    "v:outreach": crypto.randomUUID(),
+    "h:List-Unsubscribe": `<http://127.0.0.1/unsubscribe/${i}>`,
+    "h:List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+  };
+}
+
 /** mailgun.js `messages.create` in a loop with CONCURRENCY in flight, nothing else. */
 async function bareLoop(emails: number): Promise<number> {
   const fake = await startFakeMailgunProcess();
@@ -83,15 +96,7 @@ async function bareLoop(emails: number): Promise<number> {
     await Promise.all(Array.from({ length: CONCURRENCY }, async () => {
       while (next < emails) {
         const i = next++;
-        await client.messages.create("mb1.bench.example", {
-          from: "sender1@mb1.bench.example",
-          to: [`contact${i}@c1.bench.example`],
-          subject: "Quick question about the role",
-          text: "Hi there,\n\nI spotted the opening and think my background fits.\n\nThanks",
-          "v:outreach": crypto.randomUUID(),
-          "h:List-Unsubscribe": `<http://127.0.0.1/unsubscribe/${i}>`,
-          "h:List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
-        });
+        await client.messages.create("mb1.bench.example", benchMessage(i));
       }
     }));
     const rate = emails / ((performance.now() - started) / 1000);
@@ -137,15 +142,7 @@ async function graphileWorker(options: DispatchOptions, task: "noop" | "send"): 
         },
         send: async (payload) => {
           const i = (payload as { i: number }).i;
-          await client!.messages.create("mb1.bench.example", {
-            from: "sender1@mb1.bench.example",
-            to: [`contact${i}@c1.bench.example`],
-            subject: "Quick question about the role",
-            text: "Hi there,\n\nI spotted the opening and think my background fits.\n\nThanks",
-            "v:outreach": crypto.randomUUID(),
-            "h:List-Unsubscribe": `<http://127.0.0.1/unsubscribe/${i}>`,
-            "h:List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
-          });
+          await client!.messages.create("mb1.bench.example", benchMessage(i));
           done++;
         },
       },

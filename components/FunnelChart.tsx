@@ -5,18 +5,8 @@
  * for screen readers and for copying.
  */
 import type { FunnelRow } from "../lib/funnel_format.ts";
-import { percent } from "../lib/funnel_format.ts";
+import { percent, STAGES } from "../lib/funnel_format.ts";
 
-const STAGES = [
-  "queued",
-  "sent",
-  "delivered",
-  "opened",
-  "clicked",
-  "replied",
-  "bounced",
-  "unsubscribed",
-] as const;
 /** Dark enough for 4.5:1 against white text-free bars and a white page. */
 const COLORS = ["#1d4ed8", "#b91c1c", "#15803d", "#7e22ce"];
 

@@ -5,19 +5,7 @@
  */
 import { sql, type Tx, withUser } from "./client.ts";
 import { declareWinner, type Interval, wilson } from "../lib/ab_stats.ts";
-import type { FunnelWindow } from "../lib/funnel_format.ts";
-
-export const STAGES = [
-  "queued",
-  "sent",
-  "delivered",
-  "opened",
-  "clicked",
-  "replied",
-  "bounced",
-  "unsubscribed",
-] as const;
-export type Stage = (typeof STAGES)[number];
+import { type FunnelWindow, type Stage, STAGES } from "../lib/funnel_format.ts";
 
 export type StageCounts = Record<Stage, number>;
 

@@ -7,6 +7,19 @@ import type { Interval } from "./ab_stats.ts";
 export const FUNNEL_WINDOWS = ["7d", "30d", "90d", "all"] as const;
 export type FunnelWindow = (typeof FUNNEL_WINDOWS)[number];
 
+/** The stages of a funnel, in order (docs/campaigns.md says what each counts). */
+export const STAGES = [
+  "queued",
+  "sent",
+  "delivered",
+  "opened",
+  "clicked",
+  "replied",
+  "bounced",
+  "unsubscribed",
+] as const;
+export type Stage = (typeof STAGES)[number];
+
 export interface FunnelRow {
   variant: string | null;
   queued: number;
@@ -29,19 +42,12 @@ const COLUMNS = [
   "window",
   "step_no",
   "variant",
-  "queued",
-  "sent",
-  "delivered",
-  "opened",
-  "clicked",
-  "replied",
-  "bounced",
-  "unsubscribed",
+  ...STAGES,
   "reply_rate",
   "reply_rate_low",
   "reply_rate_high",
   "winner",
-] as const;
+];
 
 /** One line per step and variant; rates with four decimals; RFC 4180 line ends. */
 export function funnelCsv(funnel: FunnelLike): string {
@@ -52,14 +58,7 @@ export function funnelCsv(funnel: FunnelLike): string {
         funnel.window,
         step.step_no,
         v.variant ?? "",
-        v.queued,
-        v.sent,
-        v.delivered,
-        v.opened,
-        v.clicked,
-        v.replied,
-        v.bounced,
-        v.unsubscribed,
+        ...STAGES.map((stage) => v[stage]),
         v.reply_rate.value.toFixed(4),
         v.reply_rate.low.toFixed(4),
         v.reply_rate.high.toFixed(4),

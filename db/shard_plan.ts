@@ -56,6 +56,11 @@ export const SHARD_PLAN: Record<string, Placement> = {
   schema_migrations: { kind: "local", why: "the migration runner's ledger" },
   admin_sessions: { kind: "local", why: "operator sessions, not user data" },
   plan_limits: { kind: "reference", why: "the limits of each plan tier, read on every send and enrollment" },
+  inbound_messages: {
+    kind: "local",
+    why: "every inbound message lands before it is matched (unmatched mail never is, and the admin reviews " +
+      "it); at sharding, matched rows move beside their application by application_id",
+  },
   outreach_funnel_template_daily: {
     kind: "local",
     why: "the admin's cross-user rollup per template, rebuilt from outreach_funnel_daily",

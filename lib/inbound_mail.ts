@@ -9,6 +9,7 @@
  * address in the last 14 days. The report parts come from `body-mime` when the route forwards the whole MIME message (a Mailgun route whose
  * URL ends in `mime`), else from the text of `body-plain` (Postfix and Exim repeat them there).
  */
+import { storableCopy } from "./text_guard.ts";
 import { config } from "../fresh.config.ts";
 import type { Tx } from "../db/client.ts";
 import {
@@ -93,7 +94,8 @@ export async function processInbound(
   referenced: string[],
   claim?: (tx: Tx) => Promise<boolean>,
 ): Promise<{ result: string; kind: string; outreach_id: number; action: string; inbound_id: number }> {
-  const headers = headerPairs(fields);
+  // message-headers is JSON: a "\u0000" in it becomes a NUL once parsed, which PostgreSQL refuses.
+  const headers = storableCopy(headerPairs(fields)) as [string, string][];
   const header = (name: string) => headers.find(([k]) => k.toLowerCase() === name)?.[1];
   const mime = fields["body-mime"];
   const classification = classifyInbound({

@@ -291,6 +291,8 @@ Deno.test({
         await page.waitForSelector("html[data-frsh-hydrated]");
         assert.equal(await page.getAttribute("#seq-name", "type"), "text");
         await checkPage(page, "journeys-14-sequence-editor");
+        // A real click first: Chromium shows a beforeunload prompt only after the user interacted with the page.
+        await page.click("#seq-name");
         await page.fill("#seq-name", "My own sequence");
         await page.waitForSelector("[data-unsaved]");
         const kinds: string[] = [];

@@ -84,7 +84,11 @@ Deno.test("[e2e] Mailgun inbound - a signed reply whose 5 MB attachment comes be
   const [event] = await db.sql`select provider_event_id, payload from outreach_events
                                where outreach_id = ${fixture.id} and event = 'replied'`;
   assert.equal(event.provider_event_id, "inbound:<reply-\ufffd@stream.example>");
-  assert.equal(event.payload["stripped-text"], "Sure  thing \ufffd");
+  // The message itself is kept in inbound_messages (issue 11), cleaned the same way.
+  const [inbound] = await db.sql`select stripped_text, raw_headers from inbound_messages
+                                 where id = ${event.payload.inbound_id}::int`;
+  assert.equal(inbound.stripped_text, "Sure  thing \ufffd");
+  assert.deepEqual(inbound.raw_headers, [["Message-Id", "<reply-\ufffd@stream.example>"]]);
 });
 
 Deno.test("[e2e] Mailgun events - a lone surrogate or NUL in signed event data is stored cleaned, not a 500", async () => {

@@ -79,7 +79,12 @@ Deno.test("loadConfig - MAIL_SYSTEM_FROM defaults to no-reply at the APP_BASE_UR
   );
   assert.equal(loadConfig({}).mailSystemFrom, "no-reply@127.0.0.1");
   assert.throws(
-    () => loadConfig({ ROLEFERRY_ENV: "production", ROLEFERRY_SECRET: "x".repeat(32) }),
+    () =>
+      loadConfig({
+        ROLEFERRY_ENV: "production",
+        ROLEFERRY_SECRET: "x".repeat(32),
+        APP_BASE_URL: "https://app.example.com",
+      }),
     /MAIL_SYSTEM_FROM is required in production/,
   );
   assert.throws(() => loadConfig({ MAIL_SYSTEM_FROM: "no address" }), /MAIL_SYSTEM_FROM/);

@@ -166,7 +166,12 @@ Deno.test({
         const odd = samples.filter((s) => s.status !== 200 && s.status !== 503);
         assert.deepEqual(odd.map((s) => `${s.status} at ${(s.at - killedAt).toFixed(0)} ms`).slice(0, 5), []);
         const errors = samples.filter((s) => s.status === 503);
-        assert.ok(errors.every((s) => s.sent >= killedAt - 50), "no 503 before the kill");
+        // A 503 is the switch's only if its request was still in flight when the primary died: judged by the
+        // answer's time, since under load a request sent well before the kill can reach the database after it.
+        assert.ok(
+          errors.every((s) => s.at >= killedAt),
+          `no 503 answered before the kill: ${errors.map((s) => (s.at - killedAt).toFixed(0)).join(", ")} ms`,
+        );
         const firstOk = samples.find((s) => s.sent > killedAt && s.status === 200);
         const window503 = errors.length ? Math.max(...errors.map((s) => s.at)) - killedAt : 0;
         const late = samples.filter((s) => s.sent > promotedAt + 2000 && s.status !== 200);

@@ -1,7 +1,8 @@
 /**
  * `createApp`: everything that happens once at start. Islands are imported and registered, the client
  * build is checked (and made, when allowed), `routes/` is crawled into the route table and `static/` is
- * indexed. Requests then only match and run: nothing is crawled, imported or built per request.
+ * indexed. Requests then only match and run: nothing is crawled or built per request, and with `lazyRoutes`
+ * a route module is imported once, by the first request that needs it (or by `warm()`).
  */
 import { Hono } from "hono";
 import { prepareClientBuild } from "./assets.ts";

@@ -6,7 +6,7 @@
  * fields. A platform template is shown read-only, with a button that copies it
  * into a sequence of one's own.
  */
-import { useEffect, useRef, useState } from "preact/hooks";
+import { useLayoutEffect, useRef, useState } from "preact/hooks";
 import { render, renderSubject, variablesIn } from "../lib/template.ts";
 import { followUpSubject } from "../lib/mail/compose.ts";
 import LintWarnings from "../components/LintWarnings.tsx";
@@ -75,7 +75,9 @@ export default function SequenceEditor(props: SequenceEditorProps) {
   );
   const dirty = !props.readOnly &&
     JSON.stringify({ name, description, steps, autoPromote }) !== savedState.current;
-  useEffect(() => {
+  // A layout effect: attached in the same task as the render that shows "unsaved changes", so leaving right
+  // after typing is warned too (a plain effect runs after paint, and a quick navigation could beat it).
+  useLayoutEffect(() => {
     if (!dirty) return;
     const warn = (e: BeforeUnloadEvent) => {
       e.preventDefault();

@@ -13,44 +13,22 @@ import { TEST_ENV } from "./helpers/server.ts";
 import { hasChromium, launchChromium } from "./helpers/browser.ts";
 import { checkPage } from "./helpers/page_checks.ts";
 import { startWorldDns } from "./helpers/dns_server.ts";
+import { spawnMain } from "./helpers/main_process.ts";
 
 function startApp(databaseUrl: string, dnsServer: string) {
-  const child = new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", "main.ts"],
-    env: {
-      ...Deno.env.toObject(),
-      ROLEFERRY_ENV: "development",
-      ROLEFERRY_SECRET: TEST_ENV.ROLEFERRY_SECRET,
-      ROLEFERRY_CRON: "on",
-      MAIL_TRANSPORT: "outbox",
-      DATABASE_URL: databaseUrl,
-      // enrollment verifies the contact's address: the fixture world's DNS, never the machine's
-      ROLEFERRY_DNS: dnsServer,
-      HOSTNAME: "127.0.0.1",
-      PORT: "0",
-      NO_COLOR: "1",
-    },
-    stdin: "null",
-    stdout: "piped",
-    stderr: "piped",
-  }).spawn();
-  const lines: string[] = [];
-  let resolveUrl: (url: string) => void = () => {};
-  const url = new Promise<string>((resolve) => (resolveUrl = resolve));
-  const pump = async (stream: ReadableStream<Uint8Array>) => {
-    let rest = "";
-    const decoder = new TextDecoder();
-    for await (const bytes of stream) {
-      const parts = (rest + decoder.decode(bytes, { stream: true })).split("\n");
-      rest = parts.pop() ?? "";
-      for (const line of parts) {
-        lines.push(line);
-        if (line.includes('"msg":"listening"')) resolveUrl(JSON.parse(line).url);
-      }
-    }
-  };
-  const done = Promise.all([pump(child.stdout), pump(child.stderr)]);
-  return { child, lines, url, done };
+  const app = spawnMain({
+    ...Deno.env.toObject(),
+    ROLEFERRY_ENV: "development",
+    ROLEFERRY_SECRET: TEST_ENV.ROLEFERRY_SECRET,
+    ROLEFERRY_CRON: "on",
+    MAIL_TRANSPORT: "outbox",
+    DATABASE_URL: databaseUrl,
+    // enrollment verifies the contact's address: the fixture world's DNS, never the machine's
+    ROLEFERRY_DNS: dnsServer,
+    HOSTNAME: "127.0.0.1",
+    PORT: "0",
+  });
+  return { ...app, url: app.listening };
 }
 
 Deno.test({

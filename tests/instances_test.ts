@@ -13,47 +13,18 @@ import type { Sql } from "../db/client.ts";
 import { useAppDatabase } from "./helpers/db.ts";
 import { TEST_ENV } from "./helpers/server.ts";
 import { JOB_NAMES } from "../jobs/registry.ts";
+import { type MainProcess, spawnMain } from "./helpers/main_process.ts";
 
-interface Instance {
-  child: Deno.ChildProcess;
-  lines: string[];
-  listening: Promise<string>;
-  done: Promise<void>;
-}
+type Instance = MainProcess;
 
 function spawnInstance(databaseUrl: string): Instance {
-  const child = new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", "main.ts"],
-    env: {
-      ...TEST_ENV,
-      PORT: "0",
-      DATABASE_URL: databaseUrl,
-      ROLEFERRY_CRON: "on",
-      DENO_CRON_TEST_SCHEDULE_OFFSET: "3000",
-      NO_COLOR: "1",
-    },
-    stdin: "null",
-    stdout: "piped",
-    stderr: "piped",
-  }).spawn();
-  const lines: string[] = [];
-  let resolveListening: (url: string) => void = () => {};
-  const listening = new Promise<string>((resolve) => (resolveListening = resolve));
-  const pump = async (stream: ReadableStream<Uint8Array>) => {
-    let rest = "";
-    const decoder = new TextDecoder();
-    for await (const bytes of stream) {
-      const parts = (rest + decoder.decode(bytes, { stream: true })).split("\n");
-      rest = parts.pop() ?? "";
-      for (const line of parts) {
-        lines.push(line);
-        if (line.includes('"msg":"listening"')) resolveListening(JSON.parse(line).url);
-      }
-    }
-    if (rest) lines.push(rest);
-  };
-  const done = Promise.all([pump(child.stdout), pump(child.stderr)]).then(() => {});
-  return { child, lines, listening, done };
+  return spawnMain({
+    ...TEST_ENV,
+    PORT: "0",
+    DATABASE_URL: databaseUrl,
+    ROLEFERRY_CRON: "on",
+    DENO_CRON_TEST_SCHEDULE_OFFSET: "3000",
+  });
 }
 
 interface RunLine {

@@ -66,11 +66,11 @@ export interface Config {
   /** A replica further behind than this many seconds is skipped. */
   replicaMaxLagS: number;
   autoReplyDelayDays: number;
-  /** Sender of system mail (reset, verification, notices); see lib/mail/system_mail.ts. */
+  /** Sender of system mail (reset, verification, notices); see services/mail/system_mail.ts. */
   mailSystemFrom: string;
   /** SMTP server for system mail when MAIL_TRANSPORT is smtp (outreach uses each mailbox's own server). */
   mailSystemSmtpUrl?: string;
-  /** `ROLEFERRY_DNS` as `host:port`; unset: the system's resolver (lib/deliverability/dns.ts). */
+  /** `ROLEFERRY_DNS` as `host:port`; unset: the system's resolver (services/deliverability/dns.ts). */
   dnsServer?: string;
   /** The SMTP RCPT probe of address verification (off by default: docs/deliverability.md says why). */
   smtpProbe?: boolean;

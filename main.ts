@@ -4,10 +4,10 @@
  * jobs/cron.ts registers the scheduled jobs at module top level (Deno Deploy
  * discovers crons there); they wait for `ready()` before working.
  */
-import "./jobs/cron.ts";
+import "@/jobs/cron.ts";
 import { ConfigError } from "./fresh.config.ts";
-import { boot } from "./lib/server.ts";
-import { installProcessGuard } from "./lib/process_guard.ts";
+import { boot } from "@/app/server.ts";
+import { installProcessGuard } from "@/app/process_guard.ts";
 
 installProcessGuard();
 

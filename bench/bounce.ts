@@ -14,16 +14,16 @@
  * - verification with the probe on.
  */
 import postgres from "postgres";
-import { connect, disconnect } from "../db/client.ts";
-import { loadConfig, resolveSecret, setConfig } from "../fresh.config.ts";
-import { dispatchOutreach } from "../jobs/dispatch_outreach.ts";
-import { createResolver } from "../lib/deliverability/dns.ts";
-import { verifyAddress } from "../lib/deliverability/verify_address.ts";
+import { connect, disconnect } from "@/db/client.ts";
+import { loadConfig, resolveSecret, setConfig } from "@/fresh.config.ts";
+import { dispatchOutreach } from "@/jobs/dispatch_outreach.ts";
+import { createResolver } from "@/services/deliverability/dns.ts";
+import { verifyAddress } from "@/services/deliverability/verify_address.ts";
 import { APP_ENV } from "./app_process.ts";
 import { startFakeMailgun } from "./fake_mailgun.ts";
 import type { Measurement } from "./report.ts";
-import { startFakeDns } from "../tests/helpers/dns_server.ts";
-import { startProbeSmtp } from "../tests/helpers/probe_smtp_server.ts";
+import { startFakeDns } from "@/tests/helpers/dns_server.ts";
+import { startProbeSmtp } from "@/tests/helpers/probe_smtp_server.ts";
 
 export interface BounceOptions {
   url: string;

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { bounceFixture } from "./bounce.ts";
-import { parseAddress } from "../lib/deliverability/email_syntax.ts";
+import { parseAddress } from "@/core/deliverability/email_syntax.ts";
 
 Deno.test("bounceFixture - 8% undeliverable in the five documented ways, deterministic", () => {
   const f = bounceFixture(1000);

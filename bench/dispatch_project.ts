@@ -6,9 +6,9 @@
  * database stays as generated.
  */
 import postgres from "postgres";
-import { connect, disconnect } from "../db/client.ts";
-import { loadConfig, resolveSecret, setConfig } from "../fresh.config.ts";
-import { dispatchOutreach } from "../jobs/dispatch_outreach.ts";
+import { connect, disconnect } from "@/db/client.ts";
+import { loadConfig, resolveSecret, setConfig } from "@/fresh.config.ts";
+import { dispatchOutreach } from "@/jobs/dispatch_outreach.ts";
 import { APP_ENV } from "./app_process.ts";
 import type { DispatchOptions } from "./dispatch.ts";
 import { type SentMessage, startFakeMailgunProcess } from "./fake_mailgun.ts";

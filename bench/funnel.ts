@@ -9,8 +9,8 @@
  * over that user's outreach as the owner.
  */
 import postgres from "postgres";
-import { connect, disconnect } from "../db/client.ts";
-import { checkFunnelDrift, getSequenceFunnel, getTemplateFunnel } from "../db/funnels.ts";
+import { connect, disconnect } from "@/db/client.ts";
+import { checkFunnelDrift, getSequenceFunnel, getTemplateFunnel } from "@/db/funnels.ts";
 import type { Measurement } from "./report.ts";
 import { ratio } from "./report.ts";
 

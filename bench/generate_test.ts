@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import postgres from "postgres";
-import { createTestDatabase } from "../tests/helpers/db.ts";
-import { sha256Hex } from "../lib/crypto.ts";
+import { createTestDatabase } from "@/tests/helpers/db.ts";
+import { sha256Hex } from "@/core/crypto.ts";
 import { benchToken, countsFor, generate, generatedMeta, mailboxEmail, parseArgs } from "./generate.ts";
 
 Deno.test("countsFor - scale 1 is the full data set and small scales keep floors", () => {

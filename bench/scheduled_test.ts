@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import postgres from "postgres";
-import { createTestDatabase } from "../tests/helpers/db.ts";
+import { createTestDatabase } from "@/tests/helpers/db.ts";
 import { generate } from "./generate.ts";
 import { benchScheduled } from "./scheduled.ts";
 

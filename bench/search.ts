@@ -6,11 +6,11 @@
  * client alone (bench/search_single.ts): best match, a description search,
  * page 50, and the best-match candidates' recall.
  */
-import { connect, disconnect, sql as appSql } from "../db/client.ts";
-import { loadConfig, resolveSecret, setConfig } from "../fresh.config.ts";
-import { setReady } from "../lib/lifecycle.ts";
-import { captureLog } from "../lib/log.ts";
-import { createWebApp } from "../lib/server.ts";
+import { connect, disconnect, sql as appSql } from "@/db/client.ts";
+import { loadConfig, resolveSecret, setConfig } from "@/fresh.config.ts";
+import { setReady } from "@/app/lifecycle.ts";
+import { captureLog } from "@/core/log.ts";
+import { createWebApp } from "@/app/server.ts";
 import { APP_ENV, rssMiB, startApp } from "./app_process.ts";
 import { benchToken, type Counts } from "./generate.ts";
 import type { Measurement } from "./report.ts";

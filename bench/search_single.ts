@@ -2,16 +2,16 @@
  * One client, one request at a time (issue 13's goals): p99 of `sort=match`, of a description search and of
  * page 50 of a common search (against page 1), through the app's own handler in this process; and the
  * recall of the best-match candidate pools (db/job_match_rank.ts) against the full ranking (every open job
- * scored by lib/match.ts) for a sample of users.
+ * scored by core/match.ts) for a sample of users.
  */
-import { connect, disconnect, withUser } from "../db/client.ts";
-import { getMatchProfile, matchJobColumns, type MatchJobRow, toMatchJob } from "../db/match_scores.ts";
-import { rankedCandidates } from "../db/job_match_rank.ts";
-import { loadConfig, resolveSecret, setConfig } from "../fresh.config.ts";
-import { setReady } from "../lib/lifecycle.ts";
-import { captureLog } from "../lib/log.ts";
-import { computeMatch } from "../lib/match.ts";
-import { createWebApp } from "../lib/server.ts";
+import { connect, disconnect, withUser } from "@/db/client.ts";
+import { getMatchProfile, matchJobColumns, type MatchJobRow, toMatchJob } from "@/db/match_scores.ts";
+import { rankedCandidates } from "@/db/job_match_rank.ts";
+import { loadConfig, resolveSecret, setConfig } from "@/fresh.config.ts";
+import { setReady } from "@/app/lifecycle.ts";
+import { captureLog } from "@/core/log.ts";
+import { computeMatch } from "@/core/match.ts";
+import { createWebApp } from "@/app/server.ts";
 import { APP_ENV } from "./app_process.ts";
 import { benchToken, type Counts } from "./generate.ts";
 import type { Measurement } from "./report.ts";

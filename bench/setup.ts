@@ -5,7 +5,7 @@
  * on top of the data, and a changed migration forces a new generation.
  */
 import postgres from "postgres";
-import { migrate } from "../db/migrate.ts";
+import { migrate } from "@/db/migrate.ts";
 import { type Counts, generate, generatedMeta } from "./generate.ts";
 import type { BenchPostgres } from "./pg.ts";
 

@@ -1,4 +1,4 @@
-import type { FieldErrors } from "../lib/page_forms.ts";
+import type { FieldErrors } from "@/core/page_forms.ts";
 import FieldError from "./FieldError.tsx";
 
 /** A fieldset of checkboxes posting every chosen value under one name (role types, levels, sizes). */

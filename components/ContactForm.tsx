@@ -1,4 +1,4 @@
-import type { FieldErrors } from "../lib/page_forms.ts";
+import type { FieldErrors } from "@/core/page_forms.ts";
 import CsrfField from "./CsrfField.tsx";
 import ErrorSummary from "./ErrorSummary.tsx";
 import TextField from "./TextField.tsx";

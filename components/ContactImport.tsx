@@ -3,8 +3,8 @@
  * a file, which /page.js reads into the text area), preview what will be
  * created, merged and rejected, then import.
  */
-import type { ImportPreview } from "../lib/contact_import_preview.ts";
-import type { FieldErrors } from "../lib/page_forms.ts";
+import type { ImportPreview } from "@/services/imports/contact_import_preview.ts";
+import type { FieldErrors } from "@/core/page_forms.ts";
 import CsrfField from "./CsrfField.tsx";
 import ErrorSummary from "./ErrorSummary.tsx";
 import TextField from "./TextField.tsx";

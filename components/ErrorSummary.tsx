@@ -1,5 +1,5 @@
-import type { FieldErrors } from "../lib/page_forms.ts";
-import { fieldLabel } from "../lib/form_messages.ts";
+import type { FieldErrors } from "@/core/page_forms.ts";
+import { fieldLabel } from "@/core/form_messages.ts";
 
 /**
  * The list of what to fix at the top of a form that failed, each item a link

@@ -1,4 +1,4 @@
-import { errorFor, type FieldErrors } from "../lib/page_forms.ts";
+import { errorFor, type FieldErrors } from "@/core/page_forms.ts";
 
 /** The error message of one form field, tied to its input by id for screen readers. */
 export default function FieldError({ errors, name }: { errors?: FieldErrors; name: string }) {

@@ -4,8 +4,8 @@
  * view box so it stays legible on a 390 px phone, with the numbers in a table
  * for screen readers and for copying.
  */
-import type { FunnelRow } from "../lib/funnel_format.ts";
-import { percent, STAGES } from "../lib/funnel_format.ts";
+import type { FunnelRow } from "@/core/funnel_format.ts";
+import { percent, STAGES } from "@/core/funnel_format.ts";
 
 /** Dark enough for 4.5:1 against white text-free bars and a white page. */
 const COLORS = ["#1d4ed8", "#b91c1c", "#15803d", "#7e22ce"];

@@ -1,9 +1,9 @@
 /**
- * The template lint warnings of one step (lib/deliverability/template_lint.ts),
+ * The template lint warnings of one step (core/deliverability/template_lint.ts),
  * computed in the browser as the user types: the same checks as
  * `POST /api/sequences/lint`. Advice only: saving is never blocked.
  */
-import { lintTemplate } from "../lib/deliverability/template_lint.ts";
+import { lintTemplate } from "@/core/deliverability/template_lint.ts";
 
 export default function LintWarnings(props: { subject: string; body: string; step: number }) {
   const warnings = lintTemplate(props.subject, props.body);

@@ -1,5 +1,5 @@
 /** A mailbox domain's SPF, DKIM, DMARC and MX: pass, warn or fail, with the record found and the one expected. */
-import type { DomainChecks } from "../lib/deliverability/mailbox_dns.ts";
+import type { DomainChecks } from "@/core/deliverability/mailbox_dns.ts";
 
 const NAMES = { spf: "SPF", dkim: "DKIM", dmarc: "DMARC", mx: "MX" } as const;
 

@@ -1,4 +1,4 @@
-import type { SessionUser } from "../lib/state.ts";
+import type { SessionUser } from "@/web/state.ts";
 import CsrfField from "./CsrfField.tsx";
 
 const LINKS = [

@@ -5,9 +5,9 @@
  * the enrollment's `overrides`; "Update the emails" renders again with the
  * variables given (the reviewed text of a step is then replaced).
  */
-import type { PreviewItem } from "../db/outreach.ts";
-import type { FieldErrors } from "../lib/page_forms.ts";
-import { localDateTime } from "../lib/local_time.ts";
+import type { PreviewItem } from "@/db/outreach.ts";
+import type { FieldErrors } from "@/core/page_forms.ts";
+import { localDateTime } from "@/core/local_time.ts";
 import CsrfField from "./CsrfField.tsx";
 import ErrorSummary from "./ErrorSummary.tsx";
 import TextField from "./TextField.tsx";

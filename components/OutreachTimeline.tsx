@@ -1,14 +1,14 @@
 /**
  * The outreach timeline of one application: every step of every enrolled
  * contact, oldest first, with what happened to it, and for a queued step why
- * it has not gone out yet and when it should (lib/waiting_reason.ts). Each
+ * it has not gone out yet and when it should (core/waiting_reason.ts). Each
  * contact with queued steps gets pause/resume/stop buttons (forms: they work
  * without JavaScript). Server-only: `/applications/:id` renders it.
  */
-import type { TimelineItem } from "../db/outreach.ts";
-import type { InboundView } from "../db/inbound_messages.ts";
-import { localDateTime } from "../lib/local_time.ts";
-import { WAITING_TEXT } from "../lib/waiting_reason.ts";
+import type { TimelineItem } from "@/db/outreach.ts";
+import type { InboundView } from "@/db/inbound_messages.ts";
+import { localDateTime } from "@/core/local_time.ts";
+import { WAITING_TEXT } from "@/core/waiting_reason.ts";
 import CsrfField from "./CsrfField.tsx";
 
 const STATUS_TEXT: Record<string, string> = {

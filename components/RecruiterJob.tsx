@@ -1,5 +1,5 @@
-import { formatPayRange } from "../lib/match.ts";
-import type { JobDetail } from "../db/jobs.ts";
+import { formatPayRange } from "@/core/match.ts";
+import type { JobDetail } from "@/db/jobs.ts";
 import CsrfField from "./CsrfField.tsx";
 
 /**

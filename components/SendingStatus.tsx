@@ -3,8 +3,8 @@
  * pool's state in words (no mailbox, all paused, all at their cap until 00:00
  * UTC), with how many emails are due now.
  */
-import type { SendingState } from "../lib/waiting_reason.ts";
-import { nextUtcMidnight } from "../lib/waiting_reason.ts";
+import type { SendingState } from "@/core/waiting_reason.ts";
+import { nextUtcMidnight } from "@/core/waiting_reason.ts";
 
 export default function SendingStatus(
   { summary, due }: { summary: Omit<SendingState, "timezone" | "now">; due: number },

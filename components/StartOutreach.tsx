@@ -1,4 +1,4 @@
-import type { CompanyContact } from "../db/companies.ts";
+import type { CompanyContact } from "@/db/companies.ts";
 import CsrfField from "./CsrfField.tsx";
 
 /**

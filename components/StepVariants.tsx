@@ -4,7 +4,7 @@
  * and the buttons to add one (up to D) or remove one (down to two). Used inside
  * the SequenceEditor island; the island owns the state.
  */
-import { render, renderSubject, type Variables } from "../lib/template.ts";
+import { render, renderSubject, type Variables } from "@/core/template.ts";
 import LintWarnings from "./LintWarnings.tsx";
 
 export interface EditorVariant {

@@ -1,4 +1,4 @@
-import { errorFor, type FieldErrors } from "../lib/page_forms.ts";
+import { errorFor, type FieldErrors } from "@/core/page_forms.ts";
 
 /**
  * A labelled input (or textarea) that keeps its value after a failed submit

@@ -2,10 +2,10 @@
  * The dashboard's "Waiting to go out": the user's queued emails, soonest
  * first, each with why it has not gone out yet and when it should.
  */
-import type { QueuedEmail } from "../db/outreach_waiting.ts";
-import type { Waiting } from "../lib/waiting_reason.ts";
-import { WAITING_TEXT } from "../lib/waiting_reason.ts";
-import { localDateTime } from "../lib/local_time.ts";
+import type { QueuedEmail } from "@/db/outreach_waiting.ts";
+import type { Waiting } from "@/core/waiting_reason.ts";
+import { WAITING_TEXT } from "@/core/waiting_reason.ts";
+import { localDateTime } from "@/core/local_time.ts";
 
 export type WaitingEmail = QueuedEmail & Waiting;
 

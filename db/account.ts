@@ -5,7 +5,7 @@
  */
 import { sql, withUser } from "./client.ts";
 import { getMeTx, normalizeEmail, type PublicUser } from "./users.ts";
-import { HttpError } from "../lib/http_error.ts";
+import { HttpError } from "@/core/http_error.ts";
 
 /** Sets `full_name` and `timezone` (RLS); answers the user. */
 export async function updateProfile(

@@ -1,5 +1,5 @@
 /**
- * Admin sessions of the admin pages (lib/admin_session.ts): only the SHA-256 of the cookie's token is
+ * Admin sessions of the admin pages (services/accounts/admin_session.ts): only the SHA-256 of the cookie's token is
  * stored. Owner pool only; app_user has no grant on the table.
  */
 import { sql } from "./client.ts";

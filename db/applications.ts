@@ -4,14 +4,14 @@
  */
 import { type Tx, withUser } from "./client.ts";
 import { getMatchProfile, matchJobColumns, type MatchJobRow, toMatchJob } from "./match_scores.ts";
-import { computeMatch } from "../lib/match.ts";
-import { HttpError } from "../lib/http_error.ts";
+import { computeMatch } from "@/core/match.ts";
+import { HttpError } from "@/core/http_error.ts";
 import {
   allowedMoves,
   type ApplicationStatus,
   canMove,
   type UpdateApplicationInput,
-} from "../lib/application_schemas.ts";
+} from "@/core/application_schemas.ts";
 
 export interface Application {
   id: number;

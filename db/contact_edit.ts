@@ -7,7 +7,7 @@
  * the provider's events.
  */
 import { type Tx, withUser } from "./client.ts";
-import { HttpError } from "../lib/http_error.ts";
+import { HttpError } from "@/core/http_error.ts";
 import { type StoredVerification, verificationJson } from "./contact_verification.ts";
 
 export interface ContactDetail {

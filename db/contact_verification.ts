@@ -6,8 +6,8 @@
  * not a user's edit, and `app_user` has no UPDATE on the shared contacts.
  */
 import { sql, withUser } from "./client.ts";
-import type { KnownContact } from "../lib/deliverability/address_patterns.ts";
-import type { Verification } from "../lib/deliverability/verify_address.ts";
+import type { KnownContact } from "@/core/deliverability/address_patterns.ts";
+import type { Verification } from "@/services/deliverability/verify_address.ts";
 
 export interface StoredVerification {
   result: "valid" | "risky" | "invalid";

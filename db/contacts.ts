@@ -6,7 +6,7 @@
  * mailed again by anyone.
  */
 import { withUser } from "./client.ts";
-import { HttpError } from "../lib/http_error.ts";
+import { HttpError } from "@/core/http_error.ts";
 import { type StoredVerification, verificationJson } from "./contact_verification.ts";
 
 export interface Contact {

@@ -7,8 +7,8 @@
  * environment or with a real transport.
  */
 import { sql } from "./client.ts";
-import { encryptSecret } from "../lib/secrets.ts";
-import type { Config } from "../fresh.config.ts";
+import { encryptSecret } from "@/services/accounts/secrets.ts";
+import type { Config } from "@/fresh.config.ts";
 
 /** The pool's domain: `.localhost` is reserved (RFC 6761), so no real mail can ever go there. */
 export const DEV_MAILBOX_DOMAIN = "outbox.localhost";

@@ -4,8 +4,8 @@
  * few dozen cells whatever the size of the outreach table.
  */
 import { sql, type Tx, withUser } from "./client.ts";
-import { declareWinner, type Interval, wilson } from "../lib/ab_stats.ts";
-import { type FunnelWindow, type Stage, STAGES } from "../lib/funnel_format.ts";
+import { declareWinner, type Interval, wilson } from "@/core/ab_stats.ts";
+import { type FunnelWindow, type Stage, STAGES } from "@/core/funnel_format.ts";
 
 export type StageCounts = Record<Stage, number>;
 

@@ -5,7 +5,7 @@
  */
 import { sql, type Tx, withUser } from "./client.ts";
 import { applyPermanentFailure, type EventTarget } from "./outreach_events.ts";
-import type { Classification, InboundKind } from "../lib/mail/inbound_classify.ts";
+import type { Classification, InboundKind } from "@/core/mail/inbound_classify.ts";
 
 const TARGET_COLUMNS =
   "id, queued_at::text as queued_at, application_id, contact_id, mailbox_id, from_mailbox, status";

@@ -3,7 +3,7 @@
  * transaction, and row-by-row retries so that only the rows the database refuses are rejected.
  */
 import { sql, type Tx } from "./client.ts";
-import type { ImportJobRow } from "../lib/job_import.ts";
+import type { ImportJobRow } from "@/services/imports/job_import.ts";
 
 export interface ImportResult {
   inserted: number;

@@ -1,5 +1,5 @@
 /**
- * Best match first: the search's jobs ranked by the real match score (lib/match.ts) without scoring every
+ * Best match first: the search's jobs ranked by the real match score (core/match.ts) without scoring every
  * open job. Candidates come through indexes, then are re-ranked in full:
  * - jobs naming any of the user's skills (`skills ?| …`, `idx_jobs_skills`), newest `MATCH_POOL`;
  * - jobs whose title has a word of the resume's roles (`search_tsv @@ 'backend:A | nurse:A'`, the title's
@@ -14,10 +14,10 @@
 import type { Frag, Tx } from "./client.ts";
 import { type JobPage, listItem, rowsOf } from "./jobs.ts";
 import { toMatchJob } from "./match_scores.ts";
-import { computeMatch, type MatchCategory, type MatchProfile } from "../lib/match.ts";
-import { canonicalSkill } from "../lib/skills.ts";
-import { searchWords } from "../lib/search_query.ts";
-import type { SearchCursor } from "../lib/search_cursor.ts";
+import { computeMatch, type MatchCategory, type MatchProfile } from "@/core/match.ts";
+import { canonicalSkill } from "@/core/skills.ts";
+import { searchWords } from "@/core/search_query.ts";
+import type { SearchCursor } from "@/core/search_cursor.ts";
 
 /** Candidates per pool: the bound on the work of one page (two pools, at most 10,000 scores at ~5 µs each). */
 export const MATCH_POOL = 5000;

@@ -6,10 +6,10 @@ import { type Frag, type Tx, withUser } from "./client.ts";
 import { withReader } from "./replicas.ts";
 import { getMatchProfile, matchJobColumns, type MatchJobRow, toMatchJob } from "./match_scores.ts";
 import { matchPage } from "./job_match_rank.ts";
-import { computeMatch, type Match } from "../lib/match.ts";
-import { HttpError } from "../lib/http_error.ts";
-import { parseSearchText } from "../lib/search_query.ts";
-import type { SearchCursor, SearchSort } from "../lib/search_cursor.ts";
+import { computeMatch, type Match } from "@/core/match.ts";
+import { HttpError } from "@/core/http_error.ts";
+import { parseSearchText } from "@/core/search_query.ts";
+import type { SearchCursor, SearchSort } from "@/core/search_cursor.ts";
 
 export interface JobSearch {
   q?: string;
@@ -68,7 +68,7 @@ export const WORD_SIMILARITY = 0.5;
  * One page of open jobs for the user, newest first or best match first, with a count and cursors both
  * ways. Expired jobs and the user's hidden companies are left out. The text `q` is searched in title,
  * company, skills and description through the stored weighted `search_tsv` (migration 0060), the last word
- * as a prefix (lib/search_query.ts); when that finds fewer than `FUZZY_BELOW` jobs, titles and company
+ * as a prefix (core/search_query.ts); when that finds fewer than `FUZZY_BELOW` jobs, titles and company
  * names similar to the text (trigrams, "engneer") count too.
  *
  * Newest first: the count says which way the page's ids are found. Fewer than `COUNT_CAP` matches: from

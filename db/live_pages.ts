@@ -3,9 +3,9 @@
  * owner pool, reading one page by its token and counting visits.
  */
 import { type Sql, sql, type Tx, withUser } from "./client.ts";
-import { HttpError } from "../lib/http_error.ts";
-import { randomToken } from "../lib/crypto.ts";
-import type { CreateLivePageInput, UpdateLivePageInput } from "../lib/live_page_schemas.ts";
+import { HttpError } from "@/core/http_error.ts";
+import { randomToken } from "@/core/crypto.ts";
+import type { CreateLivePageInput, UpdateLivePageInput } from "@/core/live_page_schemas.ts";
 
 export interface LivePage {
   id: number;

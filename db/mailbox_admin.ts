@@ -4,9 +4,9 @@
  * resume), and deleting a mailbox that never sent (one that did is kept: its
  * sends, bounces and complaints are the history the health score reads).
  */
-import { assertMailboxMaySend } from "../lib/deliverability/mailbox_checks.ts";
+import { assertMailboxMaySend } from "@/services/deliverability/mailbox_checks.ts";
 import { sql } from "./client.ts";
-import { HttpError } from "../lib/http_error.ts";
+import { HttpError } from "@/core/http_error.ts";
 import { listMailboxes, type MailboxView } from "./mailboxes.ts";
 
 export interface MailboxChanges {

@@ -4,7 +4,7 @@
  * job work: the owner pool.
  */
 import { sql } from "./client.ts";
-import type { DomainChecks } from "../lib/deliverability/mailbox_dns.ts";
+import type { DomainChecks } from "@/core/deliverability/mailbox_dns.ts";
 
 export interface MailboxDnsRow {
   id: number;

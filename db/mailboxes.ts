@@ -8,9 +8,9 @@
  */
 import type postgres from "postgres";
 import { sql } from "./client.ts";
-import { HttpError } from "../lib/http_error.ts";
-import { encryptSecret } from "../lib/secrets.ts";
-import type { SendingMailbox } from "../lib/mail/types.ts";
+import { HttpError } from "@/core/http_error.ts";
+import { encryptSecret } from "@/services/accounts/secrets.ts";
+import type { SendingMailbox } from "@/core/mail/types.ts";
 
 /** A mailbox as the admin sees it: never the password, in any form. */
 export interface MailboxView {

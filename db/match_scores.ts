@@ -1,10 +1,10 @@
 /**
- * Match inputs and stored scores: the user's profile as lib/match.ts wants it, the job columns it reads,
+ * Match inputs and stored scores: the user's profile as core/match.ts wants it, the job columns it reads,
  * the re-scoring of a user's applications when their resume or preferences change, and the refresh of the
  * seed's `match_scores` materialized view.
  */
 import { sql, type Tx } from "./client.ts";
-import { computeMatch, EMPTY_PROFILE, type MatchJob, type MatchProfile } from "../lib/match.ts";
+import { computeMatch, EMPTY_PROFILE, type MatchJob, type MatchProfile } from "@/core/match.ts";
 
 /** The job columns `computeMatch` reads (jobs `j` joined with companies `c`). */
 export const matchJobColumns = (tx: Tx | typeof sql) =>

@@ -5,7 +5,7 @@
 import assert from "node:assert/strict";
 import postgres from "postgres";
 import { migrate, type Migration, readMigrations } from "./migrate.ts";
-import { createTestDatabase } from "../tests/helpers/db.ts";
+import { createTestDatabase } from "@/tests/helpers/db.ts";
 
 const ROOT = new URL("../", import.meta.url);
 /** db/migrate.ts's advisory lock key (MIGRATION_LOCK); the concurrency test checks the processes wait on it. */

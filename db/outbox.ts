@@ -53,7 +53,7 @@ export async function findOutboxMessageId(token: string): Promise<string | undef
 
 /**
  * The newest stored messages of one user, for /dev/outbox: their outreach (by its token, through their
- * applications), and system mail (no outreach token, or a `sys-` one: lib/mail/system_mail.ts) to their own
+ * applications), and system mail (no outreach token, or a `sys-` one: services/mail/system_mail.ts) to their own
  * address.
  */
 export async function listOutboxMessages(

@@ -4,20 +4,20 @@
  * every user to their own applications and outreach.
  */
 import { type Tx, withUser } from "./client.ts";
-import { assertDeliverable } from "../lib/deliverability/contact_checks.ts";
-import { HttpError } from "../lib/http_error.ts";
-import { randomToken } from "../lib/crypto.ts";
-import { render, renderSubject, SUBJECT_MAX, type Variables, variablesIn } from "../lib/template.ts";
+import { assertDeliverable } from "@/services/deliverability/contact_checks.ts";
+import { HttpError } from "@/core/http_error.ts";
+import { randomToken } from "@/core/crypto.ts";
+import { render, renderSubject, SUBJECT_MAX, type Variables, variablesIn } from "@/core/template.ts";
 import type { SequenceStep } from "./sequences.ts";
 import { promotedVariants } from "./funnels.ts";
 import { livePageOfApplication } from "./live_pages.ts";
-import { livePageUrl } from "../lib/live_page_view.ts";
-import { chooseStepText } from "../lib/variant_assign.ts";
-import { followUpSubject } from "../lib/mail/compose.ts";
+import { livePageUrl } from "@/services/live_pages/live_page_view.ts";
+import { chooseStepText } from "@/core/variant_assign.ts";
+import { followUpSubject } from "@/core/mail/compose.ts";
 import { getSendingState, withWaiting } from "./outreach_waiting.ts";
 import { reserveEnrollment } from "./plans.ts";
-import { enrollmentRefusal } from "../lib/plans.ts";
-import type { Waiting } from "../lib/waiting_reason.ts";
+import { enrollmentRefusal } from "@/services/accounts/plans.ts";
+import type { Waiting } from "@/core/waiting_reason.ts";
 
 /** One outreach row as the API shows it (contract §3: the timeline's columns). */
 export interface OutreachView {
@@ -52,7 +52,7 @@ export interface OutreachView {
   hold_reason: string | null;
 }
 
-/** A timeline row: why it waits, and when it should go out (lib/waiting_reason.ts). */
+/** A timeline row: why it waits, and when it should go out (core/waiting_reason.ts). */
 export type TimelineItem = OutreachView & Waiting;
 
 /** The reviewed text of one step, sent instead of the rendered template (contract §6 `overrides`). */
@@ -288,7 +288,7 @@ export async function enrollContact(
     // One enrollment at a time per (application, contact): the live-sequence check cannot race.
     await tx`select pg_advisory_xact_lock(${applicationId}::int, ${input.contact_id}::int)`;
     const { contactId, sequenceId, rendered } = await prepareEnrollment(tx, applicationId, input);
-    // Verification and plan limits (lib/plans.ts); counted only when this enrollment commits.
+    // Verification and plan limits (services/accounts/plans.ts); counted only when this enrollment commits.
     const refused = await reserveEnrollment(tx);
     if (refused) throw await enrollmentRefusal(userId, refused);
 

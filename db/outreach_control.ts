@@ -7,7 +7,7 @@
  * before sending, so a row it claimed just before the pause is not sent.
  */
 import { type Tx, withUser } from "./client.ts";
-import { HttpError } from "../lib/http_error.ts";
+import { HttpError } from "@/core/http_error.ts";
 import { listOutreachForApplication, type TimelineItem } from "./outreach.ts";
 
 export type SequenceAction = "pause" | "resume" | "stop";

@@ -14,7 +14,7 @@
  * that lost its lease cannot overwrite another's work.
  */
 import { sql } from "./client.ts";
-import type { SendingMailbox } from "../lib/mail/types.ts";
+import type { SendingMailbox } from "@/core/mail/types.ts";
 
 export interface ClaimedOutreach {
   id: number;
@@ -38,7 +38,7 @@ export interface ClaimedOutreach {
   preferred_mailbox_id: number | null;
   /** For a maybe-sent row: the mailbox of its attempt (for the provider lookup), whatever its status now. */
   attempt_mailbox: SendingMailbox | null;
-  /** Real mail (issue 11; lib/outreach_gates.ts). Our own Message-ID once an attempt chose one. */
+  /** Real mail (issue 11; core/outreach_gates.ts). Our own Message-ID once an attempt chose one. */
   message_id: string | null;
   hold_reason: string | null;
   held_since: Date | null;
@@ -156,7 +156,7 @@ export interface SendingMark {
   attemptId: string;
   mailbox: { id: number; email: string };
   /**
-   * Our Message-ID for this send (lib/mail/compose.ts), stored with the attempt, before the provider hears of
+   * Our Message-ID for this send (core/mail/compose.ts), stored with the attempt, before the provider hears of
    * it. A row resent after a crash keeps the id of its first attempt (the caller passes that one).
    */
   messageId: string;

@@ -1,5 +1,5 @@
 /**
- * Rows the dispatcher holds back or drops for the real-mail rules (issue 11, lib/outreach_gates.ts): a
+ * Rows the dispatcher holds back or drops for the real-mail rules (issue 11, core/outreach_gates.ts): a
  * follow-up waits while an earlier step is not sent, is canceled when an earlier step will never be sent,
  * and waits for step 1's mailbox. `hold_reason` names the wait on the timeline (contract §6 `waiting_reason`);
  * `held_since` dates the start of a wait that has a limit. Every write checks the claim, like the dispatcher's.

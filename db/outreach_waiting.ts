@@ -1,11 +1,11 @@
 /**
  * The data behind "why has this email not gone out yet, and when will it"
- * (lib/waiting_reason.ts decides): the state of the mailboxes, read once per
+ * (core/waiting_reason.ts decides): the state of the mailboxes, read once per
  * page or request, and the caller's queued emails for the dashboard.
  */
 import { sql, type Tx, withUser } from "./client.ts";
-import { type SendingState, type Waiting, waitingFor, type WaitingRow } from "../lib/waiting_reason.ts";
-import { safeTimeZone } from "../lib/send_window.ts";
+import { type SendingState, type Waiting, waitingFor, type WaitingRow } from "@/core/waiting_reason.ts";
+import { safeTimeZone } from "@/core/send_window.ts";
 
 /**
  * How many mailboxes exist, could send, and could send today. Counted as the

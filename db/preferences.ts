@@ -1,7 +1,7 @@
 /** The job seeker's preferences (one row per user), under row-level security. */
 import { withUser } from "./client.ts";
 import { rescoreApplications } from "./match_scores.ts";
-import type { PreferencesInput } from "../lib/profile_schemas.ts";
+import type { PreferencesInput } from "@/core/profile_schemas.ts";
 
 export interface Preferences extends PreferencesInput {
   updated_at: Date | null;

@@ -25,7 +25,7 @@ import { AsyncLocalStorage } from "node:async_hooks";
 import postgres from "postgres";
 import { CONNECT_TIMEOUT_S, type Sql, sql, type Tx, withUserOn } from "./client.ts";
 import { stampSessionWrite } from "./sessions.ts";
-import { isDatabaseUnavailable } from "../lib/db_errors.ts";
+import { isDatabaseUnavailable } from "@/core/db_errors.ts";
 
 export type ReplicaState = "up" | "lagging" | "down";
 

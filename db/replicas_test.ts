@@ -14,9 +14,9 @@ import {
   replicaStatus,
   withReadContext,
 } from "./replicas.ts";
-import { freePort } from "../bench/net.ts";
+import { freePort } from "@/bench/net.ts";
 import { withoutParam } from "./client.ts";
-import { loadConfig, splitReplicaUrls } from "../fresh.config.ts";
+import { loadConfig, splitReplicaUrls } from "@/fresh.config.ts";
 
 Deno.test("parseLsn - PostgreSQL's hi/lo hex form as one number, ordered like the WAL", () => {
   assert.equal(parseLsn("0/0"), 0n);

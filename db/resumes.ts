@@ -1,8 +1,8 @@
 /** The job seeker's resume (one per user), always read and written under row-level security. */
 import { type Tx, withUser } from "./client.ts";
 import { rescoreApplications } from "./match_scores.ts";
-import type { ResumeInput } from "../lib/profile_schemas.ts";
-import { extractSkills } from "../lib/skills.ts";
+import type { ResumeInput } from "@/core/profile_schemas.ts";
+import { extractSkills } from "@/core/skills.ts";
 
 export interface Resume {
   roles: string[];

@@ -5,7 +5,7 @@
  * on the owner pool (app_user may not write jobs or companies).
  */
 import { type Sql, sql, type Tx, withUser } from "./client.ts";
-import { HttpError } from "../lib/http_error.ts";
+import { HttpError } from "@/core/http_error.ts";
 
 export const STAGES = ["sourced", "contacted", "replied", "interviewing", "submitted", "hired"] as const;
 export type Stage = typeof STAGES[number];

@@ -2,8 +2,8 @@
  * Data the app itself puts in at boot. The seed's two test users exist only in development and staging
  * (never in test or production), with a real bcrypt hash of the demo password written in the README.
  */
-import { config } from "../fresh.config.ts";
-import { hashPassword } from "../lib/password.ts";
+import { config } from "@/fresh.config.ts";
+import { hashPassword } from "@/services/accounts/password.ts";
 import { getUserByEmailForLogin, type PublicUser, upsertUserByEmail } from "./users.ts";
 
 /** The README's demo password of the seeded test users. */

@@ -4,7 +4,7 @@
  * and refuses writes to anything else.
  */
 import { withUser } from "./client.ts";
-import { HttpError } from "../lib/http_error.ts";
+import { HttpError } from "@/core/http_error.ts";
 
 export interface StepVariant {
   key: string;

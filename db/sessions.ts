@@ -3,7 +3,7 @@
  * owner pool (authentication runs before a user is known); app_user has no grant on the table.
  */
 import { sql } from "./client.ts";
-import type { SessionUser } from "../lib/state.ts";
+import type { SessionUser } from "@/web/state.ts";
 
 export const SESSION_DAYS = 30;
 

@@ -4,7 +4,7 @@
  */
 import assert from "node:assert/strict";
 import { type Catalog, readCatalog, SHARD_PLAN, shardProblems } from "./shard_plan.ts";
-import { useAppDatabase } from "../tests/helpers/db.ts";
+import { useAppDatabase } from "@/tests/helpers/db.ts";
 
 Deno.test("Shard plan - the migrated schema is shard-ready: tables placed, keys on user_id or explained", async () => {
   const db = await useAppDatabase("shard_plan");

@@ -4,7 +4,7 @@
  * a page shows can be formatted in it.
  */
 import { withUser } from "./client.ts";
-import { isTimeZone } from "../lib/time_zones.ts";
+import { isTimeZone } from "@/core/time_zones.ts";
 
 /** Stores the zone when it is a known IANA name; answers whether it did. */
 export async function setUserTimezone(userId: number, timeZone: string): Promise<boolean> {

@@ -3,7 +3,7 @@
  * users); everything a signed-in user reads about themselves goes through `withUser`.
  */
 import { sql, type Tx, withUser } from "./client.ts";
-import { HttpError } from "../lib/http_error.ts";
+import { HttpError } from "@/core/http_error.ts";
 
 /** What the API shows of a user: never the password hash. */
 export interface PublicUser {

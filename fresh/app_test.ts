@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
-import { captureErrors, request } from "./testdata/http.ts";
-import { fixtureRunner } from "./testdata/serve.ts";
+import { captureErrors, request } from "@/fresh/testdata/http.ts";
+import { fixtureRunner } from "@/fresh/testdata/serve.ts";
 
 const HTML = "text/html; charset=utf-8";
 const JSON_TYPE = "application/json; charset=utf-8";

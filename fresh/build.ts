@@ -59,7 +59,7 @@ export async function buildIslands(opts: { islandsDir: string; outDir: string })
       metafile: true,
       write: false,
       logLevel: "silent",
-      plugins: [npmSpecifiers],
+      plugins: [npmSpecifiers, await localImportMap(root)],
     });
     const manifest = await manifestOf(result.metafile, root, opts.outDir, islands);
     await writeOutput(opts.outDir, result.outputFiles, manifest);
@@ -163,6 +163,32 @@ async function writeOutput(outDir: string, files: OutputFile[], manifest: BuildM
 async function hashFile(path: string): Promise<string> {
   const digest = await crypto.subtle.digest("SHA-256", await Deno.readFile(path));
   return Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, "0")).join("");
+}
+
+/**
+ * Lets islands use the project's local import-map prefixes as Deno does (`"@/": "./"` in deno.json makes
+ * `@/core/x.ts` the file `core/x.ts`). Only prefixes that map to a relative path are taken; bare package
+ * names resolve from node_modules.
+ */
+async function localImportMap(root: string): Promise<Plugin> {
+  let imports: Record<string, string> = {};
+  try {
+    imports = JSON.parse(await Deno.readTextFile(join(root, "deno.json"))).imports ?? {};
+  } catch (error) {
+    if (!(error instanceof Deno.errors.NotFound)) throw error;
+  }
+  const prefixes = Object.entries(imports)
+    .filter(([key, target]) => key.endsWith("/") && /^\.\.?\//.test(target))
+    .map(([key, target]) => [key, resolve(root, target)] as const);
+  return {
+    name: "local-import-map",
+    setup(build) {
+      for (const [prefix, dir] of prefixes) {
+        const filter = new RegExp(`^${prefix.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}`);
+        build.onResolve({ filter }, (args) => ({ path: join(dir, args.path.slice(prefix.length)) }));
+      }
+    },
+  };
 }
 
 /** Lets islands use `npm:pkg@version/sub` specifiers as Deno does, by resolving them from node_modules. */

@@ -4,7 +4,7 @@
  * method the route does not export is a 405 with an `Allow` header. Every error goes to `errorResponse`.
  */
 import type { Context } from "hono";
-import { HttpError } from "../lib/http_error.ts";
+import { HttpError } from "@/core/http_error.ts";
 import { BUILD_PREFIX, type ClientBuild, serveBuilt } from "./assets.ts";
 import { errorResponse } from "./errors.ts";
 import type { Renderer } from "./render.ts";

@@ -4,9 +4,9 @@
  * page with its status. Only `HttpError` messages reach clients: any other error answers 500 with
  * "internal error" and is logged with its stack (and the request id, when middleware set one).
  */
-import { HttpError } from "../lib/http_error.ts";
-import { isDatabaseUnavailable } from "../lib/db_errors.ts";
-import { log } from "../lib/log.ts";
+import { HttpError } from "@/core/http_error.ts";
+import { isDatabaseUnavailable } from "@/core/db_errors.ts";
+import { log } from "@/core/log.ts";
 import type { Renderer } from "./render.ts";
 
 /** Paths whose errors (and 404s) are JSON rather than pages: the API, webhooks, and machine endpoints. */

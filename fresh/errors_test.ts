@@ -1,8 +1,8 @@
 import assert from "node:assert/strict";
-import { HttpError } from "../lib/http_error.ts";
+import { HttpError } from "@/core/http_error.ts";
 import { errorResponse, isJsonPath } from "./errors.ts";
 import type { Renderer } from "./render.ts";
-import { captureErrors } from "./testdata/http.ts";
+import { captureErrors } from "@/fresh/testdata/http.ts";
 
 const renderer: Renderer = {
   page: () => new Response("page"),

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
-import { hasChromium, launchChromium } from "../tests/helpers/browser.ts";
-import { serveFixture } from "./testdata/serve.ts";
+import { hasChromium, launchChromium } from "@/tests/helpers/browser.ts";
+import { serveFixture } from "@/fresh/testdata/serve.ts";
 
 Deno.test({
   name: "hydration - a counter island increments on click after hydration in Chromium",

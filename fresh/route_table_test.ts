@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { splitPath } from "./route_path.ts";
 import { ensureRoute, findRoute, loadRoutes, middlewaresFor, warmRoutes } from "./route_table.ts";
-import { fixtureDir } from "./testdata/serve.ts";
+import { fixtureDir } from "@/fresh/testdata/serve.ts";
 
 async function routesDir(files: Record<string, string>): Promise<string> {
   const dir = await Deno.makeTempDir({ prefix: "fresh-routes-" });

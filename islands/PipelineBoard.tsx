@@ -15,7 +15,7 @@ import {
   nextStage,
   STATUS_LABELS,
   STATUSES,
-} from "../lib/pipeline.ts";
+} from "@/core/pipeline.ts";
 
 export interface BoardCard {
   id: number;

@@ -1,16 +1,16 @@
 /**
  * The sequence editor: name, description and steps (subject, body, delay from
  * the start), with a live preview of each step rendered for a chosen contact by
- * the same renderer the server uses (lib/template.ts). Saves through
+ * the same renderer the server uses (core/template.ts). Saves through
  * `PATCH /api/sequences/:id` and shows the API's field errors beside the
  * fields. A platform template is shown read-only, with a button that copies it
  * into a sequence of one's own.
  */
 import { useLayoutEffect, useRef, useState } from "preact/hooks";
-import { render, renderSubject, variablesIn } from "../lib/template.ts";
-import { followUpSubject } from "../lib/mail/compose.ts";
-import LintWarnings from "../components/LintWarnings.tsx";
-import StepVariants, { type EditorVariant } from "../components/StepVariants.tsx";
+import { render, renderSubject, variablesIn } from "@/core/template.ts";
+import { followUpSubject } from "@/core/mail/compose.ts";
+import LintWarnings from "@/components/LintWarnings.tsx";
+import StepVariants, { type EditorVariant } from "@/components/StepVariants.tsx";
 
 export interface EditorStep {
   step_no: number;

@@ -1,4 +1,4 @@
-import { calculateMailboxHealth } from "../db/mailbox_health.ts";
+import { calculateMailboxHealth } from "@/db/mailbox_health.ts";
 
 /** `calculate-health` (every 6 hours): re-scores every mailbox from its last 7 days. Idempotent. */
 export async function calculateHealth() {

@@ -1,4 +1,4 @@
-import { checkMailboxCounters } from "../db/mailbox_health.ts";
+import { checkMailboxCounters } from "@/db/mailbox_health.ts";
 
 /**
  * `check-mailbox-counters` (daily, after the reset): compares the per-day

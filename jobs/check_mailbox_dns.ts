@@ -1,4 +1,4 @@
-import { checkAllMailboxDns } from "../lib/deliverability/mailbox_checks.ts";
+import { checkAllMailboxDns } from "@/services/deliverability/mailbox_checks.ts";
 
 /** `check-mailbox-dns` (daily): SPF, DKIM, DMARC and MX of every mailbox's domain, stored. Idempotent. */
 export async function checkMailboxDns() {

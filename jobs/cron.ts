@@ -7,7 +7,7 @@
  *
  * Off when ROLEFERRY_CRON=off: then `deno task worker` runs them instead.
  */
-import { ready, shutdownSignal, trackWork } from "../lib/lifecycle.ts";
+import { ready, shutdownSignal, trackWork } from "@/app/lifecycle.ts";
 import { cronTick, type JobName, JOBS, runJob } from "./registry.ts";
 
 const backoffSchedule = [10_000, 60_000];

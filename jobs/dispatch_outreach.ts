@@ -32,21 +32,21 @@ import {
   releaseClaims,
   rescheduleOutreach,
   type SendingMark,
-} from "../db/outreach_dispatch.ts";
+} from "@/db/outreach_dispatch.ts";
 import {
   hasMailboxCapacity,
   recordMailboxFailure,
   recordMailboxSuccess,
   releaseMailbox,
-} from "../db/mailboxes.ts";
-import { MailboxPool } from "../lib/mailbox_pool.ts";
-import { cancelClaimedOutreach, holdOutreach } from "../db/outreach_holds.ts";
-import { earlierStepGate, followUpMailboxGate, type Gate } from "../lib/outreach_gates.ts";
-import { newMessageId, withOptOutLine } from "../lib/mail/compose.ts";
-import { config } from "../fresh.config.ts";
-import { nextSendTime } from "../lib/send_window.ts";
-import { transportFromConfig } from "../lib/mail/transport.ts";
-import type { Transport } from "../lib/mail/types.ts";
+} from "@/db/mailboxes.ts";
+import { MailboxPool } from "@/services/outreach/mailbox_pool.ts";
+import { cancelClaimedOutreach, holdOutreach } from "@/db/outreach_holds.ts";
+import { earlierStepGate, followUpMailboxGate, type Gate } from "@/core/outreach_gates.ts";
+import { newMessageId, withOptOutLine } from "@/core/mail/compose.ts";
+import { config } from "@/fresh.config.ts";
+import { nextSendTime } from "@/core/send_window.ts";
+import { transportFromConfig } from "@/services/mail/transport.ts";
+import type { Transport } from "@/core/mail/types.ts";
 
 export interface DispatchOptions {
   /** Rows claimed per batch. */
@@ -349,7 +349,7 @@ export async function dispatchOutreach(options: DispatchOptions = {}): Promise<D
   result.ms = Date.now() - started;
   return result;
 
-  /** Carries out a real-mail rule (lib/outreach_gates.ts) on a claimed row that is not sent now. */
+  /** Carries out a real-mail rule (core/outreach_gates.ts) on a claimed row that is not sent now. */
   async function applyGate(row: ClaimedOutreach, claimId: string, gate: Gate): Promise<void> {
     if (gate.action === "cancel") {
       if (await cancelClaimedOutreach(row, claimId, gate.reason)) result.canceled++;

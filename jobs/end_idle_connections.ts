@@ -1,4 +1,4 @@
-import { endIdleConnections as endIdle, IDLE_CONNECTION_MINUTES } from "../db/maintenance.ts";
+import { endIdleConnections as endIdle, IDLE_CONNECTION_MINUTES } from "@/db/maintenance.ts";
 
 /**
  * `end-idle-connections` (every 10 minutes): ends connections to the database

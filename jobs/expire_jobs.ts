@@ -1,4 +1,4 @@
-import { deleteExpiredJobs, EXPIRED_JOB_GRACE_DAYS } from "../db/maintenance.ts";
+import { deleteExpiredJobs, EXPIRED_JOB_GRACE_DAYS } from "@/db/maintenance.ts";
 
 /**
  * `expire-jobs` (hourly at :30): deletes postings expired more than

@@ -1,4 +1,4 @@
-import { maintainOutreachPartitions } from "../db/partitions.ts";
+import { maintainOutreachPartitions } from "@/db/partitions.ts";
 
 /** How many months of outreach partitions exist ahead of the current one (pg_partman's premake). */
 export const MONTHS_AHEAD = 3;

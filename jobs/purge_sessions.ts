@@ -1,7 +1,7 @@
-import { deleteEndedSessions } from "../db/sessions.ts";
-import { deleteOldRateLimits } from "../db/rate_limits.ts";
-import { deleteOldAccountTokens } from "../db/account_tokens.ts";
-import { deleteEndedAdminSessions } from "../db/admin_sessions.ts";
+import { deleteEndedSessions } from "@/db/sessions.ts";
+import { deleteOldRateLimits } from "@/db/rate_limits.ts";
+import { deleteOldAccountTokens } from "@/db/account_tokens.ts";
+import { deleteEndedAdminSessions } from "@/db/admin_sessions.ts";
 
 /**
  * `purge-sessions` (hourly): deletes sessions and admin sessions that expired or were revoked a

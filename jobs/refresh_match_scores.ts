@@ -1,4 +1,4 @@
-import { refreshMatchScores as refresh } from "../db/match_scores.ts";
+import { refreshMatchScores as refresh } from "@/db/match_scores.ts";
 
 /** `refresh-match-scores` (hourly): rebuilds the match_scores cache without blocking readers. */
 export async function refreshMatchScores() {

@@ -9,10 +9,10 @@
  * block the next one; then it runs, is recorded, counted in the metrics, and logged as one
  * JSON line: job, trigger, tick, outcome, duration_ms, rows.
  */
-import { claimJobRun, finishJobRun, holdJobRun, type RunLock } from "../db/job_runs.ts";
-import { log } from "../lib/log.ts";
-import { shutdownSignal } from "../lib/lifecycle.ts";
-import { recordEmail, recordJobRun } from "../lib/metrics.ts";
+import { claimJobRun, finishJobRun, holdJobRun, type RunLock } from "@/db/job_runs.ts";
+import { log } from "@/core/log.ts";
+import { shutdownSignal } from "@/app/lifecycle.ts";
+import { recordEmail, recordJobRun } from "@/core/metrics.ts";
 import { calculateHealth } from "./calculate_health.ts";
 import { checkMailboxDns } from "./check_mailbox_dns.ts";
 import { endIdleConnections } from "./end_idle_connections.ts";

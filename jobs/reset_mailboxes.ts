@@ -1,4 +1,4 @@
-import { resetMailboxCounters } from "../db/mailbox_health.ts";
+import { resetMailboxCounters } from "@/db/mailbox_health.ts";
 
 /**
  * `reset-mailboxes` (daily, 00:00 UTC): counters of an earlier UTC day back to 0,

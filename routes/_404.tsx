@@ -1,4 +1,4 @@
-import type { PageProps } from "../fresh/types.ts";
+import type { PageProps } from "@/fresh/types.ts";
 
 /** Not found (unknown paths, and ids that are not the visitor's). */
 export default function NotFound({ error }: PageProps) {

@@ -1,4 +1,4 @@
-import type { PageProps } from "../fresh/types.ts";
+import type { PageProps } from "@/fresh/types.ts";
 
 /** Any other error: a short, honest page. Only messages of deliberate errors (HttpError) are shown. */
 export default function ServerError({ error }: PageProps) {

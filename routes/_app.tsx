@@ -1,4 +1,4 @@
-import type { LayoutProps } from "../fresh/types.ts";
+import type { LayoutProps } from "@/fresh/types.ts";
 
 /** The HTML document around every page, error pages included. */
 export default function App({ Component }: LayoutProps) {

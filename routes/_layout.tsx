@@ -1,6 +1,6 @@
-import type { LayoutProps } from "../fresh/types.ts";
-import type { AppState } from "../lib/state.ts";
-import Nav from "../components/Nav.tsx";
+import type { LayoutProps } from "@/fresh/types.ts";
+import type { AppState } from "@/web/state.ts";
+import Nav from "@/components/Nav.tsx";
 
 /** Every page: the top bar, the page, a short footer. */
 export default function Layout({ Component, state, url }: LayoutProps<unknown, AppState>) {

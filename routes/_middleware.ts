@@ -4,14 +4,14 @@
  * answer (request id, security headers), one access-log line and the request
  * metrics. Errors are mapped to answers by the fresh/ layer, below this.
  */
-import type { FreshContext } from "../fresh/types.ts";
-import { authenticate } from "../lib/auth.ts";
-import { rememberSessionWrite, withReadContext } from "../db/replicas.ts";
-import { config } from "../fresh.config.ts";
-import { log } from "../lib/log.ts";
-import { recordRequest } from "../lib/metrics.ts";
-import { securityHeaders } from "../lib/security_headers.ts";
-import type { AppState } from "../lib/state.ts";
+import type { FreshContext } from "@/fresh/types.ts";
+import { authenticate } from "@/web/auth.ts";
+import { rememberSessionWrite, withReadContext } from "@/db/replicas.ts";
+import { config } from "@/fresh.config.ts";
+import { log } from "@/core/log.ts";
+import { recordRequest } from "@/core/metrics.ts";
+import { securityHeaders } from "@/web/security_headers.ts";
+import type { AppState } from "@/web/state.ts";
 
 let headers: [string, string][] | undefined;
 const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);

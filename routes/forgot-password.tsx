@@ -1,13 +1,13 @@
-import type { FreshContext, PageProps } from "../fresh/types.ts";
-import { requestPasswordReset } from "../lib/account.ts";
-import { PasswordResetBody } from "../lib/account_schemas.ts";
-import { clientAddress } from "../lib/auth.ts";
-import { checkOrigin } from "../lib/csrf.ts";
-import { HttpError } from "../lib/http_error.ts";
-import { field, type FieldErrors, readForm } from "../lib/page_forms.ts";
-import { issuesToFields } from "../lib/validate.ts";
-import type { AppState } from "../lib/state.ts";
-import FieldError from "../components/FieldError.tsx";
+import type { FreshContext, PageProps } from "@/fresh/types.ts";
+import { requestPasswordReset } from "@/services/accounts/account.ts";
+import { PasswordResetBody } from "@/core/account_schemas.ts";
+import { clientAddress } from "@/web/auth.ts";
+import { checkOrigin } from "@/web/csrf.ts";
+import { HttpError } from "@/core/http_error.ts";
+import { field, type FieldErrors, readForm } from "@/core/page_forms.ts";
+import { issuesToFields } from "@/core/validate.ts";
+import type { AppState } from "@/web/state.ts";
+import FieldError from "@/components/FieldError.tsx";
 
 interface Data {
   email: string;

@@ -1,7 +1,7 @@
 import { z } from "zod";
-import { defineApi } from "../lib/api.ts";
-import { getHealth } from "../db/health.ts";
-import { replicaStatus } from "../db/replicas.ts";
+import { defineApi } from "@/web/api.ts";
+import { getHealth } from "@/db/health.ts";
+import { replicaStatus } from "@/db/replicas.ts";
 
 export const api = defineApi({
   GET: {

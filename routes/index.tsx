@@ -1,10 +1,10 @@
-import type { FreshContext, PageProps } from "../fresh/types.ts";
-import type { AppState } from "../lib/state.ts";
-import { type Application, listApplications } from "../db/applications.ts";
-import { STATUS_LABELS, STATUSES } from "../lib/pipeline.ts";
-import { seeOther } from "../lib/page_forms.ts";
-import { listQueuedEmails } from "../db/outreach_waiting.ts";
-import WaitingEmails, { type WaitingEmail } from "../components/WaitingEmails.tsx";
+import type { FreshContext, PageProps } from "@/fresh/types.ts";
+import type { AppState } from "@/web/state.ts";
+import { type Application, listApplications } from "@/db/applications.ts";
+import { STATUS_LABELS, STATUSES } from "@/core/pipeline.ts";
+import { seeOther } from "@/core/page_forms.ts";
+import { listQueuedEmails } from "@/db/outreach_waiting.ts";
+import WaitingEmails, { type WaitingEmail } from "@/components/WaitingEmails.tsx";
 
 interface Data {
   applications?: Application[];

@@ -1,12 +1,12 @@
-import type { FreshContext, PageProps } from "../fresh/types.ts";
-import { clientAddress, logIn, safeNext } from "../lib/auth.ts";
-import { LoginBody } from "../lib/auth_schemas.ts";
-import { checkOrigin } from "../lib/csrf.ts";
-import { HttpError } from "../lib/http_error.ts";
-import { field, type FieldErrors, readForm, seeOther } from "../lib/page_forms.ts";
-import { issuesToFields } from "../lib/validate.ts";
-import type { AppState } from "../lib/state.ts";
-import FieldError from "../components/FieldError.tsx";
+import type { FreshContext, PageProps } from "@/fresh/types.ts";
+import { clientAddress, logIn, safeNext } from "@/web/auth.ts";
+import { LoginBody } from "@/core/auth_schemas.ts";
+import { checkOrigin } from "@/web/csrf.ts";
+import { HttpError } from "@/core/http_error.ts";
+import { field, type FieldErrors, readForm, seeOther } from "@/core/page_forms.ts";
+import { issuesToFields } from "@/core/validate.ts";
+import type { AppState } from "@/web/state.ts";
+import FieldError from "@/components/FieldError.tsx";
 
 interface Data {
   email: string;

@@ -1,7 +1,7 @@
-import type { FreshContext } from "../fresh/types.ts";
-import { clearedSessionCookie, logOut, requireUser } from "../lib/auth.ts";
-import { seeOther } from "../lib/page_forms.ts";
-import type { AppState } from "../lib/state.ts";
+import type { FreshContext } from "@/fresh/types.ts";
+import { clearedSessionCookie, logOut, requireUser } from "@/web/auth.ts";
+import { seeOther } from "@/core/page_forms.ts";
+import type { AppState } from "@/web/state.ts";
 
 /** POST /logout (the form in the top bar): ends the session server-side, back to the start. */
 export const handler = {

@@ -1,11 +1,11 @@
-import { defineApi } from "../lib/api.ts";
-import { requireAdmin } from "../lib/admin.ts";
-import { guardAdminToken } from "../lib/admin_guard.ts";
-import { METRICS_CONTENT_TYPE, renderMetrics } from "../lib/metrics.ts";
-import { renderReplicaMetrics } from "../db/replicas.ts";
+import { defineApi } from "@/web/api.ts";
+import { requireAdmin } from "@/services/accounts/admin.ts";
+import { guardAdminToken } from "@/web/admin_guard.ts";
+import { METRICS_CONTENT_TYPE, renderMetrics } from "@/core/metrics.ts";
+import { renderReplicaMetrics } from "@/db/replicas.ts";
 
-import type { FreshContext } from "../fresh/types.ts";
-import type { AppState } from "../lib/state.ts";
+import type { FreshContext } from "@/fresh/types.ts";
+import type { AppState } from "@/web/state.ts";
 
 export const api = defineApi({
   GET: {

@@ -1,13 +1,13 @@
-import type { FreshContext, PageProps } from "../fresh/types.ts";
-import { clientAddress, safeNext, signUp } from "../lib/auth.ts";
-import { SignupBody } from "../lib/auth_schemas.ts";
-import { checkOrigin } from "../lib/csrf.ts";
-import { HttpError } from "../lib/http_error.ts";
-import { field, type FieldErrors, readForm, seeOther } from "../lib/page_forms.ts";
-import { issuesToFields } from "../lib/validate.ts";
-import type { AppState } from "../lib/state.ts";
-import FieldError from "../components/FieldError.tsx";
-import { setUserTimezone } from "../db/user_timezone.ts";
+import type { FreshContext, PageProps } from "@/fresh/types.ts";
+import { clientAddress, safeNext, signUp } from "@/web/auth.ts";
+import { SignupBody } from "@/core/auth_schemas.ts";
+import { checkOrigin } from "@/web/csrf.ts";
+import { HttpError } from "@/core/http_error.ts";
+import { field, type FieldErrors, readForm, seeOther } from "@/core/page_forms.ts";
+import { issuesToFields } from "@/core/validate.ts";
+import type { AppState } from "@/web/state.ts";
+import FieldError from "@/components/FieldError.tsx";
+import { setUserTimezone } from "@/db/user_timezone.ts";
 
 interface Data {
   values: { email: string; full_name: string; mode: string };

@@ -5,10 +5,10 @@
  * embedded PostgreSQL 18, say) RoleFerry's own format (db/backup.ts), which needs
  * only the connection. `deno task restore FILE` reads both. Prints a JSON summary.
  */
-import { ConfigError, loadConfig } from "../fresh.config.ts";
-import { connect, disconnect } from "../db/client.ts";
-import { writeBackup } from "../db/backup.ts";
-import { openDatabase } from "../lib/database.ts";
+import { ConfigError, loadConfig } from "@/fresh.config.ts";
+import { connect, disconnect } from "@/db/client.ts";
+import { writeBackup } from "@/db/backup.ts";
+import { openDatabase } from "@/app/database.ts";
 import { findPgTool, libpqUrl, runTool, serverMajor, versionMismatch } from "./pg_tools.ts";
 
 const file = Deno.args.find((a) => !a.startsWith("--"));

@@ -4,7 +4,7 @@
  * Deno Deploy, which cannot run esbuild, this output is what gets served.
  */
 import { fileURLToPath } from "node:url";
-import { buildIslands } from "../fresh/mod.ts";
+import { buildIslands } from "@/fresh/mod.ts";
 
 const root = (path: string) => fileURLToPath(new URL(`../${path}`, import.meta.url));
 const started = performance.now();

@@ -1,16 +1,16 @@
 /**
- * `deno task import-jobs FILE`: bulk import of jobs from JSON Lines or CSV (see lib/job_import_file.ts for
+ * `deno task import-jobs FILE`: bulk import of jobs from JSON Lines or CSV (see services/imports/job_import_file.ts for
  * the columns) into DATABASE_URL (or the embedded default), in batches of 500, with a progress bar on
  * stderr and a JSON summary on stdout. Bad rows are listed with their index and reason; the others go in.
  * Exit status: 0 when every row went in, 2 when some were rejected, 1 when the import could not run.
  */
-import { ConfigError, loadConfig, setConfig } from "../fresh.config.ts";
-import { connect, disconnect } from "../db/client.ts";
-import { migrate } from "../db/migrate.ts";
-import { openDatabase } from "../lib/database.ts";
-import { BATCH_SIZE, importJobs } from "../lib/job_import.ts";
-import { type FileRow, formatOf, readJobRows } from "../lib/job_import_file.ts";
-import type { ImportResult } from "../db/job_imports.ts";
+import { ConfigError, loadConfig, setConfig } from "@/fresh.config.ts";
+import { connect, disconnect } from "@/db/client.ts";
+import { migrate } from "@/db/migrate.ts";
+import { openDatabase } from "@/app/database.ts";
+import { BATCH_SIZE, importJobs } from "@/services/imports/job_import.ts";
+import { type FileRow, formatOf, readJobRows } from "@/services/imports/job_import_file.ts";
+import type { ImportResult } from "@/db/job_imports.ts";
 
 const path = Deno.args[0];
 if (!path || Deno.args.length > 1) {

@@ -4,13 +4,13 @@
  * run as one JSON object on stdout (log lines go to stderr). Exit 0 when it ran,
  * 1 when it failed or another process is running it, 2 for an unknown name.
  */
-import { ConfigError, loadConfig, resolveSecret, setConfig } from "../fresh.config.ts";
-import { connect, disconnect } from "../db/client.ts";
-import { migrate } from "../db/migrate.ts";
-import { openDatabase } from "../lib/database.ts";
-import { setReady } from "../lib/lifecycle.ts";
-import { captureLog } from "../lib/log.ts";
-import { isJobName, JOB_NAMES, runJob } from "../jobs/registry.ts";
+import { ConfigError, loadConfig, resolveSecret, setConfig } from "@/fresh.config.ts";
+import { connect, disconnect } from "@/db/client.ts";
+import { migrate } from "@/db/migrate.ts";
+import { openDatabase } from "@/app/database.ts";
+import { setReady } from "@/app/lifecycle.ts";
+import { captureLog } from "@/core/log.ts";
+import { isJobName, JOB_NAMES, runJob } from "@/jobs/registry.ts";
 
 const name = Deno.args[0] ?? "";
 if (!isJobName(name)) {

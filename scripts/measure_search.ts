@@ -7,12 +7,12 @@
  * scoring of the page) for a mix of searches. Prints p50/p95/p99 per kind and overall, and the plan of a
  * title search. A measurement, not a test: numbers depend on the machine.
  */
-import { connect, disconnect, sql } from "../db/client.ts";
-import { migrate } from "../db/migrate.ts";
-import { searchJobs } from "../db/jobs.ts";
-import { putPreferences } from "../db/preferences.ts";
-import { putResume } from "../db/resumes.ts";
-import { PreferencesBody } from "../lib/profile_schemas.ts";
+import { connect, disconnect, sql } from "@/db/client.ts";
+import { migrate } from "@/db/migrate.ts";
+import { searchJobs } from "@/db/jobs.ts";
+import { putPreferences } from "@/db/preferences.ts";
+import { putResume } from "@/db/resumes.ts";
+import { PreferencesBody } from "@/core/profile_schemas.ts";
 
 function arg(name: string, fallback: number): number {
   const at = Deno.args.indexOf(`--${name}`);
@@ -24,7 +24,7 @@ const RUNS = arg("runs", 200);
 let stop = async () => {};
 let url = Deno.env.get("DATABASE_URL");
 if (!url) {
-  const { startEmbedded } = await import("../db/embedded.ts");
+  const { startEmbedded } = await import("@/db/embedded.ts");
   const dir = await Deno.makeTempDir({ prefix: "roleferry-measure-" });
   const db = await startEmbedded({ dir, throwaway: true, database: "measure" });
   url = db.url;

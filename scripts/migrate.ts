@@ -1,8 +1,8 @@
 /** `deno task migrate`: apply pending migrations to DATABASE_URL (or the embedded default) and exit. */
-import { ConfigError, loadConfig } from "../fresh.config.ts";
-import { connect, disconnect } from "../db/client.ts";
-import { migrate } from "../db/migrate.ts";
-import { openDatabase } from "../lib/database.ts";
+import { ConfigError, loadConfig } from "@/fresh.config.ts";
+import { connect, disconnect } from "@/db/client.ts";
+import { migrate } from "@/db/migrate.ts";
+import { openDatabase } from "@/app/database.ts";
 
 try {
   const config = loadConfig();

@@ -7,8 +7,8 @@
  * (initdb and postgres refuse root), as scripts/pg15_check.sh does.
  */
 import postgres from "postgres";
-import { freePort } from "../bench/net.ts";
-import { migrate } from "../db/migrate.ts";
+import { freePort } from "@/bench/net.ts";
+import { migrate } from "@/db/migrate.ts";
 
 export const PG15 = "/usr/lib/postgresql/15/bin";
 

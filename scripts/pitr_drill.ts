@@ -12,7 +12,7 @@
  * full-scale recovery time is worked out (docs/operations.md).
  */
 import postgres from "postgres";
-import { generate } from "../bench/generate.ts";
+import { generate } from "@/bench/generate.ts";
 import {
   asPostgres,
   baseBackup,

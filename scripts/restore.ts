@@ -8,10 +8,10 @@
  * way a failed restore leaves no half-loaded data.
  */
 import postgres from "postgres";
-import { ConfigError, loadConfig } from "../fresh.config.ts";
-import { openDatabase } from "../lib/database.ts";
-import { connect, disconnect } from "../db/client.ts";
-import { isBuiltinBackup, restoreBackup } from "../db/backup.ts";
+import { ConfigError, loadConfig } from "@/fresh.config.ts";
+import { openDatabase } from "@/app/database.ts";
+import { connect, disconnect } from "@/db/client.ts";
+import { isBuiltinBackup, restoreBackup } from "@/db/backup.ts";
 import { findPgTool, libpqUrl, runTool } from "./pg_tools.ts";
 
 const file = Deno.args[0];

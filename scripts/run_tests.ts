@@ -10,9 +10,9 @@
  * and say so.
  */
 import postgres from "postgres";
-import { connect, disconnect } from "../db/client.ts";
-import { startEmbedded } from "../db/embedded.ts";
-import { migrate } from "../db/migrate.ts";
+import { connect, disconnect } from "@/db/client.ts";
+import { startEmbedded } from "@/db/embedded.ts";
+import { migrate } from "@/db/migrate.ts";
 import { ensureSystemTools } from "./system_tools.ts";
 
 const TEMPLATE = "roleferry_test_template";

@@ -4,13 +4,13 @@
  * on) may share one database: each tick still runs once (jobs/registry.ts).
  * Stops on SIGINT/SIGTERM after the runs in flight finish.
  */
-import { ConfigError, loadConfig, resolveSecret, setConfig } from "../fresh.config.ts";
-import { connect, disconnect } from "../db/client.ts";
-import { migrate } from "../db/migrate.ts";
-import { openDatabase } from "../lib/database.ts";
-import { drainWork, setReady } from "../lib/lifecycle.ts";
-import { log } from "../lib/log.ts";
-import { installProcessGuard } from "../lib/process_guard.ts";
+import { ConfigError, loadConfig, resolveSecret, setConfig } from "@/fresh.config.ts";
+import { connect, disconnect } from "@/db/client.ts";
+import { migrate } from "@/db/migrate.ts";
+import { openDatabase } from "@/app/database.ts";
+import { drainWork, setReady } from "@/app/lifecycle.ts";
+import { log } from "@/core/log.ts";
+import { installProcessGuard } from "@/app/process_guard.ts";
 
 installProcessGuard();
 try {
@@ -21,7 +21,7 @@ try {
   const { total } = await migrate(pool);
   // jobs/cron.ts registers only when ROLEFERRY_CRON is not "off"; in the worker the crons are the point.
   Deno.env.set("ROLEFERRY_CRON", "on");
-  const { CRON_ENABLED } = await import("../jobs/cron.ts");
+  const { CRON_ENABLED } = await import("@/jobs/cron.ts");
   setReady();
   log.info("worker started", { migrations: total, crons: CRON_ENABLED });
   for (const signal of ["SIGINT", "SIGTERM"] as const) {

@@ -3,10 +3,10 @@
  * /account, through real HTTP forms; mail read back from the outbox.
  */
 import assert from "node:assert/strict";
-import { useAppDatabase } from "./helpers/db.ts";
-import { startTestServer } from "./helpers/server.ts";
-import { createUserWithToken } from "./helpers/users.ts";
-import { settleSystemMail } from "../lib/mail/system_mail.ts";
+import { useAppDatabase } from "@/tests/helpers/db.ts";
+import { startTestServer } from "@/tests/helpers/server.ts";
+import { createUserWithToken } from "@/tests/helpers/users.ts";
+import { settleSystemMail } from "@/services/mail/system_mail.ts";
 
 const db = await useAppDatabase("account_pages");
 const server = await startTestServer();

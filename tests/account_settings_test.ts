@@ -3,12 +3,12 @@
  * the account — checked against every table of the catalog afterwards.
  */
 import assert from "node:assert/strict";
-import { useAppDatabase } from "./helpers/db.ts";
-import { api, startTestServer } from "./helpers/server.ts";
-import { createUserWithToken } from "./helpers/users.ts";
-import { createContacts, createSender, queueFirstSteps } from "./helpers/outreach_fixtures.ts";
-import { settleSystemMail } from "../lib/mail/system_mail.ts";
-import { refreshMatchScores } from "../jobs/refresh_match_scores.ts";
+import { useAppDatabase } from "@/tests/helpers/db.ts";
+import { api, startTestServer } from "@/tests/helpers/server.ts";
+import { createUserWithToken } from "@/tests/helpers/users.ts";
+import { createContacts, createSender, queueFirstSteps } from "@/tests/helpers/outreach_fixtures.ts";
+import { settleSystemMail } from "@/services/mail/system_mail.ts";
+import { refreshMatchScores } from "@/jobs/refresh_match_scores.ts";
 
 const db = await useAppDatabase("account_settings");
 const server = await startTestServer();

@@ -3,10 +3,10 @@
  * outbox transport, links read back from `outbox_messages` as a user would read them from the inbox.
  */
 import assert from "node:assert/strict";
-import { useAppDatabase } from "./helpers/db.ts";
-import { api, startTestServer } from "./helpers/server.ts";
-import { createUserWithToken } from "./helpers/users.ts";
-import { settleSystemMail } from "../lib/mail/system_mail.ts";
+import { useAppDatabase } from "@/tests/helpers/db.ts";
+import { api, startTestServer } from "@/tests/helpers/server.ts";
+import { createUserWithToken } from "@/tests/helpers/users.ts";
+import { settleSystemMail } from "@/services/mail/system_mail.ts";
 
 const db = await useAppDatabase("accounts");
 const server = await startTestServer({ MAIL_SYSTEM_FROM: "RoleFerry <no-reply@system.example.test>" });

@@ -3,11 +3,11 @@
  * revocable session (stored hashed, ended by "Sign out of admin").
  */
 import assert from "node:assert/strict";
-import { useAppDatabase } from "./helpers/db.ts";
-import { api, startTestServer, TEST_ENV } from "./helpers/server.ts";
-import { sha256Hex } from "../lib/crypto.ts";
-import { ADMIN_GUESS_LIMIT } from "../lib/rate_limit.ts";
-import { config } from "../fresh.config.ts";
+import { useAppDatabase } from "@/tests/helpers/db.ts";
+import { api, startTestServer, TEST_ENV } from "@/tests/helpers/server.ts";
+import { sha256Hex } from "@/core/crypto.ts";
+import { ADMIN_GUESS_LIMIT } from "@/services/accounts/rate_limit.ts";
+import { config } from "@/fresh.config.ts";
 
 const db = await useAppDatabase("admin_session");
 const server = await startTestServer();

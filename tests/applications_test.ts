@@ -1,9 +1,9 @@
 import assert from "node:assert/strict";
-import { useAppDatabase } from "./helpers/db.ts";
-import { api, startTestServer, TEST_ENV } from "./helpers/server.ts";
-import { createUserWithToken } from "./helpers/users.ts";
-import { allowedMoves, canMove } from "../lib/application_schemas.ts";
-import { refreshMatchScores } from "../db/match_scores.ts";
+import { useAppDatabase } from "@/tests/helpers/db.ts";
+import { api, startTestServer, TEST_ENV } from "@/tests/helpers/server.ts";
+import { createUserWithToken } from "@/tests/helpers/users.ts";
+import { allowedMoves, canMove } from "@/core/application_schemas.ts";
+import { refreshMatchScores } from "@/db/match_scores.ts";
 
 const db = await useAppDatabase("applications");
 const server = await startTestServer();

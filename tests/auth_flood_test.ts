@@ -5,9 +5,9 @@
  * sign-up limit) /healthz took seconds; now its p99 stays under 200 ms.
  */
 import assert from "node:assert/strict";
-import { type AppProcess, startApp } from "../bench/app_process.ts";
-import { useAppDatabase } from "./helpers/db.ts";
-import { SIGNUP_LIMITS } from "../lib/rate_limit.ts";
+import { type AppProcess, startApp } from "@/bench/app_process.ts";
+import { useAppDatabase } from "@/tests/helpers/db.ts";
+import { SIGNUP_LIMITS } from "@/services/accounts/rate_limit.ts";
 
 const FLOOD = 40;
 

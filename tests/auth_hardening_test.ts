@@ -5,12 +5,12 @@
  */
 import assert from "node:assert/strict";
 import http from "node:http";
-import { useAppDatabase } from "./helpers/db.ts";
-import { api, startTestServer } from "./helpers/server.ts";
-import { createUserWithToken } from "./helpers/users.ts";
-import { limitLoginAttempt, limitSignupAttempt, LOGIN_LIMITS } from "../lib/rate_limit.ts";
-import { HttpError } from "../lib/http_error.ts";
-import { closePasswordPool } from "../lib/password_pool.ts";
+import { useAppDatabase } from "@/tests/helpers/db.ts";
+import { api, startTestServer } from "@/tests/helpers/server.ts";
+import { createUserWithToken } from "@/tests/helpers/users.ts";
+import { limitLoginAttempt, limitSignupAttempt, LOGIN_LIMITS } from "@/services/accounts/rate_limit.ts";
+import { HttpError } from "@/core/http_error.ts";
+import { closePasswordPool } from "@/services/accounts/password_pool.ts";
 
 const db = await useAppDatabase("auth_hardening");
 const server = await startTestServer();

@@ -1,11 +1,11 @@
 import assert from "node:assert/strict";
-import { useAppDatabase } from "./helpers/db.ts";
-import { api, startTestServer } from "./helpers/server.ts";
-import { createUserWithToken } from "./helpers/users.ts";
-import { csrfTokenFor } from "../lib/csrf.ts";
-import { sha256Hex } from "../lib/crypto.ts";
-import { DEMO_PASSWORD, seedTestUsers } from "../db/seed.ts";
-import { verifyPassword } from "../lib/password.ts";
+import { useAppDatabase } from "@/tests/helpers/db.ts";
+import { api, startTestServer } from "@/tests/helpers/server.ts";
+import { createUserWithToken } from "@/tests/helpers/users.ts";
+import { csrfTokenFor } from "@/web/csrf.ts";
+import { sha256Hex } from "@/core/crypto.ts";
+import { DEMO_PASSWORD, seedTestUsers } from "@/db/seed.ts";
+import { verifyPassword } from "@/services/accounts/password.ts";
 
 const db = await useAppDatabase("auth");
 const server = await startTestServer();

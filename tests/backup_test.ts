@@ -12,13 +12,13 @@
  */
 import assert from "node:assert/strict";
 import postgres from "postgres";
-import { connect, disconnect, withUser } from "../db/client.ts";
-import { migrate } from "../db/migrate.ts";
-import { runJob } from "../jobs/registry.ts";
-import { hasTool } from "../scripts/system_tools.ts";
-import { findPgTool, serverMajor } from "../scripts/pg_tools.ts";
-import { createTestDatabase } from "./helpers/db.ts";
-import { drillDir, PG15, startPrimary } from "../scripts/pg_cluster.ts";
+import { connect, disconnect, withUser } from "@/db/client.ts";
+import { migrate } from "@/db/migrate.ts";
+import { runJob } from "@/jobs/registry.ts";
+import { hasTool } from "@/scripts/system_tools.ts";
+import { findPgTool, serverMajor } from "@/scripts/pg_tools.ts";
+import { createTestDatabase } from "@/tests/helpers/db.ts";
+import { drillDir, PG15, startPrimary } from "@/scripts/pg_cluster.ts";
 
 /** A throwaway Debian PostgreSQL 15 cluster on a free port (trust auth on 127.0.0.1 only). */
 async function startPostgres15(): Promise<{ url: (db: string) => string; stop(): Promise<void> }> {

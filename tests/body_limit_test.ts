@@ -5,8 +5,8 @@
  * process's memory barely moves. The JSON API answers 413 in its JSON error shape.
  */
 import assert from "node:assert/strict";
-import { type AppProcess, startApp } from "../bench/app_process.ts";
-import { useAppDatabase } from "./helpers/db.ts";
+import { type AppProcess, startApp } from "@/bench/app_process.ts";
+import { useAppDatabase } from "@/tests/helpers/db.ts";
 
 const MiB = 1024 * 1024;
 

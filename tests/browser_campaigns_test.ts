@@ -5,12 +5,12 @@
  * checked with JavaScript disabled too).
  */
 import assert from "node:assert/strict";
-import { useAppDatabase } from "./helpers/db.ts";
-import { api, startTestServer } from "./helpers/server.ts";
-import { createUserWithToken } from "./helpers/users.ts";
-import { createContacts } from "./helpers/outreach_fixtures.ts";
-import { hasChromium, launchChromium } from "./helpers/browser.ts";
-import { checkPage } from "./helpers/page_checks.ts";
+import { useAppDatabase } from "@/tests/helpers/db.ts";
+import { api, startTestServer } from "@/tests/helpers/server.ts";
+import { createUserWithToken } from "@/tests/helpers/users.ts";
+import { createContacts } from "@/tests/helpers/outreach_fixtures.ts";
+import { hasChromium, launchChromium } from "@/tests/helpers/browser.ts";
+import { checkPage } from "@/tests/helpers/page_checks.ts";
 
 Deno.test({
   name: "[e2e] campaigns in Chromium - the A/B results page and a live page, at 1280 and 390 px",

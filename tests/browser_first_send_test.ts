@@ -8,12 +8,12 @@
  * no API call, no command. Each page is checked with axe-core and at 390 px.
  */
 import assert from "node:assert/strict";
-import { useAppDatabase } from "./helpers/db.ts";
-import { TEST_ENV } from "./helpers/server.ts";
-import { hasChromium, launchChromium } from "./helpers/browser.ts";
-import { checkPage } from "./helpers/page_checks.ts";
-import { startWorldDns } from "./helpers/dns_server.ts";
-import { spawnMain } from "./helpers/main_process.ts";
+import { useAppDatabase } from "@/tests/helpers/db.ts";
+import { TEST_ENV } from "@/tests/helpers/server.ts";
+import { hasChromium, launchChromium } from "@/tests/helpers/browser.ts";
+import { checkPage } from "@/tests/helpers/page_checks.ts";
+import { startWorldDns } from "@/tests/helpers/dns_server.ts";
+import { spawnMain } from "@/tests/helpers/main_process.ts";
 
 function startApp(databaseUrl: string, dnsServer: string) {
   const app = spawnMain({

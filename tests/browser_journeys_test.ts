@@ -9,10 +9,10 @@
  */
 import assert from "node:assert/strict";
 import type { Page } from "playwright-core";
-import { useAppDatabase } from "./helpers/db.ts";
-import { startTestServer, TEST_ENV } from "./helpers/server.ts";
-import { hasChromium, launchChromium } from "./helpers/browser.ts";
-import { checkPage } from "./helpers/page_checks.ts";
+import { useAppDatabase } from "@/tests/helpers/db.ts";
+import { startTestServer, TEST_ENV } from "@/tests/helpers/server.ts";
+import { hasChromium, launchChromium } from "@/tests/helpers/browser.ts";
+import { checkPage } from "@/tests/helpers/page_checks.ts";
 
 /** A real press-move-release with the mouse from the centre of `from` to the centre of `to`. */
 async function drag(page: Page, from: string, to: string) {

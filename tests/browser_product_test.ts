@@ -5,9 +5,9 @@
  * A screenshot of each page is kept under test-artifacts/screenshots/ (gitignored).
  */
 import assert from "node:assert/strict";
-import { useAppDatabase } from "./helpers/db.ts";
-import { api, startTestServer, TEST_ENV } from "./helpers/server.ts";
-import { hasChromium, launchChromium } from "./helpers/browser.ts";
+import { useAppDatabase } from "@/tests/helpers/db.ts";
+import { api, startTestServer, TEST_ENV } from "@/tests/helpers/server.ts";
+import { hasChromium, launchChromium } from "@/tests/helpers/browser.ts";
 
 const SHOTS = new URL("../test-artifacts/screenshots/", import.meta.url);
 

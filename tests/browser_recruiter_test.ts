@@ -4,10 +4,10 @@
  * and move the candidate along the pipeline. Screenshots under test-artifacts/screenshots/ (gitignored).
  */
 import assert from "node:assert/strict";
-import { useAppDatabase } from "./helpers/db.ts";
-import { api, startTestServer, TEST_ENV } from "./helpers/server.ts";
-import { hasChromium, launchChromium } from "./helpers/browser.ts";
-import { settleSystemMail } from "../lib/mail/system_mail.ts";
+import { useAppDatabase } from "@/tests/helpers/db.ts";
+import { api, startTestServer, TEST_ENV } from "@/tests/helpers/server.ts";
+import { hasChromium, launchChromium } from "@/tests/helpers/browser.ts";
+import { settleSystemMail } from "@/services/mail/system_mail.ts";
 
 const SHOTS = new URL("../test-artifacts/screenshots/", import.meta.url);
 

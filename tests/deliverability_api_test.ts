@@ -6,12 +6,12 @@
  * template lint, and the mailbox DNS checks with the check-mailbox-dns job.
  */
 import assert from "node:assert/strict";
-import { useAppDatabase } from "./helpers/db.ts";
-import { api, startTestServer, TEST_ENV } from "./helpers/server.ts";
-import { createUserWithToken } from "./helpers/users.ts";
-import { startFakeDns, type ZoneRecords } from "./helpers/dns_server.ts";
-import { tablesWrittenBy } from "./helpers/writes.ts";
-import { runJob } from "../jobs/registry.ts";
+import { useAppDatabase } from "@/tests/helpers/db.ts";
+import { api, startTestServer, TEST_ENV } from "@/tests/helpers/server.ts";
+import { createUserWithToken } from "@/tests/helpers/users.ts";
+import { startFakeDns, type ZoneRecords } from "@/tests/helpers/dns_server.ts";
+import { tablesWrittenBy } from "@/tests/helpers/writes.ts";
+import { runJob } from "@/jobs/registry.ts";
 
 const KEY = "MIGfMA0GCSqGSIb3DQEBAQUAA4GNADCBiQKBgQC1TaNgLlSyQMNWVLNLvyY";
 const ZONES: Record<string, ZoneRecords> = {

@@ -5,11 +5,11 @@
  * once the record is published. DNS comes from a local authoritative server.
  */
 import assert from "node:assert/strict";
-import { useAppDatabase } from "./helpers/db.ts";
-import { api, startTestServer, TEST_ENV } from "./helpers/server.ts";
-import { hasChromium, launchChromium } from "./helpers/browser.ts";
-import { createUserWithToken } from "./helpers/users.ts";
-import { startFakeDns, type ZoneRecords } from "./helpers/dns_server.ts";
+import { useAppDatabase } from "@/tests/helpers/db.ts";
+import { api, startTestServer, TEST_ENV } from "@/tests/helpers/server.ts";
+import { hasChromium, launchChromium } from "@/tests/helpers/browser.ts";
+import { createUserWithToken } from "@/tests/helpers/users.ts";
+import { startFakeDns, type ZoneRecords } from "@/tests/helpers/dns_server.ts";
 
 const KEY = "MIGfMA0GCSqGSIb3DQEBAQUAA4GNADCBiQKBgQC1TaNgLlSyQMNWVLNLvyY";
 const ZONES: Record<string, ZoneRecords> = {

@@ -5,11 +5,11 @@
  * An accepted probe confirms a guessed address; nothing is ever sent.
  */
 import assert from "node:assert/strict";
-import { useAppDatabase } from "./helpers/db.ts";
-import { api, startTestServer } from "./helpers/server.ts";
-import { createUserWithToken } from "./helpers/users.ts";
-import { startFakeDns } from "./helpers/dns_server.ts";
-import { startProbeSmtp } from "./helpers/probe_smtp_server.ts";
+import { useAppDatabase } from "@/tests/helpers/db.ts";
+import { api, startTestServer } from "@/tests/helpers/server.ts";
+import { createUserWithToken } from "@/tests/helpers/users.ts";
+import { startFakeDns } from "@/tests/helpers/dns_server.ts";
+import { startProbeSmtp } from "@/tests/helpers/probe_smtp_server.ts";
 
 const db = await useAppDatabase("deliverability_probe");
 const dns = await startFakeDns({

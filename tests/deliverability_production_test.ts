@@ -4,10 +4,10 @@
  * Mailgun transport requires `include:mailgun.org` in SPF.
  */
 import assert from "node:assert/strict";
-import { useAppDatabase } from "./helpers/db.ts";
-import { api, startTestServer, TEST_ENV } from "./helpers/server.ts";
-import { startFakeDns, type ZoneRecords } from "./helpers/dns_server.ts";
-import { tablesWrittenBy } from "./helpers/writes.ts";
+import { useAppDatabase } from "@/tests/helpers/db.ts";
+import { api, startTestServer, TEST_ENV } from "@/tests/helpers/server.ts";
+import { startFakeDns, type ZoneRecords } from "@/tests/helpers/dns_server.ts";
+import { tablesWrittenBy } from "@/tests/helpers/writes.ts";
 
 const KEY = "MIGfMA0GCSqGSIb3DQEBAQUAA4GNADCBiQKBgQC1TaNgLlSyQMNWVLNLvyY";
 const zone = (domain: string, spf: string, dmarc = "v=DMARC1; p=reject"): Record<string, ZoneRecords> => ({

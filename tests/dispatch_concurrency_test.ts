@@ -5,14 +5,14 @@
  * cap, and once capacity is raised every row has been sent exactly once.
  */
 import assert from "node:assert/strict";
-import { useAppDatabase } from "./helpers/db.ts";
-import { startFakeMailgun } from "./helpers/fake_mailgun.ts";
+import { useAppDatabase } from "@/tests/helpers/db.ts";
+import { startFakeMailgun } from "@/tests/helpers/fake_mailgun.ts";
 import {
   createContacts,
   createMailboxes,
   createSender,
   queueFirstSteps,
-} from "./helpers/outreach_fixtures.ts";
+} from "@/tests/helpers/outreach_fixtures.ts";
 
 const ROWS = 2000;
 const CAPS = [250, 300, 350, 400, 600]; // 1,900: 100 rows must wait for capacity

@@ -5,17 +5,17 @@
  * interrupted sends: tests/dispatch_recovery_test.ts.
  */
 import assert from "node:assert/strict";
-import { dispatchOutreach } from "../jobs/dispatch_outreach.ts";
-import { enrollContact } from "../db/outreach.ts";
-import { useAppDatabase } from "./helpers/db.ts";
-import { startFakeMailgun } from "./helpers/fake_mailgun.ts";
+import { dispatchOutreach } from "@/jobs/dispatch_outreach.ts";
+import { enrollContact } from "@/db/outreach.ts";
+import { useAppDatabase } from "@/tests/helpers/db.ts";
+import { startFakeMailgun } from "@/tests/helpers/fake_mailgun.ts";
 import {
   configureFakeMailgun,
   createContacts,
   createMailboxes,
   createSender,
   queueFirstSteps,
-} from "./helpers/outreach_fixtures.ts";
+} from "@/tests/helpers/outreach_fixtures.ts";
 
 const db = await useAppDatabase("dispatch");
 const fake = startFakeMailgun();

@@ -7,18 +7,18 @@
  * lookup cannot answer.
  */
 import assert from "node:assert/strict";
-import { dispatchOutreach } from "../jobs/dispatch_outreach.ts";
-import { mailgunTransport } from "../lib/mail/mailgun.ts";
-import { randomToken } from "../lib/crypto.ts";
-import { useAppDatabase } from "./helpers/db.ts";
-import { startFakeMailgun } from "./helpers/fake_mailgun.ts";
+import { dispatchOutreach } from "@/jobs/dispatch_outreach.ts";
+import { mailgunTransport } from "@/services/mail/mailgun.ts";
+import { randomToken } from "@/core/crypto.ts";
+import { useAppDatabase } from "@/tests/helpers/db.ts";
+import { startFakeMailgun } from "@/tests/helpers/fake_mailgun.ts";
 import {
   configureFakeMailgun,
   createContacts,
   createMailboxes,
   createSender,
   queueFirstSteps,
-} from "./helpers/outreach_fixtures.ts";
+} from "@/tests/helpers/outreach_fixtures.ts";
 
 const db = await useAppDatabase("dispatch_real_mail");
 const fake = startFakeMailgun();

@@ -5,17 +5,17 @@
  * only after the grace period, and reconciliation needs no mailbox capacity.
  */
 import assert from "node:assert/strict";
-import { dispatchOutreach } from "../jobs/dispatch_outreach.ts";
-import { mailgunTransport } from "../lib/mail/mailgun.ts";
-import { useAppDatabase } from "./helpers/db.ts";
-import { startFakeMailgun } from "./helpers/fake_mailgun.ts";
+import { dispatchOutreach } from "@/jobs/dispatch_outreach.ts";
+import { mailgunTransport } from "@/services/mail/mailgun.ts";
+import { useAppDatabase } from "@/tests/helpers/db.ts";
+import { startFakeMailgun } from "@/tests/helpers/fake_mailgun.ts";
 import {
   configureFakeMailgun,
   createContacts,
   createMailboxes,
   createSender,
   queueFirstSteps,
-} from "./helpers/outreach_fixtures.ts";
+} from "@/tests/helpers/outreach_fixtures.ts";
 
 const db = await useAppDatabase("dispatch_recovery");
 const fake = startFakeMailgun();

@@ -5,19 +5,19 @@
  *   deno task test tests/dispatch_throughput_test.ts
  */
 import assert from "node:assert/strict";
-import { connect } from "../db/client.ts";
-import { loadConfig, setConfig } from "../fresh.config.ts";
-import { dispatchOutreach } from "../jobs/dispatch_outreach.ts";
-import { mailgunTransport } from "../lib/mail/mailgun.ts";
-import { useAppDatabase } from "./helpers/db.ts";
-import { startFakeMailgun } from "./helpers/fake_mailgun.ts";
+import { connect } from "@/db/client.ts";
+import { loadConfig, setConfig } from "@/fresh.config.ts";
+import { dispatchOutreach } from "@/jobs/dispatch_outreach.ts";
+import { mailgunTransport } from "@/services/mail/mailgun.ts";
+import { useAppDatabase } from "@/tests/helpers/db.ts";
+import { startFakeMailgun } from "@/tests/helpers/fake_mailgun.ts";
 import {
   createContacts,
   createMailboxes,
   createSender,
   FIXTURE_SECRET,
   queueFirstSteps,
-} from "./helpers/outreach_fixtures.ts";
+} from "@/tests/helpers/outreach_fixtures.ts";
 
 const ROWS = Number(Deno.env.get("DISPATCH_ROWS") ?? 2000);
 

@@ -12,10 +12,10 @@
  */
 import assert from "node:assert/strict";
 import postgres from "postgres";
-import { connect, disconnect } from "../db/client.ts";
-import { dispatchOutreach } from "../jobs/dispatch_outreach.ts";
-import { startApp } from "../bench/app_process.ts";
-import { hasTool } from "../scripts/system_tools.ts";
+import { connect, disconnect } from "@/db/client.ts";
+import { dispatchOutreach } from "@/jobs/dispatch_outreach.ts";
+import { startApp } from "@/bench/app_process.ts";
+import { hasTool } from "@/scripts/system_tools.ts";
 import {
   type Cluster,
   drillDir,
@@ -24,16 +24,16 @@ import {
   startPrimaryWithSchema,
   startStandby,
   waitFor,
-} from "../scripts/pg_cluster.ts";
-import { startFakeMailgun } from "./helpers/fake_mailgun.ts";
+} from "@/scripts/pg_cluster.ts";
+import { startFakeMailgun } from "@/tests/helpers/fake_mailgun.ts";
 import {
   configureFakeMailgun,
   createContacts,
   createMailboxes,
   createSender,
   queueFirstSteps,
-} from "./helpers/outreach_fixtures.ts";
-import { createUserWithToken } from "./helpers/users.ts";
+} from "@/tests/helpers/outreach_fixtures.ts";
+import { createUserWithToken } from "@/tests/helpers/users.ts";
 
 const ROWS = 80;
 

@@ -3,10 +3,10 @@
  * aggregate behind the admin token, and the page server-rendered with its charts.
  */
 import assert from "node:assert/strict";
-import { useAppDatabase } from "./helpers/db.ts";
-import { api, startTestServer, TEST_ENV } from "./helpers/server.ts";
-import { createUserWithToken } from "./helpers/users.ts";
-import { createContacts } from "./helpers/outreach_fixtures.ts";
+import { useAppDatabase } from "@/tests/helpers/db.ts";
+import { api, startTestServer, TEST_ENV } from "@/tests/helpers/server.ts";
+import { createUserWithToken } from "@/tests/helpers/users.ts";
+import { createContacts } from "@/tests/helpers/outreach_fixtures.ts";
 
 const db = await useAppDatabase("funnel_api");
 const sql = db.sql;

@@ -4,9 +4,9 @@
  * numbers counted by hand, under RLS, per window, and equal to a full recount.
  */
 import assert from "node:assert/strict";
-import { useAppDatabase } from "./helpers/db.ts";
-import { createContacts, createSender } from "./helpers/outreach_fixtures.ts";
-import { checkFunnelDrift, getDailyReplies, getSequenceFunnel, getTemplateFunnel } from "../db/funnels.ts";
+import { useAppDatabase } from "@/tests/helpers/db.ts";
+import { createContacts, createSender } from "@/tests/helpers/outreach_fixtures.ts";
+import { checkFunnelDrift, getDailyReplies, getSequenceFunnel, getTemplateFunnel } from "@/db/funnels.ts";
 
 const db = await useAppDatabase("funnel");
 const sql = db.sql;

@@ -13,10 +13,10 @@
  */
 import assert from "node:assert/strict";
 import fc from "fast-check";
-import { useAppDatabase } from "./helpers/db.ts";
-import { startTestServer, TEST_ENV } from "./helpers/server.ts";
-import { createUserWithToken } from "./helpers/users.ts";
-import { changedTables, nextXid, tableFingerprint } from "./helpers/writes.ts";
+import { useAppDatabase } from "@/tests/helpers/db.ts";
+import { startTestServer, TEST_ENV } from "@/tests/helpers/server.ts";
+import { createUserWithToken } from "@/tests/helpers/users.ts";
+import { changedTables, nextXid, tableFingerprint } from "@/tests/helpers/writes.ts";
 
 type Json = Record<string, unknown>;
 

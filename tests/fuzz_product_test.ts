@@ -5,10 +5,10 @@
  * never a 5xx, and nothing written (row counts of every table before and after).
  */
 import assert from "node:assert/strict";
-import { useAppDatabase } from "./helpers/db.ts";
-import { api, startTestServer, TEST_ENV } from "./helpers/server.ts";
-import { createUserWithToken } from "./helpers/users.ts";
-import { csrfTokenFor } from "../lib/csrf.ts";
+import { useAppDatabase } from "@/tests/helpers/db.ts";
+import { api, startTestServer, TEST_ENV } from "@/tests/helpers/server.ts";
+import { createUserWithToken } from "@/tests/helpers/users.ts";
+import { csrfTokenFor } from "@/web/csrf.ts";
 
 const db = await useAppDatabase("fuzz_product");
 const server = await startTestServer();
@@ -87,7 +87,7 @@ function bodyCases(method: string, path: string, valid: Record<string, unknown>,
         ...base,
         name: `${key}=${JSON.stringify(wrong)}`,
         body: { ...valid, [key]: wrong },
-        // NUL and lone surrogates cannot be stored: always refused (lib/text_guard.ts)
+        // NUL and lone surrogates cannot be stored: always refused (core/text_guard.ts)
         expect: typeof wrong === "string" && wrong !== "text" ? "reject" : "any",
       });
     }

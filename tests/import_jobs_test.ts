@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
-import { useAppDatabase } from "./helpers/db.ts";
-import { csvRecordToJob, MAX_LINE_CHARS, readJobRows } from "../lib/job_import_file.ts";
+import { useAppDatabase } from "@/tests/helpers/db.ts";
+import { csvRecordToJob, MAX_LINE_CHARS, readJobRows } from "@/services/imports/job_import_file.ts";
 
 const db = await useAppDatabase("import_jobs");
 

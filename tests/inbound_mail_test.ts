@@ -4,14 +4,14 @@
  * `failed` reasons, bot opens and numeric timestamps of the event webhook.
  */
 import assert from "node:assert/strict";
-import { dispatchOutreach } from "../jobs/dispatch_outreach.ts";
-import { signWebhook } from "../lib/webhook_signature.ts";
-import { useAppDatabase } from "./helpers/db.ts";
-import { startFakeMailgun } from "./helpers/fake_mailgun.ts";
-import { SAMPLES } from "./helpers/inbound_samples.ts";
-import { createMailboxes } from "./helpers/outreach_fixtures.ts";
-import { api, startTestServer, TEST_ENV } from "./helpers/server.ts";
-import { createUserWithToken } from "./helpers/users.ts";
+import { dispatchOutreach } from "@/jobs/dispatch_outreach.ts";
+import { signWebhook } from "@/core/webhook_signature.ts";
+import { useAppDatabase } from "@/tests/helpers/db.ts";
+import { startFakeMailgun } from "@/tests/helpers/fake_mailgun.ts";
+import { SAMPLES } from "@/tests/helpers/inbound_samples.ts";
+import { createMailboxes } from "@/tests/helpers/outreach_fixtures.ts";
+import { api, startTestServer, TEST_ENV } from "@/tests/helpers/server.ts";
+import { createUserWithToken } from "@/tests/helpers/users.ts";
 
 const KEY = "webhook-signing-key-0123456789";
 const db = await useAppDatabase("inbound_mail");

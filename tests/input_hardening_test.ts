@@ -5,9 +5,9 @@
  * messages only, and only with the outbox transport.
  */
 import assert from "node:assert/strict";
-import { useAppDatabase } from "./helpers/db.ts";
-import { api, startTestServer } from "./helpers/server.ts";
-import { createUserWithToken } from "./helpers/users.ts";
+import { useAppDatabase } from "@/tests/helpers/db.ts";
+import { api, startTestServer } from "@/tests/helpers/server.ts";
+import { createUserWithToken } from "@/tests/helpers/users.ts";
 
 const db = await useAppDatabase("input_hardening");
 let server = await startTestServer();

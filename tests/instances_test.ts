@@ -9,11 +9,11 @@
  * stores each message; one stored message per outreach token).
  */
 import assert from "node:assert/strict";
-import type { Sql } from "../db/client.ts";
-import { useAppDatabase } from "./helpers/db.ts";
-import { TEST_ENV } from "./helpers/server.ts";
-import { JOB_NAMES } from "../jobs/registry.ts";
-import { type MainProcess, spawnMain } from "./helpers/main_process.ts";
+import type { Sql } from "@/db/client.ts";
+import { useAppDatabase } from "@/tests/helpers/db.ts";
+import { TEST_ENV } from "@/tests/helpers/server.ts";
+import { JOB_NAMES } from "@/jobs/registry.ts";
+import { type MainProcess, spawnMain } from "@/tests/helpers/main_process.ts";
 
 type Instance = MainProcess;
 

@@ -1,10 +1,10 @@
 import assert from "node:assert/strict";
-import { useAppDatabase } from "./helpers/db.ts";
-import { api, startTestServer, TEST_ENV } from "./helpers/server.ts";
-import { createUserWithToken } from "./helpers/users.ts";
-import { getMatchProfile, matchJobColumns, type MatchJobRow, toMatchJob } from "../db/match_scores.ts";
-import { computeMatch } from "../lib/match.ts";
-import type { Tx } from "../db/client.ts";
+import { useAppDatabase } from "@/tests/helpers/db.ts";
+import { api, startTestServer, TEST_ENV } from "@/tests/helpers/server.ts";
+import { createUserWithToken } from "@/tests/helpers/users.ts";
+import { getMatchProfile, matchJobColumns, type MatchJobRow, toMatchJob } from "@/db/match_scores.ts";
+import { computeMatch } from "@/core/match.ts";
+import type { Tx } from "@/db/client.ts";
 
 const db = await useAppDatabase("job_search");
 const server = await startTestServer();

@@ -4,10 +4,10 @@
  * defective. Formula: docs/operations.md, "Mailbox health".
  */
 import assert from "node:assert/strict";
-import { useAppDatabase } from "./helpers/db.ts";
-import { calculateMailboxHealth, resetMailboxCounters } from "../db/mailbox_health.ts";
-import { releaseMailbox, releaseMailboxUnits, reserveThisMailbox } from "../db/mailboxes.ts";
-import { runJob } from "../jobs/registry.ts";
+import { useAppDatabase } from "@/tests/helpers/db.ts";
+import { calculateMailboxHealth, resetMailboxCounters } from "@/db/mailbox_health.ts";
+import { releaseMailbox, releaseMailboxUnits, reserveThisMailbox } from "@/db/mailboxes.ts";
+import { runJob } from "@/jobs/registry.ts";
 
 const db = await useAppDatabase("mailbox_health");
 const sql = db.sql;

@@ -5,11 +5,11 @@
  */
 import assert from "node:assert/strict";
 import postgres from "postgres";
-import { useAppDatabase } from "./helpers/db.ts";
-import { cronTick, JOB_NAMES, rowsOf, runJob } from "../jobs/registry.ts";
-import { endIdleConnections } from "../db/maintenance.ts";
-import { connect } from "../db/client.ts";
-import { killJobMidRun, untilOk } from "./helpers/killed_job.ts";
+import { useAppDatabase } from "@/tests/helpers/db.ts";
+import { cronTick, JOB_NAMES, rowsOf, runJob } from "@/jobs/registry.ts";
+import { endIdleConnections } from "@/db/maintenance.ts";
+import { connect } from "@/db/client.ts";
+import { killJobMidRun, untilOk } from "@/tests/helpers/killed_job.ts";
 
 const db = await useAppDatabase("jobs_registry");
 const sql = db.sql;

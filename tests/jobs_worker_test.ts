@@ -4,8 +4,8 @@
  * registers none. DENO_CRON_TEST_SCHEDULE_OFFSET makes every cron fire each second.
  */
 import assert from "node:assert/strict";
-import { useAppDatabase } from "./helpers/db.ts";
-import { TEST_ENV } from "./helpers/server.ts";
+import { useAppDatabase } from "@/tests/helpers/db.ts";
+import { TEST_ENV } from "@/tests/helpers/server.ts";
 
 const db = await useAppDatabase("jobs_worker");
 

@@ -4,10 +4,10 @@
  * sequence rendering the URL and tying the outreach to the page.
  */
 import assert from "node:assert/strict";
-import { useAppDatabase } from "./helpers/db.ts";
-import { api, startTestServer } from "./helpers/server.ts";
-import { createUserWithToken } from "./helpers/users.ts";
-import { createContacts } from "./helpers/outreach_fixtures.ts";
+import { useAppDatabase } from "@/tests/helpers/db.ts";
+import { api, startTestServer } from "@/tests/helpers/server.ts";
+import { createUserWithToken } from "@/tests/helpers/users.ts";
+import { createContacts } from "@/tests/helpers/outreach_fixtures.ts";
 
 const db = await useAppDatabase("live_pages");
 const sql = db.sql;

@@ -1,7 +1,7 @@
 /** [e2e] The operations endpoints: run a job now, the stats overview, the Prometheus metrics. */
 import assert from "node:assert/strict";
-import { useAppDatabase } from "./helpers/db.ts";
-import { api, startTestServer, TEST_ENV } from "./helpers/server.ts";
+import { useAppDatabase } from "@/tests/helpers/db.ts";
+import { api, startTestServer, TEST_ENV } from "@/tests/helpers/server.ts";
 
 const db = await useAppDatabase("ops_admin");
 const server = await startTestServer();

@@ -4,8 +4,8 @@
  * request id in every answer and error, request size limits.
  */
 import assert from "node:assert/strict";
-import { useAppDatabase } from "./helpers/db.ts";
-import { api, startTestServer } from "./helpers/server.ts";
+import { useAppDatabase } from "@/tests/helpers/db.ts";
+import { api, startTestServer } from "@/tests/helpers/server.ts";
 
 const db = await useAppDatabase("hardening");
 const sql = db.sql;

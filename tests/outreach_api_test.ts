@@ -5,10 +5,10 @@
  * mailboxes (no password ever returned).
  */
 import assert from "node:assert/strict";
-import { useAppDatabase } from "./helpers/db.ts";
-import { api, startTestServer, TEST_ENV } from "./helpers/server.ts";
-import { createUserWithToken } from "./helpers/users.ts";
-import { tablesWrittenBy } from "./helpers/writes.ts";
+import { useAppDatabase } from "@/tests/helpers/db.ts";
+import { api, startTestServer, TEST_ENV } from "@/tests/helpers/server.ts";
+import { createUserWithToken } from "@/tests/helpers/users.ts";
+import { tablesWrittenBy } from "@/tests/helpers/writes.ts";
 
 const db = await useAppDatabase("outreach_api");
 const server = await startTestServer();

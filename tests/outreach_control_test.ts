@@ -6,12 +6,12 @@
  * and the admin's mailbox edits; plus the development mailbox pool.
  */
 import assert from "node:assert/strict";
-import { useAppDatabase } from "./helpers/db.ts";
-import { api, startTestServer, TEST_ENV } from "./helpers/server.ts";
-import { createUserWithToken } from "./helpers/users.ts";
-import { tablesWrittenBy } from "./helpers/writes.ts";
-import { DEV_MAILBOX_DOMAIN, ensureDevMailboxes } from "../db/dev_mailboxes.ts";
-import { dispatchOutreach } from "../jobs/dispatch_outreach.ts";
+import { useAppDatabase } from "@/tests/helpers/db.ts";
+import { api, startTestServer, TEST_ENV } from "@/tests/helpers/server.ts";
+import { createUserWithToken } from "@/tests/helpers/users.ts";
+import { tablesWrittenBy } from "@/tests/helpers/writes.ts";
+import { DEV_MAILBOX_DOMAIN, ensureDevMailboxes } from "@/db/dev_mailboxes.ts";
+import { dispatchOutreach } from "@/jobs/dispatch_outreach.ts";
 
 const db = await useAppDatabase("outreach_control");
 const server = await startTestServer();

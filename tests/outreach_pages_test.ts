@@ -4,12 +4,12 @@
  * the development outbox, and the unsubscribe button.
  */
 import assert from "node:assert/strict";
-import { dispatchOutreach } from "../jobs/dispatch_outreach.ts";
-import { hasChromium, launchChromium } from "./helpers/browser.ts";
-import { useAppDatabase } from "./helpers/db.ts";
-import { createMailboxes } from "./helpers/outreach_fixtures.ts";
-import { api, startTestServer, TEST_ENV } from "./helpers/server.ts";
-import { createUserWithToken } from "./helpers/users.ts";
+import { dispatchOutreach } from "@/jobs/dispatch_outreach.ts";
+import { hasChromium, launchChromium } from "@/tests/helpers/browser.ts";
+import { useAppDatabase } from "@/tests/helpers/db.ts";
+import { createMailboxes } from "@/tests/helpers/outreach_fixtures.ts";
+import { api, startTestServer, TEST_ENV } from "@/tests/helpers/server.ts";
+import { createUserWithToken } from "@/tests/helpers/users.ts";
 
 Deno.test({
   name: "[e2e] outreach pages in Chromium - editor preview and save, admin mailboxes, outbox, unsubscribe",

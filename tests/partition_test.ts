@@ -4,10 +4,10 @@
  */
 import assert from "node:assert/strict";
 import postgres from "postgres";
-import { connect, disconnect, sql, withUser } from "../db/client.ts";
-import { migrate } from "../db/migrate.ts";
-import { listOutreachPartitions } from "../db/partitions.ts";
-import { maintainPartitions } from "../jobs/maintain_partitions.ts";
+import { connect, disconnect, sql, withUser } from "@/db/client.ts";
+import { migrate } from "@/db/migrate.ts";
+import { listOutreachPartitions } from "@/db/partitions.ts";
+import { maintainPartitions } from "@/jobs/maintain_partitions.ts";
 
 function serverUrl(): string {
   const url = Deno.env.get("TEST_DATABASE_URL");

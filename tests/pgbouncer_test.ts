@@ -6,12 +6,12 @@
  * PostgreSQL, and the real app serves requests through it.
  */
 import assert from "node:assert/strict";
-import { connect, sql } from "../db/client.ts";
-import { hasTool } from "../scripts/system_tools.ts";
-import { runJob } from "../jobs/registry.ts";
-import { useAppDatabase } from "./helpers/db.ts";
-import { killJobMidRun, untilOk } from "./helpers/killed_job.ts";
-import { api, startTestServer, TEST_ENV } from "./helpers/server.ts";
+import { connect, sql } from "@/db/client.ts";
+import { hasTool } from "@/scripts/system_tools.ts";
+import { runJob } from "@/jobs/registry.ts";
+import { useAppDatabase } from "@/tests/helpers/db.ts";
+import { killJobMidRun, untilOk } from "@/tests/helpers/killed_job.ts";
+import { api, startTestServer, TEST_ENV } from "@/tests/helpers/server.ts";
 
 const PGBOUNCER = "/usr/sbin/pgbouncer";
 

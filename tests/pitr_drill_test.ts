@@ -4,9 +4,9 @@
  * the target in a new data directory; the row checksums there are those of the target time.
  */
 import assert from "node:assert/strict";
-import { runPitrDrill } from "../scripts/pitr_drill.ts";
-import { hasTool } from "../scripts/system_tools.ts";
-import { PG15 } from "../scripts/pg_cluster.ts";
+import { runPitrDrill } from "@/scripts/pitr_drill.ts";
+import { hasTool } from "@/scripts/system_tools.ts";
+import { PG15 } from "@/scripts/pg_cluster.ts";
 
 Deno.test({
   name:

@@ -4,18 +4,18 @@
  * dispatchers. Real PostgreSQL, real HTTP, the fake Mailgun.
  */
 import assert from "node:assert/strict";
-import { dispatchOutreach } from "../jobs/dispatch_outreach.ts";
-import { useAppDatabase } from "./helpers/db.ts";
-import { startFakeMailgun } from "./helpers/fake_mailgun.ts";
-import { api, startTestServer } from "./helpers/server.ts";
-import { createUserWithToken, type TestUser } from "./helpers/users.ts";
-import { mailgunTransport } from "../lib/mail/mailgun.ts";
+import { dispatchOutreach } from "@/jobs/dispatch_outreach.ts";
+import { useAppDatabase } from "@/tests/helpers/db.ts";
+import { startFakeMailgun } from "@/tests/helpers/fake_mailgun.ts";
+import { api, startTestServer } from "@/tests/helpers/server.ts";
+import { createUserWithToken, type TestUser } from "@/tests/helpers/users.ts";
+import { mailgunTransport } from "@/services/mail/mailgun.ts";
 import {
   createContacts,
   createMailboxes,
   createSender,
   queueFirstSteps,
-} from "./helpers/outreach_fixtures.ts";
+} from "@/tests/helpers/outreach_fixtures.ts";
 
 const db = await useAppDatabase("plans");
 const server = await startTestServer();

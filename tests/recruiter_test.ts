@@ -3,10 +3,10 @@
  * pipeline with row-level security, "Recruiter Cold Intro" by default, and nothing of it for job seekers.
  */
 import assert from "node:assert/strict";
-import { useAppDatabase } from "./helpers/db.ts";
-import { api, startTestServer, TEST_ENV } from "./helpers/server.ts";
-import { createUserWithToken } from "./helpers/users.ts";
-import { withUser } from "../db/client.ts";
+import { useAppDatabase } from "@/tests/helpers/db.ts";
+import { api, startTestServer, TEST_ENV } from "@/tests/helpers/server.ts";
+import { createUserWithToken } from "@/tests/helpers/users.ts";
+import { withUser } from "@/db/client.ts";
 
 const db = await useAppDatabase("recruiter");
 const server = await startTestServer();

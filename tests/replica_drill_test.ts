@@ -8,10 +8,10 @@
  */
 import assert from "node:assert/strict";
 import postgres from "postgres";
-import { connect, disconnect } from "../db/client.ts";
-import { connectReplicas, disconnectReplicas, readSql, replicaStatus } from "../db/replicas.ts";
-import { APP_ENV, startApp } from "../bench/app_process.ts";
-import { hasTool } from "../scripts/system_tools.ts";
+import { connect, disconnect } from "@/db/client.ts";
+import { connectReplicas, disconnectReplicas, readSql, replicaStatus } from "@/db/replicas.ts";
+import { APP_ENV, startApp } from "@/bench/app_process.ts";
+import { hasTool } from "@/scripts/system_tools.ts";
 import {
   drillDir,
   HAS_STATEMENTS,
@@ -19,9 +19,9 @@ import {
   startPrimaryWithSchema,
   startStandby,
   waitFor,
-} from "../scripts/pg_cluster.ts";
-import { api } from "./helpers/server.ts";
-import { createUserWithToken } from "./helpers/users.ts";
+} from "@/scripts/pg_cluster.ts";
+import { api } from "@/tests/helpers/server.ts";
+import { createUserWithToken } from "@/tests/helpers/users.ts";
 
 Deno.test({
   name:

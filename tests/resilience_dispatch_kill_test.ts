@@ -13,11 +13,11 @@
  * maybe-sent hold (15 minutes) run out. Every send costs one credit: the charge count must equal the sends.
  */
 import assert from "node:assert/strict";
-import { loadConfig, resolveSecret, setConfig } from "../fresh.config.ts";
-import { dispatchOutreach } from "../jobs/dispatch_outreach.ts";
-import { startFakeMailgun } from "../bench/fake_mailgun.ts";
-import { useAppDatabase } from "./helpers/db.ts";
-import { TEST_ENV } from "./helpers/server.ts";
+import { loadConfig, resolveSecret, setConfig } from "@/fresh.config.ts";
+import { dispatchOutreach } from "@/jobs/dispatch_outreach.ts";
+import { startFakeMailgun } from "@/bench/fake_mailgun.ts";
+import { useAppDatabase } from "@/tests/helpers/db.ts";
+import { TEST_ENV } from "@/tests/helpers/server.ts";
 
 const ROWS = 400;
 const KILLS = 5;

@@ -9,10 +9,10 @@
  * messages are counted outside the app, where a duplicate cannot hide.
  */
 import assert from "node:assert/strict";
-import { type AppProcess, startApp } from "../bench/app_process.ts";
-import { startFakeMailgun } from "../bench/fake_mailgun.ts";
-import { useAppDatabase } from "./helpers/db.ts";
-import { TEST_ENV } from "./helpers/server.ts";
+import { type AppProcess, startApp } from "@/bench/app_process.ts";
+import { startFakeMailgun } from "@/bench/fake_mailgun.ts";
+import { useAppDatabase } from "@/tests/helpers/db.ts";
+import { TEST_ENV } from "@/tests/helpers/server.ts";
 
 const ROWS = 240;
 

@@ -8,11 +8,11 @@
  */
 import assert from "node:assert/strict";
 import postgres from "postgres";
-import { CONNECT_TIMEOUT_S } from "../db/client.ts";
-import { migrate } from "../db/migrate.ts";
-import { startApp } from "../bench/app_process.ts";
-import { startBenchPostgres } from "../bench/pg.ts";
-import { createUserWithToken } from "./helpers/users.ts";
+import { CONNECT_TIMEOUT_S } from "@/db/client.ts";
+import { migrate } from "@/db/migrate.ts";
+import { startApp } from "@/bench/app_process.ts";
+import { startBenchPostgres } from "@/bench/pg.ts";
+import { createUserWithToken } from "@/tests/helpers/users.ts";
 
 interface Sample {
   /** When the answer arrived. */

@@ -5,7 +5,7 @@
  * app_user, or gives app_user no access at all (owner-only tables such as sessions).
  */
 import assert from "node:assert/strict";
-import { useAppDatabase } from "./helpers/db.ts";
+import { useAppDatabase } from "@/tests/helpers/db.ts";
 
 const db = await useAppDatabase("rls_coverage");
 const sql = db.sql;

@@ -11,13 +11,13 @@
  * connection to another process (the load here is GETs; see docs/operations.md "Drills").
  */
 import assert from "node:assert/strict";
-import { type AppProcess, startApp } from "../bench/app_process.ts";
-import { freePort } from "../bench/net.ts";
-import { hasTool } from "../scripts/system_tools.ts";
-import { waitFor } from "../scripts/pg_cluster.ts";
-import { cronTick, JOB_NAMES } from "../jobs/registry.ts";
-import { useAppDatabase } from "./helpers/db.ts";
-import { createUserWithToken } from "./helpers/users.ts";
+import { type AppProcess, startApp } from "@/bench/app_process.ts";
+import { freePort } from "@/bench/net.ts";
+import { hasTool } from "@/scripts/system_tools.ts";
+import { waitFor } from "@/scripts/pg_cluster.ts";
+import { cronTick, JOB_NAMES } from "@/jobs/registry.ts";
+import { useAppDatabase } from "@/tests/helpers/db.ts";
+import { createUserWithToken } from "@/tests/helpers/users.ts";
 
 const HAPROXY = "/usr/sbin/haproxy";
 

@@ -15,8 +15,8 @@
  */
 import assert from "node:assert/strict";
 import postgres from "postgres";
-import { migrate, readMigrations } from "../db/migrate.ts";
-import { createTestDatabase } from "./helpers/db.ts";
+import { migrate, readMigrations } from "@/db/migrate.ts";
+import { createTestDatabase } from "@/tests/helpers/db.ts";
 
 const SEED_DDL = new URL("../db/testdata/seed_ddl.sql", import.meta.url);
 const PG15 = "/usr/lib/postgresql/15/bin";

@@ -5,7 +5,7 @@
  * the boundary value passing, so a check that rejected everything would fail here too.
  */
 import assert from "node:assert/strict";
-import { useAppDatabase } from "./helpers/db.ts";
+import { useAppDatabase } from "@/tests/helpers/db.ts";
 
 const db = await useAppDatabase("schema_checks");
 const sql = db.sql;

@@ -4,8 +4,8 @@
  * `SET LOCAL ROLE app_user` inside one transaction.
  */
 import assert from "node:assert/strict";
-import { useAppDatabase } from "./helpers/db.ts";
-import { type Tx, withUser } from "../db/client.ts";
+import { useAppDatabase } from "@/tests/helpers/db.ts";
+import { type Tx, withUser } from "@/db/client.ts";
 
 const db = await useAppDatabase("schema_rls");
 const sql = db.sql;

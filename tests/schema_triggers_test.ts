@@ -5,8 +5,8 @@
  * backwards, and the reply trigger working for a request running as app_user.
  */
 import assert from "node:assert/strict";
-import { useAppDatabase } from "./helpers/db.ts";
-import { withUser } from "../db/client.ts";
+import { useAppDatabase } from "@/tests/helpers/db.ts";
+import { withUser } from "@/db/client.ts";
 
 const db = await useAppDatabase("schema_triggers");
 const sql = db.sql;

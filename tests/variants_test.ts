@@ -4,11 +4,11 @@
  * automatic promotion of a declared winner.
  */
 import assert from "node:assert/strict";
-import { useAppDatabase } from "./helpers/db.ts";
-import { api, startTestServer } from "./helpers/server.ts";
-import { createUserWithToken } from "./helpers/users.ts";
-import { createContacts } from "./helpers/outreach_fixtures.ts";
-import { assignVariant } from "../lib/variant_assign.ts";
+import { useAppDatabase } from "@/tests/helpers/db.ts";
+import { api, startTestServer } from "@/tests/helpers/server.ts";
+import { createUserWithToken } from "@/tests/helpers/users.ts";
+import { createContacts } from "@/tests/helpers/outreach_fixtures.ts";
+import { assignVariant } from "@/core/variant_assign.ts";
 
 const db = await useAppDatabase("variants");
 const sql = db.sql;

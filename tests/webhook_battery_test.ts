@@ -5,10 +5,10 @@
  * that shows the refusals are not an accident of a broken route).
  */
 import assert from "node:assert/strict";
-import { hmacSha256Hex } from "../lib/crypto.ts";
-import { useAppDatabase } from "./helpers/db.ts";
-import { startTestServer } from "./helpers/server.ts";
-import { tablesWrittenBy } from "./helpers/writes.ts";
+import { hmacSha256Hex } from "@/core/crypto.ts";
+import { useAppDatabase } from "@/tests/helpers/db.ts";
+import { startTestServer } from "@/tests/helpers/server.ts";
+import { tablesWrittenBy } from "@/tests/helpers/writes.ts";
 
 const KEY = "battery-signing-key-0123456789";
 const db = await useAppDatabase("webhook_battery");

@@ -4,9 +4,9 @@
  * (lone surrogates, NUL) in signed provider data is stored cleaned, never a 500.
  */
 import assert from "node:assert/strict";
-import { signWebhook } from "../lib/webhook_signature.ts";
-import { useAppDatabase } from "./helpers/db.ts";
-import { startTestServer } from "./helpers/server.ts";
+import { signWebhook } from "@/core/webhook_signature.ts";
+import { useAppDatabase } from "@/tests/helpers/db.ts";
+import { startTestServer } from "@/tests/helpers/server.ts";
 
 const KEY = "hardening-signing-key-0123456789";
 const db = await useAppDatabase("webhook_hardening");

@@ -6,13 +6,13 @@
  * unsubscribe page and RFC 8058 one-click opt the contact out at once.
  */
 import assert from "node:assert/strict";
-import { dispatchOutreach } from "../jobs/dispatch_outreach.ts";
-import { signWebhook } from "../lib/webhook_signature.ts";
-import { useAppDatabase } from "./helpers/db.ts";
-import { startFakeMailgun } from "./helpers/fake_mailgun.ts";
-import { createMailboxes } from "./helpers/outreach_fixtures.ts";
-import { api, startTestServer } from "./helpers/server.ts";
-import { createUserWithToken } from "./helpers/users.ts";
+import { dispatchOutreach } from "@/jobs/dispatch_outreach.ts";
+import { signWebhook } from "@/core/webhook_signature.ts";
+import { useAppDatabase } from "@/tests/helpers/db.ts";
+import { startFakeMailgun } from "@/tests/helpers/fake_mailgun.ts";
+import { createMailboxes } from "@/tests/helpers/outreach_fixtures.ts";
+import { api, startTestServer } from "@/tests/helpers/server.ts";
+import { createUserWithToken } from "@/tests/helpers/users.ts";
 
 const KEY = "webhook-signing-key-0123456789";
 const db = await useAppDatabase("webhooks");

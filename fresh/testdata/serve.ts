@@ -1,7 +1,7 @@
 /** Test helper: the fixture app in `testdata/app`, served over real HTTP on a free port. */
 import { fileURLToPath } from "node:url";
-import { createApp } from "../mod.ts";
-import type { TestState } from "./app/state.ts";
+import { createApp } from "@/fresh/mod.ts";
+import type { TestState } from "@/fresh/testdata/app/state.ts";
 
 /** Absolute path of a folder of the fixture app. */
 export function fixtureDir(name: "routes" | "islands" | "static"): string {

@@ -1,17 +1,17 @@
-import type { FreshContext, PageProps } from "../../fresh/types.ts";
-import { resendVerification } from "../../lib/account.ts";
-import { changePassword, deleteMe, patchMe } from "../../lib/account_settings.ts";
-import { ChangePasswordBody, UpdateMeBody } from "../../lib/account_schemas.ts";
-import { clearedSessionCookie, requireUser } from "../../lib/auth.ts";
-import { HttpError } from "../../lib/http_error.ts";
-import { field, type FieldErrors, readForm, seeOther } from "../../lib/page_forms.ts";
-import { issuesToFields } from "../../lib/validate.ts";
-import type { AppState } from "../../lib/state.ts";
-import { endSession, listSessions, type SessionRow } from "../../db/account.ts";
-import { getPlanUsage, type PlanUsage } from "../../db/plans.ts";
-import { getMe, type PublicUser } from "../../db/users.ts";
-import CsrfField from "../../components/CsrfField.tsx";
-import FieldError from "../../components/FieldError.tsx";
+import type { FreshContext, PageProps } from "@/fresh/types.ts";
+import { resendVerification } from "@/services/accounts/account.ts";
+import { changePassword, deleteMe, patchMe } from "@/services/accounts/account_settings.ts";
+import { ChangePasswordBody, UpdateMeBody } from "@/core/account_schemas.ts";
+import { clearedSessionCookie, requireUser } from "@/web/auth.ts";
+import { HttpError } from "@/core/http_error.ts";
+import { field, type FieldErrors, readForm, seeOther } from "@/core/page_forms.ts";
+import { issuesToFields } from "@/core/validate.ts";
+import type { AppState } from "@/web/state.ts";
+import { endSession, listSessions, type SessionRow } from "@/db/account.ts";
+import { getPlanUsage, type PlanUsage } from "@/db/plans.ts";
+import { getMe, type PublicUser } from "@/db/users.ts";
+import CsrfField from "@/components/CsrfField.tsx";
+import FieldError from "@/components/FieldError.tsx";
 
 type Form = "email" | "password" | "delete" | "resend";
 

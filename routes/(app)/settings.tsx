@@ -1,20 +1,20 @@
-import type { FreshContext, PageProps } from "../../fresh/types.ts";
-import { requireUser } from "../../lib/auth.ts";
-import { COMPANY_SIZES, ROLE_LEVELS, ROLE_TYPES } from "../../lib/match.ts";
-import { field, type FieldErrors, lines, optionalInt, readForm, seeOther } from "../../lib/page_forms.ts";
-import { PreferencesBody, ResumeBody } from "../../lib/profile_schemas.ts";
-import { issuesToFields } from "../../lib/validate.ts";
-import type { AppState } from "../../lib/state.ts";
-import { getResume, putResume, type Resume } from "../../db/resumes.ts";
-import { getPreferences, type Preferences, putPreferences, setCompanyHidden } from "../../db/preferences.ts";
-import { type CompanySummary, getCompaniesByIds } from "../../db/companies.ts";
-import CsrfField from "../../components/CsrfField.tsx";
-import FieldError from "../../components/FieldError.tsx";
-import CheckboxGroup from "../../components/CheckboxGroup.tsx";
-import ErrorSummary from "../../components/ErrorSummary.tsx";
-import { humanErrors } from "../../lib/form_messages.ts";
-import { setUserTimezone } from "../../db/user_timezone.ts";
-import { timeZoneNames } from "../../lib/time_zones.ts";
+import type { FreshContext, PageProps } from "@/fresh/types.ts";
+import { requireUser } from "@/web/auth.ts";
+import { COMPANY_SIZES, ROLE_LEVELS, ROLE_TYPES } from "@/core/match.ts";
+import { field, type FieldErrors, lines, optionalInt, readForm, seeOther } from "@/core/page_forms.ts";
+import { PreferencesBody, ResumeBody } from "@/core/profile_schemas.ts";
+import { issuesToFields } from "@/core/validate.ts";
+import type { AppState } from "@/web/state.ts";
+import { getResume, putResume, type Resume } from "@/db/resumes.ts";
+import { getPreferences, type Preferences, putPreferences, setCompanyHidden } from "@/db/preferences.ts";
+import { type CompanySummary, getCompaniesByIds } from "@/db/companies.ts";
+import CsrfField from "@/components/CsrfField.tsx";
+import FieldError from "@/components/FieldError.tsx";
+import CheckboxGroup from "@/components/CheckboxGroup.tsx";
+import ErrorSummary from "@/components/ErrorSummary.tsx";
+import { humanErrors } from "@/core/form_messages.ts";
+import { setUserTimezone } from "@/db/user_timezone.ts";
+import { timeZoneNames } from "@/core/time_zones.ts";
 
 interface Data {
   resume: Resume;

@@ -1,4 +1,4 @@
-/** The admin token's guess limit (lib/admin_guard.ts) before every admin route in this folder. */
-import { adminGuardMiddleware } from "../../lib/admin_guard.ts";
+/** The admin token's guess limit (web/admin_guard.ts) before every admin route in this folder. */
+import { adminGuardMiddleware } from "@/web/admin_guard.ts";
 
 export const handler = adminGuardMiddleware;

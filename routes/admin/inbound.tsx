@@ -3,12 +3,12 @@
  * what matched nothing. `?kind=human|auto_reply|bounce|other` and `?matched=false` filter. Admin only (the
  * bearer token or the admin cookie from `/admin/mailboxes`).
  */
-import type { FreshContext, PageProps } from "../../fresh/types.ts";
-import { isAdminRequest } from "../../lib/admin_session.ts";
-import type { AppState } from "../../lib/state.ts";
-import { parseQuery } from "../../lib/validate.ts";
-import { listInbound } from "../../db/inbound_messages.ts";
-import { InboundQuery } from "../api/admin/inbound/index.ts";
+import type { FreshContext, PageProps } from "@/fresh/types.ts";
+import { isAdminRequest } from "@/services/accounts/admin_session.ts";
+import type { AppState } from "@/web/state.ts";
+import { parseQuery } from "@/core/validate.ts";
+import { listInbound } from "@/db/inbound_messages.ts";
+import { InboundQuery } from "@/routes/api/admin/inbound/index.ts";
 
 type Item = Awaited<ReturnType<typeof listInbound>>[number];
 type Data = { signedIn: false } | { signedIn: true; items: Item[]; kind?: string; matched?: boolean };

@@ -1,18 +1,18 @@
 /**
  * `/admin/mailboxes`: every sending mailbox with its health, status, today's cap (warm-up ramp applied) and
  * sends, failure streak, and a 14-day chart. Admin only: the bearer token, or the admin cookie set by typing
- * the token into this page's form (lib/admin_session.ts). 404 when ROLEFERRY_ADMIN_TOKEN is unset.
+ * the token into this page's form (services/accounts/admin_session.ts). 404 when ROLEFERRY_ADMIN_TOKEN is unset.
  */
-import type { FreshContext, PageProps } from "../../fresh/types.ts";
-import { adminLogin, adminLogout, isAdminRequest } from "../../lib/admin_session.ts";
-import { clientAddress } from "../../lib/auth.ts";
-import { checkOrigin } from "../../lib/csrf.ts";
-import { field, readForm, seeOther } from "../../lib/page_forms.ts";
-import type { AppState } from "../../lib/state.ts";
-import { listDailySends, listMailboxes, type MailboxView } from "../../db/mailboxes.ts";
-import MailboxChart, { type DailySends } from "../../components/MailboxChart.tsx";
-import SendingStatus from "../../components/SendingStatus.tsx";
-import { countDueQueued, getMailboxSummary } from "../../db/outreach_waiting.ts";
+import type { FreshContext, PageProps } from "@/fresh/types.ts";
+import { adminLogin, adminLogout, isAdminRequest } from "@/services/accounts/admin_session.ts";
+import { clientAddress } from "@/web/auth.ts";
+import { checkOrigin } from "@/web/csrf.ts";
+import { field, readForm, seeOther } from "@/core/page_forms.ts";
+import type { AppState } from "@/web/state.ts";
+import { listDailySends, listMailboxes, type MailboxView } from "@/db/mailboxes.ts";
+import MailboxChart, { type DailySends } from "@/components/MailboxChart.tsx";
+import SendingStatus from "@/components/SendingStatus.tsx";
+import { countDueQueued, getMailboxSummary } from "@/db/outreach_waiting.ts";
 
 type Data = { signedIn: false; message?: string } | {
   signedIn: true;

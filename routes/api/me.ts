@@ -1,13 +1,13 @@
-import { defineApi } from "../../lib/api.ts";
-import { clearedSessionCookie, requireUser } from "../../lib/auth.ts";
-import { UserOut } from "../../lib/auth_schemas.ts";
-import { HttpError } from "../../lib/http_error.ts";
-import { getMe } from "../../db/users.ts";
-import { deleteMe, patchMe } from "../../lib/account_settings.ts";
-import { DeleteMeBody, UpdateMeBody } from "../../lib/account_schemas.ts";
-import { parseJson } from "../../lib/validate.ts";
-import type { FreshContext } from "../../fresh/types.ts";
-import type { AppState } from "../../lib/state.ts";
+import { defineApi } from "@/web/api.ts";
+import { clearedSessionCookie, requireUser } from "@/web/auth.ts";
+import { UserOut } from "@/core/auth_schemas.ts";
+import { HttpError } from "@/core/http_error.ts";
+import { getMe } from "@/db/users.ts";
+import { deleteMe, patchMe } from "@/services/accounts/account_settings.ts";
+import { DeleteMeBody, UpdateMeBody } from "@/core/account_schemas.ts";
+import { parseJson } from "@/core/validate.ts";
+import type { FreshContext } from "@/fresh/types.ts";
+import type { AppState } from "@/web/state.ts";
 
 export const api = defineApi({
   GET: { summary: "The signed-in user (never the password hash)", auth: "user", response: UserOut },

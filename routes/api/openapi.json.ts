@@ -1,6 +1,6 @@
 import { fileURLToPath } from "node:url";
-import { buildOpenApi } from "../../lib/openapi.ts";
-import { defineApi } from "../../lib/api.ts";
+import { buildOpenApi } from "@/web/openapi.ts";
+import { defineApi } from "@/web/api.ts";
 
 export const api = defineApi({ GET: { summary: "This OpenAPI document", auth: "none" } });
 

@@ -1,11 +1,11 @@
-import { defineApi } from "../../lib/api.ts";
-import { requireUser } from "../../lib/auth.ts";
-import { PreferencesBody, PreferencesOut } from "../../lib/profile_schemas.ts";
-import { parseJson } from "../../lib/validate.ts";
-import { getPreferences, putPreferences } from "../../db/preferences.ts";
-import type { FreshContext } from "../../fresh/types.ts";
-import type { AppState } from "../../lib/state.ts";
-import { assertStorableText } from "../../lib/text_guard.ts";
+import { defineApi } from "@/web/api.ts";
+import { requireUser } from "@/web/auth.ts";
+import { PreferencesBody, PreferencesOut } from "@/core/profile_schemas.ts";
+import { parseJson } from "@/core/validate.ts";
+import { getPreferences, putPreferences } from "@/db/preferences.ts";
+import type { FreshContext } from "@/fresh/types.ts";
+import type { AppState } from "@/web/state.ts";
+import { assertStorableText } from "@/core/text_guard.ts";
 
 export const api = defineApi({
   GET: {

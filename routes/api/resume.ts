@@ -1,11 +1,11 @@
-import { defineApi } from "../../lib/api.ts";
-import { requireUser } from "../../lib/auth.ts";
-import { ResumeBody, ResumeOut } from "../../lib/profile_schemas.ts";
-import { parseJson } from "../../lib/validate.ts";
-import { getResume, putResume } from "../../db/resumes.ts";
-import type { FreshContext } from "../../fresh/types.ts";
-import type { AppState } from "../../lib/state.ts";
-import { assertStorableText } from "../../lib/text_guard.ts";
+import { defineApi } from "@/web/api.ts";
+import { requireUser } from "@/web/auth.ts";
+import { ResumeBody, ResumeOut } from "@/core/profile_schemas.ts";
+import { parseJson } from "@/core/validate.ts";
+import { getResume, putResume } from "@/db/resumes.ts";
+import type { FreshContext } from "@/fresh/types.ts";
+import type { AppState } from "@/web/state.ts";
+import { assertStorableText } from "@/core/text_guard.ts";
 
 export const api = defineApi({
   GET: { summary: "The caller's resume (empty until saved)", auth: "user", response: ResumeOut },

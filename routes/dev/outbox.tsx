@@ -4,12 +4,12 @@
  * hold real people's addresses). It needs a signed-in user and shows that user's messages only: their
  * outreach, and system mail to their address (the messages carry unsubscribe links, tokens included).
  */
-import type { FreshContext, PageProps } from "../../fresh/types.ts";
-import { config } from "../../fresh.config.ts";
-import { HttpError } from "../../lib/http_error.ts";
-import { redirectToLogin } from "../../lib/auth.ts";
-import type { AppState } from "../../lib/state.ts";
-import { listOutboxMessages, type OutboxMessage } from "../../db/outbox.ts";
+import type { FreshContext, PageProps } from "@/fresh/types.ts";
+import { config } from "@/fresh.config.ts";
+import { HttpError } from "@/core/http_error.ts";
+import { redirectToLogin } from "@/web/auth.ts";
+import type { AppState } from "@/web/state.ts";
+import { listOutboxMessages, type OutboxMessage } from "@/db/outbox.ts";
 
 export const handler = {
   async GET(ctx: FreshContext<AppState>) {

@@ -5,11 +5,11 @@
  */
 import { renderToString } from "preact-render-to-string";
 import { h } from "preact";
-import type { FreshContext } from "../../fresh/types.ts";
-import type { AppState } from "../../lib/state.ts";
-import { clientAddress } from "../../lib/auth.ts";
-import { countVisit, openPage, pageContent } from "../../lib/live_page_public.ts";
-import LivePageView from "../../components/LivePageView.tsx";
+import type { FreshContext } from "@/fresh/types.ts";
+import type { AppState } from "@/web/state.ts";
+import { clientAddress } from "@/web/auth.ts";
+import { countVisit, openPage, pageContent } from "@/services/live_pages/live_page_public.ts";
+import LivePageView from "@/components/LivePageView.tsx";
 
 export const handler = {
   async GET(ctx: FreshContext<AppState>) {

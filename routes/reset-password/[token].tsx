@@ -1,10 +1,10 @@
-import type { FreshContext, PageProps } from "../../fresh/types.ts";
-import { confirmPasswordReset } from "../../lib/account.ts";
-import { NewPassword } from "../../lib/account_schemas.ts";
-import { checkOrigin } from "../../lib/csrf.ts";
-import { HttpError } from "../../lib/http_error.ts";
-import { field, readForm } from "../../lib/page_forms.ts";
-import type { AppState } from "../../lib/state.ts";
+import type { FreshContext, PageProps } from "@/fresh/types.ts";
+import { confirmPasswordReset } from "@/services/accounts/account.ts";
+import { NewPassword } from "@/core/account_schemas.ts";
+import { checkOrigin } from "@/web/csrf.ts";
+import { HttpError } from "@/core/http_error.ts";
+import { field, readForm } from "@/core/page_forms.ts";
+import type { AppState } from "@/web/state.ts";
 
 interface Data {
   token: string;

@@ -5,11 +5,11 @@
  * cancels every queued step to them. No session or CSRF token: the link's
  * token (random, 192 bits) is the credential, and opting out is idempotent.
  */
-import type { FreshContext, PageProps } from "../../fresh/types.ts";
-import { HttpError } from "../../lib/http_error.ts";
-import { readBody } from "../../lib/validate.ts";
-import type { AppState } from "../../lib/state.ts";
-import { getUnsubscribeState, unsubscribeByToken } from "../../db/outreach_events.ts";
+import type { FreshContext, PageProps } from "@/fresh/types.ts";
+import { HttpError } from "@/core/http_error.ts";
+import { readBody } from "@/core/validate.ts";
+import type { AppState } from "@/web/state.ts";
+import { getUnsubscribeState, unsubscribeByToken } from "@/db/outreach_events.ts";
 
 interface Data {
   token: string;

@@ -1,8 +1,8 @@
-import type { FreshContext, PageProps } from "../../fresh/types.ts";
-import { confirmVerification } from "../../lib/account.ts";
-import { checkOrigin } from "../../lib/csrf.ts";
-import { HttpError } from "../../lib/http_error.ts";
-import type { AppState } from "../../lib/state.ts";
+import type { FreshContext, PageProps } from "@/fresh/types.ts";
+import { confirmVerification } from "@/services/accounts/account.ts";
+import { checkOrigin } from "@/web/csrf.ts";
+import { HttpError } from "@/core/http_error.ts";
+import type { AppState } from "@/web/state.ts";
 
 interface Data {
   token: string;

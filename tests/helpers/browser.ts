@@ -4,7 +4,7 @@
  * Browser tests use `ignore: !hasChromium()` so that a machine without it skips them.
  */
 import { type Browser, chromium } from "playwright-core";
-import { hasTool } from "../../scripts/system_tools.ts";
+import { hasTool } from "@/scripts/system_tools.ts";
 
 export const CHROMIUM = "/usr/bin/chromium";
 

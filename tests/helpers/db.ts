@@ -4,7 +4,7 @@
  * the seed data, and files cannot disturb each other).
  */
 import postgres from "postgres";
-import { connect, disconnect, type Sql } from "../../db/client.ts";
+import { connect, disconnect, type Sql } from "@/db/client.ts";
 
 export interface TestDatabase {
   name: string;

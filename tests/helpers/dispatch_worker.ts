@@ -5,10 +5,10 @@
  * DISPATCH_TIMEOUT_MS (Mailgun request timeout). Runs the dispatcher until a run claims nothing, then prints
  * the summed result as one JSON line.
  */
-import { connect, disconnect } from "../../db/client.ts";
-import { loadConfig, setConfig } from "../../fresh.config.ts";
-import { dispatchOutreach, type DispatchResult } from "../../jobs/dispatch_outreach.ts";
-import { mailgunTransport } from "../../lib/mail/mailgun.ts";
+import { connect, disconnect } from "@/db/client.ts";
+import { loadConfig, setConfig } from "@/fresh.config.ts";
+import { dispatchOutreach, type DispatchResult } from "@/jobs/dispatch_outreach.ts";
+import { mailgunTransport } from "@/services/mail/mailgun.ts";
 import { FIXTURE_SECRET } from "./outreach_fixtures.ts";
 
 const env = Deno.env.toObject();

@@ -7,10 +7,10 @@
  * counted and the loop goes on, as the cron would on its next tick. On SIGTERM it prints one JSON line:
  * the runs, the failed runs, what the successful ones did, and the first errors.
  */
-import { connect, disconnect } from "../../db/client.ts";
-import { loadConfig, setConfig } from "../../fresh.config.ts";
-import { dispatchOutreach } from "../../jobs/dispatch_outreach.ts";
-import { mailgunTransport } from "../../lib/mail/mailgun.ts";
+import { connect, disconnect } from "@/db/client.ts";
+import { loadConfig, setConfig } from "@/fresh.config.ts";
+import { dispatchOutreach } from "@/jobs/dispatch_outreach.ts";
+import { mailgunTransport } from "@/services/mail/mailgun.ts";
 import { FIXTURE_SECRET } from "./outreach_fixtures.ts";
 
 const env = Deno.env.toObject();

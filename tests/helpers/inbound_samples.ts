@@ -5,7 +5,7 @@
  * classifier's test runs every one; the webhook tests post some of them through the signed route.
  * Every sample answers step 1 of an outreach whose Message-ID is `ORIGINAL` and whose contact is `CONTACT`.
  */
-import type { InboundKind, InboundMessage } from "../../lib/mail/inbound_classify.ts";
+import type { InboundKind, InboundMessage } from "@/core/mail/inbound_classify.ts";
 
 export const ORIGINAL = "<rf.step1.abc123@mb.example>";
 export const CONTACT = "dana@initech.example";

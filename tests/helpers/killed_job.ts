@@ -3,7 +3,7 @@
  * while this test holds the jobs table locked, so the run claims its row and then blocks in the middle of
  * its work; `whileRunning` is called then, and the child is SIGKILLed (its `running` row stays behind).
  */
-import type { Sql } from "../../db/client.ts";
+import type { Sql } from "@/db/client.ts";
 
 export async function killJobMidRun(sql: Sql, url: string, whileRunning: () => Promise<void>): Promise<void> {
   const locker = await sql.reserve();

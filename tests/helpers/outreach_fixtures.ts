@@ -3,12 +3,12 @@
  * sender, a company with contacts, mailboxes, queued outreach), so dispatcher
  * and webhook tests do not depend on the HTTP layer.
  */
-import type { Sql } from "../../db/client.ts";
-import { loadConfig, setConfig } from "../../fresh.config.ts";
-import { mailgunTransport } from "../../lib/mail/mailgun.ts";
-import type { Transport } from "../../lib/mail/types.ts";
-import { randomToken } from "../../lib/crypto.ts";
-import { encryptSecret } from "../../lib/secrets.ts";
+import type { Sql } from "@/db/client.ts";
+import { loadConfig, setConfig } from "@/fresh.config.ts";
+import { mailgunTransport } from "@/services/mail/mailgun.ts";
+import type { Transport } from "@/core/mail/types.ts";
+import { randomToken } from "@/core/crypto.ts";
+import { encryptSecret } from "@/services/accounts/secrets.ts";
 
 export const FIXTURE_SECRET = "test-secret-test-secret-test-secret-0123456789";
 

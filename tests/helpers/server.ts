@@ -2,9 +2,9 @@
  * The real app on a random port, in this test process, against the database
  * that `useAppDatabase()` connected. Real HTTP: tests talk to it with fetch.
  */
-import { loadConfig, resolveSecret, setConfig } from "../../fresh.config.ts";
-import { createWebApp } from "../../lib/server.ts";
-import { setReady } from "../../lib/lifecycle.ts";
+import { loadConfig, resolveSecret, setConfig } from "@/fresh.config.ts";
+import { createWebApp } from "@/app/server.ts";
+import { setReady } from "@/app/lifecycle.ts";
 import { startWorldDns } from "./dns_server.ts";
 
 export interface TestServer {

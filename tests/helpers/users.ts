@@ -2,8 +2,8 @@
  * Test users made through the real HTTP API (`POST /api/auth/signup`), so every test that needs a
  * signed-in caller exercises the same path as a real client.
  */
-import type { PublicUser } from "../../db/users.ts";
-import { sql } from "../../db/client.ts";
+import type { PublicUser } from "@/db/users.ts";
+import { sql } from "@/db/client.ts";
 
 export interface TestUser {
   user: PublicUser;

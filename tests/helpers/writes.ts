@@ -8,7 +8,7 @@
  * count and the newest `xmin` of every table in this database (an insert, an
  * update or a delete changes one of the two).
  */
-import type { Sql } from "../../db/client.ts";
+import type { Sql } from "@/db/client.ts";
 
 /** The cluster's next transaction id: unchanged means no transaction anywhere wrote. */
 export async function nextXid(sql: Sql): Promise<bigint> {

@@ -1,49 +1,44 @@
-import type { FreshContext, PageProps } from "../../../fresh/types.ts";
-import { requireUser } from "../../../lib/auth.ts";
-import { UpdateApplication } from "../../../lib/application_schemas.ts";
-import { changeFor } from "../../../lib/application_forms.ts";
-import { HttpError } from "../../../lib/http_error.ts";
-import { errorFor, field, type FieldErrors, readForm, seeOther } from "../../../lib/page_forms.ts";
-import { allowedMoves, nextStage, STATUS_LABELS } from "../../../lib/pipeline.ts";
-import { issuesToFields, parseId } from "../../../lib/validate.ts";
-import type { AppState } from "../../../lib/state.ts";
-import {
-  type Application,
-  deleteApplication,
-  getApplication,
-  updateApplication,
-} from "../../../db/applications.ts";
-import { type CompanyContact, listCompanyContacts } from "../../../db/companies.ts";
+import type { FreshContext, PageProps } from "@/fresh/types.ts";
+import { requireUser } from "@/web/auth.ts";
+import { UpdateApplication } from "@/core/application_schemas.ts";
+import { changeFor } from "@/web/application_forms.ts";
+import { HttpError } from "@/core/http_error.ts";
+import { errorFor, field, type FieldErrors, readForm, seeOther } from "@/core/page_forms.ts";
+import { allowedMoves, nextStage, STATUS_LABELS } from "@/core/pipeline.ts";
+import { issuesToFields, parseId } from "@/core/validate.ts";
+import type { AppState } from "@/web/state.ts";
+import { type Application, deleteApplication, getApplication, updateApplication } from "@/db/applications.ts";
+import { type CompanyContact, listCompanyContacts } from "@/db/companies.ts";
 import {
   enrollContact,
   listOutreachForApplication,
   previewEnrollment,
   type TimelineItem,
-} from "../../../db/outreach.ts";
-import { changeSequence } from "../../../db/outreach_control.ts";
-import { createContact } from "../../../db/contacts.ts";
-import { updateContact } from "../../../db/contact_edit.ts";
-import { parseNewContact } from "../../../lib/contact_forms.ts";
-import { readOverrides, readVariables } from "../../../lib/outreach_forms.ts";
-import { Enroll } from "../../../lib/outreach_schemas.ts";
-import { humanErrors } from "../../../lib/form_messages.ts";
-import { localDate, localDateTime } from "../../../lib/local_time.ts";
-import ContactForm, { type ContactFormValues, contactFormValues } from "../../../components/ContactForm.tsx";
-import OutreachReview, { type ReviewState } from "../../../components/OutreachReview.tsx";
-import ErrorSummary from "../../../components/ErrorSummary.tsx";
-import ContactImport from "../../../components/ContactImport.tsx";
-import { importContacts } from "../../../db/contacts.ts";
+} from "@/db/outreach.ts";
+import { changeSequence } from "@/db/outreach_control.ts";
+import { createContact } from "@/db/contacts.ts";
+import { updateContact } from "@/db/contact_edit.ts";
+import { parseNewContact } from "@/web/contact_forms.ts";
+import { readOverrides, readVariables } from "@/web/outreach_forms.ts";
+import { Enroll } from "@/core/outreach_schemas.ts";
+import { humanErrors } from "@/core/form_messages.ts";
+import { localDate, localDateTime } from "@/core/local_time.ts";
+import ContactForm, { type ContactFormValues, contactFormValues } from "@/components/ContactForm.tsx";
+import OutreachReview, { type ReviewState } from "@/components/OutreachReview.tsx";
+import ErrorSummary from "@/components/ErrorSummary.tsx";
+import ContactImport from "@/components/ContactImport.tsx";
+import { importContacts } from "@/db/contacts.ts";
 import {
   importErrors,
   type ImportPreview,
   previewContactImport,
-} from "../../../lib/contact_import_preview.ts";
-import { listSequences } from "../../../db/sequences.ts";
-import CsrfField from "../../../components/CsrfField.tsx";
-import OutreachTimeline from "../../../components/OutreachTimeline.tsx";
-import { getMailStateForApplication, type InboundView } from "../../../db/inbound_messages.ts";
-import StartOutreach from "../../../components/StartOutreach.tsx";
-import FieldError from "../../../components/FieldError.tsx";
+} from "@/services/imports/contact_import_preview.ts";
+import { listSequences } from "@/db/sequences.ts";
+import CsrfField from "@/components/CsrfField.tsx";
+import OutreachTimeline from "@/components/OutreachTimeline.tsx";
+import { getMailStateForApplication, type InboundView } from "@/db/inbound_messages.ts";
+import StartOutreach from "@/components/StartOutreach.tsx";
+import FieldError from "@/components/FieldError.tsx";
 
 interface Data {
   application: Application;

@@ -1,12 +1,12 @@
-import type { FreshContext, PageProps } from "../../../fresh/types.ts";
-import { requireUser } from "../../../lib/auth.ts";
-import type { AppState } from "../../../lib/state.ts";
-import { listApplications } from "../../../db/applications.ts";
-import PipelineBoard, { type BoardCard } from "../../../islands/PipelineBoard.tsx";
-import { type Application } from "../../../db/applications.ts";
-import { type BoardFacts, listBoardFacts } from "../../../db/board_facts.ts";
-import { formatPayRange } from "../../../lib/match.ts";
-import { localDateTime } from "../../../lib/local_time.ts";
+import type { FreshContext, PageProps } from "@/fresh/types.ts";
+import { requireUser } from "@/web/auth.ts";
+import type { AppState } from "@/web/state.ts";
+import { listApplications } from "@/db/applications.ts";
+import PipelineBoard, { type BoardCard } from "@/islands/PipelineBoard.tsx";
+import { type Application } from "@/db/applications.ts";
+import { type BoardFacts, listBoardFacts } from "@/db/board_facts.ts";
+import { formatPayRange } from "@/core/match.ts";
+import { localDateTime } from "@/core/local_time.ts";
 
 /** The next thing that happens for an application: an interview to come or the next queued email. */
 function nextStep(a: Application, facts: BoardFacts | undefined, tz?: string | null): BoardCard["next"] {

@@ -2,16 +2,16 @@
  * `/contacts/:id`: one contact, whether they can be emailed (opted out,
  * bounced, complaints), and the edit form for the user who added them.
  */
-import type { FreshContext, PageProps } from "../../../fresh/types.ts";
-import { requireUser } from "../../../lib/auth.ts";
-import { HttpError } from "../../../lib/http_error.ts";
-import { type FieldErrors, readForm, seeOther } from "../../../lib/page_forms.ts";
-import { parseContactChanges } from "../../../lib/contact_forms.ts";
-import { localDateTime } from "../../../lib/local_time.ts";
-import { parseId } from "../../../lib/validate.ts";
-import type { AppState } from "../../../lib/state.ts";
-import { type ContactDetail, getContact, updateContact } from "../../../db/contact_edit.ts";
-import ContactForm, { type ContactFormValues, contactFormValues } from "../../../components/ContactForm.tsx";
+import type { FreshContext, PageProps } from "@/fresh/types.ts";
+import { requireUser } from "@/web/auth.ts";
+import { HttpError } from "@/core/http_error.ts";
+import { type FieldErrors, readForm, seeOther } from "@/core/page_forms.ts";
+import { parseContactChanges } from "@/web/contact_forms.ts";
+import { localDateTime } from "@/core/local_time.ts";
+import { parseId } from "@/core/validate.ts";
+import type { AppState } from "@/web/state.ts";
+import { type ContactDetail, getContact, updateContact } from "@/db/contact_edit.ts";
+import ContactForm, { type ContactFormValues, contactFormValues } from "@/components/ContactForm.tsx";
 
 interface Data {
   contact: ContactDetail;

@@ -1,18 +1,18 @@
-import type { FreshContext, PageProps } from "../../../fresh/types.ts";
-import { requireUser } from "../../../lib/auth.ts";
-import { JobSearchQuery } from "../../../lib/job_schemas.ts";
-import { cursorSort, decodeSearchCursor, encodeSearchCursor } from "../../../lib/search_cursor.ts";
-import { formatPayRange } from "../../../lib/match.ts";
-import type { FieldErrors } from "../../../lib/page_forms.ts";
-import { HttpError } from "../../../lib/http_error.ts";
-import { issuesToFields } from "../../../lib/validate.ts";
-import { assertStorableParams } from "../../../lib/text_guard.ts";
-import type { AppState } from "../../../lib/state.ts";
-import { type JobListItem, searchJobs } from "../../../db/jobs.ts";
-import { getCompaniesByIds } from "../../../db/companies.ts";
-import { getPreferences } from "../../../db/preferences.ts";
-import MatchBadge from "../../../components/MatchBadge.tsx";
-import FieldError from "../../../components/FieldError.tsx";
+import type { FreshContext, PageProps } from "@/fresh/types.ts";
+import { requireUser } from "@/web/auth.ts";
+import { JobSearchQuery } from "@/core/job_schemas.ts";
+import { cursorSort, decodeSearchCursor, encodeSearchCursor } from "@/core/search_cursor.ts";
+import { formatPayRange } from "@/core/match.ts";
+import type { FieldErrors } from "@/core/page_forms.ts";
+import { HttpError } from "@/core/http_error.ts";
+import { issuesToFields } from "@/core/validate.ts";
+import { assertStorableParams } from "@/core/text_guard.ts";
+import type { AppState } from "@/web/state.ts";
+import { type JobListItem, searchJobs } from "@/db/jobs.ts";
+import { getCompaniesByIds } from "@/db/companies.ts";
+import { getPreferences } from "@/db/preferences.ts";
+import MatchBadge from "@/components/MatchBadge.tsx";
+import FieldError from "@/components/FieldError.tsx";
 
 interface Data {
   query: Record<string, string>;

@@ -1,11 +1,11 @@
-import type { FreshContext, PageProps } from "../../../fresh/types.ts";
-import { requireUser } from "../../../lib/auth.ts";
-import { HttpError } from "../../../lib/http_error.ts";
-import { field, type FieldErrors, readForm, seeOther } from "../../../lib/page_forms.ts";
-import { AddCandidate, SetStage } from "../../../lib/role_schemas.ts";
-import { reachCandidate, requireRecruiter, sourceCandidate } from "../../../lib/roles.ts";
-import { issuesToFields, parseId } from "../../../lib/validate.ts";
-import type { AppState } from "../../../lib/state.ts";
+import type { FreshContext, PageProps } from "@/fresh/types.ts";
+import { requireUser } from "@/web/auth.ts";
+import { HttpError } from "@/core/http_error.ts";
+import { field, type FieldErrors, readForm, seeOther } from "@/core/page_forms.ts";
+import { AddCandidate, SetStage } from "@/core/role_schemas.ts";
+import { reachCandidate, requireRecruiter, sourceCandidate } from "@/services/accounts/roles.ts";
+import { issuesToFields, parseId } from "@/core/validate.ts";
+import type { AppState } from "@/web/state.ts";
 import {
   type Candidate,
   getRole,
@@ -13,9 +13,9 @@ import {
   type RoleSummary,
   setCandidateStage,
   STAGES,
-} from "../../../db/roles.ts";
-import CsrfField from "../../../components/CsrfField.tsx";
-import FieldError from "../../../components/FieldError.tsx";
+} from "@/db/roles.ts";
+import CsrfField from "@/components/CsrfField.tsx";
+import FieldError from "@/components/FieldError.tsx";
 
 interface Data {
   role: RoleSummary;

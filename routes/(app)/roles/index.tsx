@@ -1,14 +1,14 @@
-import type { FreshContext, PageProps } from "../../../fresh/types.ts";
-import { requireUser } from "../../../lib/auth.ts";
-import { HttpError } from "../../../lib/http_error.ts";
-import { field, type FieldErrors, readForm, seeOther } from "../../../lib/page_forms.ts";
-import { CreateRole } from "../../../lib/role_schemas.ts";
-import { createRole, requireRecruiter } from "../../../lib/roles.ts";
-import { issuesToFields } from "../../../lib/validate.ts";
-import type { AppState } from "../../../lib/state.ts";
-import { listRoles, type RoleSummary, STAGES } from "../../../db/roles.ts";
-import CsrfField from "../../../components/CsrfField.tsx";
-import FieldError from "../../../components/FieldError.tsx";
+import type { FreshContext, PageProps } from "@/fresh/types.ts";
+import { requireUser } from "@/web/auth.ts";
+import { HttpError } from "@/core/http_error.ts";
+import { field, type FieldErrors, readForm, seeOther } from "@/core/page_forms.ts";
+import { CreateRole } from "@/core/role_schemas.ts";
+import { createRole, requireRecruiter } from "@/services/accounts/roles.ts";
+import { issuesToFields } from "@/core/validate.ts";
+import type { AppState } from "@/web/state.ts";
+import { listRoles, type RoleSummary, STAGES } from "@/db/roles.ts";
+import CsrfField from "@/components/CsrfField.tsx";
+import FieldError from "@/components/FieldError.tsx";
 
 interface Data {
   roles: RoleSummary[];

@@ -1,11 +1,11 @@
 /** `/sequences/:id`: the editor (island) with a live preview for the user's own contacts. */
-import type { FreshContext, PageProps } from "../../../fresh/types.ts";
-import { requireUser } from "../../../lib/auth.ts";
-import { HttpError } from "../../../lib/http_error.ts";
-import { parseId } from "../../../lib/validate.ts";
-import type { AppState } from "../../../lib/state.ts";
-import { getSequence, listPreviewTargets, type PreviewTarget, type Sequence } from "../../../db/sequences.ts";
-import SequenceEditor from "../../../islands/SequenceEditor.tsx";
+import type { FreshContext, PageProps } from "@/fresh/types.ts";
+import { requireUser } from "@/web/auth.ts";
+import { HttpError } from "@/core/http_error.ts";
+import { parseId } from "@/core/validate.ts";
+import type { AppState } from "@/web/state.ts";
+import { getSequence, listPreviewTargets, type PreviewTarget, type Sequence } from "@/db/sequences.ts";
+import SequenceEditor from "@/islands/SequenceEditor.tsx";
 
 interface Data {
   sequence: Sequence;

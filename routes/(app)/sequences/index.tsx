@@ -2,15 +2,15 @@
  * `/sequences`: the platform's templates and the user's own, and a form to
  * start a new one (it opens in the editor). Works without JavaScript.
  */
-import type { FreshContext, PageProps } from "../../../fresh/types.ts";
-import { requireUser } from "../../../lib/auth.ts";
-import { CreateSequence } from "../../../lib/outreach_schemas.ts";
-import { field, type FieldErrors, readForm, seeOther } from "../../../lib/page_forms.ts";
-import { issuesToFields } from "../../../lib/validate.ts";
-import type { AppState } from "../../../lib/state.ts";
-import { createSequence, listSequences, type Sequence } from "../../../db/sequences.ts";
-import CsrfField from "../../../components/CsrfField.tsx";
-import FieldError from "../../../components/FieldError.tsx";
+import type { FreshContext, PageProps } from "@/fresh/types.ts";
+import { requireUser } from "@/web/auth.ts";
+import { CreateSequence } from "@/core/outreach_schemas.ts";
+import { field, type FieldErrors, readForm, seeOther } from "@/core/page_forms.ts";
+import { issuesToFields } from "@/core/validate.ts";
+import type { AppState } from "@/web/state.ts";
+import { createSequence, listSequences, type Sequence } from "@/db/sequences.ts";
+import CsrfField from "@/components/CsrfField.tsx";
+import FieldError from "@/components/FieldError.tsx";
 
 interface Data {
   sequences: Sequence[];

@@ -3,19 +3,19 @@
  * last 14 days; edit its cap and warm-up, pause or resume it, and delete it
  * when it never sent. Admin only, like /admin/mailboxes.
  */
-import type { FreshContext, PageProps } from "../../../fresh/types.ts";
-import { isAdminRequest } from "../../../lib/admin_session.ts";
-import { checkOrigin } from "../../../lib/csrf.ts";
-import { HttpError } from "../../../lib/http_error.ts";
-import { field, type FieldErrors, readForm, seeOther } from "../../../lib/page_forms.ts";
-import { parseMailboxChanges } from "../../../lib/mailbox_forms.ts";
-import { parseId } from "../../../lib/validate.ts";
-import type { AppState } from "../../../lib/state.ts";
-import { listDailySends, type MailboxView } from "../../../db/mailboxes.ts";
-import { deleteMailbox, getMailbox, updateMailbox } from "../../../db/mailbox_admin.ts";
-import MailboxChart, { type DailySends } from "../../../components/MailboxChart.tsx";
-import ErrorSummary from "../../../components/ErrorSummary.tsx";
-import TextField from "../../../components/TextField.tsx";
+import type { FreshContext, PageProps } from "@/fresh/types.ts";
+import { isAdminRequest } from "@/services/accounts/admin_session.ts";
+import { checkOrigin } from "@/web/csrf.ts";
+import { HttpError } from "@/core/http_error.ts";
+import { field, type FieldErrors, readForm, seeOther } from "@/core/page_forms.ts";
+import { parseMailboxChanges } from "@/web/mailbox_forms.ts";
+import { parseId } from "@/core/validate.ts";
+import type { AppState } from "@/web/state.ts";
+import { listDailySends, type MailboxView } from "@/db/mailboxes.ts";
+import { deleteMailbox, getMailbox, updateMailbox } from "@/db/mailbox_admin.ts";
+import MailboxChart, { type DailySends } from "@/components/MailboxChart.tsx";
+import ErrorSummary from "@/components/ErrorSummary.tsx";
+import TextField from "@/components/TextField.tsx";
 
 interface Data {
   mailbox: MailboxView;

@@ -4,17 +4,17 @@
  * Admin only, like /admin/mailboxes; what was typed stays after a failed
  * submit, except the password.
  */
-import type { FreshContext, PageProps } from "../../../fresh/types.ts";
-import { config } from "../../../fresh.config.ts";
-import { isAdminRequest } from "../../../lib/admin_session.ts";
-import { checkOrigin } from "../../../lib/csrf.ts";
-import { HttpError } from "../../../lib/http_error.ts";
-import { type FieldErrors, readForm, seeOther } from "../../../lib/page_forms.ts";
-import { parseNewMailbox } from "../../../lib/mailbox_forms.ts";
-import type { AppState } from "../../../lib/state.ts";
-import { createMailboxChecked } from "../../../lib/deliverability/mailbox_checks.ts";
-import ErrorSummary from "../../../components/ErrorSummary.tsx";
-import TextField from "../../../components/TextField.tsx";
+import type { FreshContext, PageProps } from "@/fresh/types.ts";
+import { config } from "@/fresh.config.ts";
+import { isAdminRequest } from "@/services/accounts/admin_session.ts";
+import { checkOrigin } from "@/web/csrf.ts";
+import { HttpError } from "@/core/http_error.ts";
+import { type FieldErrors, readForm, seeOther } from "@/core/page_forms.ts";
+import { parseNewMailbox } from "@/web/mailbox_forms.ts";
+import type { AppState } from "@/web/state.ts";
+import { createMailboxChecked } from "@/services/deliverability/mailbox_checks.ts";
+import ErrorSummary from "@/components/ErrorSummary.tsx";
+import TextField from "@/components/TextField.tsx";
 
 interface Data {
   transport: string;

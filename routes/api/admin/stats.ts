@@ -1,9 +1,9 @@
-import { defineApi } from "../../../lib/api.ts";
-import { requireAdmin } from "../../../lib/admin.ts";
-import { getStats } from "../../../db/stats.ts";
+import { defineApi } from "@/web/api.ts";
+import { requireAdmin } from "@/services/accounts/admin.ts";
+import { getStats } from "@/db/stats.ts";
 
-import type { FreshContext } from "../../../fresh/types.ts";
-import type { AppState } from "../../../lib/state.ts";
+import type { FreshContext } from "@/fresh/types.ts";
+import type { AppState } from "@/web/state.ts";
 
 export const api = defineApi({
   GET: {

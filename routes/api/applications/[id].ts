@@ -1,12 +1,12 @@
-import { defineApi } from "../../../lib/api.ts";
-import { requireUser } from "../../../lib/auth.ts";
-import { ApplicationOut, UpdateApplication } from "../../../lib/application_schemas.ts";
-import { HttpError } from "../../../lib/http_error.ts";
-import { parseId, parseJson } from "../../../lib/validate.ts";
-import { deleteApplication, getApplication, updateApplication } from "../../../db/applications.ts";
-import type { FreshContext } from "../../../fresh/types.ts";
-import type { AppState } from "../../../lib/state.ts";
-import { assertStorableText } from "../../../lib/text_guard.ts";
+import { defineApi } from "@/web/api.ts";
+import { requireUser } from "@/web/auth.ts";
+import { ApplicationOut, UpdateApplication } from "@/core/application_schemas.ts";
+import { HttpError } from "@/core/http_error.ts";
+import { parseId, parseJson } from "@/core/validate.ts";
+import { deleteApplication, getApplication, updateApplication } from "@/db/applications.ts";
+import type { FreshContext } from "@/fresh/types.ts";
+import type { AppState } from "@/web/state.ts";
+import { assertStorableText } from "@/core/text_guard.ts";
 
 export const api = defineApi({
   GET: {

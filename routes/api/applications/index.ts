@@ -1,16 +1,12 @@
 import { z } from "zod";
-import { defineApi } from "../../../lib/api.ts";
-import { requireUser } from "../../../lib/auth.ts";
-import {
-  ApplicationOut,
-  CreateApplication,
-  ListApplicationsQuery,
-} from "../../../lib/application_schemas.ts";
-import { parseJson, parseQuery } from "../../../lib/validate.ts";
-import { createApplication, listApplications } from "../../../db/applications.ts";
-import type { FreshContext } from "../../../fresh/types.ts";
-import type { AppState } from "../../../lib/state.ts";
-import { assertStorableText, storableUrl } from "../../../lib/text_guard.ts";
+import { defineApi } from "@/web/api.ts";
+import { requireUser } from "@/web/auth.ts";
+import { ApplicationOut, CreateApplication, ListApplicationsQuery } from "@/core/application_schemas.ts";
+import { parseJson, parseQuery } from "@/core/validate.ts";
+import { createApplication, listApplications } from "@/db/applications.ts";
+import type { FreshContext } from "@/fresh/types.ts";
+import type { AppState } from "@/web/state.ts";
+import { assertStorableText, storableUrl } from "@/core/text_guard.ts";
 
 export const api = defineApi({
   POST: {

@@ -1,11 +1,11 @@
-import { defineApi } from "../../../lib/api.ts";
-import { clientAddress, logIn } from "../../../lib/auth.ts";
-import { LoginBody, SignedInOut } from "../../../lib/auth_schemas.ts";
-import { checkOrigin } from "../../../lib/csrf.ts";
-import { parseJson } from "../../../lib/validate.ts";
-import type { FreshContext } from "../../../fresh/types.ts";
-import type { AppState } from "../../../lib/state.ts";
-import { assertStorableText } from "../../../lib/text_guard.ts";
+import { defineApi } from "@/web/api.ts";
+import { clientAddress, logIn } from "@/web/auth.ts";
+import { LoginBody, SignedInOut } from "@/core/auth_schemas.ts";
+import { checkOrigin } from "@/web/csrf.ts";
+import { parseJson } from "@/core/validate.ts";
+import type { FreshContext } from "@/fresh/types.ts";
+import type { AppState } from "@/web/state.ts";
+import { assertStorableText } from "@/core/text_guard.ts";
 
 export const api = defineApi({
   POST: {

@@ -1,7 +1,7 @@
-import { defineApi } from "../../../lib/api.ts";
-import { clearedSessionCookie, logOut, requireUser } from "../../../lib/auth.ts";
-import type { FreshContext } from "../../../fresh/types.ts";
-import type { AppState } from "../../../lib/state.ts";
+import { defineApi } from "@/web/api.ts";
+import { clearedSessionCookie, logOut, requireUser } from "@/web/auth.ts";
+import type { FreshContext } from "@/fresh/types.ts";
+import type { AppState } from "@/web/state.ts";
 
 export const api = defineApi({
   POST: { summary: "End the current session (the token stops working)", auth: "user", status: 204 },

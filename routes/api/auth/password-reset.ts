@@ -1,11 +1,11 @@
-import { defineApi } from "../../../lib/api.ts";
-import { requestPasswordReset } from "../../../lib/account.ts";
-import { AcceptedOut, PasswordResetBody } from "../../../lib/account_schemas.ts";
-import { clientAddress } from "../../../lib/auth.ts";
-import { checkOrigin } from "../../../lib/csrf.ts";
-import { parseJson } from "../../../lib/validate.ts";
-import type { FreshContext } from "../../../fresh/types.ts";
-import type { AppState } from "../../../lib/state.ts";
+import { defineApi } from "@/web/api.ts";
+import { requestPasswordReset } from "@/services/accounts/account.ts";
+import { AcceptedOut, PasswordResetBody } from "@/core/account_schemas.ts";
+import { clientAddress } from "@/web/auth.ts";
+import { checkOrigin } from "@/web/csrf.ts";
+import { parseJson } from "@/core/validate.ts";
+import type { FreshContext } from "@/fresh/types.ts";
+import type { AppState } from "@/web/state.ts";
 
 export const api = defineApi({
   POST: {

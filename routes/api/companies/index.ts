@@ -1,11 +1,11 @@
 import { z } from "zod";
-import { defineApi } from "../../../lib/api.ts";
-import { requireUser } from "../../../lib/auth.ts";
-import { parseQuery } from "../../../lib/validate.ts";
-import { searchCompanies } from "../../../db/companies.ts";
-import type { FreshContext } from "../../../fresh/types.ts";
-import type { AppState } from "../../../lib/state.ts";
-import { storableUrl } from "../../../lib/text_guard.ts";
+import { defineApi } from "@/web/api.ts";
+import { requireUser } from "@/web/auth.ts";
+import { parseQuery } from "@/core/validate.ts";
+import { searchCompanies } from "@/db/companies.ts";
+import type { FreshContext } from "@/fresh/types.ts";
+import type { AppState } from "@/web/state.ts";
+import { storableUrl } from "@/core/text_guard.ts";
 
 export const api = defineApi({
   GET: {

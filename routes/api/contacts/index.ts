@@ -1,11 +1,11 @@
-import { defineApi } from "../../../lib/api.ts";
-import { requireUser } from "../../../lib/auth.ts";
-import { ContactOut, CreateContact } from "../../../lib/outreach_schemas.ts";
-import { assertStorableText } from "../../../lib/text_guard.ts";
-import { parseJson } from "../../../lib/validate.ts";
-import { createContact } from "../../../db/contacts.ts";
-import type { FreshContext } from "../../../fresh/types.ts";
-import type { AppState } from "../../../lib/state.ts";
+import { defineApi } from "@/web/api.ts";
+import { requireUser } from "@/web/auth.ts";
+import { ContactOut, CreateContact } from "@/core/outreach_schemas.ts";
+import { assertStorableText } from "@/core/text_guard.ts";
+import { parseJson } from "@/core/validate.ts";
+import { createContact } from "@/db/contacts.ts";
+import type { FreshContext } from "@/fresh/types.ts";
+import type { AppState } from "@/web/state.ts";
 
 export const api = defineApi({
   POST: {

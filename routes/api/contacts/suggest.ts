@@ -1,11 +1,11 @@
 import { z } from "zod";
-import { defineApi } from "../../../lib/api.ts";
-import { requireUser } from "../../../lib/auth.ts";
-import { SuggestionOut, SuggestQuery } from "../../../lib/deliverability/schemas.ts";
-import { suggestContactAddresses } from "../../../lib/deliverability/contact_checks.ts";
-import { parseQuery } from "../../../lib/validate.ts";
-import type { FreshContext } from "../../../fresh/types.ts";
-import type { AppState } from "../../../lib/state.ts";
+import { defineApi } from "@/web/api.ts";
+import { requireUser } from "@/web/auth.ts";
+import { SuggestionOut, SuggestQuery } from "@/core/deliverability/schemas.ts";
+import { suggestContactAddresses } from "@/services/deliverability/contact_checks.ts";
+import { parseQuery } from "@/core/validate.ts";
+import type { FreshContext } from "@/fresh/types.ts";
+import type { AppState } from "@/web/state.ts";
 
 export const api = defineApi({
   GET: {

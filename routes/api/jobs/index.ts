@@ -1,12 +1,12 @@
-import { defineApi } from "../../../lib/api.ts";
-import { requireUser } from "../../../lib/auth.ts";
-import { JobListOut, JobSearchQuery } from "../../../lib/job_schemas.ts";
-import { cursorSort, decodeSearchCursor, encodeSearchCursor } from "../../../lib/search_cursor.ts";
-import { parseQuery } from "../../../lib/validate.ts";
-import { searchJobs } from "../../../db/jobs.ts";
-import type { FreshContext } from "../../../fresh/types.ts";
-import type { AppState } from "../../../lib/state.ts";
-import { storableUrl } from "../../../lib/text_guard.ts";
+import { defineApi } from "@/web/api.ts";
+import { requireUser } from "@/web/auth.ts";
+import { JobListOut, JobSearchQuery } from "@/core/job_schemas.ts";
+import { cursorSort, decodeSearchCursor, encodeSearchCursor } from "@/core/search_cursor.ts";
+import { parseQuery } from "@/core/validate.ts";
+import { searchJobs } from "@/db/jobs.ts";
+import type { FreshContext } from "@/fresh/types.ts";
+import type { AppState } from "@/web/state.ts";
+import { storableUrl } from "@/core/text_guard.ts";
 
 export const api = defineApi({
   GET: {

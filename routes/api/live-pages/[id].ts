@@ -1,11 +1,11 @@
-import { defineApi } from "../../../lib/api.ts";
-import { requireUser } from "../../../lib/auth.ts";
-import { LivePageOut, UpdateLivePage } from "../../../lib/live_page_schemas.ts";
-import { parseId, parseJson } from "../../../lib/validate.ts";
-import { updateLivePage } from "../../../db/live_pages.ts";
-import { livePageView } from "../../../lib/live_page_view.ts";
-import type { FreshContext } from "../../../fresh/types.ts";
-import type { AppState } from "../../../lib/state.ts";
+import { defineApi } from "@/web/api.ts";
+import { requireUser } from "@/web/auth.ts";
+import { LivePageOut, UpdateLivePage } from "@/core/live_page_schemas.ts";
+import { parseId, parseJson } from "@/core/validate.ts";
+import { updateLivePage } from "@/db/live_pages.ts";
+import { livePageView } from "@/services/live_pages/live_page_view.ts";
+import type { FreshContext } from "@/fresh/types.ts";
+import type { AppState } from "@/web/state.ts";
 
 export const api = defineApi({
   PATCH: {

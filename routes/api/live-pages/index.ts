@@ -1,12 +1,12 @@
 import { z } from "zod";
-import { defineApi } from "../../../lib/api.ts";
-import { requireUser } from "../../../lib/auth.ts";
-import { CreateLivePage, LivePageOut } from "../../../lib/live_page_schemas.ts";
-import { parseJson, parseQuery } from "../../../lib/validate.ts";
-import { createLivePage, listLivePages } from "../../../db/live_pages.ts";
-import { livePageView } from "../../../lib/live_page_view.ts";
-import type { FreshContext } from "../../../fresh/types.ts";
-import type { AppState } from "../../../lib/state.ts";
+import { defineApi } from "@/web/api.ts";
+import { requireUser } from "@/web/auth.ts";
+import { CreateLivePage, LivePageOut } from "@/core/live_page_schemas.ts";
+import { parseJson, parseQuery } from "@/core/validate.ts";
+import { createLivePage, listLivePages } from "@/db/live_pages.ts";
+import { livePageView } from "@/services/live_pages/live_page_view.ts";
+import type { FreshContext } from "@/fresh/types.ts";
+import type { AppState } from "@/web/state.ts";
 
 export const api = defineApi({
   GET: {

@@ -1,10 +1,10 @@
-import { defineApi } from "../../../lib/api.ts";
-import { changePassword } from "../../../lib/account_settings.ts";
-import { AcceptedOut, ChangePasswordBody } from "../../../lib/account_schemas.ts";
-import { requireUser } from "../../../lib/auth.ts";
-import { parseJson } from "../../../lib/validate.ts";
-import type { FreshContext } from "../../../fresh/types.ts";
-import type { AppState } from "../../../lib/state.ts";
+import { defineApi } from "@/web/api.ts";
+import { changePassword } from "@/services/accounts/account_settings.ts";
+import { AcceptedOut, ChangePasswordBody } from "@/core/account_schemas.ts";
+import { requireUser } from "@/web/auth.ts";
+import { parseJson } from "@/core/validate.ts";
+import type { FreshContext } from "@/fresh/types.ts";
+import type { AppState } from "@/web/state.ts";
 
 export const api = defineApi({
   POST: {

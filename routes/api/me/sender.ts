@@ -1,11 +1,11 @@
 import { z } from "zod";
-import { defineApi } from "../../../lib/api.ts";
-import { requireUser } from "../../../lib/auth.ts";
-import { Email } from "../../../lib/outreach_schemas.ts";
-import { parseJson } from "../../../lib/validate.ts";
-import { getSenderSettings, putSenderSettings } from "../../../db/sender_settings.ts";
-import type { FreshContext } from "../../../fresh/types.ts";
-import type { AppState } from "../../../lib/state.ts";
+import { defineApi } from "@/web/api.ts";
+import { requireUser } from "@/web/auth.ts";
+import { Email } from "@/core/outreach_schemas.ts";
+import { parseJson } from "@/core/validate.ts";
+import { getSenderSettings, putSenderSettings } from "@/db/sender_settings.ts";
+import type { FreshContext } from "@/fresh/types.ts";
+import type { AppState } from "@/web/state.ts";
 
 const SenderOut = z.object({ from_name: z.string(), reply_to: z.string().nullable() });
 

@@ -1,10 +1,10 @@
 import { z } from "zod";
-import { defineApi } from "../../../lib/api.ts";
-import { SessionOut } from "../../../lib/account_schemas.ts";
-import { requireUser } from "../../../lib/auth.ts";
-import { listSessions } from "../../../db/account.ts";
-import type { FreshContext } from "../../../fresh/types.ts";
-import type { AppState } from "../../../lib/state.ts";
+import { defineApi } from "@/web/api.ts";
+import { SessionOut } from "@/core/account_schemas.ts";
+import { requireUser } from "@/web/auth.ts";
+import { listSessions } from "@/db/account.ts";
+import type { FreshContext } from "@/fresh/types.ts";
+import type { AppState } from "@/web/state.ts";
 
 export const api = defineApi({
   GET: {

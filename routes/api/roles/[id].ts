@@ -1,11 +1,11 @@
-import { defineApi } from "../../../lib/api.ts";
-import { requireUser } from "../../../lib/auth.ts";
-import { CandidateOut, RoleOut } from "../../../lib/role_schemas.ts";
-import { requireRecruiter } from "../../../lib/roles.ts";
-import { parseId } from "../../../lib/validate.ts";
-import { getRole, listCandidates } from "../../../db/roles.ts";
-import type { FreshContext } from "../../../fresh/types.ts";
-import type { AppState } from "../../../lib/state.ts";
+import { defineApi } from "@/web/api.ts";
+import { requireUser } from "@/web/auth.ts";
+import { CandidateOut, RoleOut } from "@/core/role_schemas.ts";
+import { requireRecruiter } from "@/services/accounts/roles.ts";
+import { parseId } from "@/core/validate.ts";
+import { getRole, listCandidates } from "@/db/roles.ts";
+import type { FreshContext } from "@/fresh/types.ts";
+import type { AppState } from "@/web/state.ts";
 import { z } from "zod";
 
 export const api = defineApi({

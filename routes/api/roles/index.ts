@@ -1,12 +1,12 @@
 import { z } from "zod";
-import { defineApi } from "../../../lib/api.ts";
-import { requireUser } from "../../../lib/auth.ts";
-import { CreateRole, RoleOut } from "../../../lib/role_schemas.ts";
-import { createRole, requireRecruiter } from "../../../lib/roles.ts";
-import { parseJson } from "../../../lib/validate.ts";
-import { getRole, listRoles } from "../../../db/roles.ts";
-import type { FreshContext } from "../../../fresh/types.ts";
-import type { AppState } from "../../../lib/state.ts";
+import { defineApi } from "@/web/api.ts";
+import { requireUser } from "@/web/auth.ts";
+import { CreateRole, RoleOut } from "@/core/role_schemas.ts";
+import { createRole, requireRecruiter } from "@/services/accounts/roles.ts";
+import { parseJson } from "@/core/validate.ts";
+import { getRole, listRoles } from "@/db/roles.ts";
+import type { FreshContext } from "@/fresh/types.ts";
+import type { AppState } from "@/web/state.ts";
 
 export const api = defineApi({
   GET: {

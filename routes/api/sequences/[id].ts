@@ -1,12 +1,12 @@
-import { defineApi } from "../../../lib/api.ts";
-import { requireUser } from "../../../lib/auth.ts";
-import { HttpError } from "../../../lib/http_error.ts";
-import { SequenceOut, UpdateSequence } from "../../../lib/outreach_schemas.ts";
-import { assertStorableText } from "../../../lib/text_guard.ts";
-import { parseId, parseJson } from "../../../lib/validate.ts";
-import { deleteSequence, getSequence, updateSequence } from "../../../db/sequences.ts";
-import type { FreshContext } from "../../../fresh/types.ts";
-import type { AppState } from "../../../lib/state.ts";
+import { defineApi } from "@/web/api.ts";
+import { requireUser } from "@/web/auth.ts";
+import { HttpError } from "@/core/http_error.ts";
+import { SequenceOut, UpdateSequence } from "@/core/outreach_schemas.ts";
+import { assertStorableText } from "@/core/text_guard.ts";
+import { parseId, parseJson } from "@/core/validate.ts";
+import { deleteSequence, getSequence, updateSequence } from "@/db/sequences.ts";
+import type { FreshContext } from "@/fresh/types.ts";
+import type { AppState } from "@/web/state.ts";
 
 export const api = defineApi({
   GET: { summary: "One sequence (platform or own)", auth: "user", response: SequenceOut },

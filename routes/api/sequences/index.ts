@@ -1,12 +1,12 @@
 import { z } from "zod";
-import { defineApi } from "../../../lib/api.ts";
-import { requireUser } from "../../../lib/auth.ts";
-import { CreateSequence, SequenceOut } from "../../../lib/outreach_schemas.ts";
-import { assertStorableText } from "../../../lib/text_guard.ts";
-import { parseJson } from "../../../lib/validate.ts";
-import { createSequence, listSequences } from "../../../db/sequences.ts";
-import type { FreshContext } from "../../../fresh/types.ts";
-import type { AppState } from "../../../lib/state.ts";
+import { defineApi } from "@/web/api.ts";
+import { requireUser } from "@/web/auth.ts";
+import { CreateSequence, SequenceOut } from "@/core/outreach_schemas.ts";
+import { assertStorableText } from "@/core/text_guard.ts";
+import { parseJson } from "@/core/validate.ts";
+import { createSequence, listSequences } from "@/db/sequences.ts";
+import type { FreshContext } from "@/fresh/types.ts";
+import type { AppState } from "@/web/state.ts";
 
 export const api = defineApi({
   GET: {

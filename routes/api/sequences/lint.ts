@@ -1,10 +1,10 @@
-import { defineApi } from "../../../lib/api.ts";
-import { requireUser } from "../../../lib/auth.ts";
-import { LintBody, LintOut } from "../../../lib/deliverability/schemas.ts";
-import { lintTemplate } from "../../../lib/deliverability/template_lint.ts";
-import { parseJson } from "../../../lib/validate.ts";
-import type { FreshContext } from "../../../fresh/types.ts";
-import type { AppState } from "../../../lib/state.ts";
+import { defineApi } from "@/web/api.ts";
+import { requireUser } from "@/web/auth.ts";
+import { LintBody, LintOut } from "@/core/deliverability/schemas.ts";
+import { lintTemplate } from "@/core/deliverability/template_lint.ts";
+import { parseJson } from "@/core/validate.ts";
+import type { FreshContext } from "@/fresh/types.ts";
+import type { AppState } from "@/web/state.ts";
 
 export const api = defineApi({
   POST: {

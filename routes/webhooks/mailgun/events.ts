@@ -1,8 +1,8 @@
 import { z } from "zod";
-import { defineApi } from "../../../lib/api.ts";
-import { EventWebhook, handleEventWebhook } from "../../../lib/mailgun_webhooks.ts";
-import type { FreshContext } from "../../../fresh/types.ts";
-import type { AppState } from "../../../lib/state.ts";
+import { defineApi } from "@/web/api.ts";
+import { EventWebhook, handleEventWebhook } from "@/services/inbound/mailgun_webhooks.ts";
+import type { FreshContext } from "@/fresh/types.ts";
+import type { AppState } from "@/web/state.ts";
 
 export const api = defineApi({
   POST: {

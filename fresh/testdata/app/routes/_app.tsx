@@ -1,4 +1,4 @@
-import type { LayoutProps } from "../../../types.ts";
+import type { LayoutProps } from "@/fresh/types.ts";
 
 export default function App({ Component }: LayoutProps) {
   return (

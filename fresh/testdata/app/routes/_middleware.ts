@@ -1,5 +1,5 @@
-import type { FreshContext } from "../../../types.ts";
-import type { TestState } from "../state.ts";
+import type { FreshContext } from "@/fresh/types.ts";
+import type { TestState } from "@/fresh/testdata/app/state.ts";
 
 export async function handler(ctx: FreshContext<TestState>): Promise<Response> {
   ctx.state.trail.push("root");

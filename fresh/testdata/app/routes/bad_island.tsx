@@ -1,4 +1,4 @@
-import Counter from "../islands/Counter.tsx";
+import Counter from "@/fresh/testdata/app/islands/Counter.tsx";
 
 export default function BadIslandPage() {
   // deno-lint-ignore no-explicit-any

@@ -1,4 +1,4 @@
-import Counter from "../islands/Counter.tsx";
+import Counter from "@/fresh/testdata/app/islands/Counter.tsx";
 
 /** A prop that would break out of a script element if it were not escaped. */
 const LABEL = "</script><!--x\u2028y";

@@ -1,4 +1,4 @@
-import type { Handlers } from "../../../types.ts";
+import type { Handlers } from "@/fresh/types.ts";
 
 export const handler: Handlers = {
   GET(ctx) {

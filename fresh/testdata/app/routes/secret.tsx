@@ -1,4 +1,4 @@
-import { HttpError } from "../../../../lib/http_error.ts";
+import { HttpError } from "@/core/http_error.ts";
 
 export const handler = {
   GET(): Response {

@@ -3,23 +3,19 @@
  * URL answers 410) or on again, and see its views and link clicks. `{{live_page}}` in a sequence step puts its
  * URL in the email.
  */
-import type { FreshContext, PageProps } from "../../../../fresh/types.ts";
-import { requireUser } from "../../../../lib/auth.ts";
-import { HttpError } from "../../../../lib/http_error.ts";
-import { field, type FieldErrors, readForm, seeOther } from "../../../../lib/page_forms.ts";
-import { parseId } from "../../../../lib/validate.ts";
-import type { AppState } from "../../../../lib/state.ts";
-import {
-  type LivePageFormValues,
-  livePageFormValues,
-  parseLivePageForm,
-} from "../../../../lib/live_page_forms.ts";
-import { livePageUrl } from "../../../../lib/live_page_view.ts";
-import { type Application, getApplication } from "../../../../db/applications.ts";
-import { createLivePage, listLivePages, type LivePage, updateLivePage } from "../../../../db/live_pages.ts";
-import CsrfField from "../../../../components/CsrfField.tsx";
-import ErrorSummary from "../../../../components/ErrorSummary.tsx";
-import TextField from "../../../../components/TextField.tsx";
+import type { FreshContext, PageProps } from "@/fresh/types.ts";
+import { requireUser } from "@/web/auth.ts";
+import { HttpError } from "@/core/http_error.ts";
+import { field, type FieldErrors, readForm, seeOther } from "@/core/page_forms.ts";
+import { parseId } from "@/core/validate.ts";
+import type { AppState } from "@/web/state.ts";
+import { type LivePageFormValues, livePageFormValues, parseLivePageForm } from "@/web/live_page_forms.ts";
+import { livePageUrl } from "@/services/live_pages/live_page_view.ts";
+import { type Application, getApplication } from "@/db/applications.ts";
+import { createLivePage, listLivePages, type LivePage, updateLivePage } from "@/db/live_pages.ts";
+import CsrfField from "@/components/CsrfField.tsx";
+import ErrorSummary from "@/components/ErrorSummary.tsx";
+import TextField from "@/components/TextField.tsx";
 
 interface Data {
   application: Application;

@@ -2,23 +2,18 @@
  * `/sequences/:id/funnel`: the sequence's funnel per step and variant over a window, the reply rate with its
  * interval, the A/B verdict, and replies over time. Server-rendered SVG, no script needed.
  */
-import type { FreshContext, PageProps } from "../../../../fresh/types.ts";
-import { requireUser } from "../../../../lib/auth.ts";
-import { HttpError } from "../../../../lib/http_error.ts";
-import { parseId, parseQuery } from "../../../../lib/validate.ts";
-import type { AppState } from "../../../../lib/state.ts";
-import { FunnelQuery } from "../../../../lib/funnel_schemas.ts";
-import { FUNNEL_WINDOWS, type FunnelWindow } from "../../../../lib/funnel_format.ts";
-import { WINNER_RULE } from "../../../../lib/ab_stats.ts";
-import { getSequence, type Sequence } from "../../../../db/sequences.ts";
-import {
-  type DailyReplies,
-  type Funnel,
-  getDailyReplies,
-  getSequenceFunnel,
-} from "../../../../db/funnels.ts";
-import FunnelChart from "../../../../components/FunnelChart.tsx";
-import RepliesChart from "../../../../components/RepliesChart.tsx";
+import type { FreshContext, PageProps } from "@/fresh/types.ts";
+import { requireUser } from "@/web/auth.ts";
+import { HttpError } from "@/core/http_error.ts";
+import { parseId, parseQuery } from "@/core/validate.ts";
+import type { AppState } from "@/web/state.ts";
+import { FunnelQuery } from "@/core/funnel_schemas.ts";
+import { FUNNEL_WINDOWS, type FunnelWindow } from "@/core/funnel_format.ts";
+import { WINNER_RULE } from "@/core/ab_stats.ts";
+import { getSequence, type Sequence } from "@/db/sequences.ts";
+import { type DailyReplies, type Funnel, getDailyReplies, getSequenceFunnel } from "@/db/funnels.ts";
+import FunnelChart from "@/components/FunnelChart.tsx";
+import RepliesChart from "@/components/RepliesChart.tsx";
 
 interface Data {
   sequence: Sequence;

@@ -4,20 +4,20 @@
  * one to activate the mailbox, which production refuses while SPF, DKIM or
  * DMARC fails (422, the failing records named). Admin only, like /admin/mailboxes.
  */
-import type { FreshContext, PageProps } from "../../../../fresh/types.ts";
-import { isAdminRequest } from "../../../../lib/admin_session.ts";
-import { checkOrigin } from "../../../../lib/csrf.ts";
-import { field, readForm, seeOther } from "../../../../lib/page_forms.ts";
-import { HttpError } from "../../../../lib/http_error.ts";
-import { parseId } from "../../../../lib/validate.ts";
-import type { AppState } from "../../../../lib/state.ts";
+import type { FreshContext, PageProps } from "@/fresh/types.ts";
+import { isAdminRequest } from "@/services/accounts/admin_session.ts";
+import { checkOrigin } from "@/web/csrf.ts";
+import { field, readForm, seeOther } from "@/core/page_forms.ts";
+import { HttpError } from "@/core/http_error.ts";
+import { parseId } from "@/core/validate.ts";
+import type { AppState } from "@/web/state.ts";
 import {
   assertDomainMaySend,
   mailboxDns,
   type MailboxDnsAnswer,
-} from "../../../../lib/deliverability/mailbox_checks.ts";
-import { activateMailbox, getMailboxDnsRow, type MailboxDnsRow } from "../../../../db/mailbox_dns.ts";
-import MailboxDnsTable from "../../../../components/MailboxDnsTable.tsx";
+} from "@/services/deliverability/mailbox_checks.ts";
+import { activateMailbox, getMailboxDnsRow, type MailboxDnsRow } from "@/db/mailbox_dns.ts";
+import MailboxDnsTable from "@/components/MailboxDnsTable.tsx";
 
 interface Data {
   mailbox: MailboxDnsRow;

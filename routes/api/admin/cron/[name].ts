@@ -1,10 +1,10 @@
 import { z } from "zod";
-import { defineApi } from "../../../../lib/api.ts";
-import { requireAdmin } from "../../../../lib/admin.ts";
-import { HttpError } from "../../../../lib/http_error.ts";
-import { isJobName, JOB_NAMES, runJob } from "../../../../jobs/registry.ts";
-import type { FreshContext } from "../../../../fresh/types.ts";
-import type { AppState } from "../../../../lib/state.ts";
+import { defineApi } from "@/web/api.ts";
+import { requireAdmin } from "@/services/accounts/admin.ts";
+import { HttpError } from "@/core/http_error.ts";
+import { isJobName, JOB_NAMES, runJob } from "@/jobs/registry.ts";
+import type { FreshContext } from "@/fresh/types.ts";
+import type { AppState } from "@/web/state.ts";
 
 const RunOut = z.object({
   name: z.enum(JOB_NAMES as [string, ...string[]]),

@@ -1,11 +1,11 @@
 import { z } from "zod";
-import { defineApi } from "../../../../lib/api.ts";
-import { requireAdmin } from "../../../../lib/admin.ts";
-import { InboundOut } from "../../../../lib/outreach_schemas.ts";
-import { parseQuery } from "../../../../lib/validate.ts";
-import { listInbound } from "../../../../db/inbound_messages.ts";
-import type { FreshContext } from "../../../../fresh/types.ts";
-import type { AppState } from "../../../../lib/state.ts";
+import { defineApi } from "@/web/api.ts";
+import { requireAdmin } from "@/services/accounts/admin.ts";
+import { InboundOut } from "@/core/outreach_schemas.ts";
+import { parseQuery } from "@/core/validate.ts";
+import { listInbound } from "@/db/inbound_messages.ts";
+import type { FreshContext } from "@/fresh/types.ts";
+import type { AppState } from "@/web/state.ts";
 
 export const InboundQuery = z.object({
   kind: InboundOut.shape.kind.optional(),

@@ -1,9 +1,9 @@
-import { defineApi } from "../../../../lib/api.ts";
-import { requireAdmin } from "../../../../lib/admin.ts";
-import { ImportBody, importJobs, ImportOut } from "../../../../lib/job_import.ts";
-import { parseJson } from "../../../../lib/validate.ts";
-import type { FreshContext } from "../../../../fresh/types.ts";
-import type { AppState } from "../../../../lib/state.ts";
+import { defineApi } from "@/web/api.ts";
+import { requireAdmin } from "@/services/accounts/admin.ts";
+import { ImportBody, importJobs, ImportOut } from "@/services/imports/job_import.ts";
+import { parseJson } from "@/core/validate.ts";
+import type { FreshContext } from "@/fresh/types.ts";
+import type { AppState } from "@/web/state.ts";
 
 export const api = defineApi({
   POST: {

@@ -1,10 +1,10 @@
-import { defineApi } from "../../../../lib/api.ts";
-import { requireAdmin } from "../../../../lib/admin.ts";
-import { MailboxOut, UpdateMailbox } from "../../../../lib/outreach_schemas.ts";
-import { parseId, parseJson } from "../../../../lib/validate.ts";
-import { deleteMailbox, updateMailbox } from "../../../../db/mailbox_admin.ts";
-import type { FreshContext } from "../../../../fresh/types.ts";
-import type { AppState } from "../../../../lib/state.ts";
+import { defineApi } from "@/web/api.ts";
+import { requireAdmin } from "@/services/accounts/admin.ts";
+import { MailboxOut, UpdateMailbox } from "@/core/outreach_schemas.ts";
+import { parseId, parseJson } from "@/core/validate.ts";
+import { deleteMailbox, updateMailbox } from "@/db/mailbox_admin.ts";
+import type { FreshContext } from "@/fresh/types.ts";
+import type { AppState } from "@/web/state.ts";
 
 export const api = defineApi({
   PATCH: {

@@ -1,13 +1,13 @@
 import { z } from "zod";
-import { defineApi } from "../../../../lib/api.ts";
-import { requireAdmin } from "../../../../lib/admin.ts";
-import { CreateMailbox, MailboxOut } from "../../../../lib/outreach_schemas.ts";
-import { assertStorableText } from "../../../../lib/text_guard.ts";
-import { parseJson } from "../../../../lib/validate.ts";
-import { listMailboxes } from "../../../../db/mailboxes.ts";
-import { createMailboxChecked } from "../../../../lib/deliverability/mailbox_checks.ts";
-import type { FreshContext } from "../../../../fresh/types.ts";
-import type { AppState } from "../../../../lib/state.ts";
+import { defineApi } from "@/web/api.ts";
+import { requireAdmin } from "@/services/accounts/admin.ts";
+import { CreateMailbox, MailboxOut } from "@/core/outreach_schemas.ts";
+import { assertStorableText } from "@/core/text_guard.ts";
+import { parseJson } from "@/core/validate.ts";
+import { listMailboxes } from "@/db/mailboxes.ts";
+import { createMailboxChecked } from "@/services/deliverability/mailbox_checks.ts";
+import type { FreshContext } from "@/fresh/types.ts";
+import type { AppState } from "@/web/state.ts";
 
 export const api = defineApi({
   GET: {

@@ -1,11 +1,11 @@
-import { defineApi } from "../../../../lib/api.ts";
-import { requireAdmin } from "../../../../lib/admin.ts";
-import { AdminUserBody, AdminUserOut } from "../../../../lib/account_schemas.ts";
-import { HttpError } from "../../../../lib/http_error.ts";
-import { parseId, parseJson } from "../../../../lib/validate.ts";
-import { setUserPlan } from "../../../../db/plans.ts";
-import type { FreshContext } from "../../../../fresh/types.ts";
-import type { AppState } from "../../../../lib/state.ts";
+import { defineApi } from "@/web/api.ts";
+import { requireAdmin } from "@/services/accounts/admin.ts";
+import { AdminUserBody, AdminUserOut } from "@/core/account_schemas.ts";
+import { HttpError } from "@/core/http_error.ts";
+import { parseId, parseJson } from "@/core/validate.ts";
+import { setUserPlan } from "@/db/plans.ts";
+import type { FreshContext } from "@/fresh/types.ts";
+import type { AppState } from "@/web/state.ts";
 
 export const api = defineApi({
   PATCH: {

@@ -1,13 +1,13 @@
 import { z } from "zod";
-import { defineApi } from "../../../../lib/api.ts";
-import { requireUser } from "../../../../lib/auth.ts";
-import { Enroll, InboundOut, OutreachOut } from "../../../../lib/outreach_schemas.ts";
-import { assertStorableText } from "../../../../lib/text_guard.ts";
-import { parseId, parseJson } from "../../../../lib/validate.ts";
-import { enrollContact, listOutreachForApplication } from "../../../../db/outreach.ts";
-import { getMailStateForApplication } from "../../../../db/inbound_messages.ts";
-import type { FreshContext } from "../../../../fresh/types.ts";
-import type { AppState } from "../../../../lib/state.ts";
+import { defineApi } from "@/web/api.ts";
+import { requireUser } from "@/web/auth.ts";
+import { Enroll, InboundOut, OutreachOut } from "@/core/outreach_schemas.ts";
+import { assertStorableText } from "@/core/text_guard.ts";
+import { parseId, parseJson } from "@/core/validate.ts";
+import { enrollContact, listOutreachForApplication } from "@/db/outreach.ts";
+import { getMailStateForApplication } from "@/db/inbound_messages.ts";
+import type { FreshContext } from "@/fresh/types.ts";
+import type { AppState } from "@/web/state.ts";
 
 export const api = defineApi({
   GET: {

@@ -1,10 +1,10 @@
-import { defineApi } from "../../../../lib/api.ts";
-import { confirmPasswordReset } from "../../../../lib/account.ts";
-import { AcceptedOut, PasswordResetConfirmBody } from "../../../../lib/account_schemas.ts";
-import { checkOrigin } from "../../../../lib/csrf.ts";
-import { parseJson } from "../../../../lib/validate.ts";
-import type { FreshContext } from "../../../../fresh/types.ts";
-import type { AppState } from "../../../../lib/state.ts";
+import { defineApi } from "@/web/api.ts";
+import { confirmPasswordReset } from "@/services/accounts/account.ts";
+import { AcceptedOut, PasswordResetConfirmBody } from "@/core/account_schemas.ts";
+import { checkOrigin } from "@/web/csrf.ts";
+import { parseJson } from "@/core/validate.ts";
+import type { FreshContext } from "@/fresh/types.ts";
+import type { AppState } from "@/web/state.ts";
 
 export const api = defineApi({
   POST: {

@@ -1,11 +1,11 @@
-import { defineApi } from "../../../../lib/api.ts";
-import { resendVerification } from "../../../../lib/account.ts";
-import { AcceptedOut } from "../../../../lib/account_schemas.ts";
-import { requireUser } from "../../../../lib/auth.ts";
-import { HttpError } from "../../../../lib/http_error.ts";
-import { getMe } from "../../../../db/users.ts";
-import type { FreshContext } from "../../../../fresh/types.ts";
-import type { AppState } from "../../../../lib/state.ts";
+import { defineApi } from "@/web/api.ts";
+import { resendVerification } from "@/services/accounts/account.ts";
+import { AcceptedOut } from "@/core/account_schemas.ts";
+import { requireUser } from "@/web/auth.ts";
+import { HttpError } from "@/core/http_error.ts";
+import { getMe } from "@/db/users.ts";
+import type { FreshContext } from "@/fresh/types.ts";
+import type { AppState } from "@/web/state.ts";
 
 export const api = defineApi({
   POST: {

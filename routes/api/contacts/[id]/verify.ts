@@ -1,12 +1,12 @@
-import { defineApi } from "../../../../lib/api.ts";
-import { requireUser } from "../../../../lib/auth.ts";
-import { ContactOut } from "../../../../lib/outreach_schemas.ts";
-import { verifyContact } from "../../../../lib/deliverability/contact_checks.ts";
-import { parseId } from "../../../../lib/validate.ts";
-import { findContact } from "../../../../db/contacts.ts";
-import { HttpError } from "../../../../lib/http_error.ts";
-import type { FreshContext } from "../../../../fresh/types.ts";
-import type { AppState } from "../../../../lib/state.ts";
+import { defineApi } from "@/web/api.ts";
+import { requireUser } from "@/web/auth.ts";
+import { ContactOut } from "@/core/outreach_schemas.ts";
+import { verifyContact } from "@/services/deliverability/contact_checks.ts";
+import { parseId } from "@/core/validate.ts";
+import { findContact } from "@/db/contacts.ts";
+import { HttpError } from "@/core/http_error.ts";
+import type { FreshContext } from "@/fresh/types.ts";
+import type { AppState } from "@/web/state.ts";
 
 export const api = defineApi({
   POST: {

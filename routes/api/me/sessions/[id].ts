@@ -1,10 +1,10 @@
-import { defineApi } from "../../../../lib/api.ts";
-import { requireUser } from "../../../../lib/auth.ts";
-import { HttpError } from "../../../../lib/http_error.ts";
-import { parseId } from "../../../../lib/validate.ts";
-import { endSession } from "../../../../db/account.ts";
-import type { FreshContext } from "../../../../fresh/types.ts";
-import type { AppState } from "../../../../lib/state.ts";
+import { defineApi } from "@/web/api.ts";
+import { requireUser } from "@/web/auth.ts";
+import { HttpError } from "@/core/http_error.ts";
+import { parseId } from "@/core/validate.ts";
+import { endSession } from "@/db/account.ts";
+import type { FreshContext } from "@/fresh/types.ts";
+import type { AppState } from "@/web/state.ts";
 
 export const api = defineApi({
   DELETE: {

@@ -1,12 +1,12 @@
-import { defineApi } from "../../../../lib/api.ts";
-import { requireUser } from "../../../../lib/auth.ts";
-import { HttpError } from "../../../../lib/http_error.ts";
-import { AddCandidate, CandidateOut } from "../../../../lib/role_schemas.ts";
-import { requireRecruiter, sourceCandidate } from "../../../../lib/roles.ts";
-import { parseId, parseJson } from "../../../../lib/validate.ts";
-import { listCandidates } from "../../../../db/roles.ts";
-import type { FreshContext } from "../../../../fresh/types.ts";
-import type { AppState } from "../../../../lib/state.ts";
+import { defineApi } from "@/web/api.ts";
+import { requireUser } from "@/web/auth.ts";
+import { HttpError } from "@/core/http_error.ts";
+import { AddCandidate, CandidateOut } from "@/core/role_schemas.ts";
+import { requireRecruiter, sourceCandidate } from "@/services/accounts/roles.ts";
+import { parseId, parseJson } from "@/core/validate.ts";
+import { listCandidates } from "@/db/roles.ts";
+import type { FreshContext } from "@/fresh/types.ts";
+import type { AppState } from "@/web/state.ts";
 
 export const api = defineApi({
   POST: {

@@ -1,13 +1,13 @@
-import { defineApi } from "../../../../lib/api.ts";
-import { requireUser } from "../../../../lib/auth.ts";
-import { HttpError } from "../../../../lib/http_error.ts";
-import { FunnelOut, FunnelQuery } from "../../../../lib/funnel_schemas.ts";
-import { funnelCsv } from "../../../../lib/funnel_format.ts";
-import { parseId, parseQuery } from "../../../../lib/validate.ts";
-import { getSequence } from "../../../../db/sequences.ts";
-import { getSequenceFunnel } from "../../../../db/funnels.ts";
-import type { FreshContext } from "../../../../fresh/types.ts";
-import type { AppState } from "../../../../lib/state.ts";
+import { defineApi } from "@/web/api.ts";
+import { requireUser } from "@/web/auth.ts";
+import { HttpError } from "@/core/http_error.ts";
+import { FunnelOut, FunnelQuery } from "@/core/funnel_schemas.ts";
+import { funnelCsv } from "@/core/funnel_format.ts";
+import { parseId, parseQuery } from "@/core/validate.ts";
+import { getSequence } from "@/db/sequences.ts";
+import { getSequenceFunnel } from "@/db/funnels.ts";
+import type { FreshContext } from "@/fresh/types.ts";
+import type { AppState } from "@/web/state.ts";
 
 export const api = defineApi({
   GET: {

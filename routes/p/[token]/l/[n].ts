@@ -1,9 +1,9 @@
 /** `/p/:token/l/:n`: follows the n-th link of a live page, counting the click once per visitor per day. */
-import type { FreshContext } from "../../../../fresh/types.ts";
-import type { AppState } from "../../../../lib/state.ts";
-import { HttpError } from "../../../../lib/http_error.ts";
-import { clientAddress } from "../../../../lib/auth.ts";
-import { countVisit, openPage } from "../../../../lib/live_page_public.ts";
+import type { FreshContext } from "@/fresh/types.ts";
+import type { AppState } from "@/web/state.ts";
+import { HttpError } from "@/core/http_error.ts";
+import { clientAddress } from "@/web/auth.ts";
+import { countVisit, openPage } from "@/services/live_pages/live_page_public.ts";
 
 export const handler = {
   async GET(ctx: FreshContext<AppState>) {

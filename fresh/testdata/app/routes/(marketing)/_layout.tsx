@@ -1,4 +1,4 @@
-import type { LayoutProps } from "../../../../types.ts";
+import type { LayoutProps } from "@/fresh/types.ts";
 
 export default function MarketingLayout({ Component }: LayoutProps) {
   return (

@@ -1,5 +1,5 @@
-import type { Handlers } from "../../../../types.ts";
-import type { TestState } from "../../state.ts";
+import type { Handlers } from "@/fresh/types.ts";
+import type { TestState } from "@/fresh/testdata/app/state.ts";
 
 export const handler: Handlers<TestState> = {
   GET(ctx) {

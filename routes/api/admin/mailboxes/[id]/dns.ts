@@ -1,10 +1,10 @@
-import { defineApi } from "../../../../../lib/api.ts";
-import { requireAdmin } from "../../../../../lib/admin.ts";
-import { DnsQuery, MailboxDnsOut } from "../../../../../lib/deliverability/schemas.ts";
-import { mailboxDns } from "../../../../../lib/deliverability/mailbox_checks.ts";
-import { parseId, parseQuery } from "../../../../../lib/validate.ts";
-import type { FreshContext } from "../../../../../fresh/types.ts";
-import type { AppState } from "../../../../../lib/state.ts";
+import { defineApi } from "@/web/api.ts";
+import { requireAdmin } from "@/services/accounts/admin.ts";
+import { DnsQuery, MailboxDnsOut } from "@/core/deliverability/schemas.ts";
+import { mailboxDns } from "@/services/deliverability/mailbox_checks.ts";
+import { parseId, parseQuery } from "@/core/validate.ts";
+import type { FreshContext } from "@/fresh/types.ts";
+import type { AppState } from "@/web/state.ts";
 
 export const api = defineApi({
   GET: {

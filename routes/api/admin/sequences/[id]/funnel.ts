@@ -1,11 +1,11 @@
-import { defineApi } from "../../../../../lib/api.ts";
-import { requireAdmin } from "../../../../../lib/admin.ts";
-import { FunnelOut, FunnelQuery } from "../../../../../lib/funnel_schemas.ts";
-import { funnelCsv } from "../../../../../lib/funnel_format.ts";
-import { parseId, parseQuery } from "../../../../../lib/validate.ts";
-import { getTemplateFunnel } from "../../../../../db/funnels.ts";
-import type { FreshContext } from "../../../../../fresh/types.ts";
-import type { AppState } from "../../../../../lib/state.ts";
+import { defineApi } from "@/web/api.ts";
+import { requireAdmin } from "@/services/accounts/admin.ts";
+import { FunnelOut, FunnelQuery } from "@/core/funnel_schemas.ts";
+import { funnelCsv } from "@/core/funnel_format.ts";
+import { parseId, parseQuery } from "@/core/validate.ts";
+import { getTemplateFunnel } from "@/db/funnels.ts";
+import type { FreshContext } from "@/fresh/types.ts";
+import type { AppState } from "@/web/state.ts";
 
 export const api = defineApi({
   GET: {

@@ -1,11 +1,11 @@
-import { defineApi } from "../../../../../lib/api.ts";
-import { requireUser } from "../../../../../lib/auth.ts";
-import { Enroll, PreviewOut } from "../../../../../lib/outreach_schemas.ts";
-import { assertStorableText } from "../../../../../lib/text_guard.ts";
-import { parseId, parseJson } from "../../../../../lib/validate.ts";
-import { previewEnrollment } from "../../../../../db/outreach.ts";
-import type { FreshContext } from "../../../../../fresh/types.ts";
-import type { AppState } from "../../../../../lib/state.ts";
+import { defineApi } from "@/web/api.ts";
+import { requireUser } from "@/web/auth.ts";
+import { Enroll, PreviewOut } from "@/core/outreach_schemas.ts";
+import { assertStorableText } from "@/core/text_guard.ts";
+import { parseId, parseJson } from "@/core/validate.ts";
+import { previewEnrollment } from "@/db/outreach.ts";
+import type { FreshContext } from "@/fresh/types.ts";
+import type { AppState } from "@/web/state.ts";
 
 export const api = defineApi({
   POST: {

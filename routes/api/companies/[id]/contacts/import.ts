@@ -1,12 +1,12 @@
-import { defineApi } from "../../../../../lib/api.ts";
-import { requireUser } from "../../../../../lib/auth.ts";
-import { parseContactImport } from "../../../../../lib/contact_import.ts";
-import { ImportContacts, ImportResult } from "../../../../../lib/outreach_schemas.ts";
-import { assertImportSize } from "../../../../../lib/plans.ts";
-import { parseId } from "../../../../../lib/validate.ts";
-import { importContacts } from "../../../../../db/contacts.ts";
-import type { FreshContext } from "../../../../../fresh/types.ts";
-import type { AppState } from "../../../../../lib/state.ts";
+import { defineApi } from "@/web/api.ts";
+import { requireUser } from "@/web/auth.ts";
+import { parseContactImport } from "@/services/imports/contact_import.ts";
+import { ImportContacts, ImportResult } from "@/core/outreach_schemas.ts";
+import { assertImportSize } from "@/services/accounts/plans.ts";
+import { parseId } from "@/core/validate.ts";
+import { importContacts } from "@/db/contacts.ts";
+import type { FreshContext } from "@/fresh/types.ts";
+import type { AppState } from "@/web/state.ts";
 
 export const api = defineApi({
   POST: {

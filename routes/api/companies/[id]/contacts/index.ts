@@ -1,11 +1,11 @@
 import { z } from "zod";
-import { defineApi } from "../../../../../lib/api.ts";
-import { requireUser } from "../../../../../lib/auth.ts";
-import { ContactOut } from "../../../../../lib/outreach_schemas.ts";
-import { parseId } from "../../../../../lib/validate.ts";
-import { listContactsForCompany } from "../../../../../db/contacts.ts";
-import type { FreshContext } from "../../../../../fresh/types.ts";
-import type { AppState } from "../../../../../lib/state.ts";
+import { defineApi } from "@/web/api.ts";
+import { requireUser } from "@/web/auth.ts";
+import { ContactOut } from "@/core/outreach_schemas.ts";
+import { parseId } from "@/core/validate.ts";
+import { listContactsForCompany } from "@/db/contacts.ts";
+import type { FreshContext } from "@/fresh/types.ts";
+import type { AppState } from "@/web/state.ts";
 
 export const api = defineApi({
   GET: {

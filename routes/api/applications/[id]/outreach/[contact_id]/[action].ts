@@ -1,12 +1,12 @@
 import { z } from "zod";
-import { defineApi } from "../../../../../../lib/api.ts";
-import { requireUser } from "../../../../../../lib/auth.ts";
-import { HttpError } from "../../../../../../lib/http_error.ts";
-import { OutreachOut } from "../../../../../../lib/outreach_schemas.ts";
-import { parseId } from "../../../../../../lib/validate.ts";
-import { changeSequence, type SequenceAction } from "../../../../../../db/outreach_control.ts";
-import type { FreshContext } from "../../../../../../fresh/types.ts";
-import type { AppState } from "../../../../../../lib/state.ts";
+import { defineApi } from "@/web/api.ts";
+import { requireUser } from "@/web/auth.ts";
+import { HttpError } from "@/core/http_error.ts";
+import { OutreachOut } from "@/core/outreach_schemas.ts";
+import { parseId } from "@/core/validate.ts";
+import { changeSequence, type SequenceAction } from "@/db/outreach_control.ts";
+import type { FreshContext } from "@/fresh/types.ts";
+import type { AppState } from "@/web/state.ts";
 
 const ACTIONS: SequenceAction[] = ["pause", "resume", "stop"];
 

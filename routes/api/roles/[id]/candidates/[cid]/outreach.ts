@@ -1,12 +1,12 @@
 import { z } from "zod";
-import { defineApi } from "../../../../../../lib/api.ts";
-import { requireUser } from "../../../../../../lib/auth.ts";
-import { OutreachOut } from "../../../../../../lib/outreach_schemas.ts";
-import { CandidateOutreach } from "../../../../../../lib/role_schemas.ts";
-import { reachCandidate, requireRecruiter } from "../../../../../../lib/roles.ts";
-import { parseId, parseJson } from "../../../../../../lib/validate.ts";
-import type { FreshContext } from "../../../../../../fresh/types.ts";
-import type { AppState } from "../../../../../../lib/state.ts";
+import { defineApi } from "@/web/api.ts";
+import { requireUser } from "@/web/auth.ts";
+import { OutreachOut } from "@/core/outreach_schemas.ts";
+import { CandidateOutreach } from "@/core/role_schemas.ts";
+import { reachCandidate, requireRecruiter } from "@/services/accounts/roles.ts";
+import { parseId, parseJson } from "@/core/validate.ts";
+import type { FreshContext } from "@/fresh/types.ts";
+import type { AppState } from "@/web/state.ts";
 
 export const api = defineApi({
   POST: {

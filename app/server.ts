@@ -16,6 +16,8 @@ import { limitRequestBody } from "@/web/body_limit.ts";
 import { type DatabaseHandle, openDatabase } from "./database.ts";
 import { drainWork, setReady } from "./lifecycle.ts";
 import type { AppState } from "@/web/state.ts";
+import type { AppContext } from "@/services/app_context.ts";
+import { createAppContext } from "./context.ts";
 
 const root = (path: string) => fileURLToPath(new URL(`../${path}`, import.meta.url));
 
@@ -24,7 +26,7 @@ const root = (path: string) => fileURLToPath(new URL(`../${path}`, import.meta.u
  * their first request (importing them all is the largest part of a start); `boot` imports the rest a moment
  * after it listens, so a malformed module still shows at once in the log.
  */
-export async function createWebApp(): Promise<
+export async function createWebApp(app: AppContext): Promise<
   ((req: Request, info?: Deno.ServeHandlerInfo) => Promise<Response>) & { warm: () => Promise<Error[]> }
 > {
   const { fetch, warm } = await createApp<AppState>({
@@ -33,7 +35,7 @@ export async function createWebApp(): Promise<
     staticDir: root("static"),
     buildDir: root("static/build"),
     build: "ifMissing",
-    initState: (req) => ({ requestId: requestIdOf(req) }),
+    initState: (req) => ({ requestId: requestIdOf(req), app }),
     lazyRoutes: true,
   });
   // Every body is limited while it is read (web/body_limit.ts), whichever route reads it.
@@ -61,6 +63,8 @@ function requestIdOf(req: Request): string {
 
 export interface RunningApp {
   config: Config;
+  /** The app context the server runs with (jobs and tests in the same process use it). */
+  app: AppContext;
   url: string;
   /** Stops everything in the reverse order of boot. */
   shutdown(): Promise<void>;
@@ -88,6 +92,7 @@ export async function boot(config: Config = loadConfig()): Promise<RunningApp> {
   await resolveSecret(config);
   lap("config");
   let database: DatabaseHandle | undefined;
+  let app: AppContext;
   // The migration files are read and hashed while PostgreSQL starts (both mostly wait on I/O).
   const migrations = readMigrations();
   migrations.catch(() => {});
@@ -95,6 +100,7 @@ export async function boot(config: Config = loadConfig()): Promise<RunningApp> {
     database = await openDatabase(config);
     lap("database");
     const pool = await connect(database.url, { max: 10 });
+    app = createAppContext(config, pool);
     lap("connect");
     await migrate(pool, { migrations: await migrations });
     lap("migrations");
@@ -109,7 +115,7 @@ export async function boot(config: Config = loadConfig()): Promise<RunningApp> {
     throw error;
   }
   setReady();
-  const fetch = await createWebApp();
+  const fetch = await createWebApp(app);
   lap("routes");
   const server = Deno.serve(
     { port: config.port, hostname: config.hostname, onListen: () => {} },
@@ -128,6 +134,7 @@ export async function boot(config: Config = loadConfig()): Promise<RunningApp> {
     })();
   return {
     config,
+    app,
     url: `http://${config.hostname.includes(":") ? `[${config.hostname}]` : config.hostname}:${port}`,
     shutdown,
     finished: server.finished,

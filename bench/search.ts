@@ -11,6 +11,7 @@ import { loadConfig, resolveSecret, setConfig } from "@/fresh.config.ts";
 import { setReady } from "@/app/lifecycle.ts";
 import { captureLog } from "@/core/log.ts";
 import { createWebApp } from "@/app/server.ts";
+import { createAppContext } from "@/app/context.ts";
 import { APP_ENV, rssMiB, startApp } from "./app_process.ts";
 import { benchToken, type Counts } from "./generate.ts";
 import type { Measurement } from "./report.ts";
@@ -133,9 +134,9 @@ async function benchSearchLoad(options: SearchOptions): Promise<Measurement[]> {
 export async function capture(options: Pick<SearchOptions, "url" | "counts">): Promise<Combo[]> {
   const config = setConfig(loadConfig({ ...APP_ENV, DATABASE_URL: options.url, PORT: "0" }));
   await resolveSecret(config);
-  await connect(options.url, { max: 2 });
+  const pool = await connect(options.url, { max: 2 });
   setReady();
-  const fetch = await createWebApp();
+  const fetch = await createWebApp(createAppContext(config, pool));
   const captured: Combo["statements"] = [];
   // postgres.js reads `options.debug` on every query: it sees the final text and the parameter values.
   (appSql.options as { debug?: unknown }).debug = (_id: number, text: string, params: unknown[]) =>

@@ -12,6 +12,7 @@ import { setReady } from "@/app/lifecycle.ts";
 import { captureLog } from "@/core/log.ts";
 import { computeMatch } from "@/core/match.ts";
 import { createWebApp } from "@/app/server.ts";
+import { createAppContext } from "@/app/context.ts";
 import { APP_ENV } from "./app_process.ts";
 import { benchToken, type Counts } from "./generate.ts";
 import type { Measurement } from "./report.ts";
@@ -35,9 +36,9 @@ export const RECALL_AT = 20;
 export async function benchSearchSingle(o: SingleOptions): Promise<Measurement[]> {
   const config = setConfig(loadConfig({ ...APP_ENV, DATABASE_URL: o.url, PORT: "0" }));
   await resolveSecret(config);
-  await connect(o.url, { max: 2 });
+  const pool = await connect(o.url, { max: 2 });
   setReady();
-  const fetch = await createWebApp();
+  const fetch = await createWebApp(createAppContext(config, pool));
   const restoreLog = captureLog(() => {}, "error");
   const sessions = Math.min(64, o.counts.sessions);
   const get = async (path: string, k: number) => {

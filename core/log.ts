@@ -75,6 +75,9 @@ export const log = {
   },
 };
 
+/** What `app.log` is: the logger and its `with(fields)`. */
+export type Logger = typeof log;
+
 /**
  * Redirects log output (tests capture lines with it) and returns a function that
  * restores the previous sink. `level` changes the threshold while it is active.

@@ -54,8 +54,19 @@ export interface ConnectOptions {
 export async function connect(url: string, options: ConnectOptions = {}): Promise<Sql> {
   const previous = current;
   currentUrl = url;
+  current = createPool(url, options);
+  sql = current;
+  if (previous) await previous.end({ timeout: 5 });
+  return current;
+}
+
+/**
+ * A new pool on `url`, owned by the caller (the composition root, a test, a script), which ends it with
+ * `pool.end()`. `?pgbouncer=true` in the URL switches named prepared statements off and is removed.
+ */
+export function createPool(url: string, options: ConnectOptions = {}): Sql {
   const pooled = /[?&]pgbouncer=true(&|$)/.test(url);
-  current = postgres(withoutParam(url, "pgbouncer"), {
+  return postgres(withoutParam(url, "pgbouncer"), {
     max: options.max ?? 10,
     prepare: options.prepare ?? !pooled,
     idle_timeout: 60,
@@ -67,9 +78,6 @@ export async function connect(url: string, options: ConnectOptions = {}): Promis
     onnotice: () => {},
     connection: { application_name: options.application ?? "roleferry" },
   });
-  sql = current;
-  if (previous) await previous.end({ timeout: 5 });
-  return current;
 }
 
 let current: Sql | undefined;

@@ -1,3 +1,5 @@
+import type { AppContext } from "@/services/app_context.ts";
+
 /** What middlewares put on `ctx.state` for every request. */
 export interface SessionUser {
   id: number;
@@ -9,6 +11,8 @@ export interface SessionUser {
 }
 
 export interface AppState {
+  /** The app context (services/app_context.ts): pool, configuration, transport, clock, logger. */
+  app: AppContext;
   /** Echoed in the `x-request-id` header, every log line and every error answer. */
   requestId: string;
   /** The signed-in user, from a bearer token or the session cookie. */

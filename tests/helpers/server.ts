@@ -5,6 +5,8 @@
 import { loadConfig, resolveSecret, setConfig } from "@/fresh.config.ts";
 import { createWebApp } from "@/app/server.ts";
 import { setReady } from "@/app/lifecycle.ts";
+import { createAppContext } from "@/app/context.ts";
+import { type Sql, sql as currentPool } from "@/db/client.ts";
 import { startWorldDns } from "./dns_server.ts";
 
 export interface TestServer {
@@ -23,7 +25,10 @@ export const TEST_ENV: Record<string, string> = {
   PORT: "0",
 };
 
-export async function startTestServer(env: Record<string, string> = {}): Promise<TestServer> {
+export async function startTestServer(
+  env: Record<string, string> = {},
+  options: { sql?: Sql } = {},
+): Promise<TestServer> {
   const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
   const { port } = listener.addr as Deno.NetAddr;
   listener.close();
@@ -34,7 +39,7 @@ export async function startTestServer(env: Record<string, string> = {}): Promise
   );
   await resolveSecret(config);
   setReady();
-  const fetch = await createWebApp();
+  const fetch = await createWebApp(createAppContext(config, options.sql ?? currentPool));
   const server = Deno.serve(
     { port, hostname: "127.0.0.1", onListen: () => {} },
     (req, info) => fetch(req, info),

@@ -1,0 +1,24 @@
+/**
+ * Builds the app context (services/app_context.ts) from a loaded configuration and an open pool. The one
+ * place that decides which transport, clock and logger the app runs with.
+ */
+import type { Config } from "@/fresh.config.ts";
+import type { Sql } from "@/db/client.ts";
+import { systemClock } from "@/core/clock.ts";
+import { log } from "@/core/log.ts";
+import { transportFromConfig } from "@/services/mail/transport.ts";
+import type { AppContext } from "@/services/app_context.ts";
+
+export function createAppContext(
+  config: Config,
+  sql: Sql,
+  overrides: Partial<Omit<AppContext, "config" | "sql">> = {},
+): AppContext {
+  return {
+    config,
+    sql,
+    transport: overrides.transport ?? transportFromConfig(config),
+    clock: overrides.clock ?? systemClock,
+    log: overrides.log ?? log,
+  };
+}

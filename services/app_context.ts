@@ -1,0 +1,23 @@
+/**
+ * The app context: everything a service needs from the outside world, built once by the composition root
+ * (app/context.ts) and handed down — to routes through `ctx.state.app`, to jobs as their argument, to
+ * services as their first parameter. Tests build their own (tests/helpers/app.ts) on their own database.
+ *
+ * Nothing below the composition root keeps these in module variables: a module that needs the pool, the
+ * configuration or the mail transport receives them.
+ */
+import type { Config } from "@/fresh.config.ts";
+import type { Sql } from "@/db/client.ts";
+import type { Transport } from "@/core/mail/types.ts";
+import type { Clock } from "@/core/clock.ts";
+import type { Logger } from "@/core/log.ts";
+
+export interface AppContext {
+  readonly config: Config;
+  /** The owner pool (no row-level security): `withUser(app.sql, userId, fn)` for a user's rows. */
+  readonly sql: Sql;
+  /** How emails leave: Mailgun, SMTP or the development outbox (`MAIL_TRANSPORT`). */
+  readonly transport: Transport;
+  readonly clock: Clock;
+  readonly log: Logger;
+}

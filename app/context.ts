@@ -1,11 +1,15 @@
 /**
  * Builds the app context (services/app_context.ts) from a loaded configuration and an open pool. The one
- * place that decides which transport, clock and logger the app runs with.
+ * place that decides which transport, clock, logger, metrics registry, replica set and lifecycle the app
+ * runs with; each is new per context, so two contexts in one process (tests) share nothing.
  */
 import type { Config } from "@/fresh.config.ts";
 import type { Sql } from "@/db/client.ts";
 import { systemClock } from "@/core/clock.ts";
-import { log } from "@/core/log.ts";
+import { createLogger } from "@/core/log.ts";
+import { createMetrics } from "@/core/metrics.ts";
+import { createLifecycle } from "@/core/lifecycle.ts";
+import { createReplicas } from "@/db/replicas.ts";
 import { transportFromConfig } from "@/services/mail/transport.ts";
 import type { AppContext } from "@/services/app_context.ts";
 
@@ -19,6 +23,9 @@ export function createAppContext(
     sql,
     transport: overrides.transport ?? transportFromConfig(config),
     clock: overrides.clock ?? systemClock,
-    log: overrides.log ?? log,
+    log: overrides.log ?? createLogger(),
+    metrics: overrides.metrics ?? createMetrics(),
+    replicas: overrides.replicas ?? createReplicas(sql),
+    lifecycle: overrides.lifecycle ?? createLifecycle(),
   };
 }

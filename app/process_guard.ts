@@ -8,7 +8,7 @@
  * This guard keeps the process alive for that one known error only, and logs
  * it; every other uncaught error still ends the process, as it should.
  */
-import { log } from "@/core/log.ts";
+import type { Logger } from "@/core/log.ts";
 
 /** Whether an uncaught error is postgres.js' write-after-close (and nothing else). */
 export function isPostgresWriteAfterClose(error: unknown): boolean {
@@ -17,17 +17,18 @@ export function isPostgresWriteAfterClose(error: unknown): boolean {
     /postgres\/src\/connection\.js/.test(error.stack ?? "");
 }
 
-let installed = false;
-
-/** Installs the guard once per process (main.ts and the worker call it). */
-export function installProcessGuard(): void {
-  if (installed) return;
-  installed = true;
-  globalThis.addEventListener("error", (event) => {
+/**
+ * Installs the guard, logging to `log`: once per process, by its entry point (main.ts, the worker).
+ * Returns the function that removes it.
+ */
+export function installProcessGuard(log: Logger): () => void {
+  const listener = (event: ErrorEvent) => {
     if (!isPostgresWriteAfterClose(event.error)) return;
     event.preventDefault();
     log.warn("database connection closed during a write; the pool reconnects", {
       error: (event.error as Error).message,
     });
-  });
+  };
+  globalThis.addEventListener("error", listener);
+  return () => globalThis.removeEventListener("error", listener);
 }

@@ -1,23 +1,24 @@
 /**
  * Boot, in the contract's order: configuration, database, migrations,
- * (scheduled jobs — registered by jobs/cron.ts, waiting on `ready()`), HTTP.
+ * (scheduled jobs — registered by main.ts through jobs/cron.ts, waiting for
+ * the app context boot builds), HTTP.
  * And the reverse on SIGINT/SIGTERM: stop taking requests, finish those in
  * flight, stop the jobs, close the pool, stop the embedded database.
  */
 import { fileURLToPath } from "node:url";
 import { type Config, loadConfig, resolveSecret, setConfig } from "@/fresh.config.ts";
 import { connect, disconnect } from "@/db/client.ts";
-import { connectReplicas, disconnectReplicas } from "@/db/replicas.ts";
 import { migrate, readMigrations } from "@/db/migrate.ts";
 import { seedTestUsers } from "@/db/seed.ts";
 import { ensureDevMailboxes } from "@/db/dev_mailboxes.ts";
 import { createApp } from "@/fresh/mod.ts";
 import { limitRequestBody } from "@/web/body_limit.ts";
 import { type DatabaseHandle, openDatabase } from "./database.ts";
-import { drainWork, setReady } from "./lifecycle.ts";
 import type { AppState } from "@/web/state.ts";
 import type { AppContext } from "@/services/app_context.ts";
 import { createAppContext } from "./context.ts";
+import type { Lifecycle } from "@/core/lifecycle.ts";
+import type { Logger } from "@/core/log.ts";
 
 const root = (path: string) => fileURLToPath(new URL(`../${path}`, import.meta.url));
 
@@ -73,6 +74,14 @@ export interface RunningApp {
   bootParts: Record<string, number>;
 }
 
+/** What the caller of `boot` made before it: main.ts's lifecycle carries the crons' signal. */
+export interface BootOptions {
+  lifecycle?: Lifecycle;
+  log?: Logger;
+  /** Called once the migrations are applied, before HTTP starts (main.ts's crons start working then). */
+  onReady?: (app: AppContext) => void;
+}
+
 /**
  * Starts RoleFerry. `config` defaults to the environment's.
  *
@@ -80,7 +89,7 @@ export interface RunningApp {
  * const app = await boot();
  * Deno.addSignalListener("SIGTERM", () => app.shutdown());
  */
-export async function boot(config: Config = loadConfig()): Promise<RunningApp> {
+export async function boot(config: Config = loadConfig(), options: BootOptions = {}): Promise<RunningApp> {
   const parts: Record<string, number> = {};
   let mark = performance.now();
   const lap = (name: string) => {
@@ -92,7 +101,7 @@ export async function boot(config: Config = loadConfig()): Promise<RunningApp> {
   await resolveSecret(config);
   lap("config");
   let database: DatabaseHandle | undefined;
-  let app: AppContext;
+  let app: AppContext | undefined;
   // The migration files are read and hashed while PostgreSQL starts (both mostly wait on I/O).
   const migrations = readMigrations();
   migrations.catch(() => {});
@@ -100,21 +109,21 @@ export async function boot(config: Config = loadConfig()): Promise<RunningApp> {
     database = await openDatabase(config);
     lap("database");
     const pool = await connect(database.url, { max: 10 });
-    app = createAppContext(config, pool);
+    app = createAppContext(config, pool, { lifecycle: options.lifecycle, log: options.log });
     lap("connect");
     await migrate(pool, { migrations: await migrations });
     lap("migrations");
-    await connectReplicas(config.replicaUrls, { maxLagS: config.replicaMaxLagS });
+    await app.replicas.connect(config.replicaUrls, { maxLagS: config.replicaMaxLagS });
     if (config.env === "development" || config.env === "staging") await seedTestUsers();
     await ensureDevMailboxes(config);
     lap("seed");
   } catch (error) {
-    await disconnectReplicas().catch(() => {});
+    await app?.replicas.disconnect().catch(() => {});
     await disconnect().catch(() => {});
     await database?.stop().catch(() => {});
     throw error;
   }
-  setReady();
+  options.onReady?.(app);
   const fetch = await createWebApp(app);
   lap("routes");
   const server = Deno.serve(
@@ -127,8 +136,8 @@ export async function boot(config: Config = loadConfig()): Promise<RunningApp> {
   const shutdown = () =>
     stopping ??= (async () => {
       await server.shutdown();
-      await drainWork();
-      await disconnectReplicas();
+      await app.lifecycle.drain();
+      await app.replicas.disconnect();
       await disconnect();
       await database.stop();
     })();

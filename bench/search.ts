@@ -8,8 +8,7 @@
  */
 import { connect, disconnect, sql as appSql } from "@/db/client.ts";
 import { loadConfig, resolveSecret, setConfig } from "@/fresh.config.ts";
-import { setReady } from "@/app/lifecycle.ts";
-import { captureLog } from "@/core/log.ts";
+import { createLogger } from "@/core/log.ts";
 import { createWebApp } from "@/app/server.ts";
 import { createAppContext } from "@/app/context.ts";
 import { APP_ENV, rssMiB, startApp } from "./app_process.ts";
@@ -135,14 +134,14 @@ export async function capture(options: Pick<SearchOptions, "url" | "counts">): P
   const config = setConfig(loadConfig({ ...APP_ENV, DATABASE_URL: options.url, PORT: "0" }));
   await resolveSecret(config);
   const pool = await connect(options.url, { max: 2 });
-  setReady();
-  const fetch = await createWebApp(createAppContext(config, pool));
+  // no request log lines in the benchmark's output
+  const quiet = createLogger({ sink: () => {}, level: "error" });
+  const fetch = await createWebApp(createAppContext(config, pool, { log: quiet }));
   const captured: Combo["statements"] = [];
   // postgres.js reads `options.debug` on every query: it sees the final text and the parameter values.
   (appSql.options as { debug?: unknown }).debug = (_id: number, text: string, params: unknown[]) =>
     captured.push({ text, params: [...params] });
   const combos: Combo[] = [];
-  const restoreLog = captureLog(() => {}, "error"); // no request log lines in the benchmark's output
   try {
     const paths = queries(options.counts);
     for (let k = 0; k < paths.length * 2; k++) {
@@ -160,7 +159,6 @@ export async function capture(options: Pick<SearchOptions, "url" | "counts">): P
     }
   } finally {
     (appSql.options as { debug?: unknown }).debug = undefined;
-    restoreLog();
     await disconnect();
   }
   return combos;

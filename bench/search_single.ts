@@ -8,8 +8,7 @@ import { connect, disconnect, withUser } from "@/db/client.ts";
 import { getMatchProfile, matchJobColumns, type MatchJobRow, toMatchJob } from "@/db/match_scores.ts";
 import { rankedCandidates } from "@/db/job_match_rank.ts";
 import { loadConfig, resolveSecret, setConfig } from "@/fresh.config.ts";
-import { setReady } from "@/app/lifecycle.ts";
-import { captureLog } from "@/core/log.ts";
+import { createLogger } from "@/core/log.ts";
 import { computeMatch } from "@/core/match.ts";
 import { createWebApp } from "@/app/server.ts";
 import { createAppContext } from "@/app/context.ts";
@@ -37,9 +36,9 @@ export async function benchSearchSingle(o: SingleOptions): Promise<Measurement[]
   const config = setConfig(loadConfig({ ...APP_ENV, DATABASE_URL: o.url, PORT: "0" }));
   await resolveSecret(config);
   const pool = await connect(o.url, { max: 2 });
-  setReady();
-  const fetch = await createWebApp(createAppContext(config, pool));
-  const restoreLog = captureLog(() => {}, "error");
+  // no request log lines in the benchmark's output
+  const quiet = createLogger({ sink: () => {}, level: "error" });
+  const fetch = await createWebApp(createAppContext(config, pool, { log: quiet }));
   const sessions = Math.min(64, o.counts.sessions);
   const get = async (path: string, k: number) => {
     const token = await benchToken(1 + (k % sessions));
@@ -129,7 +128,6 @@ export async function benchSearchSingle(o: SingleOptions): Promise<Measurement[]
       },
     ];
   } finally {
-    restoreLog();
     await disconnect();
   }
 }

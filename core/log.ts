@@ -3,9 +3,13 @@
  * a log shipper can index every field. A `requestId` field becomes `request_id`,
  * which ties every line of one request (and its error answer) together.
  *
+ * A logger is an object: the composition root makes the app's (`createLogger()`, level from
+ * `ROLEFERRY_LOG_LEVEL`) and hands it down as `app.log`; a test or a script that wants the lines elsewhere
+ * makes one of its own with a `sink`. Nothing here is shared between loggers.
+ *
  * @example
- * log.info("job finished", { job: "expire-jobs", duration_ms: 12 });
- * log.error("request failed", { requestId: ctx.state.requestId, error });
+ * app.log.info("job finished", { job: "expire-jobs", duration_ms: 12 });
+ * app.log.with({ requestId }).error("request failed", { error });
  */
 
 export type Level = "debug" | "info" | "warn" | "error";
@@ -13,17 +17,36 @@ export type Fields = Record<string, unknown> & { requestId?: string };
 
 const ORDER: Record<Level, number> = { debug: 10, info: 20, warn: 30, error: 40 };
 
-type Sink = (level: Level, line: string) => void;
+/** Where a logger writes its lines. */
+export type Sink = (level: Level, line: string) => void;
 
-const defaultSink: Sink = (level, line) => {
+/** Errors on stderr, the rest on stdout. */
+export const consoleSink: Sink = (level, line) => {
   if (level === "error") console.error(line);
   else console.log(line);
 };
 
-let sink: Sink = defaultSink;
-let minLevel: Level = readLevel();
+/** Every line on stderr (a script whose stdout is its result, e.g. `deno task job`). */
+export const stderrSink: Sink = (_level, line) => console.error(line);
 
-function readLevel(): Level {
+export interface Logger {
+  debug(msg: string, fields?: Fields): void;
+  info(msg: string, fields?: Fields): void;
+  warn(msg: string, fields?: Fields): void;
+  error(msg: string, fields?: Fields): void;
+  /** A logger that adds `fields` (e.g. the request id) to every line it writes. */
+  with(base: Fields): Logger;
+}
+
+export interface LoggerOptions {
+  /** Default: {@link consoleSink}. */
+  sink?: Sink;
+  /** Lines below this level are dropped. Default: {@link levelFromEnv}. */
+  level?: Level;
+}
+
+/** `ROLEFERRY_LOG_LEVEL` when it names a level, else "info" (also without --allow-env). */
+export function levelFromEnv(): Level {
   let value: string | undefined;
   try {
     value = Deno.env.get("ROLEFERRY_LOG_LEVEL") ?? undefined;
@@ -32,6 +55,38 @@ function readLevel(): Level {
   }
   return value && value in ORDER ? value as Level : "info";
 }
+
+/**
+ * A logger writing to `sink` from `level` up.
+ *
+ * @example
+ * const lines: string[] = [];
+ * const log = createLogger({ sink: (_level, line) => lines.push(line), level: "debug" });
+ */
+export function createLogger(options: LoggerOptions = {}): Logger {
+  const sink = options.sink ?? consoleSink;
+  const min = ORDER[options.level ?? levelFromEnv()];
+  const make = (base: Fields | undefined): Logger => {
+    const write = (level: Level, msg: string, fields?: Fields) => {
+      if (ORDER[level] < min) return;
+      sink(level, formatEntry(level, msg, base ? { ...base, ...fields } : fields));
+    };
+    return {
+      debug: (msg, fields) => write("debug", msg, fields),
+      info: (msg, fields) => write("info", msg, fields),
+      warn: (msg, fields) => write("warn", msg, fields),
+      error: (msg, fields) => write("error", msg, fields),
+      with: (more) => make({ ...base, ...more }),
+    };
+  };
+  return make(undefined);
+}
+
+/**
+ * A logger on the console for code not handed an app context yet (it holds no state: its sink and level
+ * are fixed when the module loads). New code logs through `app.log`.
+ */
+export const log: Logger = createLogger();
 
 /** Builds the JSON line for one entry; exported for tests and for code that needs the text. */
 export function formatEntry(level: Level, msg: string, fields: Fields = {}, now = new Date()): string {
@@ -51,44 +106,4 @@ function serializeError(error: Error): Record<string, unknown> {
   if (code !== undefined) out.code = code;
   if (error.stack) out.stack = error.stack.split("\n").slice(0, 8).join("\n");
   return out;
-}
-
-function write(level: Level, msg: string, fields?: Fields): void {
-  if (ORDER[level] < ORDER[minLevel]) return;
-  sink(level, formatEntry(level, msg, fields));
-}
-
-/** The logger. Fields are merged into the line; `requestId` is written as `request_id`. */
-export const log = {
-  debug: (msg: string, fields?: Fields) => write("debug", msg, fields),
-  info: (msg: string, fields?: Fields) => write("info", msg, fields),
-  warn: (msg: string, fields?: Fields) => write("warn", msg, fields),
-  error: (msg: string, fields?: Fields) => write("error", msg, fields),
-  /** A logger that adds `fields` (e.g. the request id) to every line it writes. */
-  with(base: Fields) {
-    return {
-      debug: (msg: string, fields?: Fields) => write("debug", msg, { ...base, ...fields }),
-      info: (msg: string, fields?: Fields) => write("info", msg, { ...base, ...fields }),
-      warn: (msg: string, fields?: Fields) => write("warn", msg, { ...base, ...fields }),
-      error: (msg: string, fields?: Fields) => write("error", msg, { ...base, ...fields }),
-    };
-  },
-};
-
-/** What `app.log` is: the logger and its `with(fields)`. */
-export type Logger = typeof log;
-
-/**
- * Redirects log output (tests capture lines with it) and returns a function that
- * restores the previous sink. `level` changes the threshold while it is active.
- */
-export function captureLog(capture: Sink, level: Level = "debug"): () => void {
-  const previousSink = sink;
-  const previousLevel = minLevel;
-  sink = capture;
-  minLevel = level;
-  return () => {
-    sink = previousSink;
-    minLevel = previousLevel;
-  };
 }

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { captureLog, formatEntry, log } from "./log.ts";
+import { createLogger, formatEntry } from "./log.ts";
 
 Deno.test("formatEntry - writes one JSON object with the request id as request_id", () => {
   const line = formatEntry("info", "hello", { requestId: "r-1", route: "/x", n: 2 }, new Date(0));
@@ -26,18 +26,26 @@ Deno.test("formatEntry - serializes errors and bigints and cannot be spoofed by 
 
 Deno.test("log.with - adds its fields to every line and respects the level", () => {
   const lines: [string, string][] = [];
-  const restore = captureLog((level, line) => lines.push([level, line]), "info");
-  try {
-    const requestLog = log.with({ requestId: "abc" });
-    requestLog.debug("hidden");
-    requestLog.warn("slow", { ms: 900 });
-    log.error("plain");
-  } finally {
-    restore();
-  }
+  const log = createLogger({ sink: (level, line) => lines.push([level, line]), level: "info" });
+  const requestLog = log.with({ requestId: "abc" });
+  requestLog.debug("hidden");
+  requestLog.warn("slow", { ms: 900 });
+  log.error("plain");
   assert.equal(lines.length, 2);
   assert.equal(lines[0][0], "warn");
   assert.deepEqual(JSON.parse(lines[0][1]).request_id, "abc");
   assert.equal(JSON.parse(lines[0][1]).ms, 900);
   assert.equal(JSON.parse(lines[1][1]).request_id, undefined);
+});
+
+Deno.test("createLogger - two loggers keep their own sink and level", () => {
+  const a: string[] = [];
+  const b: string[] = [];
+  const quiet = createLogger({ sink: (_level, line) => a.push(line), level: "error" });
+  const chatty = createLogger({ sink: (_level, line) => b.push(line), level: "debug" });
+  quiet.info("dropped");
+  chatty.debug("kept");
+  quiet.with({ requestId: "r" }).error("kept too");
+  assert.deepEqual(a.map((line) => JSON.parse(line).msg), ["kept too"]);
+  assert.deepEqual(b.map((line) => JSON.parse(line).msg), ["kept"]);
 });

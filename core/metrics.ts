@@ -3,9 +3,9 @@
  * `GET /metrics`. Each app instance keeps its own counters and Prometheus
  * scrapes every instance, so nothing here needs sharing between processes.
  *
- * The root middleware calls {@link recordRequest} once per answered request; the
- * job registry calls {@link recordJobRun}; the mail sender calls
- * {@link recordEmail}.
+ * The registry is an object (`createMetrics()`), made by the composition root
+ * and reached as `app.metrics`: the root middleware records each answered
+ * request, the job registry each run and the emails the dispatcher sent.
  */
 
 type Labels = Record<string, string>;
@@ -65,72 +65,83 @@ class Histogram {
   }
 }
 
-const requests = new Counter(
-  "roleferry_http_requests_total",
-  "HTTP requests answered, by route pattern, method and status.",
-);
-const requestSeconds = new Histogram(
-  "roleferry_http_request_duration_seconds",
-  "HTTP request latency in seconds, by route pattern and method.",
-  REQUEST_BUCKETS,
-);
-const jobRuns = new Counter(
-  "roleferry_job_runs_total",
-  "Scheduled job runs by job and outcome (ok, error, skipped).",
-);
-const jobSeconds = new Histogram(
-  "roleferry_job_duration_seconds",
-  "Scheduled job run time in seconds.",
-  JOB_BUCKETS,
-);
-const jobRows = new Counter("roleferry_job_rows_total", "Rows touched by scheduled job runs.");
-const emails = new Counter(
-  "roleferry_emails_total",
-  "Outreach emails handed to the transport, by outcome (sent, failed).",
-);
-const started = Date.now();
+export interface Metrics {
+  /**
+   * Records one answered HTTP request. `route` is the route pattern (`/api/jobs/:id`), never the raw path,
+   * so the number of series stays bounded.
+   *
+   * @example
+   * app.metrics.recordRequest("/api/jobs/:id", "GET", 200, 12.5);
+   */
+  recordRequest(route: string, method: string, status: number, ms: number): void;
+  /** Records one scheduled job run (the registry calls it for every run, also skipped ones). */
+  recordJobRun(name: string, outcome: "ok" | "error" | "skipped", ms: number, rows?: number): void;
+  /** Records emails handed to the transport (`sent`) or refused by it (`failed`). */
+  recordEmail(outcome: "sent" | "failed", count?: number): void;
+  /** The whole registry in the Prometheus text exposition format. */
+  render(): string;
+}
 
 /**
- * Records one answered HTTP request. `route` is the route pattern (`/api/jobs/:id`),
- * never the raw path, so the number of series stays bounded.
- *
- * @example
- * recordRequest("/api/jobs/:id", "GET", 200, 12.5);
+ * A metrics registry of its own: the composition root makes the app's (`app.metrics`), so its counters
+ * live as long as the app, and a test's app starts from zero.
  */
-export function recordRequest(route: string, method: string, status: number, ms: number): void {
-  requests.inc({ route, method, status: String(status) });
-  requestSeconds.observe({ route, method }, ms / 1000);
+export function createMetrics(now: () => number = Date.now): Metrics {
+  const requests = new Counter(
+    "roleferry_http_requests_total",
+    "HTTP requests answered, by route pattern, method and status.",
+  );
+  const requestSeconds = new Histogram(
+    "roleferry_http_request_duration_seconds",
+    "HTTP request latency in seconds, by route pattern and method.",
+    REQUEST_BUCKETS,
+  );
+  const jobRuns = new Counter(
+    "roleferry_job_runs_total",
+    "Scheduled job runs by job and outcome (ok, error, skipped).",
+  );
+  const jobSeconds = new Histogram(
+    "roleferry_job_duration_seconds",
+    "Scheduled job run time in seconds.",
+    JOB_BUCKETS,
+  );
+  const jobRows = new Counter("roleferry_job_rows_total", "Rows touched by scheduled job runs.");
+  const emails = new Counter(
+    "roleferry_emails_total",
+    "Outreach emails handed to the transport, by outcome (sent, failed).",
+  );
+  const started = now();
+  return {
+    recordRequest(route, method, status, ms) {
+      requests.inc({ route, method, status: String(status) });
+      requestSeconds.observe({ route, method }, ms / 1000);
+    },
+    recordJobRun(name, outcome, ms, rows = 0) {
+      jobRuns.inc({ job: name, outcome });
+      if (outcome !== "skipped") jobSeconds.observe({ job: name }, ms / 1000);
+      if (rows > 0) jobRows.inc({ job: name }, rows);
+    },
+    recordEmail(outcome, count = 1) {
+      if (count > 0) emails.inc({ outcome }, count);
+    },
+    render() {
+      const lines = [
+        "# HELP roleferry_process_uptime_seconds Seconds since this process loaded its metrics.",
+        "# TYPE roleferry_process_uptime_seconds gauge",
+        `roleferry_process_uptime_seconds ${round((now() - started) / 1000)}`,
+        ...requests.render(),
+        ...requestSeconds.render(),
+        ...jobRuns.render(),
+        ...jobSeconds.render(),
+        ...jobRows.render(),
+        ...emails.render(),
+      ];
+      return lines.join("\n") + "\n";
+    },
+  };
 }
 
-/** Records one scheduled job run (the registry calls it for every run, also skipped ones). */
-export function recordJobRun(name: string, outcome: "ok" | "error" | "skipped", ms: number, rows = 0): void {
-  jobRuns.inc({ job: name, outcome });
-  if (outcome !== "skipped") jobSeconds.observe({ job: name }, ms / 1000);
-  if (rows > 0) jobRows.inc({ job: name }, rows);
-}
-
-/** Records emails handed to the transport (`sent`) or refused by it (`failed`). */
-export function recordEmail(outcome: "sent" | "failed", count = 1): void {
-  if (count > 0) emails.inc({ outcome }, count);
-}
-
-/** The whole registry in the Prometheus text exposition format. */
-export function renderMetrics(): string {
-  const lines = [
-    "# HELP roleferry_process_uptime_seconds Seconds since this process loaded its metrics.",
-    "# TYPE roleferry_process_uptime_seconds gauge",
-    `roleferry_process_uptime_seconds ${round((Date.now() - started) / 1000)}`,
-    ...requests.render(),
-    ...requestSeconds.render(),
-    ...jobRuns.render(),
-    ...jobSeconds.render(),
-    ...jobRows.render(),
-    ...emails.render(),
-  ];
-  return lines.join("\n") + "\n";
-}
-
-/** Content type of {@link renderMetrics}'s output. */
+/** Content type of {@link Metrics.render}'s output. */
 export const METRICS_CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8";
 
 function labelKey(labels: Labels): string {

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { recordEmail, recordJobRun, recordRequest, renderMetrics } from "./metrics.ts";
+import { createMetrics } from "./metrics.ts";
 
 function sample(text: string, series: string): number | undefined {
   const line = text.split("\n").find((l) => l.startsWith(series + " "));
@@ -7,6 +7,7 @@ function sample(text: string, series: string): number | undefined {
 }
 
 Deno.test("recordRequest - counts by route, method and status with a cumulative latency histogram", () => {
+  const { recordRequest, render: renderMetrics } = createMetrics();
   recordRequest("/api/t/:id", "GET", 200, 3);
   recordRequest("/api/t/:id", "GET", 200, 40);
   recordRequest("/api/t/:id", "GET", 404, 700);
@@ -30,6 +31,7 @@ Deno.test("recordRequest - counts by route, method and status with a cumulative 
 });
 
 Deno.test("recordJobRun and recordEmail - count runs, rows and emails; labels are escaped", () => {
+  const { recordJobRun, recordEmail, render: renderMetrics } = createMetrics();
   recordJobRun('job-"x"', "ok", 20, 7);
   recordJobRun('job-"x"', "skipped", 0);
   recordEmail("sent", 3);
@@ -41,4 +43,15 @@ Deno.test("recordJobRun and recordEmail - count runs, rows and emails; labels ar
   assert.equal(sample(text, 'roleferry_emails_total{outcome="sent"}'), 3);
   assert.equal(sample(text, 'roleferry_emails_total{outcome="failed"}'), 1);
   assert.ok(text.endsWith("\n"));
+});
+
+Deno.test("createMetrics - each registry counts on its own; uptime from its creation", () => {
+  let now = 1_000;
+  const a = createMetrics(() => now);
+  const b = createMetrics(() => now);
+  a.recordEmail("sent", 2);
+  now += 1_500;
+  assert.equal(sample(a.render(), 'roleferry_emails_total{outcome="sent"}'), 2);
+  assert.equal(sample(b.render(), 'roleferry_emails_total{outcome="sent"}'), undefined);
+  assert.equal(sample(b.render(), "roleferry_process_uptime_seconds"), 1.5);
 });

@@ -53,7 +53,6 @@ export interface ConnectOptions {
  */
 export async function connect(url: string, options: ConnectOptions = {}): Promise<Sql> {
   const previous = current;
-  currentUrl = url;
   current = createPool(url, options);
   sql = current;
   if (previous) await previous.end({ timeout: 5 });
@@ -66,7 +65,7 @@ export async function connect(url: string, options: ConnectOptions = {}): Promis
  */
 export function createPool(url: string, options: ConnectOptions = {}): Sql {
   const pooled = /[?&]pgbouncer=true(&|$)/.test(url);
-  return postgres(withoutParam(url, "pgbouncer"), {
+  const pool = postgres(withoutParam(url, "pgbouncer"), {
     max: options.max ?? 10,
     prepare: options.prepare ?? !pooled,
     idle_timeout: 60,
@@ -78,15 +77,23 @@ export function createPool(url: string, options: ConnectOptions = {}): Sql {
     onnotice: () => {},
     connection: { application_name: options.application ?? "roleferry" },
   });
+  Object.defineProperty(pool, POOL_URL, { value: url });
+  return pool;
 }
 
-let current: Sql | undefined;
-let currentUrl: string | undefined;
+/** Where `createPool` keeps the URL a pool was opened with (a property of the pool, not module state). */
+const POOL_URL = Symbol("roleferry.poolUrl");
 
-/** The URL the pool was opened with (`?pgbouncer=true` kept), for a connection of its own (db/job_runs.ts). */
-export function connectionUrl(): string {
-  if (!currentUrl) notConnected();
-  return currentUrl;
+let current: Sql | undefined;
+
+/**
+ * The URL `pool` was opened with (`?pgbouncer=true` kept), for a connection of its own (db/job_runs.ts).
+ * Only pools made by `createPool` (or `connect`) know it.
+ */
+export function connectionUrl(pool: Sql): string {
+  const url = (pool as unknown as { [POOL_URL]?: string })[POOL_URL];
+  if (!url) throw new Error("connectionUrl: this pool was not made by createPool");
+  return url;
 }
 
 /** Closes the pool, letting in-flight queries finish for up to `timeout` seconds. */
@@ -128,8 +135,8 @@ export function withoutParam(url: string, name: string): string {
   return kept.length ? `${base}?${kept.join("&")}` : base;
 }
 
-/** True when PostgreSQL answers; used by `/healthz` and readiness checks. */
-export async function ping(): Promise<boolean> {
+/** True when PostgreSQL answers on `sql`. */
+export async function ping(sql: Sql): Promise<boolean> {
   try {
     await sql`select 1`;
     return true;

@@ -1,6 +1,6 @@
 /** Companies: the shared catalogue of employers, written by the job import, read by everyone. */
 import { type Sql, sql, withUser } from "./client.ts";
-import { readSql } from "./replicas.ts";
+import type { Replicas } from "./replicas.ts";
 
 export interface CompanySummary {
   id: number;
@@ -14,8 +14,12 @@ export interface CompanySummary {
  * Companies whose name looks like `q` (pg_trgm similarity or a substring, both served by the seed's
  * `idx_companies_name_trgm`), best first; without `q` the first ones by name.
  */
-export function searchCompanies(q: string | undefined, limit = 20): Promise<CompanySummary[]> {
-  return readSql((db) => findCompanies(db, q, limit)); // a replica when one is fresh enough (db/replicas.ts)
+export function searchCompanies(
+  replicas: Replicas,
+  q: string | undefined,
+  limit = 20,
+): Promise<CompanySummary[]> {
+  return replicas.readSql((db) => findCompanies(db, q, limit)); // a replica when one is fresh enough (db/replicas.ts)
 }
 
 async function findCompanies(sql: Sql, q: string | undefined, limit: number): Promise<CompanySummary[]> {

@@ -29,7 +29,7 @@
  * process do per tick. A tick whose run failed can be claimed again (a retry).
  */
 import postgres from "postgres";
-import { CONNECT_TIMEOUT_S, connectionUrl, sql, withoutParam } from "./client.ts";
+import { CONNECT_TIMEOUT_S, connectionUrl, type Sql, withoutParam } from "./client.ts";
 
 export type Claim = { id: number } | { skipped: "tick_taken" | "running" };
 
@@ -52,12 +52,12 @@ export interface RunLock {
 
 /**
  * Takes the job's run lock, or answers undefined when a live process holds it (the job is running). The
- * lock lives on a connection of its own, outside the pool, so a run never takes a pool slot the job's own
+ * lock lives on a connection of its own, outside the pool `sql` (opened on the same URL), so a run never takes a pool slot the job's own
  * queries need (a pool of one would deadlock), and is closed when the run ends.
  */
-export async function holdJobRun(job: string): Promise<RunLock | undefined> {
+export async function holdJobRun(sql: Sql, job: string): Promise<RunLock | undefined> {
   // not `new URL()`: a multi-host DATABASE_URL (failover, docs/operations.md "Drills") is not a WHATWG URL
-  const url = connectionUrl();
+  const url = connectionUrl(sql);
   const pooled = /[?&]pgbouncer=true(&|$)/.test(url);
   const conn = postgres(withoutParam(url, "pgbouncer"), {
     max: 1,
@@ -88,7 +88,7 @@ export async function holdJobRun(job: string): Promise<RunLock | undefined> {
 }
 
 /** Claims one run; the caller holds the job's run lock (holdJobRun). See the module comment. */
-export async function claimJobRun(input: ClaimInput): Promise<Claim> {
+export async function claimJobRun(sql: Sql, input: ClaimInput): Promise<Claim> {
   return await sql.begin(async (tx) => {
     await tx`select pg_advisory_xact_lock(hashtext(${"roleferry:job:" + input.job}::text))`;
     // We hold the run lock, so a run made under one is over: its process is gone.
@@ -125,7 +125,7 @@ export interface FinishInput {
 }
 
 /** Records how a claimed run ended. */
-export async function finishJobRun(input: FinishInput): Promise<void> {
+export async function finishJobRun(sql: Sql, input: FinishInput): Promise<void> {
   await sql`
     update job_runs
     set finished_at = now(), outcome = ${input.outcome}::text, rows_touched = ${input.rows}::bigint,
@@ -150,7 +150,7 @@ export interface JobRunRow {
 }
 
 /** The latest run of every job (for /api/admin/stats). */
-export async function listLatestJobRuns(): Promise<JobRunRow[]> {
+export async function listLatestJobRuns(sql: Sql): Promise<JobRunRow[]> {
   return await sql<JobRunRow[]>`
     select distinct on (job) id::int as id, job::text as job, tick, trigger::text as trigger,
            instance::text as instance, started_at, finished_at, outcome::text as outcome,
@@ -160,7 +160,7 @@ export async function listLatestJobRuns(): Promise<JobRunRow[]> {
 }
 
 /** Runs of one job, newest first. */
-export async function listJobRuns(job: string, limit = 50): Promise<JobRunRow[]> {
+export async function listJobRuns(sql: Sql, job: string, limit = 50): Promise<JobRunRow[]> {
   return await sql<JobRunRow[]>`
     select id::int as id, job::text as job, tick, trigger::text as trigger, instance::text as instance,
            started_at, finished_at, outcome::text as outcome, rows_touched::int as rows_touched,

@@ -3,7 +3,7 @@
  * (which also reads their profile for the match scores). The import is db/job_imports.ts.
  */
 import { type Frag, type Tx, withUser } from "./client.ts";
-import { withReader } from "./replicas.ts";
+import type { Replicas } from "./replicas.ts";
 import { getMatchProfile, matchJobColumns, type MatchJobRow, toMatchJob } from "./match_scores.ts";
 import { matchPage } from "./job_match_rank.ts";
 import { computeMatch, type Match } from "@/core/match.ts";
@@ -76,8 +76,8 @@ export const WORD_SIMILARITY = 0.5;
  * Either way the cursor is an index condition (a row comparison on (posted_date, id), the undated jobs
  * apart), so page 50 starts where page 49 ended. Best match: db/job_match_rank.ts.
  */
-export function searchJobs(userId: number, s: JobSearch): Promise<JobPage> {
-  return withReader(userId, async (tx) => { // a replica when one is fresh enough (db/replicas.ts)
+export function searchJobs(replicas: Replicas, userId: number, s: JobSearch): Promise<JobPage> {
+  return replicas.withReader(userId, async (tx) => { // a replica when one is fresh enough (db/replicas.ts)
     const profile = await getMatchProfile(tx, userId);
     const sort: SearchSort = s.sort ?? (profile.has_resume ? "match" : "date");
     if (s.cursor && s.cursor.sort !== sort) {

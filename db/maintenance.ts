@@ -3,7 +3,7 @@
  * partitions or match scores (db/match_scores.ts): expired jobs, idle connections. All run as
  * the owner pool.
  */
-import { sql } from "./client.ts";
+import type { Sql } from "./client.ts";
 
 /** How long an expired job posting is kept (listing already hides it) before it is deleted. */
 export const EXPIRED_JOB_GRACE_DAYS = 30;
@@ -13,7 +13,7 @@ export const EXPIRED_JOB_GRACE_DAYS = 30;
  * to (applications keep theirs: `fk_application_job` is ON DELETE RESTRICT), at
  * most `batch` per call so one run never holds long locks. Idempotent.
  */
-export async function deleteExpiredJobs(batch = 5000): Promise<number> {
+export async function deleteExpiredJobs(sql: Sql, batch = 5000): Promise<number> {
   const rows = await sql`
     delete from jobs
     where id in (
@@ -36,7 +36,10 @@ export const IDLE_CONNECTION_MINUTES = 10;
  * this connection). A role that is not a superuser can only end sessions of
  * roles it belongs to; others are left alone and not counted.
  */
-export async function endIdleConnections(minutes = IDLE_CONNECTION_MINUTES): Promise<number> {
+export async function endIdleConnections(
+  sql: Sql,
+  minutes = IDLE_CONNECTION_MINUTES,
+): Promise<number> {
   const [row] = await sql<{ ended: number }[]>`
     select count(*) filter (where pg_terminate_backend(pid))::int as ended
     from pg_stat_activity

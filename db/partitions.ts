@@ -3,7 +3,7 @@
  * work in one transaction each; these wrappers are what the job and the admin
  * stats call.
  */
-import { sql } from "./client.ts";
+import type { Sql } from "./client.ts";
 
 export interface CreatedPartition {
   partition_name: string;
@@ -22,7 +22,7 @@ export interface OutreachPartition {
  * one for every month whose rows wait in the DEFAULT partition (moving them).
  * Idempotent: returns only what this call created.
  */
-export async function maintainOutreachPartitions(monthsAhead = 3): Promise<CreatedPartition[]> {
+export async function maintainOutreachPartitions(sql: Sql, monthsAhead = 3): Promise<CreatedPartition[]> {
   const rows = await sql<CreatedPartition[]>`
     select partition_name::text as partition_name, rows_moved::int as rows_moved
     from maintain_outreach_partitions(${monthsAhead}::int)`;
@@ -34,7 +34,7 @@ export async function maintainOutreachPartitions(monthsAhead = 3): Promise<Creat
  * statistics) row counts, oldest first; the DEFAULT partition last. Estimates
  * keep this cheap on a large table.
  */
-export async function listOutreachPartitions(): Promise<OutreachPartition[]> {
+export async function listOutreachPartitions(sql: Sql): Promise<OutreachPartition[]> {
   const rows = await sql<OutreachPartition[]>`
     select c.relname::text as name,
            pg_get_expr(c.relpartbound, c.oid)::text as bound,

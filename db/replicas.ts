@@ -1,8 +1,11 @@
 /**
  * Read replicas (`DATABASE_REPLICA_URL`): a second set of pools for reads that tolerate a little staleness
  * (job search, company lookup, the admin statistics' outreach queue), and the one place that decides which
- * server a read goes to. Call sites say `withReader(userId, fn)` instead of `withUser`, or
- * `readSql((db) => db`...`)` instead of `sql`; everything else keeps using the primary.
+ * server a read goes to. Call sites say `replicas.withReader(userId, fn)` instead of `withUser`, or
+ * `replicas.readSql((db) => db`...`)` instead of `sql`; everything else keeps using the primary.
+ *
+ * The replica pools, their last check, the primary's position history and the round-robin index live in a
+ * `Replicas` object (`createReplicas(primary)`), made by the composition root and reached as `app.replicas`.
  *
  * The rule (docs/scaling.md, "Read replicas"):
  * - only GET/HEAD requests read from a replica; a write request, and every read inside it, uses the primary;
@@ -23,7 +26,7 @@
  */
 import { AsyncLocalStorage } from "node:async_hooks";
 import postgres from "postgres";
-import { CONNECT_TIMEOUT_S, type Sql, sql, type Tx, withUserOn } from "./client.ts";
+import { CONNECT_TIMEOUT_S, type Sql, type Tx, withUserOn } from "./client.ts";
 import { stampSessionWrite } from "./sessions.ts";
 import { isDatabaseUnavailable } from "@/core/db_errors.ts";
 
@@ -63,14 +66,6 @@ interface ReadContext {
   primaryOnly: boolean;
 }
 
-const context = new AsyncLocalStorage<ReadContext>();
-let replicas: Replica[] = [];
-let maxLagS = 5;
-let timer: number | undefined;
-let next = 0;
-/** The primary's WAL position over the last minute of checks, oldest first. */
-let history: { at: number; lsn: bigint }[] = [];
-
 /** "16/B374D848" -> 0x16B374D848. */
 export function parseLsn(text: string): bigint {
   const match = /^([0-9A-F]{1,8})\/([0-9A-F]{1,8})$/i.exec(text.trim());
@@ -93,161 +88,184 @@ export function describeUrl(url: string): string {
   return rest.split("?")[0];
 }
 
-/** Opens a pool per replica and starts checking them; a replica that is down at start is only skipped. */
-export async function connectReplicas(urls: string[], options: ReplicaOptions = {}): Promise<void> {
-  await disconnectReplicas();
-  maxLagS = options.maxLagS ?? 5;
-  replicas = urls.map((url) => ({
-    name: describeUrl(url),
-    pool: postgres(url, {
-      max: options.max ?? 10,
-      idle_timeout: 60,
-      connect_timeout: CONNECT_TIMEOUT_S,
-      backoff: (retries: number) => Math.min(0.02 * 2 ** retries, 0.5),
-      onnotice: () => {},
-      connection: { application_name: "roleferry-replica" },
-    }),
-    state: "down" as ReplicaState,
-    lagS: null,
-    error: "not checked yet",
-  }));
-  if (!replicas.length) return;
-  await checkReplicas();
-  let checking = false; // a slow round (up to 2 s) is not overlapped by the next one
-  timer = setInterval(() => {
-    if (checking) return;
-    checking = true;
-    checkReplicas().catch(() => {}).finally(() => (checking = false));
-  }, options.checkEveryMs ?? 1000) as unknown as number;
-  Deno.unrefTimer(timer);
-}
+/**
+ * The read replicas of one app, and the rule above. Without `connect` (or with no URL) every read uses the
+ * primary and nothing here costs anything.
+ */
+export class Replicas {
+  readonly #context = new AsyncLocalStorage<ReadContext>();
+  #replicas: Replica[] = [];
+  #maxLagS = 5;
+  #timer: number | undefined;
+  #next = 0;
+  /** The primary's WAL position over the last minute of checks, oldest first. */
+  #history: { at: number; lsn: bigint }[] = [];
 
-/** Stops the checks and closes the replica pools. */
-export async function disconnectReplicas(): Promise<void> {
-  clearInterval(timer);
-  timer = undefined;
-  const closing = replicas;
-  replicas = [];
-  history = [];
-  await Promise.all(closing.map((r) => r.pool.end({ timeout: 2 }).catch(() => {})));
-}
+  /** `primary`: the owner pool, where every read goes that may not (or cannot) use a replica. */
+  constructor(readonly primary: Sql) {}
 
-/** One round of checks: the primary's position, then each replica's, each bounded by one second. */
-export async function checkReplicas(): Promise<void> {
-  const now = Date.now();
-  let primary: { lsn: string }[] | undefined;
-  try {
-    primary = await bounded(sql<{ lsn: string }[]>`select pg_current_wal_lsn()::text as lsn`);
-  } catch { /* the primary is not connected (yet): lags are measured against the samples there are */ }
-  if (primary?.[0]) {
-    history.push({ at: now, lsn: parseLsn(primary[0].lsn) });
-    history = history.filter((s) => s.at > now - 60_000);
+  /** Opens a pool per replica and starts checking them; a replica that is down at start is only skipped. */
+  async connect(urls: string[], options: ReplicaOptions = {}): Promise<void> {
+    await this.disconnect();
+    this.#maxLagS = options.maxLagS ?? 5;
+    this.#replicas = urls.map((url) => ({
+      name: describeUrl(url),
+      pool: postgres(url, {
+        max: options.max ?? 10,
+        idle_timeout: 60,
+        connect_timeout: CONNECT_TIMEOUT_S,
+        backoff: (retries: number) => Math.min(0.02 * 2 ** retries, 0.5),
+        onnotice: () => {},
+        connection: { application_name: "roleferry-replica" },
+      }),
+      state: "down" as ReplicaState,
+      lagS: null,
+      error: "not checked yet",
+    }));
+    if (!this.#replicas.length) return;
+    await this.check();
+    let checking = false; // a slow round (up to 2 s) is not overlapped by the next one
+    this.#timer = setInterval(() => {
+      if (checking) return;
+      checking = true;
+      this.check().catch(() => {}).finally(() => (checking = false));
+    }, options.checkEveryMs ?? 1000) as unknown as number;
+    Deno.unrefTimer(this.#timer);
   }
-  await Promise.all(replicas.map(async (replica) => {
+
+  /** Stops the checks and closes the replica pools. */
+  async disconnect(): Promise<void> {
+    clearInterval(this.#timer);
+    this.#timer = undefined;
+    const closing = this.#replicas;
+    this.#replicas = [];
+    this.#history = [];
+    await Promise.all(closing.map((r) => r.pool.end({ timeout: 2 }).catch(() => {})));
+  }
+
+  /** One round of checks: the primary's position, then each replica's, each bounded by one second. */
+  async check(): Promise<void> {
+    const now = Date.now();
+    let primary: { lsn: string }[] | undefined;
     try {
-      const rows = await bounded(
-        replica.pool<{ standby: boolean; lsn: string | null }[]>`
-          select pg_is_in_recovery() as standby,
-                 (case when pg_is_in_recovery() then pg_last_wal_replay_lsn() else pg_current_wal_lsn() end)::text as lsn`,
-        true,
-      );
-      if (!rows?.[0]?.lsn) throw new Error("no answer within 1 s");
-      replica.replayLsn = parseLsn(rows[0].lsn);
-      replica.lagS = Math.round(lagSeconds(history, replica.replayLsn, Date.now()) * 10) / 10;
-      replica.state = replica.lagS > maxLagS ? "lagging" : "up";
-      replica.error = undefined;
-    } catch (error) {
-      replica.state = "down";
-      replica.lagS = null;
-      replica.error = (error as Error).message.slice(0, 200);
+      primary = await bounded(this.primary<{ lsn: string }[]>`select pg_current_wal_lsn()::text as lsn`);
+    } catch { /* the primary is not connected (yet): lags are measured against the samples there are */ }
+    if (primary?.[0]) {
+      this.#history.push({ at: now, lsn: parseLsn(primary[0].lsn) });
+      this.#history = this.#history.filter((s) => s.at > now - 60_000);
     }
-  }));
-}
+    await Promise.all(this.#replicas.map(async (replica) => {
+      try {
+        const rows = await bounded(
+          replica.pool<{ standby: boolean; lsn: string | null }[]>`
+            select pg_is_in_recovery() as standby,
+                   (case when pg_is_in_recovery() then pg_last_wal_replay_lsn() else pg_current_wal_lsn() end)::text as lsn`,
+          true,
+        );
+        if (!rows?.[0]?.lsn) throw new Error("no answer within 1 s");
+        replica.replayLsn = parseLsn(rows[0].lsn);
+        replica.lagS = Math.round(lagSeconds(this.#history, replica.replayLsn, Date.now()) * 10) / 10;
+        replica.state = replica.lagS > this.#maxLagS ? "lagging" : "up";
+        replica.error = undefined;
+      } catch (error) {
+        replica.state = "down";
+        replica.lagS = null;
+        replica.error = (error as Error).message.slice(0, 200);
+      }
+    }));
+  }
 
-/** The replicas as `/healthz` shows them (empty when none is configured). */
-export function replicaStatus(): ReplicaStatus[] {
-  return replicas.map((r) => ({
-    name: r.name,
-    state: r.state,
-    lag_s: r.lagS,
-    ...(r.error ? { error: r.error } : {}),
-  }));
-}
+  /** The replicas as `/healthz` shows them (empty when none is configured). */
+  status(): ReplicaStatus[] {
+    return this.#replicas.map((r) => ({
+      name: r.name,
+      state: r.state,
+      lag_s: r.lagS,
+      ...(r.error ? { error: r.error } : {}),
+    }));
+  }
 
-/**
- * The replicas in the Prometheus text format, for `/metrics` (empty when none is configured):
- * `roleferry_replica_up` (1 when it serves reads, 0 when skipped: lagging or down) and
- * `roleferry_replica_lag_seconds` (at the last check; absent while it does not answer).
- */
-export function renderReplicaMetrics(): string {
-  if (!replicas.length) return "";
-  const label = (r: Replica) => `{replica="${r.name.replaceAll("\\", "\\\\").replaceAll('"', '\\"')}"}`;
-  return [
-    "# HELP roleferry_replica_up 1 when the read replica serves reads, 0 when it is skipped (lagging or down).",
-    "# TYPE roleferry_replica_up gauge",
-    ...replicas.map((r) => `roleferry_replica_up${label(r)} ${r.state === "up" ? 1 : 0}`),
-    "# HELP roleferry_replica_lag_seconds How far the read replica was behind the primary at its last check.",
-    "# TYPE roleferry_replica_lag_seconds gauge",
-    ...replicas.filter((r) => r.lagS !== null).map((r) =>
-      `roleferry_replica_lag_seconds${label(r)} ${r.lagS}`
-    ),
-  ].join("\n") + "\n";
-}
+  /**
+   * The replicas in the Prometheus text format, for `/metrics` (empty when none is configured):
+   * `roleferry_replica_up` (1 when it serves reads, 0 when skipped: lagging or down) and
+   * `roleferry_replica_lag_seconds` (at the last check; absent while it does not answer).
+   */
+  renderMetrics(): string {
+    const replicas = this.#replicas;
+    if (!replicas.length) return "";
+    const label = (r: Replica) => `{replica="${r.name.replaceAll("\\", "\\\\").replaceAll('"', '\\"')}"}`;
+    return [
+      "# HELP roleferry_replica_up 1 when the read replica serves reads, 0 when it is skipped (lagging or down).",
+      "# TYPE roleferry_replica_up gauge",
+      ...replicas.map((r) => `roleferry_replica_up${label(r)} ${r.state === "up" ? 1 : 0}`),
+      "# HELP roleferry_replica_lag_seconds How far the read replica was behind the primary at its last check.",
+      "# TYPE roleferry_replica_lag_seconds gauge",
+      ...replicas.filter((r) => r.lagS !== null).map((r) =>
+        `roleferry_replica_lag_seconds${label(r)} ${r.lagS}`
+      ),
+    ].join("\n") + "\n";
+  }
 
-/**
- * Runs one request's handler with its read rule: `method` (only GET and HEAD may read from a replica) and
- * the session's `wrote_lsn` (a replica must have replayed past it).
- */
-export function withReadContext<T>(method: string, wroteLsn: string | null | undefined, fn: () => T): T {
-  if (!replicas.length) return fn();
-  let minLsn: bigint | undefined;
-  try {
-    minLsn = wroteLsn ? parseLsn(wroteLsn) : undefined;
-  } catch { /* unreadable: treat as none */ }
-  return context.run({ minLsn, primaryOnly: method !== "GET" && method !== "HEAD" }, fn);
-}
+  /**
+   * Runs one request's handler with its read rule: `method` (only GET and HEAD may read from a replica) and
+   * the session's `wrote_lsn` (a replica must have replayed past it).
+   */
+  withReadContext<T>(method: string, wroteLsn: string | null | undefined, fn: () => T): T {
+    if (!this.#replicas.length) return fn();
+    let minLsn: bigint | undefined;
+    try {
+      minLsn = wroteLsn ? parseLsn(wroteLsn) : undefined;
+    } catch { /* unreadable: treat as none */ }
+    return this.#context.run({ minLsn, primaryOnly: method !== "GET" && method !== "HEAD" }, fn);
+  }
 
-/** After a successful write request: the session's later reads must see it (stamps `wrote_lsn`). */
-export async function rememberSessionWrite(sessionId: string): Promise<void> {
-  // The write itself succeeded; if the stamp cannot be written the primary is failing and the next read
-  // goes there or answers 503 anyway.
-  if (replicas.length) await stampSessionWrite(sessionId).catch(() => {});
-}
+  /** After a successful write request: the session's later reads must see it (stamps `wrote_lsn`). */
+  async rememberSessionWrite(sessionId: string): Promise<void> {
+    // The write itself succeeded; if the stamp cannot be written the primary is failing and the next read
+    // goes there or answers 503 anyway.
+    if (this.#replicas.length) await stampSessionWrite(sessionId).catch(() => {});
+  }
 
-/** The replica the current read may use (round robin over the eligible ones), or undefined for the primary. */
-function chooseReplica(): Replica | undefined {
-  const rule = context.getStore();
-  if (rule?.primaryOnly) return undefined;
-  const eligible = replicas.filter((r) =>
-    r.state === "up" &&
-    (rule?.minLsn === undefined || (r.replayLsn !== undefined && r.replayLsn >= rule.minLsn))
-  );
-  if (!eligible.length) return undefined;
-  return eligible[next++ % eligible.length];
-}
+  /** A read-only query on the owner pool of a replica (or the primary, by the rule above). */
+  readSql<T>(read: (db: Sql) => Promise<T>): Promise<T> {
+    return this.#onReader(read);
+  }
 
-/** Runs `read` on a replica when the rule allows, else (or when the replica fails underneath) on the primary. */
-async function onReader<T>(read: (pool: Sql) => Promise<T>): Promise<T> {
-  const replica = chooseReplica();
-  if (!replica) return await read(sql);
-  try {
-    return await read(replica.pool);
-  } catch (error) {
-    if (!replicaGone(error)) throw error;
-    replica.state = "down";
-    replica.error = (error as Error).message.slice(0, 200);
-    return await read(sql);
+  /** `withUser` for stale-tolerant reads: the same RLS transaction, on a replica when the rule allows. */
+  withReader<T>(userId: number, fn: (tx: Tx) => Promise<T>): Promise<T> {
+    return this.#onReader((pool) => withUserOn(pool, userId, fn));
+  }
+
+  /** The replica the current read may use (round robin over the eligible ones), or undefined for the primary. */
+  #chooseReplica(): Replica | undefined {
+    const rule = this.#context.getStore();
+    if (rule?.primaryOnly) return undefined;
+    const eligible = this.#replicas.filter((r) =>
+      r.state === "up" &&
+      (rule?.minLsn === undefined || (r.replayLsn !== undefined && r.replayLsn >= rule.minLsn))
+    );
+    if (!eligible.length) return undefined;
+    return eligible[this.#next++ % eligible.length];
+  }
+
+  /** Runs `read` on a replica when the rule allows, else (or when the replica fails underneath) on the primary. */
+  async #onReader<T>(read: (pool: Sql) => Promise<T>): Promise<T> {
+    const replica = this.#chooseReplica();
+    if (!replica) return await read(this.primary);
+    try {
+      return await read(replica.pool);
+    } catch (error) {
+      if (!replicaGone(error)) throw error;
+      replica.state = "down";
+      replica.error = (error as Error).message.slice(0, 200);
+      return await read(this.primary);
+    }
   }
 }
 
-/** A read-only query on the owner pool of a replica (or the primary, by the rule above). */
-export function readSql<T>(read: (db: Sql) => Promise<T>): Promise<T> {
-  return onReader(read);
-}
-
-/** `withUser` for stale-tolerant reads: the same RLS transaction, on a replica when the rule allows. */
-export function withReader<T>(userId: number, fn: (tx: Tx) => Promise<T>): Promise<T> {
-  return onReader((pool) => withUserOn(pool, userId, fn));
+/** The replicas of an app whose owner pool is `primary`; none until `connect`. */
+export function createReplicas(primary: Sql): Replicas {
+  return new Replicas(primary);
 }
 
 /** Errors after which the same read on the primary is the right answer: the replica, not the query, failed. */

@@ -4,18 +4,9 @@
  * against a real primary and standby in tests/replica_drill_test.ts.
  */
 import assert from "node:assert/strict";
-import {
-  connectReplicas,
-  describeUrl,
-  disconnectReplicas,
-  lagSeconds,
-  parseLsn,
-  renderReplicaMetrics,
-  replicaStatus,
-  withReadContext,
-} from "./replicas.ts";
+import { createReplicas, describeUrl, lagSeconds, parseLsn } from "./replicas.ts";
 import { freePort } from "@/bench/net.ts";
-import { withoutParam } from "./client.ts";
+import { createPool, withoutParam } from "./client.ts";
 import { loadConfig, splitReplicaUrls } from "@/fresh.config.ts";
 
 Deno.test("parseLsn - PostgreSQL's hi/lo hex form as one number, ordered like the WAL", () => {
@@ -87,9 +78,16 @@ Deno.test("withoutParam - drops one query parameter, also from a multi-host conn
   assert.equal(withoutParam("postgres://u@h/db", "pgbouncer"), "postgres://u@h/db");
 });
 
-Deno.test("withReadContext - without replicas it only runs the handler; /healthz lists none", () => {
-  assert.equal(withReadContext("GET", "0/1", () => 42), 42);
-  assert.deepEqual(replicaStatus(), []);
+// a pool on nothing: postgres.js connects lazily, and these checks never query the primary successfully
+const primary = () => createPool(`postgres://nobody@127.0.0.1:${freePort()}/none`, { max: 1 });
+
+Deno.test("withReadContext - without replicas it only runs the handler; /healthz lists none", async () => {
+  const pool = primary();
+  const replicas = createReplicas(pool);
+  assert.equal(replicas.withReadContext("GET", "0/1", () => 42), 42);
+  assert.deepEqual(replicas.status(), []);
+  assert.equal(replicas.primary, pool);
+  await pool.end();
 });
 
 Deno.test({
@@ -99,14 +97,20 @@ Deno.test({
   sanitizeOps: false,
   async fn() {
     const port = freePort(); // nothing listens there
-    await connectReplicas([`postgres://reader:s3cret@127.0.0.1:${port}/roleferry`], { checkEveryMs: 60_000 });
+    const pool = primary();
+    const replicas = createReplicas(pool);
+    const other = createReplicas(pool);
+    await replicas.connect([`postgres://reader:s3cret@127.0.0.1:${port}/roleferry`], {
+      checkEveryMs: 60_000,
+    });
     try {
-      const [status] = replicaStatus();
+      assert.deepEqual(other.status(), [], "another app's replicas are its own");
+      const [status] = replicas.status();
       assert.equal(status.name, `127.0.0.1:${port}/roleferry`);
       assert.equal(status.state, "down");
       assert.equal(status.lag_s, null);
       assert.ok(status.error, "says why");
-      const metrics = renderReplicaMetrics();
+      const metrics = replicas.renderMetrics();
       assert.match(
         metrics,
         new RegExp(`roleferry_replica_up\\{replica="127.0.0.1:${port}/roleferry"\\} 0\\n`),
@@ -114,8 +118,9 @@ Deno.test({
       assert.doesNotMatch(metrics, /roleferry_replica_lag_seconds\{/, "no lag while it does not answer");
       assert.doesNotMatch(JSON.stringify(status) + metrics, /s3cret/);
     } finally {
-      await disconnectReplicas();
+      await replicas.disconnect();
+      await pool.end();
     }
-    assert.equal(renderReplicaMetrics(), "");
+    assert.equal(replicas.renderMetrics(), "");
   },
 });

@@ -3,8 +3,8 @@
  * the outreach queue and the scheduled jobs' latest runs. Read-only queries on
  * the owner pool.
  */
-import { sql } from "./client.ts";
-import { readSql } from "./replicas.ts";
+import type { Sql } from "./client.ts";
+import type { Replicas } from "./replicas.ts";
 import { type JobRunRow, listLatestJobRuns } from "./job_runs.ts";
 import { listMailboxHealth, type MailboxHealthRow } from "./mailbox_health.ts";
 import { listOutreachPartitions, type OutreachPartition } from "./partitions.ts";
@@ -28,7 +28,7 @@ export type SlowStatements =
  * when the server has it) and `shared_preload_libraries`; without either the
  * answer says "not available" and why, instead of failing.
  */
-export async function listSlowestStatements(limit = 10): Promise<SlowStatements> {
+export async function listSlowestStatements(sql: Sql, limit = 10): Promise<SlowStatements> {
   const [ext] = await sql<{ schema: string }[]>`
     select n.nspname::text as schema from pg_extension e join pg_namespace n on n.oid = e.extnamespace
     where e.extname = 'pg_stat_statements'`;
@@ -57,7 +57,7 @@ export interface ConnectionCount {
 }
 
 /** Connections to this database grouped by state and application name (the seed's 9.2 query). */
-export async function countConnectionsByState(): Promise<ConnectionCount[]> {
+export async function countConnectionsByState(sql: Sql): Promise<ConnectionCount[]> {
   return await sql<ConnectionCount[]>`
     select coalesce(state, 'unknown')::text as state, coalesce(application_name, '')::text as application,
            count(*)::int as count
@@ -81,10 +81,10 @@ export interface OutreachQueue {
 }
 
 /** The outreach queue at a glance. */
-export async function getOutreachQueue(): Promise<OutreachQueue> {
+export async function getOutreachQueue(replicas: Replicas): Promise<OutreachQueue> {
   // the one scan of outreach here: a replica when one is fresh enough (db/replicas.ts); the statements and
   // connections above describe the primary itself and stay there
-  const [row] = await readSql((db) =>
+  const [row] = await replicas.readSql((db) =>
     db<OutreachQueue[]>`
     select
       count(*) filter (where status = 'queued' and due_at <= now() and (lease_until is null or lease_until <= now()))::int as due,
@@ -109,15 +109,15 @@ export interface Stats {
   partitions: OutreachPartition[];
 }
 
-/** Everything /api/admin/stats shows, gathered concurrently. */
-export async function getStats(): Promise<Stats> {
+/** Everything /api/admin/stats shows, gathered concurrently; the outreach queue from a replica when allowed. */
+export async function getStats(sql: Sql, replicas: Replicas): Promise<Stats> {
   const [slowest, connections, queue, mailboxes, jobs, partitions] = await Promise.all([
-    listSlowestStatements(),
-    countConnectionsByState(),
-    getOutreachQueue(),
+    listSlowestStatements(sql),
+    countConnectionsByState(sql),
+    getOutreachQueue(replicas),
     listMailboxHealth(),
-    listLatestJobRuns(),
-    listOutreachPartitions(),
+    listLatestJobRuns(sql),
+    listOutreachPartitions(sql),
   ]);
   return {
     generated_at: new Date().toISOString(),

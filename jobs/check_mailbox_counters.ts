@@ -1,3 +1,4 @@
+import type { AppContext } from "@/services/app_context.ts";
 import { checkMailboxCounters } from "@/db/mailbox_health.ts";
 
 /**
@@ -8,7 +9,7 @@ import { checkMailboxCounters } from "@/db/mailbox_health.ts";
  * which an operator should look into (`select rebuild_mailbox_daily_stats()`
  * repairs the counters).
  */
-export async function checkMailboxCountersJob() {
+export async function checkMailboxCountersJob(_app: AppContext) {
   const { drift, cells } = await checkMailboxCounters();
   return { rows: drift, drift, cells };
 }

@@ -1,3 +1,4 @@
+import type { AppContext } from "@/services/app_context.ts";
 import { deleteEndedSessions } from "@/db/sessions.ts";
 import { deleteOldRateLimits } from "@/db/rate_limits.ts";
 import { deleteOldAccountTokens } from "@/db/account_tokens.ts";
@@ -8,7 +9,7 @@ import { deleteEndedAdminSessions } from "@/db/admin_sessions.ts";
  * week ago, login rate-limit windows older than a day, and reset/verification links expired or
  * used a week ago, so no such table grows without bound. Idempotent: a second run finds nothing to delete.
  */
-export async function purgeSessions() {
+export async function purgeSessions(_app: AppContext) {
   const sessions = await deleteEndedSessions();
   const rateLimits = await deleteOldRateLimits();
   const adminSessions = await deleteEndedAdminSessions();

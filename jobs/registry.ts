@@ -8,11 +8,12 @@
  * once, a job never overlaps itself, and a run whose process died does not
  * block the next one; then it runs, is recorded, counted in the metrics, and logged as one
  * JSON line: job, trigger, tick, outcome, duration_ms, rows.
+ *
+ * Every job runs with the app context of the process that runs it (`run(app, tick)`): its pool,
+ * configuration, transport, logger and metrics.
  */
 import { claimJobRun, finishJobRun, holdJobRun, type RunLock } from "@/db/job_runs.ts";
-import { log } from "@/core/log.ts";
-import { shutdownSignal } from "@/app/lifecycle.ts";
-import { recordEmail, recordJobRun } from "@/core/metrics.ts";
+import type { AppContext } from "@/services/app_context.ts";
 import { calculateHealth } from "./calculate_health.ts";
 import { checkMailboxDns } from "./check_mailbox_dns.ts";
 import { endIdleConnections } from "./end_idle_connections.ts";
@@ -28,7 +29,7 @@ export interface JobDefinition {
   schedule: string;
   /** A run older than this that never finished (its process died) stops blocking the next one. */
   leaseSeconds: number;
-  run(tick: Date): Promise<unknown>;
+  run(app: AppContext, tick: Date): Promise<unknown>;
 }
 
 /** The jobs, by name. */
@@ -36,21 +37,17 @@ export const JOBS = {
   "dispatch-outreach": {
     schedule: "* * * * *",
     leaseSeconds: 300,
-    run: () => dispatch(),
+    run: (app: AppContext) => dispatch(app),
   },
-  "reset-mailboxes": { schedule: "0 0 * * *", leaseSeconds: 3600, run: (tick: Date) => resetMailboxes(tick) },
-  "calculate-health": { schedule: "0 */6 * * *", leaseSeconds: 3600, run: () => calculateHealth() },
-  "refresh-match-scores": { schedule: "0 * * * *", leaseSeconds: 3600, run: () => refreshMatchScores() },
-  "maintain-partitions": { schedule: "0 1 * * *", leaseSeconds: 3600, run: () => maintainPartitions() },
-  "expire-jobs": { schedule: "30 * * * *", leaseSeconds: 3600, run: () => expireJobs() },
-  "end-idle-connections": { schedule: "*/10 * * * *", leaseSeconds: 600, run: () => endIdleConnections() },
-  "purge-sessions": { schedule: "15 * * * *", leaseSeconds: 600, run: () => purgeSessions() },
-  "check-mailbox-counters": {
-    schedule: "30 0 * * *",
-    leaseSeconds: 600,
-    run: () => checkMailboxCountersJob(),
-  },
-  "check-mailbox-dns": { schedule: "20 3 * * *", leaseSeconds: 3600, run: () => checkMailboxDns() },
+  "reset-mailboxes": { schedule: "0 0 * * *", leaseSeconds: 3600, run: resetMailboxes },
+  "calculate-health": { schedule: "0 */6 * * *", leaseSeconds: 3600, run: calculateHealth },
+  "refresh-match-scores": { schedule: "0 * * * *", leaseSeconds: 3600, run: refreshMatchScores },
+  "maintain-partitions": { schedule: "0 1 * * *", leaseSeconds: 3600, run: maintainPartitions },
+  "expire-jobs": { schedule: "30 * * * *", leaseSeconds: 3600, run: expireJobs },
+  "end-idle-connections": { schedule: "*/10 * * * *", leaseSeconds: 600, run: endIdleConnections },
+  "purge-sessions": { schedule: "15 * * * *", leaseSeconds: 600, run: purgeSessions },
+  "check-mailbox-counters": { schedule: "30 0 * * *", leaseSeconds: 600, run: checkMailboxCountersJob },
+  "check-mailbox-dns": { schedule: "20 3 * * *", leaseSeconds: 3600, run: checkMailboxDns },
 } satisfies Record<string, JobDefinition>;
 
 export type JobName = keyof typeof JOBS;
@@ -59,11 +56,11 @@ export type JobName = keyof typeof JOBS;
  * dispatch-outreach: the outreach engine's dispatcher (jobs/dispatch_outreach.ts, loaded on first use),
  * stopped from claiming new batches at shutdown; its sends and failures feed the email metrics.
  */
-async function dispatch() {
+async function dispatch(app: AppContext) {
   const { dispatchOutreach } = await import("./dispatch_outreach.ts");
-  const result = await dispatchOutreach({ signal: shutdownSignal });
-  recordEmail("sent", result.sent);
-  recordEmail("failed", result.failed);
+  const result = await dispatchOutreach({ signal: app.lifecycle.signal });
+  app.metrics.recordEmail("sent", result.sent);
+  app.metrics.recordEmail("failed", result.failed);
   return { rows: result.claimed, ...result };
 }
 
@@ -106,9 +103,10 @@ export function cronTick(now = Date.now()): Date {
  * job answers outcome "error" (the cron handler rethrows so Deno.cron retries).
  *
  * @example
- * const run = await runJob("calculate-health"); // { outcome: "ok", rows: 3, ... }
+ * const run = await runJob(app, "calculate-health"); // { outcome: "ok", rows: 3, ... }
  */
 export async function runJob(
+  app: AppContext,
   name: JobName,
   options: { trigger?: "cron" | "manual"; tick?: Date } = {},
 ): Promise<JobRunResult> {
@@ -120,9 +118,15 @@ export async function runJob(
   let claimId: number | undefined;
   let lock: RunLock | undefined;
   try {
-    lock = await holdJobRun(name);
+    lock = await holdJobRun(app.sql, name);
     const claim = lock
-      ? await claimJobRun({ job: name, tick, trigger, instance: INSTANCE, leaseSeconds: job.leaseSeconds })
+      ? await claimJobRun(app.sql, {
+        job: name,
+        tick,
+        trigger,
+        instance: INSTANCE,
+        leaseSeconds: job.leaseSeconds,
+      })
       : { skipped: "running" as const };
     if ("skipped" in claim) {
       const run: JobRunResult = {
@@ -132,23 +136,29 @@ export async function runJob(
         duration_ms: 0,
         rows: 0,
       };
-      report(run);
+      report(app, run);
       return run;
     }
     claimId = claim.id;
-    const result = await job.run(tick);
+    const result = await job.run(app, tick);
     const duration = performance.now() - started;
     const rows = rowsOf(result);
-    await finishJobRun({ id: claimId, outcome: "ok", rows, durationMs: duration, result });
+    await finishJobRun(app.sql, { id: claimId, outcome: "ok", rows, durationMs: duration, result });
     const run: JobRunResult = { ...base, outcome: "ok", duration_ms: round(duration), rows, result };
-    report(run);
+    report(app, run);
     return run;
   } catch (error) {
     const duration = performance.now() - started;
     const message = error instanceof Error ? error.message : String(error);
     if (claimId !== undefined) {
-      await finishJobRun({ id: claimId, outcome: "error", rows: 0, durationMs: duration, error: message })
-        .catch((e) => log.error("job run not recorded", { job: name, error: e }));
+      await finishJobRun(app.sql, {
+        id: claimId,
+        outcome: "error",
+        rows: 0,
+        durationMs: duration,
+        error: message,
+      })
+        .catch((e) => app.log.error("job run not recorded", { job: name, error: e }));
     }
     const run: JobRunResult = {
       ...base,
@@ -157,15 +167,15 @@ export async function runJob(
       rows: 0,
       error: message,
     };
-    report(run, error);
+    report(app, run, error);
     return run;
   } finally {
-    await lock?.release().catch((e) => log.error("job run lock not released", { job: name, error: e }));
+    await lock?.release().catch((e) => app.log.error("job run lock not released", { job: name, error: e }));
   }
 }
 
-function report(run: JobRunResult, error?: unknown): void {
-  recordJobRun(run.name, run.outcome, run.duration_ms, run.rows);
+function report(app: AppContext, run: JobRunResult, error?: unknown): void {
+  app.metrics.recordJobRun(run.name, run.outcome, run.duration_ms, run.rows);
   const fields = {
     job: run.name,
     trigger: run.trigger,
@@ -177,8 +187,8 @@ function report(run: JobRunResult, error?: unknown): void {
     instance: INSTANCE,
     error: error instanceof Error ? error : run.error,
   };
-  if (run.outcome === "error") log.error("job run", fields);
-  else log.info("job run", fields);
+  if (run.outcome === "error") app.log.error("job run", fields);
+  else app.log.info("job run", fields);
 }
 
 /** Rows touched, from what a job returned: `rows`, or the sum of its numeric fields, or a number. */

@@ -1,3 +1,4 @@
+import type { AppContext } from "@/services/app_context.ts";
 import { resetMailboxCounters } from "@/db/mailbox_health.ts";
 
 /**
@@ -5,7 +6,7 @@ import { resetMailboxCounters } from "@/db/mailbox_health.ts";
  * then the 7-day bounce/complaint counts and health of every mailbox. A second
  * run the same day only re-scores, so retries and manual runs are harmless.
  */
-export async function resetMailboxes(tick: Date = new Date()) {
+export async function resetMailboxes(_app: AppContext, tick: Date = new Date()) {
   const result = await resetMailboxCounters(tick);
   return { rows: result.counters_reset + result.health_updated, ...result };
 }

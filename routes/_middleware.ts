@@ -6,10 +6,7 @@
  */
 import type { FreshContext } from "@/fresh/types.ts";
 import { authenticate } from "@/web/auth.ts";
-import { rememberSessionWrite, withReadContext } from "@/db/replicas.ts";
 import { config } from "@/fresh.config.ts";
-import { log } from "@/core/log.ts";
-import { recordRequest } from "@/core/metrics.ts";
 import { securityHeaders } from "@/web/security_headers.ts";
 import type { AppState } from "@/web/state.ts";
 
@@ -20,17 +17,18 @@ export async function handler(ctx: FreshContext<AppState>): Promise<Response> {
   const started = performance.now();
   const auth = await authenticate(ctx.req);
   if (auth) Object.assign(ctx.state, auth);
-  const res = mutable(await withReadContext(ctx.req.method, auth?.wroteLsn, () => ctx.next()));
+  const { app } = ctx.state;
+  const res = mutable(await app.replicas.withReadContext(ctx.req.method, auth?.wroteLsn, () => ctx.next()));
   if (auth && !SAFE_METHODS.has(ctx.req.method) && res.status < 400) {
-    await rememberSessionWrite(auth.sessionId);
+    await app.replicas.rememberSessionWrite(auth.sessionId);
   }
   headers ??= Object.entries(securityHeaders({ production: config().env === "production" }));
   for (const [name, value] of headers) if (!res.headers.has(name)) res.headers.set(name, value);
   res.headers.set("x-request-id", ctx.state.requestId);
   const ms = performance.now() - started;
-  recordRequest(routeLabel(ctx), ctx.req.method, res.status, ms);
+  app.metrics.recordRequest(routeLabel(ctx), ctx.req.method, res.status, ms);
   if (ctx.url.pathname !== "/healthz") {
-    log.info("request", {
+    app.log.info("request", {
       requestId: ctx.state.requestId,
       method: ctx.req.method,
       path: ctx.url.pathname,

@@ -1,7 +1,8 @@
 import { z } from "zod";
 import { defineApi } from "@/web/api.ts";
 import { getHealth } from "@/db/health.ts";
-import { replicaStatus } from "@/db/replicas.ts";
+import type { FreshContext } from "@/fresh/types.ts";
+import type { AppState } from "@/web/state.ts";
 
 export const api = defineApi({
   GET: {
@@ -24,12 +25,13 @@ export const api = defineApi({
 });
 
 export const handler = {
-  async GET() {
-    const health = await getHealth();
+  async GET(ctx: FreshContext<AppState>) {
+    const { app } = ctx.state;
+    const health = await getHealth(app.sql);
     if (!health) {
       return Response.json({ ok: false, db: "down" }, { status: 503, headers: { "retry-after": "5" } });
     }
-    const replicas = replicaStatus();
+    const replicas = app.replicas.status();
     return Response.json({
       ok: true,
       db: "up",

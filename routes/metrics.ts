@@ -1,8 +1,7 @@
 import { defineApi } from "@/web/api.ts";
 import { requireAdmin } from "@/services/accounts/admin.ts";
 import { guardAdminToken } from "@/web/admin_guard.ts";
-import { METRICS_CONTENT_TYPE, renderMetrics } from "@/core/metrics.ts";
-import { renderReplicaMetrics } from "@/db/replicas.ts";
+import { METRICS_CONTENT_TYPE } from "@/core/metrics.ts";
 
 import type { FreshContext } from "@/fresh/types.ts";
 import type { AppState } from "@/web/state.ts";
@@ -18,7 +17,8 @@ export const handler = {
   async GET(ctx: FreshContext<AppState>) {
     await guardAdminToken(ctx);
     requireAdmin(ctx.req);
-    return new Response(renderMetrics() + renderReplicaMetrics(), {
+    const { app } = ctx.state;
+    return new Response(app.metrics.render() + app.replicas.renderMetrics(), {
       headers: { "content-type": METRICS_CONTENT_TYPE, "cache-control": "no-store" },
     });
   },

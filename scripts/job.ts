@@ -8,8 +8,8 @@ import { ConfigError, loadConfig, resolveSecret, setConfig } from "@/fresh.confi
 import { connect, disconnect } from "@/db/client.ts";
 import { migrate } from "@/db/migrate.ts";
 import { openDatabase } from "@/app/database.ts";
-import { setReady } from "@/app/lifecycle.ts";
-import { captureLog } from "@/core/log.ts";
+import { createAppContext } from "@/app/context.ts";
+import { createLogger, stderrSink } from "@/core/log.ts";
 import { isJobName, JOB_NAMES, runJob } from "@/jobs/registry.ts";
 
 const name = Deno.args[0] ?? "";
@@ -19,7 +19,8 @@ if (!isJobName(name)) {
   Deno.exit(2);
 }
 
-captureLog((_level, line) => console.error(line), "info");
+// stdout is the run's JSON: the log lines go to stderr
+const log = createLogger({ sink: stderrSink, level: "info" });
 let code = 1;
 try {
   const config = setConfig(loadConfig());
@@ -28,8 +29,8 @@ try {
   try {
     const pool = await connect(database.url, { max: 4, application: `roleferry-job-${name}` });
     await migrate(pool);
-    setReady();
-    const run = await runJob(name, { trigger: "manual" });
+    const app = createAppContext(config, pool, { log });
+    const run = await runJob(app, name, { trigger: "manual" });
     console.log(JSON.stringify(run, null, 2));
     code = run.outcome === "ok" ? 0 : 1;
   } finally {

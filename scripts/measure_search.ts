@@ -10,6 +10,7 @@
 import { connect, disconnect, sql } from "@/db/client.ts";
 import { migrate } from "@/db/migrate.ts";
 import { searchJobs } from "@/db/jobs.ts";
+import { createReplicas } from "@/db/replicas.ts";
 import { putPreferences } from "@/db/preferences.ts";
 import { putResume } from "@/db/resumes.ts";
 import { PreferencesBody } from "@/core/profile_schemas.ts";
@@ -88,7 +89,7 @@ try {
     }),
   );
 
-  const kinds: Record<string, () => Parameters<typeof searchJobs>[1]> = {
+  const kinds: Record<string, () => Parameters<typeof searchJobs>[2]> = {
     "q=kubernetes (0.1% of jobs)": () => ({ q: "kubernetes", limit: 20 }),
     "q=engineer (20%)": () => ({ q: "engineer", limit: 20 }),
     'q="data scientist" senior (2%)': () => ({ q: '"data scientist" senior', limit: 20 }),
@@ -96,7 +97,11 @@ try {
     "q=designer, location, limit 100": () => ({ q: "designer", location: "london", limit: 100 }),
   };
   // one page deep into the results, for the keyset path
-  const firstPage = await searchJobs(user.id, { q: "engineer", limit: 100, sort: "date" });
+  const firstPage = await searchJobs(createReplicas(sql), user.id, {
+    q: "engineer",
+    limit: 100,
+    sort: "date",
+  });
   kinds["q=engineer, page 2 (cursor)"] = () => ({
     q: "engineer",
     limit: 20,
@@ -110,12 +115,12 @@ try {
   console.log(`search latency at ${JOBS} jobs, ${RUNS} runs per kind (ms, wall clock around searchJobs):`);
   console.log("kind".padEnd(34) + "p50".padStart(8) + "p95".padStart(8) + "p99".padStart(8) + "  items");
   for (const [name, make] of Object.entries(kinds)) {
-    for (let i = 0; i < 10; i++) await searchJobs(user.id, make()); // warm-up
+    for (let i = 0; i < 10; i++) await searchJobs(createReplicas(sql), user.id, make()); // warm-up
     const times: number[] = [];
     let items = 0;
     for (let i = 0; i < RUNS; i++) {
       started = performance.now();
-      const page = await searchJobs(user.id, make());
+      const page = await searchJobs(createReplicas(sql), user.id, make());
       times.push(performance.now() - started);
       items = page.items.length;
     }

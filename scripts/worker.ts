@@ -8,26 +8,27 @@ import { ConfigError, loadConfig, resolveSecret, setConfig } from "@/fresh.confi
 import { connect, disconnect } from "@/db/client.ts";
 import { migrate } from "@/db/migrate.ts";
 import { openDatabase } from "@/app/database.ts";
-import { drainWork, setReady } from "@/app/lifecycle.ts";
-import { log } from "@/core/log.ts";
+import { createAppContext } from "@/app/context.ts";
+import { createLogger } from "@/core/log.ts";
 import { installProcessGuard } from "@/app/process_guard.ts";
+import { registerCrons } from "@/jobs/cron.ts";
 
-installProcessGuard();
+const log = createLogger();
+installProcessGuard(log);
 try {
   const config = setConfig(loadConfig());
   await resolveSecret(config);
   const database = await openDatabase(config);
   const pool = await connect(database.url, { max: 4, application: "roleferry-worker" });
   const { total } = await migrate(pool);
-  // jobs/cron.ts registers only when ROLEFERRY_CRON is not "off"; in the worker the crons are the point.
-  Deno.env.set("ROLEFERRY_CRON", "on");
-  const { CRON_ENABLED } = await import("@/jobs/cron.ts");
-  setReady();
-  log.info("worker started", { migrations: total, crons: CRON_ENABLED });
+  const app = createAppContext(config, pool, { log });
+  // Config.cron (ROLEFERRY_CRON) switches the app processes' crons; in the worker the crons are the point.
+  registerCrons({ app: Promise.resolve(app), lifecycle: app.lifecycle });
+  log.info("worker started", { migrations: total, crons: true });
   for (const signal of ["SIGINT", "SIGTERM"] as const) {
     Deno.addSignalListener(signal, async () => {
       log.info("worker stopping", { signal });
-      await drainWork();
+      await app.lifecycle.drain();
       await disconnect();
       await database.stop();
       Deno.exit(0);

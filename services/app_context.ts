@@ -11,6 +11,9 @@ import type { Sql } from "@/db/client.ts";
 import type { Transport } from "@/core/mail/types.ts";
 import type { Clock } from "@/core/clock.ts";
 import type { Logger } from "@/core/log.ts";
+import type { Metrics } from "@/core/metrics.ts";
+import type { Lifecycle } from "@/core/lifecycle.ts";
+import type { Replicas } from "@/db/replicas.ts";
 
 export interface AppContext {
   readonly config: Config;
@@ -20,4 +23,10 @@ export interface AppContext {
   readonly transport: Transport;
   readonly clock: Clock;
   readonly log: Logger;
+  /** This app's request, job and email counters (`GET /metrics`). */
+  readonly metrics: Metrics;
+  /** Read replicas (`DATABASE_REPLICA_URL`) and the rule for which reads may use them; none: the primary. */
+  readonly replicas: Replicas;
+  /** Shutdown's signal, and the background work (job runs, system mail) it waits for. */
+  readonly lifecycle: Lifecycle;
 }

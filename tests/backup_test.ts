@@ -15,6 +15,7 @@ import postgres from "postgres";
 import { connect, disconnect, withUser } from "@/db/client.ts";
 import { migrate } from "@/db/migrate.ts";
 import { runJob } from "@/jobs/registry.ts";
+import { testAppOn } from "@/tests/helpers/app.ts";
 import { hasTool } from "@/scripts/system_tools.ts";
 import { findPgTool, serverMajor } from "@/scripts/pg_tools.ts";
 import { createTestDatabase } from "@/tests/helpers/db.ts";
@@ -112,8 +113,9 @@ async function fillDrillData(pool: postgres.Sql) {
   }
   await pool`insert into outreach_events (outreach_id, event, mailbox_email, provider_event_id)
              select id, 'delivered', 'box@drill.test', 'ev-' || id from outreach where status = 'delivered'`;
-  assert.equal((await runJob("refresh-match-scores")).outcome, "ok");
-  assert.equal((await runJob("calculate-health")).outcome, "ok");
+  const jobsApp = await testAppOn({ sql: pool });
+  assert.equal((await runJob(jobsApp, "refresh-match-scores")).outcome, "ok");
+  assert.equal((await runJob(jobsApp, "calculate-health")).outcome, "ok");
   // what the maintain-partitions job does: rows of the month before the database existed leave the default partition
   await pool`select * from maintain_outreach_partitions(3)`;
   return { a, b };
@@ -186,7 +188,7 @@ Deno.test("[e2e] backup and restore drill (builtin format, embedded PostgreSQL 1
   try {
     const pool = await connect(source.url, { max: 4 });
     const { a } = await fillDrillData(pool);
-    assert.equal((await runJob("refresh-match-scores")).outcome, "ok");
+    assert.equal((await runJob(await testAppOn({ sql: pool }), "refresh-match-scores")).outcome, "ok");
     const before = await fingerprint(pool);
     await disconnect();
 

@@ -12,6 +12,7 @@ import { createUserWithToken } from "@/tests/helpers/users.ts";
 import { startFakeDns, type ZoneRecords } from "@/tests/helpers/dns_server.ts";
 import { tablesWrittenBy } from "@/tests/helpers/writes.ts";
 import { runJob } from "@/jobs/registry.ts";
+import { testAppOn } from "@/tests/helpers/app.ts";
 
 const KEY = "MIGfMA0GCSqGSIb3DQEBAQUAA4GNADCBiQKBgQC1TaNgLlSyQMNWVLNLvyY";
 const ZONES: Record<string, ZoneRecords> = {
@@ -324,7 +325,7 @@ Deno.test("[e2e] GET /api/admin/mailboxes/:id/dns - stored checks, ?refresh=1, a
   assert.equal(refreshed.body.dkim.status, "pass");
 
   ZONES["_dmarc.weak.example"] = { TXT: ["v=DMARC1; p=quarantine"] };
-  const run = await runJob("check-mailbox-dns");
+  const run = await runJob(await testAppOn(db, { env: { ROLEFERRY_DNS: dns.address } }), "check-mailbox-dns");
   assert.equal(run.outcome, "ok", JSON.stringify(run));
   const [row] = await db.sql`select dns_check from mailboxes where id = ${created.body.id}`;
   assert.equal(row.dns_check.dmarc.status, "pass");

@@ -8,9 +8,11 @@ import { useAppDatabase } from "@/tests/helpers/db.ts";
 import { calculateMailboxHealth, resetMailboxCounters } from "@/db/mailbox_health.ts";
 import { releaseMailbox, releaseMailboxUnits, reserveThisMailbox } from "@/db/mailboxes.ts";
 import { runJob } from "@/jobs/registry.ts";
+import { testAppOn } from "@/tests/helpers/app.ts";
 
 const db = await useAppDatabase("mailbox_health");
 const sql = db.sql;
+const jobsApp = await testAppOn(db);
 
 const [user] = await sql`insert into users (email) values ('mh@test.io') returning id`;
 const [company] = await sql`insert into companies (name, domain) values ('MH', 'mh.test') returning id`;
@@ -172,7 +174,10 @@ Deno.test("reset-mailboxes - a unit reserved on a new UTC day before that day's 
 
 Deno.test("reset-mailboxes - through the registry: one JSON result with rows", async () => {
   await sql`update mailboxes set sent_today = 2`;
-  const run = await runJob("reset-mailboxes", { tick: new Date("2031-06-01T00:00:00Z"), trigger: "cron" });
+  const run = await runJob(jobsApp, "reset-mailboxes", {
+    tick: new Date("2031-06-01T00:00:00Z"),
+    trigger: "cron",
+  });
   assert.equal(run.outcome, "ok");
   assert.equal(run.rows, 7);
   assert.deepEqual(run.result, { rows: 7, counters_reset: 7, health_updated: 0 });
@@ -205,18 +210,22 @@ Deno.test("mailbox counters - follow sends, bounces, complaints and deletions; t
   await sql`delete from outreach where from_mailbox = 'k@mh.test' and step_no = 2`;
   assert.equal((await stats()).sent, 5);
 
-  const run = await runJob("check-mailbox-counters");
+  const run = await runJob(jobsApp, "check-mailbox-counters");
   assert.equal(run.outcome, "ok");
   assert.deepEqual(run.result, { rows: 0, drift: 0, cells: [] });
   // a write around the triggers is drift, named by mailbox and day
   await sql`update mailbox_daily_stats set sent = sent + 1 where mailbox_email = 'k@mh.test'
     and day = (now() at time zone 'UTC')::date - 0`;
-  const drifted = await runJob("check-mailbox-counters");
+  const drifted = await runJob(jobsApp, "check-mailbox-counters");
   const result = drifted.result as { drift: number; cells: { mailbox_email: string }[] };
   assert.ok(result.drift >= 1);
   assert.equal(result.cells[0].mailbox_email, "k@mh.test");
   await sql`select rebuild_mailbox_daily_stats()`;
-  assert.deepEqual((await runJob("check-mailbox-counters")).result, { rows: 0, drift: 0, cells: [] });
+  assert.deepEqual((await runJob(jobsApp, "check-mailbox-counters")).result, {
+    rows: 0,
+    drift: 0,
+    cells: [],
+  });
 });
 
 Deno.test("calculate-health - the window is today and the six UTC days before it", async () => {

@@ -10,43 +10,47 @@ import { cronTick, JOB_NAMES, rowsOf, runJob } from "@/jobs/registry.ts";
 import { endIdleConnections } from "@/db/maintenance.ts";
 import { connect } from "@/db/client.ts";
 import { killJobMidRun, untilOk } from "@/tests/helpers/killed_job.ts";
+import { testAppOn } from "@/tests/helpers/app.ts";
 
 const db = await useAppDatabase("jobs_registry");
 const sql = db.sql;
+const app = await testAppOn(db);
 
 Deno.test("runJob - three racing callers on one tick: one runs, the others skip", async () => {
   const tick = cronTick(Date.parse("2030-01-01T10:00:00.004Z"));
   assert.equal(tick.toISOString(), "2030-01-01T10:00:00.000Z");
-  const runs = await Promise.all([1, 2, 3].map(() => runJob("calculate-health", { trigger: "cron", tick })));
+  const runs = await Promise.all(
+    [1, 2, 3].map(() => runJob(app, "calculate-health", { trigger: "cron", tick })),
+  );
   assert.deepEqual(runs.map((r) => r.outcome).sort(), ["ok", "skipped", "skipped"]);
   const [{ count }] = await sql`select count(*)::int as count from job_runs where job = 'calculate-health'`;
   assert.equal(count, 1);
 
-  const late = await runJob("calculate-health", { trigger: "cron", tick });
+  const late = await runJob(app, "calculate-health", { trigger: "cron", tick });
   assert.equal(late.outcome, "skipped");
   assert.equal(late.reason, "tick_taken");
 });
 
 Deno.test("runJob - a run in progress blocks a manual run until its lease expires", async () => {
   await sql`insert into job_runs (job, tick, trigger, instance) values ('expire-jobs', now(), 'cron', 'other')`;
-  const blocked = await runJob("expire-jobs");
+  const blocked = await runJob(app, "expire-jobs");
   assert.equal(blocked.outcome, "skipped");
   assert.equal(blocked.reason, "running");
   // the other process died an hour ago: its claim no longer blocks
   await sql`update job_runs set started_at = now() - interval '2 hours' where instance = 'other'`;
-  const ran = await runJob("expire-jobs");
+  const ran = await runJob(app, "expire-jobs");
   assert.equal(ran.outcome, "ok");
 });
 
 Deno.test("runJob - a run whose process was SIGKILLed is taken over at once, not after its 5-minute lease", async () => {
   await sql`delete from job_runs where job = 'expire-jobs'`;
   await killJobMidRun(sql, db.url, async () => {
-    const blocked = await runJob("expire-jobs");
+    const blocked = await runJob(app, "expire-jobs");
     assert.equal(blocked.outcome, "skipped", "a live run blocks");
     assert.equal(blocked.reason, "running");
   });
   const started = Date.now();
-  const ran = await untilOk(() => runJob("expire-jobs"));
+  const ran = await untilOk(() => runJob(app, "expire-jobs"));
   assert.equal(ran.outcome, "ok", `taken over after the kill (${JSON.stringify(ran)})`);
   assert.ok(Date.now() - started < 3000);
   const runs = await sql`select outcome, error from job_runs where job = 'expire-jobs' order by started_at`;
@@ -59,7 +63,7 @@ Deno.test("runJob - a run whose process was SIGKILLed is taken over at once, not
 Deno.test("runJob - a failed tick is recorded, then retried on the same tick", async () => {
   const tick = new Date("2030-02-01T01:00:00Z");
   await sql`alter function maintain_outreach_partitions(integer) rename to maintain_outreach_partitions_away`;
-  const failed = await runJob("maintain-partitions", { trigger: "cron", tick });
+  const failed = await runJob(app, "maintain-partitions", { trigger: "cron", tick });
   await sql`alter function maintain_outreach_partitions_away(integer) rename to maintain_outreach_partitions`;
   assert.equal(failed.outcome, "error");
   assert.match(failed.error ?? "", /maintain_outreach_partitions/);
@@ -67,7 +71,7 @@ Deno.test("runJob - a failed tick is recorded, then retried on the same tick", a
   assert.equal(first.outcome, "error");
   assert.equal(first.attempts, 1);
 
-  const retried = await runJob("maintain-partitions", { trigger: "cron", tick });
+  const retried = await runJob(app, "maintain-partitions", { trigger: "cron", tick });
   assert.equal(retried.outcome, "ok");
   const [second] = await sql`select outcome, error, attempts from job_runs where job = 'maintain-partitions'`;
   assert.deepEqual(second, { outcome: "ok", error: null, attempts: 2 });
@@ -84,14 +88,14 @@ Deno.test("expire-jobs - deletes long-expired postings nobody applied to, keeps 
       ('t', 'open', ${company.id}, now() + interval '2 days')
     returning id, title`;
   await sql`insert into applications (user_id, job_id) values (${user.id}, ${jobs[1].id})`;
-  const first = await runJob("expire-jobs");
+  const first = await runJob(app, "expire-jobs");
   assert.equal(first.outcome, "ok");
   assert.deepEqual(first.result, { rows: 1, deleted: 1, grace_days: 30 });
   const left = (await sql`select title from jobs where company_id = ${company.id} order by id`).map((r) =>
     r.title
   );
   assert.deepEqual(left, ["long expired, applied", "just expired", "open"]);
-  const second = await runJob("expire-jobs");
+  const second = await runJob(app, "expire-jobs");
   assert.equal(second.rows, 0);
 });
 
@@ -103,7 +107,7 @@ Deno.test("refresh-match-scores - the cache shows new scores after the run", asy
   await sql`insert into applications (user_id, job_id, match_score) values (${user.id}, ${job.id}, 91)`;
   const [{ before }] = await sql`select count(*)::int as before from match_scores where user_id = ${user.id}`;
   assert.equal(before, 0);
-  const run = await runJob("refresh-match-scores");
+  const run = await runJob(app, "refresh-match-scores");
   assert.equal(run.outcome, "ok");
   const rows = await sql`select score, category from match_scores where user_id = ${user.id}`;
   assert.deepEqual(rows.map((r) => ({ ...r })), [{ score: 91, category: "excellent" }]);
@@ -124,7 +128,7 @@ Deno.test("purge-sessions - deletes sessions ended a week ago and old rate-limit
     insert into admin_sessions (token_hash, token_fingerprint, expires_at, revoked_at)
     values ('admin-old', 'f', now() + interval '1 hour', now() - interval '8 days'),
            ('admin-live', 'f', now() + interval '1 hour', null)`;
-  const run = await runJob("purge-sessions");
+  const run = await runJob(app, "purge-sessions");
   assert.equal(run.outcome, "ok");
   assert.deepEqual(run.result, {
     rows: 4,
@@ -135,7 +139,7 @@ Deno.test("purge-sessions - deletes sessions ended a week ago and old rate-limit
   });
   const left = await sql`select token_hash::text as token_hash from sessions where user_id = ${user.id}`;
   assert.deepEqual(left.map((r) => r.token_hash), ["live"]);
-  const again = await runJob("purge-sessions");
+  const again = await runJob(app, "purge-sessions");
   assert.equal(again.rows, 0);
 });
 
@@ -152,12 +156,12 @@ Deno.test("end-idle-connections - ends sessions of this database idle longer tha
     (await pool`select count(*)::int as n from pg_stat_activity where application_name = 'idle-test'`)[0].n;
   assert.equal(await count(), 1);
   await new Promise((r) => setTimeout(r, 50));
-  const ended = await endIdleConnections(0);
+  const ended = await endIdleConnections(pool, 0);
   assert.ok(ended >= 1, `ended ${ended}`);
   for (let i = 0; i < 50 && await count() > 0; i++) await new Promise((r) => setTimeout(r, 20));
   assert.equal(await count(), 0);
   await idle.end({ timeout: 1 }).catch(() => {});
-  const run = await runJob("end-idle-connections");
+  const run = await runJob(app, "end-idle-connections");
   assert.equal(run.outcome, "ok");
   assert.equal(run.rows, 0); // nothing has been idle 10 minutes
 });

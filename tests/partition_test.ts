@@ -8,6 +8,7 @@ import { connect, disconnect, sql, withUser } from "@/db/client.ts";
 import { migrate } from "@/db/migrate.ts";
 import { listOutreachPartitions } from "@/db/partitions.ts";
 import { maintainPartitions } from "@/jobs/maintain_partitions.ts";
+import { testAppOn } from "@/tests/helpers/app.ts";
 
 function serverUrl(): string {
   const url = Deno.env.get("TEST_DATABASE_URL");
@@ -149,7 +150,7 @@ Deno.test("0030 - converts outreach to monthly partitions keeping rows, names, t
 
   // partitions: every month from the oldest row through three months ahead, and the default
   const now = new Date();
-  const names = (await listOutreachPartitions()).map((p) => p.name);
+  const names = (await listOutreachPartitions(sql)).map((p) => p.name);
   for (let m = -14; m <= 3; m++) {
     assert.ok(names.includes(monthName(addMonths(now, m))), monthName(addMonths(now, m)));
   }
@@ -199,7 +200,8 @@ Deno.test("maintain-partitions - creates months ahead, moves rows out of the def
   assert.equal(in_default, 1);
 
   // the months ahead already exist (migration); the far month comes out of the default partition
-  const first = await maintainPartitions();
+  const jobsApp = await testAppOn({ sql });
+  const first = await maintainPartitions(jobsApp);
   assert.deepEqual(first.created, [monthName(far)]);
   assert.equal(first.rows_moved, 1);
   const [{ still }] = await sql`select count(*)::int as still from outreach_default`;
@@ -210,7 +212,7 @@ Deno.test("maintain-partitions - creates months ahead, moves rows out of the def
     select has_table_privilege('app_user', ${monthName(far)}, 'SELECT') as app_select`;
   assert.equal(app_select, false);
 
-  const second = await maintainPartitions();
+  const second = await maintainPartitions(jobsApp);
   assert.deepEqual(second, { rows: 0, created: [], rows_moved: 0 });
 });
 

@@ -9,6 +9,7 @@ import assert from "node:assert/strict";
 import { connect, sql } from "@/db/client.ts";
 import { hasTool } from "@/scripts/system_tools.ts";
 import { runJob } from "@/jobs/registry.ts";
+import { testAppOn } from "@/tests/helpers/app.ts";
 import { useAppDatabase } from "@/tests/helpers/db.ts";
 import { killJobMidRun, untilOk } from "@/tests/helpers/killed_job.ts";
 import { api, startTestServer, TEST_ENV } from "@/tests/helpers/server.ts";
@@ -88,7 +89,10 @@ Deno.test({
       const pooled = new URL(db.url);
       pooled.port = String(port);
       pooled.searchParams.set("pgbouncer", "true");
-      await connect(pooled.toString(), { max: 8 });
+      const jobs = await testAppOn({
+        url: pooled.toString(),
+        sql: await connect(pooled.toString(), { max: 8 }),
+      });
       const app = await startTestServer();
       server.close = app.close;
 
@@ -114,16 +118,16 @@ Deno.test({
       // the job claims (transaction-level advisory locks) work through the pooler, once per tick
       const tick = new Date("2030-03-01T00:00:00Z");
       const runs = await Promise.all(
-        [1, 2, 3].map(() => runJob("calculate-health", { trigger: "cron", tick })),
+        [1, 2, 3].map(() => runJob(jobs, "calculate-health", { trigger: "cron", tick })),
       );
       assert.deepEqual(runs.map((r) => r.outcome).sort(), ["ok", "skipped", "skipped"]);
       // a run SIGKILLed mid-way, its run lock held through the pooler: taken over at once, not after the
       // lease (PgBouncer ends the server connection of a client that left inside a transaction)
       await killJobMidRun(sql, pooled.toString(), async () => {
-        const blocked = await runJob("expire-jobs");
+        const blocked = await runJob(jobs, "expire-jobs");
         assert.equal(blocked.reason, "running", "a live run blocks through the pooler too");
       });
-      const takenOver = await untilOk(() => runJob("expire-jobs"), 5000);
+      const takenOver = await untilOk(() => runJob(jobs, "expire-jobs"), 5000);
       assert.equal(takenOver.outcome, "ok", JSON.stringify(takenOver));
       const stats = await api(app.url, "GET", "/api/admin/stats", { token: TEST_ENV.ROLEFERRY_ADMIN_TOKEN });
       assert.equal(stats.status, 200);

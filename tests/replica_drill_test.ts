@@ -8,8 +8,8 @@
  */
 import assert from "node:assert/strict";
 import postgres from "postgres";
-import { connect, disconnect } from "@/db/client.ts";
-import { connectReplicas, disconnectReplicas, readSql, replicaStatus } from "@/db/replicas.ts";
+import { createPool, type Sql } from "@/db/client.ts";
+import { createReplicas, type Replicas } from "@/db/replicas.ts";
 import { APP_ENV, startApp } from "@/bench/app_process.ts";
 import { hasTool } from "@/scripts/system_tools.ts";
 import {
@@ -49,6 +49,8 @@ Deno.test({
       DATABASE_REPLICA_URL: standby.url("roleferry"),
       ROLEFERRY_ENV: "test",
     });
+    let primaryPool: Sql | undefined;
+    let replicas: Replicas | undefined;
     try {
       await waitFor(
         "the standby to have the jobs",
@@ -145,21 +147,22 @@ Deno.test({
 
       // 4. a lagging replica is skipped: limit 0.5 s, standby 2 s behind while the primary writes
       await standby.start();
-      await connect(primary.url("roleferry"), { max: 2 });
-      await connectReplicas([standby.url("roleferry")], { maxLagS: 0.5, checkEveryMs: 100 });
+      primaryPool = createPool(primary.url("roleferry"), { max: 2 });
+      replicas = createReplicas(primaryPool);
+      await replicas.connect([standby.url("roleferry")], { maxLagS: 0.5, checkEveryMs: 100 });
       await owner`insert into companies (name, domain) values ('Fresh Co', 'fresh.test')`;
       await waitFor(
         "the standby to count as lagging",
-        () => Promise.resolve(replicaStatus()[0].state === "lagging"),
+        () => Promise.resolve(replicas!.status()[0].state === "lagging"),
       );
-      const found = await readSql((db) =>
+      const found = await replicas.readSql((db) =>
         db`select count(*)::int as n from companies where domain = 'fresh.test'`
       );
       assert.equal(found[0].n, 1, "while the replica lags, reads come from the primary");
-      await waitFor("the standby to catch up", () => Promise.resolve(replicaStatus()[0].state === "up"));
+      await waitFor("the standby to catch up", () => Promise.resolve(replicas!.status()[0].state === "up"));
     } finally {
-      await disconnectReplicas();
-      await disconnect();
+      await replicas?.disconnect();
+      await primaryPool?.end();
       await app.stop();
       await replica.end();
       await owner.end();

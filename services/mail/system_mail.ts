@@ -17,7 +17,6 @@ import { config } from "@/fresh.config.ts";
 import { storeOutboxMessage } from "@/db/outbox.ts";
 import { log } from "@/core/log.ts";
 import { multipart } from "./mailgun.ts";
-import { trackWork } from "@/app/lifecycle.ts";
 
 export interface SystemMessage {
   to: string;
@@ -93,7 +92,8 @@ export async function sendSystemMail(message: SystemMessage): Promise<string> {
 
 /** Starts sending without making the caller wait; failures are logged, never thrown. */
 export function queueSystemMail(message: SystemMessage): void {
-  const promise = trackWork(() => sendSystemMail(message)).catch((error) => {
+  // TODO(rw-engine): app.lifecycle.trackWork(() => sendSystemMail(app, message)) once `app` reaches here
+  const promise = sendSystemMail(message).catch((error) => {
     log.error("system mail failed", { kind: message.kind, error: (error as Error).message });
   });
   pending.add(promise);

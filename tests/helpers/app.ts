@@ -9,7 +9,7 @@
  * await t.close();
  */
 import { loadConfig, resolveSecret } from "@/fresh.config.ts";
-import { createPool } from "@/db/client.ts";
+import { createPool, type Sql } from "@/db/client.ts";
 import { createAppContext } from "@/app/context.ts";
 import type { AppContext } from "@/services/app_context.ts";
 import { createTestDatabase, type TestDatabase } from "./db.ts";
@@ -39,4 +39,23 @@ export async function useTestApp(
       await db.drop();
     },
   };
+}
+
+/**
+ * An app context on a database a test already opened (`useAppDatabase()`), with its pool and the test
+ * configuration: for tests whose code under test still reaches the global pool as well (it is connected to
+ * the same database by `useAppDatabase`).
+ *
+ * @example
+ * const db = await useAppDatabase("jobs");
+ * const app = await testAppOn(db);
+ * await runJob(app, "expire-jobs");
+ */
+export async function testAppOn(
+  db: { url?: string; sql: Sql },
+  options: { env?: Record<string, string>; overrides?: Parameters<typeof createAppContext>[2] } = {},
+): Promise<AppContext> {
+  const config = loadConfig({ ...TEST_ENV, ...(db.url ? { DATABASE_URL: db.url } : {}), ...options.env });
+  await resolveSecret(config);
+  return createAppContext(config, db.sql, options.overrides);
 }

@@ -4,7 +4,7 @@
  * the seed data, and files cannot disturb each other).
  */
 import postgres from "postgres";
-import { connect, disconnect, type Sql } from "@/db/client.ts";
+import { connect, createPool, disconnect, type Sql } from "@/db/client.ts";
 
 export interface TestDatabase {
   name: string;
@@ -12,7 +12,7 @@ export interface TestDatabase {
   url: string;
   /** Server URL (the `postgres` database), for admin statements. */
   serverUrl: string;
-  /** Drops the database (and closes the app pool when `connectApp` used it). */
+  /** Drops the database (and closes the pools `useAppDatabase` opened on it). */
   drop(): Promise<void>;
 }
 
@@ -56,21 +56,32 @@ export async function createTestDatabase(label = "t"): Promise<TestDatabase> {
 }
 
 /**
- * A fresh database with the app's pool (`sql`, `withUser`) connected to it.
+ * Whether `useAppDatabase` also connects the process-wide `sql` of db/client.ts to the test's database.
+ * Modules not handed a pool yet still query through that global; once none does, this goes, and with it the
+ * last state a test file shares with the modules it imports.
+ */
+const CONNECT_GLOBAL_POOL = true;
+
+/**
+ * A fresh database with a pool of its own (`sql`); during the transition the global pool of db/client.ts
+ * (`withUser`, functions not yet taking a pool) is connected to it too.
  *
  * @example
  * const db = await useAppDatabase("applications");
+ * await createApplication(db.sql, userId, input);
  * // ... tests ...
  * await db.drop();
  */
 export async function useAppDatabase(label?: string): Promise<TestDatabase & { sql: Sql }> {
   const db = await createTestDatabase(label);
-  const sql = await connect(db.url, { max: 5 });
+  const sql = createPool(db.url, { max: 5 });
+  if (CONNECT_GLOBAL_POOL) await connect(db.url, { max: 5 });
   return {
     ...db,
     sql,
     async drop() {
-      await disconnect();
+      await sql.end({ timeout: 5 });
+      if (CONNECT_GLOBAL_POOL) await disconnect();
       await db.drop();
     },
   };

@@ -4,7 +4,6 @@
  */
 import { loadConfig, resolveSecret, setConfig } from "@/fresh.config.ts";
 import { createWebApp } from "@/app/server.ts";
-import { setReady } from "@/app/lifecycle.ts";
 import { createAppContext } from "@/app/context.ts";
 import { type Sql, sql as currentPool } from "@/db/client.ts";
 import { startWorldDns } from "./dns_server.ts";
@@ -38,7 +37,6 @@ export async function startTestServer(
     loadConfig({ ...TEST_ENV, PORT: String(port), ...(dns ? { ROLEFERRY_DNS: dns.address } : {}), ...env }),
   );
   await resolveSecret(config);
-  setReady();
   const fetch = await createWebApp(createAppContext(config, options.sql ?? currentPool));
   const server = Deno.serve(
     { port, hostname: "127.0.0.1", onListen: () => {} },

@@ -61,7 +61,7 @@ export const handler = {
         status: 422,
       });
     }
-    const page = await searchJobs(user.id, {
+    const page = await searchJobs(ctx.state.app.replicas, user.id, {
       ...filters,
       sort: filters.sort ?? decoded?.sort,
       cursor: decoded,

@@ -1,22 +1,13 @@
-import { defineApi } from "@/web/api.ts";
-import { requireAdmin } from "@/services/accounts/admin.ts";
+import { defineRoute, op } from "@/web/define_route.ts";
 import { getStats } from "@/db/stats.ts";
 
-import type { FreshContext } from "@/fresh/types.ts";
-import type { AppState } from "@/web/state.ts";
-
-export const api = defineApi({
-  GET: {
+export const { handler, api } = defineRoute({
+  GET: op({
     summary:
       "Operations overview: slowest statements (pg_stat_statements), connections by state, the outreach queue, " +
       "mailbox health, the latest run of each job, outreach partitions",
     auth: "admin",
-  },
+    handler: async (_ctx, { app }) =>
+      Response.json(await getStats(app.sql, app.replicas), { headers: { "cache-control": "no-store" } }),
+  }),
 });
-
-export const handler = {
-  async GET(ctx: FreshContext<AppState>) {
-    requireAdmin(ctx.req);
-    return Response.json(await getStats(), { headers: { "cache-control": "no-store" } });
-  },
-};

@@ -28,6 +28,6 @@ export const handler = {
   async GET(ctx: FreshContext<AppState>) {
     await requireUser(ctx);
     const { q } = parseQuery(storableUrl(ctx.url), api.GET.query);
-    return Response.json({ items: await searchCompanies(q || undefined) });
+    return Response.json({ items: await searchCompanies(ctx.state.app.replicas, q || undefined) });
   },
 };

@@ -24,7 +24,11 @@ export const handler = {
     const { cursor, ...query } = parseQuery(storableUrl(ctx.url), api.GET.query);
     // A cursor says its own sort; without one, the query's (or the default) applies.
     const decoded = cursor ? decodeSearchCursor(cursor, query.sort ?? cursorSort(cursor)) : undefined;
-    const page = await searchJobs(user.id, { ...query, sort: query.sort ?? decoded?.sort, cursor: decoded });
+    const page = await searchJobs(ctx.state.app.replicas, user.id, {
+      ...query,
+      sort: query.sort ?? decoded?.sort,
+      cursor: decoded,
+    });
     return Response.json({
       items: page.items,
       next_cursor: page.next ? encodeSearchCursor(page.next) : null,

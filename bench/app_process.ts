@@ -64,8 +64,11 @@ export async function startApp(
   env: Record<string, string>,
   options: { entry?: string; timeoutMs?: number; healthPath?: string } = {},
 ): Promise<AppProcess> {
-  const port = Number(env.PORT) || freePort();
-  const url = `http://127.0.0.1:${port}`;
+  // main.ts says where it listens: with no port given it takes one the system picks (PORT=0) and keeps it,
+  // so two test files in parallel can never race for the same free port. Other entries get a free port.
+  const announces = (options.entry ?? "main.ts") === "main.ts" && !Number(env.PORT);
+  const port = announces ? 0 : Number(env.PORT) || freePort();
+  let url = announces ? "" : `http://127.0.0.1:${port}`;
   const started = performance.now();
   const child = new Deno.Command(Deno.execPath(), {
     args: startTaskArgs(options.entry),
@@ -75,12 +78,17 @@ export async function startApp(
     stdout: "piped",
     stderr: "piped",
   }).spawn();
+  let head = "";
   let bootMs: number | undefined;
   let bootParts: Record<string, number> | undefined;
   (async () => {
     // main.ts logs {"msg":"listening", "boot_ms", "modules_ms", "boot_parts"} once; everything else (request
     // logs) is drained unread.
     for await (const chunk of child.stdout.pipeThrough(new TextDecoderStream())) {
+      if (!url) {
+        head = (head + chunk).slice(-65_536); // the listening line may arrive in pieces
+        url = /"msg":"listening","url":"([^"]+)"/.exec(head)?.[1] ?? "";
+      }
       if (bootMs === undefined) {
         const match = /"boot_ms":(\d+)/.exec(chunk);
         if (match) bootMs = Number(match[1]);
@@ -103,6 +111,10 @@ export async function startApp(
   const deadline = started + (options.timeoutMs ?? 60_000);
   let startMs = -1;
   while (performance.now() < deadline && !done) {
+    if (!url) {
+      await new Promise((r) => setTimeout(r, 3));
+      continue;
+    }
     try {
       const res = await fetch(url + (options.healthPath ?? "/healthz"));
       await res.body?.cancel();

@@ -65,7 +65,17 @@ export async function startEmbedded(options: Options): Promise<EmbeddedDatabase>
       "-c",
       "shared_preload_libraries=pg_stat_statements",
       ...(options.throwaway
-        ? ["-c", "fsync=off", "-c", "synchronous_commit=off", "-c", "full_page_writes=off"]
+        // the test suite's server: test files running in parallel each hold pools of their own
+        ? [
+          "-c",
+          "fsync=off",
+          "-c",
+          "synchronous_commit=off",
+          "-c",
+          "full_page_writes=off",
+          "-c",
+          "max_connections=300",
+        ]
         : []),
     ],
   });

@@ -14,6 +14,7 @@ import { connect, disconnect } from "@/db/client.ts";
 import { startEmbedded } from "@/db/embedded.ts";
 import { migrate } from "@/db/migrate.ts";
 import { ensureSystemTools } from "./system_tools.ts";
+import { prepareClientBuild } from "@/fresh/assets.ts";
 
 const TEMPLATE = "roleferry_test_template";
 
@@ -40,6 +41,11 @@ const pool = await connect(templateUrl.toString(), { max: 1 });
 const { total } = await migrate(pool);
 await disconnect();
 console.log(`test database: template ${TEMPLATE} at ${admin.host}, ${total} migrations`);
+
+// The island bundles, once, before any test file starts an app: otherwise several files (with --parallel,
+// or their app processes) find the build stale at once and write static/build/ over each other.
+const root = (path: string) => new URL(`../${path}`, import.meta.url).pathname;
+await prepareClientBuild({ islandsDir: root("islands"), buildDir: root("static/build"), mode: "ifMissing" });
 
 const args = Deno.args.length ? Deno.args : ["."];
 const child = new Deno.Command(Deno.execPath(), {

@@ -28,20 +28,28 @@ export async function startTestServer(
   env: Record<string, string> = {},
   options: { sql?: Sql } = {},
 ): Promise<TestServer> {
-  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
-  const { port } = listener.addr as Deno.NetAddr;
-  listener.close();
+  // Listening first, on a port the system picks, and keeping it: a port found free and then bound later
+  // could be taken in between by a test file running in parallel. The app answers once it is built, before
+  // anyone knows the URL.
+  let fetch: Awaited<ReturnType<typeof createWebApp>> | undefined;
+  const server = Deno.serve(
+    { port: 0, hostname: "127.0.0.1", onListen: () => {} },
+    (req, info) => fetch!(req, info),
+  );
+  const { port } = server.addr as Deno.NetAddr;
   // address verification asks DNS: a local fake world unless the test brings its own zones
   const dns = env.ROLEFERRY_DNS ? undefined : await startWorldDns();
-  const config = setConfig(
-    loadConfig({ ...TEST_ENV, PORT: String(port), ...(dns ? { ROLEFERRY_DNS: dns.address } : {}), ...env }),
-  );
-  await resolveSecret(config);
-  const fetch = await createWebApp(createAppContext(config, options.sql ?? currentPool));
-  const server = Deno.serve(
-    { port, hostname: "127.0.0.1", onListen: () => {} },
-    (req, info) => fetch(req, info),
-  );
+  try {
+    const config = setConfig(
+      loadConfig({ ...TEST_ENV, PORT: String(port), ...(dns ? { ROLEFERRY_DNS: dns.address } : {}), ...env }),
+    );
+    await resolveSecret(config);
+    fetch = await createWebApp(createAppContext(config, options.sql ?? currentPool));
+  } catch (error) {
+    await server.shutdown();
+    await dns?.close();
+    throw error;
+  }
   return {
     url: `http://127.0.0.1:${port}`,
     close: async () => {

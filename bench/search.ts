@@ -73,10 +73,9 @@ async function benchSearchLoad(options: SearchOptions): Promise<Measurement[]> {
       note: `skipped: ${missing} not installed`,
     }];
   }
-  pgbenchPath = tools.pgbench;
   const combos = await capture(options);
   await resetStatements(options.url);
-  const pgbench = await runPgbench(options, combos);
+  const pgbench = await runPgbench(options, combos, tools.pgbench);
   const top = describeTop(await topStatements(options.url));
   options.log(`search: pgbench ${pgbench.rate.toFixed(0)} tx/s, p99 ${pgbench.p99.toFixed(1)} ms`);
   const app = await startApp({ DATABASE_URL: options.url });
@@ -173,15 +172,13 @@ function literal(value: unknown): string {
   return String(value);
 }
 
-let pgbenchPath = "pgbench";
-
 interface LoadResult {
   rate: number;
   p50: number;
   p99: number;
 }
 
-async function runPgbench(options: SearchOptions, combos: Combo[]): Promise<LoadResult> {
+async function runPgbench(options: SearchOptions, combos: Combo[], pgbenchPath: string): Promise<LoadResult> {
   const url = new URL(options.url);
   const defines: string[] = [];
   const files: string[] = [];

@@ -9,7 +9,7 @@ import { createRequire } from "node:module";
 import type { Page } from "playwright-core";
 
 const require = createRequire(import.meta.url);
-let axeSource: string | undefined;
+let axeSource: string | undefined; // memo: pure function of its key (axe-core's file, read once)
 
 export const SHOTS = new URL("../../test-artifacts/screenshots/", import.meta.url);
 

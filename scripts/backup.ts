@@ -6,7 +6,7 @@
  * only the connection. `deno task restore FILE` reads both. Prints a JSON summary.
  */
 import { ConfigError, loadConfig } from "@/fresh.config.ts";
-import { connect, disconnect } from "@/db/client.ts";
+import { createPool } from "@/db/client.ts";
 import { writeBackup } from "@/db/backup.ts";
 import { openDatabase } from "@/app/database.ts";
 import { findPgTool, libpqUrl, runTool, serverMajor, versionMismatch } from "./pg_tools.ts";
@@ -55,7 +55,7 @@ try {
             : "note: pg_dump not found; using RoleFerry's own backup format",
         );
       }
-      const pool = await connect(database.url, { max: 2, application: "roleferry-backup" });
+      const pool = createPool(database.url, { max: 2, application: "roleferry-backup" });
       try {
         const header = await writeBackup(pool, file);
         summary = {
@@ -65,7 +65,7 @@ try {
           migrations: header.migrations.length,
         };
       } finally {
-        await disconnect();
+        await pool.end({ timeout: 5 });
       }
     }
     const { size } = await Deno.stat(file);

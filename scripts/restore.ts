@@ -10,7 +10,7 @@
 import postgres from "postgres";
 import { ConfigError, loadConfig } from "@/fresh.config.ts";
 import { openDatabase } from "@/app/database.ts";
-import { connect, disconnect } from "@/db/client.ts";
+import { createPool } from "@/db/client.ts";
 import { isBuiltinBackup, restoreBackup } from "@/db/backup.ts";
 import { findPgTool, libpqUrl, runTool } from "./pg_tools.ts";
 
@@ -62,14 +62,14 @@ try {
     }
     const started = performance.now();
     if (await isBuiltinBackup(file)) {
-      const pool = await connect(database.url, { max: 2, application: "roleferry-restore" });
+      const pool = createPool(database.url, { max: 2, application: "roleferry-restore" });
       try {
         const result = await restoreBackup(pool, file);
         console.log(
           JSON.stringify({ file, format: "builtin", ...result, ms: Math.round(performance.now() - started) }),
         );
       } finally {
-        await disconnect();
+        await pool.end({ timeout: 5 });
       }
     } else {
       const pgRestore = await findPgTool("pg_restore");

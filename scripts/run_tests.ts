@@ -10,7 +10,7 @@
  * and say so.
  */
 import postgres from "postgres";
-import { connect, disconnect } from "@/db/client.ts";
+import { createPool } from "@/db/client.ts";
 import { startEmbedded } from "@/db/embedded.ts";
 import { migrate } from "@/db/migrate.ts";
 import { ensureSystemTools } from "./system_tools.ts";
@@ -37,9 +37,9 @@ await sql.end();
 
 const templateUrl = new URL(admin);
 templateUrl.pathname = `/${TEMPLATE}`;
-const pool = await connect(templateUrl.toString(), { max: 1 });
+const pool = createPool(templateUrl.toString(), { max: 1 });
 const { total } = await migrate(pool);
-await disconnect();
+await pool.end();
 console.log(`test database: template ${TEMPLATE} at ${admin.host}, ${total} migrations`);
 
 // The island bundles, once, before any test file starts an app: otherwise several files (with --parallel,

@@ -1,14 +1,16 @@
 /**
- * The PostgreSQL pool (postgres.js) and the two ways to use it:
+ * The PostgreSQL pools (postgres.js) and how a user's rows are read:
  *
- * - `sql` runs as the owner: migrations, scheduled jobs, webhooks, admin work.
- *   Row-level security does not apply to the owner.
- * - `withUser(userId, fn)` runs `fn` in a transaction as `app_user` with
- *   `app.current_user_id` set, so every user-owned table shows only that user's
- *   rows. Every request made on a user's behalf goes through it.
+ * - `createPool(url)` makes a pool owned by its caller: the composition root (`app.sql`), a test, a script.
+ *   It runs as the owner: migrations, scheduled jobs, webhooks, admin work. Row-level security does not
+ *   apply to the owner.
+ * - `withUserOn(sql, userId, fn)` runs `fn` in a transaction as `app_user` with `app.current_user_id` set,
+ *   so every user-owned table shows only that user's rows. Every request made on a user's behalf goes
+ *   through it.
  *
- * `sql` is a live binding: `connect()` replaces it, so modules that imported it
- * keep working after a (test) reconnect.
+ * Transition (issue 10): the process-wide `sql` Proxy, `connect()`/`disconnect()` and `withUser(userId, fn)`
+ * remain for modules not yet handed a pool; `connect()` replaces the pool behind `sql`. They go once nothing
+ * uses them.
  */
 import postgres from "postgres";
 

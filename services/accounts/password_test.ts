@@ -6,7 +6,7 @@ import { Passwords } from "./password.ts";
 /** One pool for the file, closed by the last test. */
 const passwords = new Passwords(4);
 
-Deno.test("Passwords.hash - bcrypt $2b$ at the given cost; verifyPassword checks it", async () => {
+Deno.test("Passwords.hash - bcrypt $2b$ at the given cost; verify checks it", async () => {
   const hash = await passwords.hash("correct horse battery", 4);
   assert.match(hash, /^\$2b\$04\$[./A-Za-z0-9]{53}$/);
   assert.equal(await passwords.verify("correct horse battery", hash), true);

@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import bcrypt from "bcryptjs";
 import { HttpError } from "@/core/http_error.ts";
 import { Passwords } from "./password.ts";
+import { type JobInput, PasswordPool } from "./password_pool.ts";
 
 /** One pool for the file, closed by the last test. */
 const passwords = new Passwords(4);
@@ -37,6 +38,30 @@ Deno.test("Passwords.hash - more than 72 bytes (UTF-8) is a 422 naming the field
     return true;
   });
   assert.match(await passwords.hash("x".repeat(72), 4), /^\$2b\$04\$/);
+});
+
+/** A pool that notes the jobs it runs. */
+class CountingPool extends PasswordPool {
+  ops: string[] = [];
+  override run(input: JobInput): Promise<string | boolean> {
+    this.ops.push(input.op);
+    return super.run(input);
+  }
+}
+
+Deno.test("Passwords.burn - one compare against a throwaway hash made once per Passwords", async () => {
+  const pool = new CountingPool(1);
+  const own = new Passwords(4, pool);
+  try {
+    await own.burn("whatever");
+    assert.deepEqual(pool.ops, ["hash", "compare"]);
+    await own.burn("p".repeat(200)); // cut to 72 bytes, as bcrypt would
+    assert.deepEqual(pool.ops, ["hash", "compare", "compare"]);
+    assert.equal(await own.verify("p".repeat(73), "$2b$04$" + "a".repeat(53)), false);
+    assert.deepEqual(pool.ops.slice(3), ["compare"], "a too long password costs one compare too");
+  } finally {
+    own.close();
+  }
 });
 
 Deno.test("Passwords.verify - a password past 72 bytes never matches (no truncation match)", async () => {

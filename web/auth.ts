@@ -45,8 +45,6 @@ export function readSessionToken(req: Request): { token: string; via: "bearer" |
   return cookie && /^[A-Za-z0-9_-]{20,200}$/.test(cookie) ? { token: cookie, via: "cookie" } : undefined;
 }
 
-export { readCookie };
-
 /**
  * Resolves the caller of `req`, or undefined when it presents no live session. Called once per request by
  * the root middleware, which copies the result onto `ctx.state` (user, sessionId, authVia, csrfToken).

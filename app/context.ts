@@ -12,6 +12,8 @@ import { createLifecycle } from "@/core/lifecycle.ts";
 import { createReplicas } from "@/db/replicas.ts";
 import { transportFromConfig } from "@/services/mail/transport.ts";
 import type { AppContext } from "@/services/app_context.ts";
+import { createSecretBox } from "@/core/secrets.ts";
+import { passwordCost, Passwords } from "@/services/accounts/password.ts";
 
 export function createAppContext(
   config: Config,
@@ -27,5 +29,7 @@ export function createAppContext(
     metrics: overrides.metrics ?? createMetrics(),
     replicas: overrides.replicas ?? createReplicas(sql),
     lifecycle: overrides.lifecycle ?? createLifecycle(),
+    passwords: overrides.passwords ?? new Passwords(passwordCost(config.env)),
+    secrets: overrides.secrets ?? createSecretBox(() => config.secret),
   };
 }

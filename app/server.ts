@@ -9,7 +9,7 @@ import { fileURLToPath } from "node:url";
 import { type Config, loadConfig, resolveSecret, setConfig } from "@/fresh.config.ts";
 import { connect, disconnect } from "@/db/client.ts";
 import { migrate, readMigrations } from "@/db/migrate.ts";
-import { seedTestUsers } from "@/db/seed.ts";
+import { seedTestUsers } from "@/services/accounts/seed.ts";
 import { ensureDevMailboxes } from "@/db/dev_mailboxes.ts";
 import { createApp } from "@/fresh/mod.ts";
 import { limitRequestBody } from "@/web/body_limit.ts";
@@ -114,7 +114,7 @@ export async function boot(config: Config = loadConfig(), options: BootOptions =
     await migrate(pool, { migrations: await migrations });
     lap("migrations");
     await app.replicas.connect(config.replicaUrls, { maxLagS: config.replicaMaxLagS });
-    if (config.env === "development" || config.env === "staging") await seedTestUsers();
+    if (config.env === "development" || config.env === "staging") await seedTestUsers(app);
     await ensureDevMailboxes(config);
     lap("seed");
   } catch (error) {
@@ -137,6 +137,7 @@ export async function boot(config: Config = loadConfig(), options: BootOptions =
     stopping ??= (async () => {
       await server.shutdown();
       await app.lifecycle.drain();
+      app.passwords.close();
       await app.replicas.disconnect();
       await disconnect();
       await database.stop();

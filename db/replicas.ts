@@ -223,7 +223,7 @@ export class Replicas {
   async rememberSessionWrite(sessionId: string): Promise<void> {
     // The write itself succeeded; if the stamp cannot be written the primary is failing and the next read
     // goes there or answers 503 anyway.
-    if (this.#replicas.length) await stampSessionWrite(sessionId).catch(() => {});
+    if (this.#replicas.length) await stampSessionWrite(this.primary, sessionId).catch(() => {});
   }
 
   /** A read-only query on the owner pool of a replica (or the primary, by the rule above). */

@@ -9,11 +9,11 @@ import { deleteEndedAdminSessions } from "@/db/admin_sessions.ts";
  * week ago, login rate-limit windows older than a day, and reset/verification links expired or
  * used a week ago, so no such table grows without bound. Idempotent: a second run finds nothing to delete.
  */
-export async function purgeSessions(_app: AppContext) {
-  const sessions = await deleteEndedSessions();
-  const rateLimits = await deleteOldRateLimits();
-  const adminSessions = await deleteEndedAdminSessions();
-  const accountTokens = await deleteOldAccountTokens();
+export async function purgeSessions(app: AppContext) {
+  const sessions = await deleteEndedSessions(app.sql);
+  const rateLimits = await deleteOldRateLimits(app.sql);
+  const adminSessions = await deleteEndedAdminSessions(app.sql);
+  const accountTokens = await deleteOldAccountTokens(app.sql);
   return {
     rows: sessions + rateLimits + adminSessions + accountTokens,
     sessions,

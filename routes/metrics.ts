@@ -16,7 +16,7 @@ export const api = defineApi({
 export const handler = {
   async GET(ctx: FreshContext<AppState>) {
     await guardAdminToken(ctx);
-    requireAdmin(ctx.req);
+    requireAdmin(ctx.state.app, ctx.req);
     const { app } = ctx.state;
     return new Response(app.metrics.render() + app.replicas.renderMetrics(), {
       headers: { "content-type": METRICS_CONTENT_TYPE, "cache-control": "no-store" },

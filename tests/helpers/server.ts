@@ -7,6 +7,7 @@ import { createWebApp } from "@/app/server.ts";
 import { createAppContext } from "@/app/context.ts";
 import { type Sql, sql as currentPool } from "@/db/client.ts";
 import { startWorldDns } from "./dns_server.ts";
+import type { AppContext } from "@/services/app_context.ts";
 
 export interface TestServer {
   url: string;
@@ -32,6 +33,7 @@ export async function startTestServer(
   // could be taken in between by a test file running in parallel. The app answers once it is built, before
   // anyone knows the URL.
   let fetch: Awaited<ReturnType<typeof createWebApp>> | undefined;
+  let app: AppContext | undefined;
   const server = Deno.serve(
     { port: 0, hostname: "127.0.0.1", onListen: () => {} },
     (req, info) => fetch!(req, info),
@@ -44,9 +46,11 @@ export async function startTestServer(
       loadConfig({ ...TEST_ENV, PORT: String(port), ...(dns ? { ROLEFERRY_DNS: dns.address } : {}), ...env }),
     );
     await resolveSecret(config);
-    fetch = await createWebApp(createAppContext(config, options.sql ?? currentPool));
+    app = createAppContext(config, options.sql ?? currentPool);
+    fetch = await createWebApp(app);
   } catch (error) {
     await server.shutdown();
+    app?.passwords.close();
     await dns?.close();
     throw error;
   }
@@ -54,6 +58,7 @@ export async function startTestServer(
     url: `http://127.0.0.1:${port}`,
     close: async () => {
       await server.shutdown();
+      app?.passwords.close(); // the context's bcrypt workers
       await dns?.close();
     },
   };

@@ -56,32 +56,31 @@ export async function createTestDatabase(label = "t"): Promise<TestDatabase> {
 }
 
 /**
- * Whether `useAppDatabase` also connects the process-wide `sql` of db/client.ts to the test's database.
- * Modules not handed a pool yet still query through that global; once none does, this goes, and with it the
- * last state a test file shares with the modules it imports.
- */
-const CONNECT_GLOBAL_POOL = true;
-
-/**
- * A fresh database with a pool of its own (`sql`); during the transition the global pool of db/client.ts
- * (`withUser`, functions not yet taking a pool) is connected to it too.
+ * A fresh database with a pool of its own (`sql`). During the transition the global pool of db/client.ts
+ * (`withUser`, functions not yet taking a pool) is connected to it too, unless `globalPool: false`: a test
+ * file whose code under test takes its pool everywhere passes that, and then shares nothing with the modules
+ * it imports. When no test needs the global any more, the default turns to false, and then the option goes.
  *
  * @example
- * const db = await useAppDatabase("applications");
+ * const db = await useAppDatabase("applications", { globalPool: false });
  * await createApplication(db.sql, userId, input);
  * // ... tests ...
  * await db.drop();
  */
-export async function useAppDatabase(label?: string): Promise<TestDatabase & { sql: Sql }> {
+export async function useAppDatabase(
+  label?: string,
+  options: { globalPool?: boolean } = {},
+): Promise<TestDatabase & { sql: Sql }> {
   const db = await createTestDatabase(label);
   const sql = createPool(db.url, { max: 5 });
-  if (CONNECT_GLOBAL_POOL) await connect(db.url, { max: 5 });
+  const global = options.globalPool ?? true;
+  if (global) await connect(db.url, { max: 5 });
   return {
     ...db,
     sql,
     async drop() {
       await sql.end({ timeout: 5 });
-      if (CONNECT_GLOBAL_POOL) await disconnect();
+      if (global) await disconnect();
       await db.drop();
     },
   };

@@ -204,6 +204,6 @@ Deno.test("[e2e] deno task job - prints the run as JSON; an unknown name exits 2
   for (const name of JOB_NAMES) assert.ok(message.includes(name), name);
 });
 
-Deno.test("jobs registry - teardown", async () => {
+Deno.test.afterAll(async () => {
   await db.drop();
 });

@@ -68,6 +68,6 @@ Deno.test("[e2e] main.ts with ROLEFERRY_CRON=off - serves HTTP but registers no 
   assert.equal(runs, 0);
 });
 
-Deno.test("jobs worker - teardown", async () => {
+Deno.test.afterAll(async () => {
   await db.drop();
 });

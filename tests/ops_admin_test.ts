@@ -95,7 +95,7 @@ Deno.test("[e2e] GET /metrics - Prometheus text with requests by route and statu
   await anonymous.body?.cancel();
 });
 
-Deno.test("ops admin - teardown", async () => {
+Deno.test.afterAll(async () => {
   await server.close();
   await db.drop();
 });

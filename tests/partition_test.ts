@@ -216,7 +216,7 @@ Deno.test("maintain-partitions - creates months ahead, moves rows out of the def
   assert.deepEqual(second, { rows: 0, created: [], rows_moved: 0 });
 });
 
-Deno.test("0030 - teardown", async () => {
+Deno.test.afterAll(async () => {
   await disconnect();
   const admin = postgres(serverUrl(), { max: 1, onnotice: () => {} });
   await admin.unsafe(`drop database if exists "${name}" with (force)`);

@@ -12,7 +12,7 @@ import { timingSafeEqual } from "@/core/crypto.ts";
 import { assertAdminGuessesLeft, countAdminGuess } from "@/services/accounts/rate_limit.ts";
 
 /** 429 when the caller's address is out of admin guesses; counts a wrong bearer token. */
-export async function guardAdminToken(ctx: Pick<FreshContext, "req" | "hono">): Promise<void> {
+export async function guardAdminToken(ctx: Pick<FreshContext, "req" | "info">): Promise<void> {
   const token = config().adminToken;
   if (!token) return; // admin is off: the routes answer 404
   const bearer = /^Bearer\s+(.+)$/i.exec(ctx.req.headers.get("authorization") ?? "")?.[1]?.trim();

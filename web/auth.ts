@@ -122,13 +122,9 @@ function ownOrigin(): string {
 }
 
 /** The client's address as the server saw it (the connection, not a spoofable header). */
-export function clientAddress(ctx: Pick<FreshContext, "hono">): string {
-  try {
-    const env = ctx.hono.env as { remoteAddr?: { hostname?: string } } | undefined;
-    return env?.remoteAddr?.hostname ?? "unknown";
-  } catch {
-    return "unknown";
-  }
+export function clientAddress(ctx: Pick<FreshContext, "info">): string {
+  const addr = ctx.info?.remoteAddr as { hostname?: string } | undefined;
+  return addr?.hostname ?? "unknown";
 }
 
 /** `Set-Cookie` value for a new session. Secure in production (served over HTTPS). */

@@ -1,21 +1,23 @@
 import assert from "node:assert/strict";
 import { HttpError } from "@/core/http_error.ts";
-import { errorResponse, isJsonPath } from "./errors.ts";
-import type { Renderer } from "./render.ts";
+import { log } from "@/core/log.ts";
+import type { ErrorContext } from "@/fresh/errors.ts";
 import { captureErrors } from "@/fresh/testdata/http.ts";
+import { createErrorHandler, isJsonPath } from "./errors.ts";
 
-const renderer: Renderer = {
-  page: () => new Response("page"),
-  errorPage: (props, headers) =>
-    new Response(`page ${props.error.status} ${props.error.message}`, {
-      status: props.error.status,
-      headers,
-    }),
-};
+const errorResponse = createErrorHandler(log);
 
-function failed(path: string, state: unknown = {}) {
+/** The context of a failed request, with an error page that shows what it was asked to render. */
+function failed(path: string, state: unknown = {}): ErrorContext {
   const url = new URL(`http://x${path}`);
-  return { req: new Request(url), url, params: {}, state };
+  return {
+    req: new Request(url),
+    url,
+    params: {},
+    state,
+    renderErrorPage: (status, message, headers) =>
+      new Response(`page ${status} ${message}`, { status, headers }),
+  };
 }
 
 Deno.test("isJsonPath - covers /api and /webhooks and nothing that only starts alike", () => {
@@ -31,7 +33,7 @@ Deno.test("isJsonPath - covers /api and /webhooks and nothing that only starts a
 Deno.test("errorResponse - a plain error is a clean 500 logged with the request id", async () => {
   let res!: Response;
   const logged = await captureErrors(() => {
-    res = errorResponse(new Error("db password=x"), failed("/api/a", { requestId: "r-1" }), renderer);
+    res = errorResponse(new Error("db password=x"), failed("/api/a", { requestId: "r-1" }));
   });
   assert.equal(res.status, 500);
   assert.equal(res.headers.get("content-type"), "application/json; charset=utf-8");
@@ -51,7 +53,6 @@ Deno.test("errorResponse - an HttpError below 500 is not logged and keeps its he
     res = errorResponse(
       new HttpError(401, "sign in", { headers: { "www-authenticate": "Bearer" } }),
       failed("/jobs"),
-      renderer,
     );
   });
   assert.equal(res.status, 401);
@@ -66,7 +67,7 @@ Deno.test("errorResponse - a lost database connection is a 503 with Retry-After,
   });
   let res!: Response;
   await captureErrors(() => {
-    res = errorResponse(lost, failed("/api/jobs", { requestId: "r-2" }), renderer);
+    res = errorResponse(lost, failed("/api/jobs", { requestId: "r-2" }));
   });
   assert.equal(res.status, 503);
   assert.equal(res.headers.get("content-type"), "application/json; charset=utf-8");

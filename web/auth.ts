@@ -77,7 +77,7 @@ export async function requireUser(ctx: { req: Request; state: AppState }): Promi
   if (ctx.state.authVia === "cookie") {
     const presented = readSessionToken(ctx.req);
     if (!presented) throw new HttpError(401, "sign in required");
-    await verifyCsrf(ctx.req, presented.token);
+    await verifyCsrf(ctx.req, presented.token, ctx.state.app.config.appBaseUrl);
   }
   return user;
 }

@@ -39,7 +39,7 @@ export const handler = {
     });
   },
   async POST(ctx: FreshContext<AppState>) {
-    checkOrigin(ctx.req);
+    checkOrigin(ctx.req, ctx.state.app.config.appBaseUrl);
     if (!(await isAdminRequest(ctx.req))) throw new HttpError(401, "sign in on /admin/mailboxes first");
     const id = parseId(ctx.params.id, "mailbox");
     const form = await readForm(ctx.req);

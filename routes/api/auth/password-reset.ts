@@ -19,7 +19,7 @@ export const api = defineApi({
 
 export const handler = {
   async POST(ctx: FreshContext<AppState>) {
-    checkOrigin(ctx.req);
+    checkOrigin(ctx.req, ctx.state.app.config.appBaseUrl);
     const input = await parseJson(ctx.req, api.POST.body);
     await requestPasswordReset(input.email, clientAddress(ctx));
     return Response.json({ status: "accepted" }, { status: 202, headers: { "cache-control": "no-store" } });

@@ -19,7 +19,7 @@ export const api = defineApi({
 
 export const handler = {
   async POST(ctx: FreshContext<AppState>) {
-    checkOrigin(ctx.req);
+    checkOrigin(ctx.req, ctx.state.app.config.appBaseUrl);
     const input = assertStorableText(await parseJson(ctx.req, api.POST.body));
     const signed = await signUp(input, {
       address: clientAddress(ctx),

@@ -17,7 +17,7 @@ export const api = defineApi({
 
 export const handler = {
   async POST(ctx: FreshContext<AppState>) {
-    checkOrigin(ctx.req);
+    checkOrigin(ctx.req, ctx.state.app.config.appBaseUrl);
     const input = await parseJson(ctx.req, api.POST.body);
     await confirmVerification(input.token, ctx.state.user?.id);
     return Response.json({ status: "verified" }, { headers: { "cache-control": "no-store" } });

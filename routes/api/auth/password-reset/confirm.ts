@@ -17,7 +17,7 @@ export const api = defineApi({
 
 export const handler = {
   async POST(ctx: FreshContext<AppState>) {
-    checkOrigin(ctx.req);
+    checkOrigin(ctx.req, ctx.state.app.config.appBaseUrl);
     const input = await parseJson(ctx.req, api.POST.body);
     await confirmPasswordReset(input.token, input.password);
     return Response.json({ status: "password_changed" }, { headers: { "cache-control": "no-store" } });

@@ -43,11 +43,11 @@ export const defaultHttpError: HttpErrorFactory = (status, message, headers) =>
  */
 export const defaultOnError: ErrorHandler = (err, ctx) => {
   const { status: given, headers } = (err ?? {}) as { status?: unknown; headers?: HeadersInit };
-  const status = typeof given === "number" && given >= 400 && given <= 599 ? given : 500;
-  const known = status !== 500 || typeof given === "number";
+  const valid = typeof given === "number" && given >= 400 && given <= 599;
+  const status = valid ? given : 500;
   if (status >= 500) console.error(`${ctx.req.method} ${ctx.url.pathname} failed`, err);
-  const message = known && err instanceof Error ? err.message : "internal error";
-  return ctx.renderErrorPage(status, message, headers);
+  const message = valid && err instanceof Error ? err.message : "internal error";
+  return ctx.renderErrorPage(status, message, valid ? headers : undefined);
 };
 
 /** The last resort when the error hook itself fails: a bare 500 that shows nothing. */

@@ -7,10 +7,12 @@
  *
  * Nothing is kept in module variables: an island's wrapper hangs on its component (under a symbol), the
  * hook is installed once on preact's own `options`, and what one page render used is a per-render object
- * that the wrapper reads from a preact context. Outside `renderWithIslands` (emails, unit renders) and
- * inside an island (its HTML is rendered apart, without that context) islands are plain components.
+ * handed to the render as its (legacy) context, which every component receives as its second argument
+ * (`createContext` would do, but its Provider doubles the render time of preact-render-to-string). Outside
+ * `renderWithIslands` (emails, unit renders) and inside an island (its HTML is rendered apart, without that
+ * context) islands are plain components.
  */
-import { type ComponentType, createContext, Fragment, h, options, type VNode } from "preact";
+import { type ComponentType, Fragment, h, options, type VNode } from "preact";
 import { renderToString } from "preact-render-to-string";
 import { pathToFileURL } from "node:url";
 import { findIslandFiles } from "./crawl.ts";
@@ -36,14 +38,14 @@ interface RenderSlot {
   nextId: number;
 }
 
-type IslandWrapper = ComponentType<Record<string, unknown>> & { contextType?: unknown };
+type IslandWrapper = ComponentType<Record<string, unknown>>;
 
 /** Where a registered component keeps its wrapper. */
 const WRAPPER = Symbol("fresh.islandWrapper");
 /** Marks preact's `options` once the hook is installed (preact's options are process-wide by design). */
 const HOOKED = Symbol.for("fresh.islandHook");
-/** The current page render's slot; `null` (the default) outside a page render. */
-const RenderContext = createContext<RenderSlot | null>(null);
+/** Key of the page render's slot in the render's context (kept below context Providers: they copy it on). */
+const SLOT = Symbol("fresh.islandRender");
 
 /**
  * Imports every island module under `islandsDir` once at start and registers it. Throws for a file
@@ -85,12 +87,13 @@ export function registerIslands(islands: readonly Island[]): void {
 // deno-lint-ignore no-explicit-any
 export function renderWithIslands(vnode: VNode<any>): { html: string; use: IslandUse } {
   const slot: RenderSlot = { use: { names: [] }, nextId: 0 };
-  const html = renderToString(h(RenderContext.Provider, { value: slot }, vnode));
+  const html = renderToString(vnode, { [SLOT]: slot });
   return { html, use: slot.use };
 }
 
 function makeWrapper(island: Island): IslandWrapper {
-  const Wrapper = (props: Record<string, unknown>, slot: RenderSlot | null) => {
+  const Wrapper = (props: Record<string, unknown>, context?: { [SLOT]?: RenderSlot }) => {
+    const slot = context?.[SLOT];
     if (!slot) return plain(island, props);
     const json = encodeProps(island.name, props);
     const id = String(slot.nextId++);
@@ -113,7 +116,7 @@ function makeWrapper(island: Island): IslandWrapper {
     );
   };
   Object.defineProperty(Wrapper, "name", { value: `Island(${island.name})` });
-  return Object.assign(Wrapper, { contextType: RenderContext }) as IslandWrapper;
+  return Wrapper as IslandWrapper;
 }
 
 /** The island as an ordinary component: the hook swapped the new vnode's type for the wrapper; swap it back. */

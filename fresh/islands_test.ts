@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { h } from "preact";
+import { createContext, h } from "preact";
 import { renderToString } from "preact-render-to-string";
 import { registerIslands, renderWithIslands } from "./islands.ts";
 
@@ -50,4 +50,13 @@ Deno.test("islands - each island on a page gets its own props id", () => {
   assert.deepEqual(use.names, ["Badge"]);
   assert.ok(result.includes('data-props-id="0"') && result.includes('data-props-id="1"'));
   assert.ok(result.includes('data-frsh-props="1">{"text":"b"}'));
+});
+
+Deno.test("islands - an island below a context Provider still renders as an island", () => {
+  const Theme = createContext("light");
+  const { html: result, use } = renderWithIslands(
+    h(Theme.Provider, { value: "dark" }, h("div", null, h(Badge, { text: "t" }))),
+  );
+  assert.deepEqual(use.names, ["Badge"]);
+  assert.equal(result.match(/<roleferry-island/g)?.length, 1);
 });

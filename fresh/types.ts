@@ -16,7 +16,7 @@ export interface FreshContext<State = Record<string, unknown>> {
   readonly params: Record<string, string>;
   /** Per-request object that middleware fills (`initState` gives its start value). */
   state: State;
-  /** In middleware: runs the next middleware, or the route. Called from a route it throws the app's 404 (`httpError`). */
+  /** In middleware: runs the next middleware or the route. From a route it throws the app's 404 (`httpError`). */
   next(): Promise<Response>;
   /** Renders this route's page component inside its layouts and `_app`, as a full HTML document. */
   render(data?: unknown, init?: ResponseInit): Response | Promise<Response>;

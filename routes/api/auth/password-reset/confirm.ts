@@ -10,7 +10,7 @@ export const { handler, api } = defineRoute({
     body: PasswordResetConfirmBody,
     response: AcceptedOut,
     before: (ctx) => checkOrigin(ctx.req, ctx.state.app.config.appBaseUrl),
-    handler: async (ctx, { app, body }) => {
+    handler: async (_ctx, { app, body }) => {
       await confirmPasswordReset(app, body.token, body.password);
       return Response.json({ status: "password_changed" }, { headers: { "cache-control": "no-store" } });
     },

@@ -1,11 +1,9 @@
 import { z } from "zod";
-import { defineApi } from "@/web/api.ts";
+import { defineRoute, op } from "@/web/define_route.ts";
 import { getHealth } from "@/db/health.ts";
-import type { FreshContext } from "@/fresh/types.ts";
-import type { AppState } from "@/web/state.ts";
 
-export const api = defineApi({
-  GET: {
+export const { handler, api } = defineRoute({
+  GET: op({
     summary: "Liveness and database status",
     auth: "none",
     response: z.object({
@@ -21,22 +19,13 @@ export const api = defineApi({
         error: z.string().optional(),
       })).optional().describe("only when DATABASE_REPLICA_URL is set"),
     }),
-  },
+    handler: async (_ctx, { app }) => {
+      const health = await getHealth(app.sql);
+      if (!health) {
+        return Response.json({ ok: false, db: "down" }, { status: 503, headers: { "retry-after": "5" } });
+      }
+      const replicas = app.replicas.status();
+      return { ok: true, db: "up", migrations: health.migrations, ...(replicas.length ? { replicas } : {}) };
+    },
+  }),
 });
-
-export const handler = {
-  async GET(ctx: FreshContext<AppState>) {
-    const { app } = ctx.state;
-    const health = await getHealth(app.sql);
-    if (!health) {
-      return Response.json({ ok: false, db: "down" }, { status: 503, headers: { "retry-after": "5" } });
-    }
-    const replicas = app.replicas.status();
-    return Response.json({
-      ok: true,
-      db: "up",
-      migrations: health.migrations,
-      ...(replicas.length ? { replicas } : {}),
-    });
-  },
-};

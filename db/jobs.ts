@@ -2,8 +2,7 @@
  * Jobs for the job seeker: the search and the job page, under the user's row-level security transaction
  * (which also reads their profile for the match scores). The import is db/job_imports.ts.
  */
-import { type Frag, type Tx, withUser } from "./client.ts";
-import { withReader } from "./replicas.ts";
+import { type Frag, type Sql, type Tx, withUserOn } from "./client.ts";
 import { getMatchProfile, matchJobColumns, type MatchJobRow, toMatchJob } from "./match_scores.ts";
 import { matchPage } from "./job_match_rank.ts";
 import { computeMatch, type Match } from "@/core/match.ts";
@@ -75,9 +74,12 @@ export const WORD_SIMILARITY = 0.5;
  * the matches (GIN indexes), sorted. More: walking the keyset index newest first, where matches are dense.
  * Either way the cursor is an index condition (a row comparison on (posted_date, id), the undated jobs
  * apart), so page 50 starts where page 49 ended. Best match: db/job_match_rank.ts.
+ *
+ * `sql` is the pool to read from: the search tolerates a little staleness, so callers pass a replica's
+ * when one is fresh enough (`readSql` of db/replicas.ts), else the primary.
  */
-export function searchJobs(userId: number, s: JobSearch): Promise<JobPage> {
-  return withReader(userId, async (tx) => { // a replica when one is fresh enough (db/replicas.ts)
+export function searchJobs(sql: Sql, userId: number, s: JobSearch): Promise<JobPage> {
+  return withUserOn(sql, userId, async (tx) => {
     const profile = await getMatchProfile(tx, userId);
     const sort: SearchSort = s.sort ?? (profile.has_resume ? "match" : "date");
     if (s.cursor && s.cursor.sort !== sort) {
@@ -274,8 +276,8 @@ export interface JobDetail {
 }
 
 /** One job with its company, the caller's match (with reasons) and the caller's application, if any. */
-export function getJobForUser(userId: number, jobId: number): Promise<JobDetail | undefined> {
-  return withUser(userId, async (tx) => {
+export function getJobForUser(sql: Sql, userId: number, jobId: number): Promise<JobDetail | undefined> {
+  return withUserOn(sql, userId, async (tx) => {
     const [row] = await tx<(MatchJobRow & Record<string, unknown>)[]>`
       select j.id, j.external_id, j.source, j.description, j.posted_date, j.expires_at,
              (j.expires_at is not null and j.expires_at <= now()) as expired,

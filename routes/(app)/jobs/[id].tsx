@@ -29,22 +29,24 @@ interface Data {
 export const handler = {
   async GET(ctx: FreshContext<AppState>) {
     const user = await requireUser(ctx);
-    const job = await getJobForUser(user.id, parseId(ctx.params.id, "job"));
+    const { app } = ctx.state;
+    const job = await getJobForUser(app.sql, user.id, parseId(ctx.params.id, "job"));
     if (!job) throw new HttpError(404, "job not found");
-    const contacts = await listCompanyContacts(user.id, job.company.id);
+    const contacts = await listCompanyContacts(app.sql, user.id, job.company.id);
     return ctx.render({ job, contacts } satisfies Data);
   },
   /** Save or apply: creates the application, then shows it (an existing one is shown as it is). */
   async POST(ctx: FreshContext<AppState>) {
     const user = await requireUser(ctx);
+    const { app } = ctx.state;
     const jobId = parseId(ctx.params.id, "job");
     const form = await readForm(ctx.req);
     if (field(form, "action") === "add_contact") {
-      const job = await getJobForUser(user.id, jobId);
+      const job = await getJobForUser(app.sql, user.id, jobId);
       if (!job) throw new HttpError(404, "job not found");
       const parsed = parseNewContact(form);
       if (!parsed.ok) {
-        const contacts = await listCompanyContacts(user.id, job.company.id);
+        const contacts = await listCompanyContacts(app.sql, user.id, job.company.id);
         const contactForm = { values: contactFormValues(form), errors: parsed.errors };
         return ctx.render({ job, contacts, contactForm } satisfies Data, { status: 422 });
       }
@@ -55,9 +57,9 @@ export const handler = {
       return seeOther(`/jobs/${jobId}?contact=${created ? "added" : "known"}#people`);
     }
     if (field(form, "action") === "hide") {
-      const job = await getJobForUser(user.id, jobId);
+      const job = await getJobForUser(app.sql, user.id, jobId);
       if (!job) throw new HttpError(404, "job not found");
-      await setCompanyHidden(user.id, job.company.id, true);
+      await setCompanyHidden(app.sql, user.id, job.company.id, true);
       return seeOther(`/jobs?hidden=${job.company.id}`);
     }
     const status = field(form, "status") === "applied" ? "applied" : "saved";
@@ -68,7 +70,7 @@ export const handler = {
       if (!(error instanceof HttpError)) throw error;
       if (error.status === 422) throw new HttpError(404, "job not found");
       if (error.status !== 409) throw error;
-      const job = await getJobForUser(user.id, jobId);
+      const job = await getJobForUser(app.sql, user.id, jobId);
       return seeOther(job?.application ? `/applications/${job.application.id}` : "/applications");
     }
   },

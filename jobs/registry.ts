@@ -41,7 +41,11 @@ export const JOBS = {
   },
   "reset-mailboxes": { schedule: "0 0 * * *", leaseSeconds: 3600, run: resetMailboxes },
   "calculate-health": { schedule: "0 */6 * * *", leaseSeconds: 3600, run: calculateHealth },
-  "refresh-match-scores": { schedule: "0 * * * *", leaseSeconds: 3600, run: refreshMatchScores },
+  "refresh-match-scores": {
+    schedule: "0 * * * *",
+    leaseSeconds: 3600,
+    run: (app: AppContext) => refreshMatchScores(app.sql),
+  },
   "maintain-partitions": { schedule: "0 1 * * *", leaseSeconds: 3600, run: maintainPartitions },
   "expire-jobs": { schedule: "30 * * * *", leaseSeconds: 3600, run: expireJobs },
   "end-idle-connections": { schedule: "*/10 * * * *", leaseSeconds: 600, run: endIdleConnections },

@@ -4,7 +4,7 @@
  */
 import assert from "node:assert/strict";
 import postgres from "postgres";
-import { connect, disconnect, sql, withUser } from "@/db/client.ts";
+import { createPool, withUserOn } from "@/db/client.ts";
 import { migrate } from "@/db/migrate.ts";
 import { listOutreachPartitions } from "@/db/partitions.ts";
 import { maintainPartitions } from "@/jobs/maintain_partitions.ts";
@@ -19,6 +19,8 @@ function serverUrl(): string {
 const name = `partition_${crypto.randomUUID().slice(0, 8)}`;
 const dbUrl = new URL(serverUrl());
 dbUrl.pathname = `/${name}`;
+/** This file's pool (it connects on first use, after the setup created the database). */
+const sql = createPool(dbUrl.toString(), { max: 4 });
 
 function monthName(date: Date): string {
   return `outreach_${date.getUTCFullYear()}_${String(date.getUTCMonth() + 1).padStart(2, "0")}`;
@@ -39,8 +41,7 @@ Deno.test("0030 - setup: a database at migration 29 with outreach rows across mo
   const admin = postgres(serverUrl(), { max: 1, onnotice: () => {} });
   await admin.unsafe(`create database "${name}"`);
   await admin.end();
-  const pool = await connect(dbUrl.toString(), { max: 4 });
-  await migrate(pool, { target: 29 });
+  await migrate(sql, { target: 29 });
   const [relkind] = await sql`select relkind::text from pg_class where oid = 'outreach'::regclass`;
   assert.equal(relkind.relkind, "r");
 
@@ -162,7 +163,8 @@ Deno.test("0030 - converts outreach to monthly partitions keeping rows, names, t
 Deno.test("0030 - the partitioned table works: ids continue, triggers fire, RLS isolates users", async () => {
   const maxBefore = Math.max(...before.map((r) => r.id));
   const [contact] = await sql`select id from contacts limit 1`;
-  const inserted = await withUser(
+  const inserted = await withUserOn(
+    sql,
     userA,
     (tx) =>
       tx`insert into outreach (application_id, contact_id, step_no, subject, body, from_mailbox)
@@ -173,10 +175,13 @@ Deno.test("0030 - the partitioned table works: ids continue, triggers fire, RLS 
   const [app] = await sql`select last_action_at from applications where id = ${appA}`;
   assert.ok(app.last_action_at > new Date("2021-01-01"), "trg_outreach_updates_application fired");
 
-  const seenByA = await withUser(userA, (tx) => tx`select application_id from outreach`);
+  const seenByA = await withUserOn(sql, userA, (tx) => tx`select application_id from outreach`);
   assert.ok(seenByA.length > 0);
   assert.ok(seenByA.every((r) => r.application_id === appA));
-  await assert.rejects(withUser(userA, (tx) => tx`select * from outreach_default`), /permission denied/);
+  await assert.rejects(
+    withUserOn(sql, userA, (tx) => tx`select * from outreach_default`),
+    /permission denied/,
+  );
 
   // a reply cancels the queued steps (trg_outreach_reply on the partitioned parent)
   const [sent] =
@@ -217,7 +222,7 @@ Deno.test("maintain-partitions - creates months ahead, moves rows out of the def
 });
 
 Deno.test.afterAll(async () => {
-  await disconnect();
+  await sql.end();
   const admin = postgres(serverUrl(), { max: 1, onnotice: () => {} });
   await admin.unsafe(`drop database if exists "${name}" with (force)`);
   await admin.end();

@@ -360,7 +360,7 @@ Deno.test("[e2e] GET /api/jobs?sort=match - the order of a brute-force ranking o
   assert.equal(dated.body.sort, "date");
 });
 
-Deno.test("job search - at 100,000 jobs the count, both page forms and the best-match pools use indexes, no sequential scan", async () => {
+Deno.test("job search - at 100,000 jobs the count, both page forms, the best-match pools and table use indexes, no sequential scan", async () => {
   await db.sql`
     insert into jobs (external_id, source, title, company_id, location, remote, posted_date, skills)
     select 'gen-' || g, 'generated',
@@ -411,6 +411,14 @@ Deno.test("job search - at 100,000 jobs the count, both page forms and the best-
       `select j.id from jobs j where ${open} and j.search_tsv @@ to_tsquery('english', $1)
        order by j.posted_date desc nulls last, j.id desc limit 2000`,
       ["'kubernetes':A | 'platform':A"],
+    ],
+    [
+      "best-match table page",
+      `select mc.job_id, mc.score from match_candidates mc join jobs j on j.id = mc.job_id
+       where mc.user_id = 1 and (mc.score, mc.job_id) >= ($1::int, 0) and (mc.score, mc.job_id) < ($2::int, 50000)
+         and ${open} and j.owner_user_id is null and j.search_tsv @@ to_tsquery('english', 'engineer')
+       order by mc.score desc, mc.job_id desc limit 21`,
+      [75, 90],
     ],
     [
       "typo fallback",

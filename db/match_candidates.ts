@@ -164,23 +164,39 @@ export function storedCandidates(sql: Sql | Tx, userId: number): Promise<Candida
 }
 
 /**
- * Replaces the user's table with `rows` and marks it current, unless the profile was saved again since
- * the refresh read `version` (the table stays stale for the next refresh). Owner pool, in the caller's transaction.
+ * Makes the user's table hold exactly `rows` and marks it current, unless the profile was saved again since
+ * the refresh read `version` (the table stays stale for the next refresh). Without `previous` the rows are
+ * replaced; with it (what the table held, as `storedCandidates` read it) only the difference is written, which
+ * is what keeps a merge of a few new jobs cheap. Owner pool, in the caller's transaction.
  */
 export async function writeCandidates(
   tx: Tx,
   userId: number,
   rows: readonly CandidateRow[],
   state: { seen_seq: number; exact: { score: number; id: number } | null; version: number | null },
+  previous?: readonly CandidateRow[],
 ): Promise<void> {
-  await tx`delete from match_candidates where user_id = ${userId}::int`;
-  for (let i = 0; i < rows.length; i += 5000) {
-    const batch = rows.slice(i, i + 5000);
+  let changed = rows;
+  if (previous) {
+    const before = new Map(previous.map((r) => [r.job_id, r]));
+    changed = rows.filter((r) => {
+      const was = before.get(r.job_id);
+      return !was || was.score !== r.score || was.category !== r.category;
+    });
+    await tx`
+      delete from match_candidates
+      where user_id = ${userId}::int and job_id <> all(${rows.map((r) => r.job_id)}::int[])`;
+  } else {
+    await tx`delete from match_candidates where user_id = ${userId}::int`;
+  }
+  for (let i = 0; i < changed.length; i += 5000) {
+    const batch = changed.slice(i, i + 5000);
     await tx`
       insert into match_candidates (user_id, job_id, score, category)
       select ${userId}::int, x.job_id, x.score, x.category
       from unnest(${batch.map((r) => r.job_id)}::int[], ${batch.map((r) => r.score)}::int[],
-                  ${batch.map((r) => r.category)}::text[]) as x(job_id, score, category)`;
+                  ${batch.map((r) => r.category)}::text[]) as x(job_id, score, category)
+      on conflict (user_id, job_id) do update set score = excluded.score, category = excluded.category`;
   }
   await tx`
     insert into match_candidate_state as s (user_id, stale, seen_seq, exact_score, exact_id, rows, refreshed_at)

@@ -152,7 +152,8 @@ export function mergeChangedJobs(
     const profile = await getMatchProfile(tx, userId);
     const seq = await latestJobSeq(tx);
     const { skills, roleWords } = sets(profile);
-    const kept = new Map((await storedCandidates(tx, userId)).map((r) => [r.job_id, r]));
+    const stored = await storedCandidates(tx, userId);
+    const kept = new Map(stored.map((r) => [r.job_id, r]));
     let scored = 0;
     for (let after = state.seen_seq;;) {
       const rows = await changedJobs(tx, userId, skills, roleWords, after, BATCH);
@@ -174,7 +175,7 @@ export function mergeChangedJobs(
     if (exact && rows.length < k / 2 && !atLeast(BOUND, exact)) {
       return await rebuild(tx, userId, k, state.version);
     }
-    await writeCandidates(tx, userId, rows, { seen_seq: seq, exact, version: state.version });
+    await writeCandidates(tx, userId, rows, { seen_seq: seq, exact, version: state.version }, stored);
     return { rows: rows.length, scored, ms: performance.now() - started };
   }) as Promise<RefreshResult | null>;
 }

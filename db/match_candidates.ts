@@ -67,6 +67,25 @@ export async function staleCandidateUsers(sql: Sql, limit: number): Promise<numb
   return rows.map((r) => r.user_id);
 }
 
+/**
+ * Queues a first table for up to `limit` signed-in users (a live session) who have resume skills and no table
+ * yet: how the tables reach the users who had a resume before they existed, active users first. Answers how
+ * many were queued.
+ */
+export async function queueSignedInUsers(sql: Sql, limit: number): Promise<number> {
+  const rows = await sql`
+    insert into match_candidate_state (user_id)
+    select r.user_id from resumes r
+    where r.skills is not null and r.skills <> '[]'::jsonb
+      and not exists (select 1 from match_candidate_state m where m.user_id = r.user_id)
+      and exists (select 1 from sessions s where s.user_id = r.user_id and s.revoked_at is null
+                  and s.expires_at > now())
+    limit ${limit}::int
+    on conflict (user_id) do nothing
+    returning user_id`;
+  return rows.length;
+}
+
 /** Users with a current table that has not seen every job change up to `seq`. */
 export async function behindCandidateUsers(sql: Sql, seq: number, limit: number): Promise<number[]> {
   const rows = await sql<{ user_id: number }[]>`

@@ -20,6 +20,7 @@ import {
   jobsToScore,
   latestJobSeq,
   lockCandidates,
+  queueSignedInUsers,
   staleCandidateUsers,
   storedCandidates,
   writeCandidates,
@@ -181,18 +182,20 @@ export function mergeChangedJobs(
 }
 
 /**
- * The scheduled work: rebuilds the queued tables (the longest waiting first), then merges the job changes
- * into every current table that has not seen them, until done or `budgetMs` is spent (the rest waits for the
- * next run; a table not refreshed yet is simply not read).
+ * The scheduled work: queues a first table for up to `backfill` signed-in users with a resume and none yet,
+ * rebuilds the queued tables (the longest waiting first), then merges the job changes into every current
+ * table that has not seen them, until done or `budgetMs` is spent (the rest waits for the next run; a table
+ * not built yet is simply not read).
  */
 export async function refreshCandidateTables(
   sql: Sql,
-  options: { budgetMs?: number; k?: number } = {},
-): Promise<{ rebuilt: number; merged: number; scored: number }> {
+  options: { budgetMs?: number; k?: number; backfill?: number } = {},
+): Promise<{ queued: number; rebuilt: number; merged: number; scored: number }> {
   const budget = options.budgetMs ?? 45 * 60_000;
   const started = performance.now();
   const left = () => performance.now() - started < budget;
   let rebuilt = 0, merged = 0, scored = 0;
+  const queued = await queueSignedInUsers(sql, options.backfill ?? 500);
   while (left()) {
     const users = await staleCandidateUsers(sql, 50);
     if (users.length === 0) break;
@@ -212,5 +215,5 @@ export async function refreshCandidateTables(
       merged++;
     }
   }
-  return { rebuilt, merged, scored };
+  return { queued, rebuilt, merged, scored };
 }

@@ -207,6 +207,20 @@ Deno.test("searchJobs - sort=match pages from the table with a dense filter and 
   assert.deepEqual(page.items.map((i) => `${i.match.score}:${i.id}`), keys(brute.slice(0, 50)));
 });
 
+Deno.test("refreshCandidateTables - a signed-in user with a resume from before the tables gets one", async () => {
+  const me = await user("mc-d@test.io");
+  await sql`insert into resumes (user_id, roles, skills) values (${me}, '["Backend Engineer"]', '["Python", "Go"]')`;
+  await sql`insert into sessions (user_id, token_hash) values (${me}, ${"d".repeat(64)})`;
+  const asleep = await user("mc-e@test.io");
+  await sql`insert into resumes (user_id, roles, skills) values (${asleep}, '["Backend Engineer"]', '["Python"]')`;
+  const run = await refreshCandidateTables(sql, { k: 20 });
+  assert.ok(run.queued >= 1);
+  const state = await candidateState(sql, me);
+  assert.equal(state?.stale, false);
+  assert.ok(state.rows > 0);
+  assert.equal(await candidateState(sql, asleep), undefined, "no session: no table");
+});
+
 Deno.test("match candidates - teardown", async () => {
   await t.close();
 });

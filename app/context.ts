@@ -17,7 +17,7 @@ export function createAppContext(
   return {
     config,
     sql,
-    transport: overrides.transport ?? transportFromConfig(config),
+    transport: overrides.transport ?? transportFromConfig(config, sql),
     clock: overrides.clock ?? systemClock,
     log: overrides.log ?? log,
   };

@@ -6,7 +6,7 @@
  * so their SMTP fields are placeholders. Nothing is created in any other
  * environment or with a real transport.
  */
-import { sql } from "./client.ts";
+import type { Sql } from "./client.ts";
 import { encryptSecret } from "@/services/accounts/secrets.ts";
 import type { Config } from "@/fresh.config.ts";
 
@@ -25,7 +25,10 @@ export function wantsDevMailboxes(cfg: Pick<Config, "env" | "mailTransport">): b
  * changed keeps their changes, and one they deleted comes back at the next
  * start only if the whole pool is gone.
  */
-export async function ensureDevMailboxes(cfg: Pick<Config, "env" | "mailTransport">): Promise<number> {
+export async function ensureDevMailboxes(
+  sql: Sql,
+  cfg: Pick<Config, "env" | "mailTransport">,
+): Promise<number> {
   if (!wantsDevMailboxes(cfg)) return 0;
   const [{ any }] = await sql<{ any: boolean }[]>`
     select exists (select 1 from mailboxes where domain = ${DEV_MAILBOX_DOMAIN}::varchar) as any`;

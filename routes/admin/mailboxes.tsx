@@ -28,8 +28,8 @@ export const handler = {
       return ctx.render({ signedIn: false } satisfies Data, { status: 401 });
     }
     const [mailboxes, daily, summary, due] = await Promise.all([
-      listMailboxes(),
-      listDailySends(14),
+      listMailboxes(ctx.state.app.sql),
+      listDailySends(ctx.state.app.sql, 14),
       getMailboxSummary(),
       countDueQueued(),
     ]);

@@ -15,6 +15,7 @@
  */
 import { config } from "@/fresh.config.ts";
 import { storeOutboxMessage } from "@/db/outbox.ts";
+import { sql } from "@/db/client.ts";
 import { log } from "@/core/log.ts";
 import { multipart } from "./mailgun.ts";
 import { trackWork } from "@/app/lifecycle.ts";
@@ -80,7 +81,7 @@ export async function sendSystemMail(message: SystemMessage): Promise<string> {
   if (cfg.mailTransport === "smtp") {
     log.warn("system mail kept in the outbox: MAIL_SYSTEM_SMTP_URL is not set", { kind: message.kind });
   }
-  return await storeOutboxMessage({
+  return await storeOutboxMessage(sql, {
     token: `sys-${crypto.randomUUID()}`,
     messageId: `<${crypto.randomUUID()}@${domain}>`,
     mailboxEmail: address,

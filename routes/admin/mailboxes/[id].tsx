@@ -12,7 +12,9 @@ import { parseMailboxChanges } from "@/web/mailbox_forms.ts";
 import { parseId } from "@/core/validate.ts";
 import type { AppState } from "@/web/state.ts";
 import { listDailySends, type MailboxView } from "@/db/mailboxes.ts";
-import { deleteMailbox, getMailbox, updateMailbox } from "@/db/mailbox_admin.ts";
+import { deleteMailbox, getMailbox } from "@/db/mailbox_admin.ts";
+import { updateMailboxChecked } from "@/services/deliverability/mailbox_checks.ts";
+import type { AppContext } from "@/services/app_context.ts";
 import MailboxChart, { type DailySends } from "@/components/MailboxChart.tsx";
 import ErrorSummary from "@/components/ErrorSummary.tsx";
 import TextField from "@/components/TextField.tsx";
@@ -24,49 +26,50 @@ interface Data {
   values?: Record<string, string>;
 }
 
-async function load(id: number): Promise<Omit<Data, "errors" | "values">> {
-  const mailbox = await getMailbox(id);
+async function load(app: AppContext, id: number): Promise<Omit<Data, "errors" | "values">> {
+  const mailbox = await getMailbox(app.sql, id);
   if (!mailbox) throw new HttpError(404, "mailbox not found");
-  const daily = (await listDailySends(14)).filter((d) => d.email === mailbox.email);
+  const daily = (await listDailySends(app.sql, 14)).filter((d) => d.email === mailbox.email);
   return { mailbox, daily };
 }
 
 export const handler = {
   async GET(ctx: FreshContext<AppState>) {
     if (!(await isAdminRequest(ctx.req))) throw new HttpError(401, "sign in on /admin/mailboxes first");
-    return ctx.render(await load(parseId(ctx.params.id, "mailbox")), {
+    return ctx.render(await load(ctx.state.app, parseId(ctx.params.id, "mailbox")), {
       headers: { "cache-control": "no-store" },
     });
   },
   async POST(ctx: FreshContext<AppState>) {
     checkOrigin(ctx.req);
     if (!(await isAdminRequest(ctx.req))) throw new HttpError(401, "sign in on /admin/mailboxes first");
+    const { app } = ctx.state;
     const id = parseId(ctx.params.id, "mailbox");
     const form = await readForm(ctx.req);
     const action = field(form, "action");
     if (action === "delete") {
       try {
-        await deleteMailbox(id);
+        await deleteMailbox(app.sql, id);
       } catch (error) {
         if (!(error instanceof HttpError) || error.status !== 409) throw error;
-        return ctx.render({ ...(await load(id)), errors: { delete: error.message } } satisfies Data, {
+        return ctx.render({ ...(await load(app, id)), errors: { delete: error.message } } satisfies Data, {
           status: 409,
         });
       }
       return seeOther("/admin/mailboxes?deleted=1");
     }
     if (action === "pause" || action === "resume") {
-      await updateMailbox(id, { status: action === "pause" ? "paused" : "active" });
+      await updateMailboxChecked(app, id, { status: action === "pause" ? "paused" : "active" });
       return seeOther(`/admin/mailboxes/${id}?saved=${action}`);
     }
     const parsed = parseMailboxChanges(form);
     if (!parsed.ok) {
       const values = Object.fromEntries(form);
-      return ctx.render({ ...(await load(id)), errors: parsed.errors, values } satisfies Data, {
+      return ctx.render({ ...(await load(app, id)), errors: parsed.errors, values } satisfies Data, {
         status: 422,
       });
     }
-    await updateMailbox(id, parsed.value);
+    await updateMailboxChecked(app, id, parsed.value);
     return seeOther(`/admin/mailboxes/${id}?saved=1`);
   },
 };

@@ -8,17 +8,22 @@ import { systemClock } from "@/core/clock.ts";
 import { log } from "@/core/log.ts";
 import { transportFromConfig } from "@/services/mail/transport.ts";
 import type { AppContext } from "@/services/app_context.ts";
+import { createSecretBox } from "@/core/secrets.ts";
+import { passwordCost, Passwords } from "@/services/accounts/password.ts";
 
 export function createAppContext(
   config: Config,
   sql: Sql,
   overrides: Partial<Omit<AppContext, "config" | "sql">> = {},
 ): AppContext {
+  const secrets = overrides.secrets ?? createSecretBox(() => config.secret);
   return {
     config,
     sql,
-    transport: overrides.transport ?? transportFromConfig(config, sql),
+    transport: overrides.transport ?? transportFromConfig(config, sql, secrets),
     clock: overrides.clock ?? systemClock,
     log: overrides.log ?? log,
+    passwords: overrides.passwords ?? new Passwords(passwordCost(config.env)),
+    secrets,
   };
 }

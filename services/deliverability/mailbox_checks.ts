@@ -153,7 +153,7 @@ export async function updateMailboxChecked(
  */
 export async function createMailboxChecked(app: AppContext, input: NewMailbox): Promise<MailboxView> {
   const checks = await assertDomainMaySend(app, input, input.status ?? "warmup");
-  const mailbox = await createMailbox(app.sql, input);
+  const mailbox = await createMailbox(app.sql, input, app.secrets);
   if (checks) await storeMailboxDns(app.sql, mailbox.id, checks);
   return mailbox;
 }

@@ -11,21 +11,22 @@ import type { Sql } from "@/db/client.ts";
 import { mailgunTransport } from "./mailgun.ts";
 import { outboxTransport } from "./outbox.ts";
 import type { Transport } from "@/core/mail/types.ts";
+import type { SecretBox } from "@/core/secrets.ts";
 
-/** The transport `cfg` names. */
-export function transportFromConfig(cfg: Config, sql: Sql): Transport {
+/** The transport `cfg` names; SMTP decrypts each mailbox's password with `secrets` when it connects. */
+export function transportFromConfig(cfg: Config, sql: Sql, secrets: SecretBox): Transport {
   if (cfg.mailTransport === "mailgun") {
     if (!cfg.mailgunApiKey) throw new Error("MAILGUN_API_KEY is required when MAIL_TRANSPORT is mailgun");
     return mailgunTransport({ apiKey: cfg.mailgunApiKey, url: cfg.mailgunUrl });
   }
-  if (cfg.mailTransport === "smtp") return lazySmtp();
+  if (cfg.mailTransport === "smtp") return lazySmtp(secrets);
   return outboxTransport(sql);
 }
 
 /** The SMTP transport behind a dynamic import. */
-function lazySmtp(): Transport {
+function lazySmtp(secrets: SecretBox): Transport {
   let loaded: Promise<Transport> | undefined;
-  const get = () => (loaded ??= import("./smtp.ts").then((m) => m.smtpTransport()));
+  const get = () => (loaded ??= import("./smtp.ts").then((m) => m.smtpTransport({ secrets })));
   return {
     name: "smtp",
     canLookUp: false,

@@ -6,6 +6,7 @@
  */
 import type { FreshContext, PageProps } from "@/fresh/types.ts";
 import { isAdminRequest } from "@/services/accounts/admin_session.ts";
+import type { AppContext } from "@/services/app_context.ts";
 import { checkOrigin } from "@/web/csrf.ts";
 import { HttpError } from "@/core/http_error.ts";
 import { type FieldErrors, readForm, seeOther } from "@/core/page_forms.ts";
@@ -21,13 +22,13 @@ interface Data {
   errors?: FieldErrors;
 }
 
-async function requireAdminPage(req: Request): Promise<void> {
-  if (!(await isAdminRequest(req))) throw new HttpError(401, "sign in on /admin/mailboxes first");
+async function requireAdminPage(app: AppContext, req: Request): Promise<void> {
+  if (!(await isAdminRequest(app, req))) throw new HttpError(401, "sign in on /admin/mailboxes first");
 }
 
 export const handler = {
   async GET(ctx: FreshContext<AppState>) {
-    await requireAdminPage(ctx.req);
+    await requireAdminPage(ctx.state.app, ctx.req);
     return ctx.render({
       transport: ctx.state.app.config.mailTransport,
       values: { status: "warmup", warmup_enabled: "on" },
@@ -35,7 +36,7 @@ export const handler = {
   },
   async POST(ctx: FreshContext<AppState>) {
     checkOrigin(ctx.req);
-    await requireAdminPage(ctx.req);
+    await requireAdminPage(ctx.state.app, ctx.req);
     const form = await readForm(ctx.req);
     const transport = ctx.state.app.config.mailTransport;
     const values = Object.fromEntries([...form].filter(([k]) => k !== "smtp_password" && k !== "_csrf"));

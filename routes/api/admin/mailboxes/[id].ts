@@ -10,6 +10,7 @@ export const { handler, api } = defineRoute({
     auth: "admin",
     body: UpdateMailbox,
     response: MailboxOut,
+    before: (ctx) => void parseId(ctx.params.id, "mailbox"), // a bad id is a 404 before the body is read
     handler: (ctx, { app, body }) => updateMailboxChecked(app, parseId(ctx.params.id, "mailbox"), body),
   }),
   DELETE: op({

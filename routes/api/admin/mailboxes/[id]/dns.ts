@@ -10,6 +10,7 @@ export const { handler, api } = defineRoute({
     auth: "admin",
     query: DnsQuery,
     response: MailboxDnsOut,
+    before: (ctx) => void parseId(ctx.params.id, "mailbox"), // a bad id is a 404 before the query is read
     handler: (ctx, { app, query }) =>
       mailboxDns(app, parseId(ctx.params.id, "mailbox"), query.refresh === "1" || query.refresh === "true"),
   }),

@@ -82,11 +82,13 @@ const isRow = (sql: Sql, row: RowKey): Frag =>
   sql`o.id = ${row.id}::int and o.queued_at = ${row.queued_at}::text::timestamptz`;
 
 /**
- * The opt-out rule (alias `c`, the row's contact): the contact opted out, or any contact row with the same
- * address did (an opt-out follows the person, not the row).
+ * The opt-out rule (alias `c`, the row's contact), stated as who may still be mailed: neither this contact
+ * row nor any other with the same address opted out (an opt-out follows the person, not the row). Written as
+ * a conjunction so that, at the top of a WHERE, PostgreSQL plans the NOT EXISTS as an anti-join.
  */
-const optedOut = (sql: Sql): Frag =>
-  sql`(c.opted_out is true or exists (select 1 from contacts x where lower(x.email) = lower(c.email) and x.opted_out))`;
+const notOptedOut = (sql: Sql): Frag =>
+  sql`c.opted_out is not true
+      and not exists (select 1 from contacts x where lower(x.email) = lower(c.email) and x.opted_out)`;
 
 /** The contact already answered this application's outreach, or its address bounced (alias `o`). */
 const repliedOrBounced = (sql: Sql): Frag =>
@@ -225,7 +227,7 @@ export async function markSendingMany(
          contacts c
     where o.id = v.id and o.queued_at = v.queued_at::timestamptz
       and o.status = 'queued' and o.claim_id = ${owner.claimId}::uuid and o.paused_at is null
-      and c.id = o.contact_id and not ${optedOut(sql)} and not ${repliedOrBounced(sql)}
+      and c.id = o.contact_id and ${notOptedOut(sql)} and not ${repliedOrBounced(sql)}
     returning o.id`;
   const ok = new Set(updated.map((r) => r.id));
   return marks.map((m) => ok.has(m.row.id));
@@ -285,11 +287,13 @@ export async function cancelBlockedOutreach(sql: Sql, row: RowKey, owner: ClaimO
   const updated = await sql`
     update outreach o
     set status = 'canceled', lease_until = null,
-        last_error = case when ${optedOut(sql)} then 'contact opted out' else 'contact replied or bounced' end
+        last_error = case when not (${
+    notOptedOut(sql)
+  }) then 'contact opted out' else 'contact replied or bounced' end
     from contacts c
     where ${isRow(sql, row)}
       and o.status = 'queued' and o.claim_id = ${owner.claimId}::uuid and c.id = o.contact_id
-      and (${optedOut(sql)} or ${repliedOrBounced(sql)})
+      and (not (${notOptedOut(sql)}) or ${repliedOrBounced(sql)})
     returning o.id`;
   return updated.length === 1;
 }

@@ -47,13 +47,9 @@ export const JOBS = {
   "reset-mailboxes": {
     schedule: "0 0 * * *",
     leaseSeconds: 3600,
-    run: (tick: Date) => resetMailboxes(globalApp(), tick),
+    run: (tick: Date) => resetMailboxes(sql, tick),
   },
-  "calculate-health": {
-    schedule: "0 */6 * * *",
-    leaseSeconds: 3600,
-    run: () => calculateHealth(globalApp()),
-  },
+  "calculate-health": { schedule: "0 */6 * * *", leaseSeconds: 3600, run: () => calculateHealth(sql) },
   "refresh-match-scores": { schedule: "0 * * * *", leaseSeconds: 3600, run: () => refreshMatchScores() },
   "maintain-partitions": { schedule: "0 1 * * *", leaseSeconds: 3600, run: () => maintainPartitions() },
   "expire-jobs": { schedule: "30 * * * *", leaseSeconds: 3600, run: () => expireJobs() },
@@ -62,7 +58,7 @@ export const JOBS = {
   "check-mailbox-counters": {
     schedule: "30 0 * * *",
     leaseSeconds: 600,
-    run: () => checkMailboxCountersJob(globalApp()),
+    run: () => checkMailboxCountersJob(sql),
   },
   "check-mailbox-dns": {
     schedule: "20 3 * * *",

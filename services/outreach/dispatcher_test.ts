@@ -178,3 +178,16 @@ Deno.test("Dispatcher - an aborted signal claims nothing", async () => {
   assert.equal(result.claimed, 0);
   assert.equal(log.claims, 0);
 });
+
+Deno.test("Dispatcher - past its batch limit it drains: the rows it claimed are sent, no more are claimed", async () => {
+  const { store, log } = memoryStore(Array.from({ length: 12 }, (_, i) => row(i + 1)), 100);
+  const { transport, sent } = memoryTransport();
+  const result = await new Dispatcher(deps(store, transport), { batchSize: 5, concurrency: 2, maxBatches: 2 })
+    .run();
+  assert.equal(result.batches, 2);
+  assert.equal(result.sent, 10);
+  assert.equal(sent.length, 10);
+  assert.equal(log.claims, 2);
+  assert.equal(result.no_capacity, false);
+  assert.deepEqual(log.released, [], "nothing claimed was left untouched");
+});

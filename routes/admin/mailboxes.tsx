@@ -41,7 +41,7 @@ export const handler = {
   // The sign-out form names its action; the sign-in form names none.
   POST: formActions({
     field: "action",
-    guard: (ctx) => Promise.resolve(checkOrigin(ctx.req)),
+    guard: (ctx) => Promise.resolve(checkOrigin(ctx.req, ctx.state.app.config.appBaseUrl)),
     fallback: "login",
     actions: {
       logout: async (ctx) =>

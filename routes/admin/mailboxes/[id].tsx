@@ -79,8 +79,8 @@ export const handler = {
 
 /** The admin, on this page's mailbox (before the form is read). */
 async function adminOnMailbox(ctx: FreshContext<AppState>): Promise<{ app: AppContext; id: number }> {
-  checkOrigin(ctx.req);
   const { app } = ctx.state;
+  checkOrigin(ctx.req, app.config.appBaseUrl);
   if (!(await isAdminRequest(app, ctx.req))) throw new HttpError(401, "sign in on /admin/mailboxes first");
   return { app, id: parseId(ctx.params.id, "mailbox") };
 }

@@ -39,8 +39,8 @@ export const handler = {
     return ctx.render(data, { headers: { "cache-control": "no-store" } });
   },
   async POST(ctx: FreshContext<AppState>) {
-    checkOrigin(ctx.req);
     const { app } = ctx.state;
+    checkOrigin(ctx.req, app.config.appBaseUrl);
     if (!(await isAdminRequest(app, ctx.req))) return seeOther("/admin/mailboxes");
     const id = parseId(ctx.params.id, "mailbox");
     const action = field(await readForm(ctx.req), "action");

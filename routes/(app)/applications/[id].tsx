@@ -9,6 +9,7 @@ import { issuesToFields, parseId } from "@/core/validate.ts";
 import type { AppState } from "@/web/state.ts";
 import { type Application, deleteApplication, getApplication, updateApplication } from "@/db/applications.ts";
 import { type CompanyContact, listCompanyContacts } from "@/db/companies.ts";
+import type { Sql } from "@/db/client.ts";
 import {
   enrollContact,
   listOutreachForApplication,
@@ -60,11 +61,11 @@ interface Data {
 }
 
 /** Everything the page shows besides the application: its outreach, and what a new one can use. */
-async function pageData(userId: number, application: Application): Promise<Omit<Data, "errors">> {
+async function pageData(sql: Sql, userId: number, application: Application): Promise<Omit<Data, "errors">> {
   const [outreach, mail, contacts, sequences] = await Promise.all([
     listOutreachForApplication(userId, application.id),
     getMailStateForApplication(userId, application.id),
-    listCompanyContacts(userId, application.job.company.id),
+    listCompanyContacts(sql, userId, application.job.company.id),
     listSequences(userId),
   ]);
   return {
@@ -83,7 +84,7 @@ export const handler = {
     const user = await requireUser(ctx);
     const application = await getApplication(user.id, parseId(ctx.params.id, "application"));
     if (!application) throw notFound();
-    return ctx.render((await pageData(user.id, application)) satisfies Data);
+    return ctx.render((await pageData(ctx.state.app.sql, user.id, application)) satisfies Data);
   },
   /** The page's forms (and the board's no-JavaScript "Move" form): one `action` per form. */
   async POST(ctx: FreshContext<AppState>) {
@@ -94,7 +95,9 @@ export const handler = {
     if (!current) throw notFound();
     const action = field(form, "action");
     const render = async (status: number, extra: Partial<Data>) =>
-      ctx.render({ ...(await pageData(user.id, current)), ...extra } satisfies Data, { status });
+      ctx.render({ ...(await pageData(ctx.state.app.sql, user.id, current)), ...extra } satisfies Data, {
+        status,
+      });
     const refuse = (status: number, errors?: FieldErrors) => render(status, { errors });
     if (action === "delete") {
       // Deleting takes the outreach with it: it is done only once confirmed (the page asks first).
@@ -149,7 +152,7 @@ export const handler = {
       if (!(contact > 0 && contact <= 2_147_483_647) || !(sequence > 0 && sequence <= 2_147_483_647)) {
         return await refuse(422, { outreach: "choose a contact and a sequence" });
       }
-      const data = await pageData(user.id, current);
+      const data = await pageData(ctx.state.app.sql, user.id, current);
       const variables = readVariables(form);
       const overrides = action === "outreach" ? readOverrides(form) : [];
       const review: ReviewState = {

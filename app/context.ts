@@ -11,6 +11,7 @@ import { createMetrics } from "@/core/metrics.ts";
 import { createLifecycle } from "@/core/lifecycle.ts";
 import { createReplicas } from "@/db/replicas.ts";
 import { transportFromConfig } from "@/services/mail/transport.ts";
+import { SystemMailQueue } from "@/services/mail/system_mail.ts";
 import type { AppContext } from "@/services/app_context.ts";
 import { createSecretBox } from "@/core/secrets.ts";
 import { passwordCost, Passwords } from "@/services/accounts/password.ts";
@@ -20,16 +21,21 @@ export function createAppContext(
   sql: Sql,
   overrides: Partial<Omit<AppContext, "config" | "sql">> = {},
 ): AppContext {
+  const secrets = overrides.secrets ?? createSecretBox(() => config.secret);
+  const logger = overrides.log ?? createLogger();
+  const lifecycle = overrides.lifecycle ?? createLifecycle();
   return {
     config,
     sql,
-    transport: overrides.transport ?? transportFromConfig(config),
+    transport: overrides.transport ?? transportFromConfig(config, sql, secrets),
     clock: overrides.clock ?? systemClock,
-    log: overrides.log ?? createLogger(),
+    log: logger,
     metrics: overrides.metrics ?? createMetrics(),
     replicas: overrides.replicas ?? createReplicas(sql),
-    lifecycle: overrides.lifecycle ?? createLifecycle(),
+    lifecycle,
     passwords: overrides.passwords ?? new Passwords(passwordCost(config.env)),
-    secrets: overrides.secrets ?? createSecretBox(() => config.secret),
+    secrets,
+    systemMail: overrides.systemMail ??
+      new SystemMailQueue({ config, sql, log: logger }, lifecycle.trackWork),
   };
 }

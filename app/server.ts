@@ -118,7 +118,7 @@ export async function boot(config: Config = loadConfig(), options: BootOptions =
     lap("migrations");
     await app.replicas.connect(config.replicaUrls, { maxLagS: config.replicaMaxLagS });
     if (config.env === "development" || config.env === "staging") await seedTestUsers(app);
-    await ensureDevMailboxes(config);
+    await ensureDevMailboxes(pool, config);
     lap("seed");
   } catch (error) {
     await app?.replicas.disconnect().catch(() => {});

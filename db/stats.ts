@@ -115,7 +115,7 @@ export async function getStats(sql: Sql, replicas: Replicas): Promise<Stats> {
     listSlowestStatements(sql),
     countConnectionsByState(sql),
     getOutreachQueue(replicas),
-    listMailboxHealth(),
+    listMailboxHealth(sql),
     listLatestJobRuns(sql),
     listOutreachPartitions(sql),
   ]);

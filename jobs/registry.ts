@@ -23,7 +23,6 @@ import { purgeSessions } from "./purge_sessions.ts";
 import { checkMailboxCountersJob } from "./check_mailbox_counters.ts";
 import { refreshMatchScores } from "./refresh_match_scores.ts";
 import { resetMailboxes } from "./reset_mailboxes.ts";
-
 export interface JobDefinition {
   /** Cron schedule, UTC (what jobs/cron.ts registers). */
   schedule: string;
@@ -39,8 +38,16 @@ export const JOBS = {
     leaseSeconds: 300,
     run: (app: AppContext) => dispatch(app),
   },
-  "reset-mailboxes": { schedule: "0 0 * * *", leaseSeconds: 3600, run: resetMailboxes },
-  "calculate-health": { schedule: "0 */6 * * *", leaseSeconds: 3600, run: calculateHealth },
+  "reset-mailboxes": {
+    schedule: "0 0 * * *",
+    leaseSeconds: 3600,
+    run: (app: AppContext, tick: Date) => resetMailboxes(app.sql, tick),
+  },
+  "calculate-health": {
+    schedule: "0 */6 * * *",
+    leaseSeconds: 3600,
+    run: (app: AppContext) => calculateHealth(app.sql),
+  },
   "refresh-match-scores": {
     schedule: "0 * * * *",
     leaseSeconds: 3600,
@@ -50,7 +57,11 @@ export const JOBS = {
   "expire-jobs": { schedule: "30 * * * *", leaseSeconds: 3600, run: expireJobs },
   "end-idle-connections": { schedule: "*/10 * * * *", leaseSeconds: 600, run: endIdleConnections },
   "purge-sessions": { schedule: "15 * * * *", leaseSeconds: 600, run: purgeSessions },
-  "check-mailbox-counters": { schedule: "30 0 * * *", leaseSeconds: 600, run: checkMailboxCountersJob },
+  "check-mailbox-counters": {
+    schedule: "30 0 * * *",
+    leaseSeconds: 600,
+    run: (app: AppContext) => checkMailboxCountersJob(app.sql),
+  },
   "check-mailbox-dns": { schedule: "20 3 * * *", leaseSeconds: 3600, run: checkMailboxDns },
 } satisfies Record<string, JobDefinition>;
 
@@ -61,11 +72,11 @@ export type JobName = keyof typeof JOBS;
  * stopped from claiming new batches at shutdown; its sends and failures feed the email metrics.
  */
 async function dispatch(app: AppContext) {
-  const { dispatchOutreach } = await import("./dispatch_outreach.ts");
-  const result = await dispatchOutreach({ signal: app.lifecycle.signal });
+  const { dispatchOutreachJob } = await import("./dispatch_outreach.ts");
+  const result = await dispatchOutreachJob(app, app.lifecycle.signal);
   app.metrics.recordEmail("sent", result.sent);
   app.metrics.recordEmail("failed", result.failed);
-  return { rows: result.claimed, ...result };
+  return result;
 }
 
 /** The job names, for error messages and the OpenAPI document. */

@@ -8,7 +8,7 @@
  * await createApplication(t.app.sql, userId, input);
  * await t.close();
  */
-import { loadConfig, resolveSecret } from "@/fresh.config.ts";
+import { config, loadConfig, resolveSecret } from "@/fresh.config.ts";
 import { createPool, type Sql } from "@/db/client.ts";
 import { createAppContext } from "@/app/context.ts";
 import type { AppContext } from "@/services/app_context.ts";
@@ -59,4 +59,15 @@ export async function testAppOn(
   const config = loadConfig({ ...TEST_ENV, ...(db.url ? { DATABASE_URL: db.url } : {}), ...options.env });
   await resolveSecret(config);
   return createAppContext(config, db.sql, options.overrides);
+}
+
+/**
+ * An app context on a pool the test already has, with the configuration the process holds now (tests that
+ * still use `useAppDatabase` and `setConfig`). Built at each call, so it follows a `setConfig` made meanwhile.
+ *
+ * @example
+ * const result = await dispatchOutreach(appOn(db.sql), { transport });
+ */
+export function appOn(sql: Sql, overrides: Parameters<typeof createAppContext>[2] = {}): AppContext {
+  return createAppContext(config(), sql, overrides);
 }

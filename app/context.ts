@@ -1,6 +1,6 @@
 /**
  * Builds the app context (services/app_context.ts) from a loaded configuration and an open pool. The one
- * place that decides which transport, clock and logger the app runs with.
+ * place that decides which transport, clock, logger and DNS resolver the app runs with.
  */
 import type { Config } from "@/fresh.config.ts";
 import type { Sql } from "@/db/client.ts";
@@ -8,6 +8,7 @@ import { systemClock } from "@/core/clock.ts";
 import { log } from "@/core/log.ts";
 import { transportFromConfig } from "@/services/mail/transport.ts";
 import type { AppContext } from "@/services/app_context.ts";
+import { createResolver } from "@/services/deliverability/dns.ts";
 
 export function createAppContext(
   config: Config,
@@ -20,5 +21,6 @@ export function createAppContext(
     transport: overrides.transport ?? transportFromConfig(config),
     clock: overrides.clock ?? systemClock,
     log: overrides.log ?? log,
+    resolver: overrides.resolver ?? createResolver({ nameServer: config.dnsServer }),
   };
 }

@@ -11,6 +11,7 @@ import type { Sql } from "@/db/client.ts";
 import type { Transport } from "@/core/mail/types.ts";
 import type { Clock } from "@/core/clock.ts";
 import type { Logger } from "@/core/log.ts";
+import type { Resolver } from "@/core/deliverability/dns_types.ts";
 
 export interface AppContext {
   readonly config: Config;
@@ -20,4 +21,6 @@ export interface AppContext {
   readonly transport: Transport;
   readonly clock: Clock;
   readonly log: Logger;
+  /** DNS for the deliverability checks (`ROLEFERRY_DNS`), with the process's one answer cache. */
+  readonly resolver: Resolver;
 }

@@ -7,7 +7,7 @@
  */
 import { config } from "@/fresh.config.ts";
 import { HttpError } from "@/core/http_error.ts";
-import { appResolver, createResolver } from "./dns.ts";
+import { createResolver } from "./dns.ts";
 import {
   blocksActivation,
   checkMailboxDomain,
@@ -28,13 +28,14 @@ export function requiredSpfInclude(spfInclude: string | null | undefined): strin
 }
 
 /** `fresh`: past the cache (an admin who just fixed a record asks again with ?refresh=1). */
-export function checkMailboxDomainWithConfig(m: MailboxDomainInput, fresh = false): Promise<DomainChecks> {
+export function checkMailboxDomainWithConfig(m: MailboxDomainInput, _fresh = false): Promise<DomainChecks> {
   const nameServer = config().dnsServer;
   return checkMailboxDomain({
     domain: m.domain,
     dkimSelector: m.dkim_selector ?? "smtp",
     spfInclude: requiredSpfInclude(m.spf_include),
-  }, fresh ? createResolver({ nameServer }) : appResolver(nameServer));
+    // a resolver of its own, fresh or not: the cached one is `app.resolver` once this module takes the app
+  }, createResolver({ nameServer }));
 }
 
 /**

@@ -81,7 +81,11 @@ const notFound = () => new HttpError(404, "application not found");
 export const handler = {
   async GET(ctx: FreshContext<AppState>) {
     const user = await requireUser(ctx);
-    const application = await getApplication(user.id, parseId(ctx.params.id, "application"));
+    const application = await getApplication(
+      ctx.state.app.sql,
+      user.id,
+      parseId(ctx.params.id, "application"),
+    );
     if (!application) throw notFound();
     return ctx.render((await pageData(user.id, application)) satisfies Data);
   },
@@ -90,7 +94,8 @@ export const handler = {
     const user = await requireUser(ctx);
     const id = parseId(ctx.params.id, "application");
     const form = await readForm(ctx.req);
-    const current = await getApplication(user.id, id);
+    const app = ctx.state.app;
+    const current = await getApplication(app.sql, user.id, id);
     if (!current) throw notFound();
     const action = field(form, "action");
     const render = async (status: number, extra: Partial<Data>) =>
@@ -99,7 +104,7 @@ export const handler = {
     if (action === "delete") {
       // Deleting takes the outreach with it: it is done only once confirmed (the page asks first).
       if (field(form, "confirm") !== "yes") return await render(200, { confirmDelete: true });
-      await deleteApplication(user.id, id);
+      await deleteApplication(app.sql, user.id, id);
       return seeOther("/applications");
     }
     if (action === "add_contact") {
@@ -107,9 +112,14 @@ export const handler = {
       if (!parsed.ok) {
         return await render(422, { contactForm: { values: contactFormValues(form), errors: parsed.errors } });
       }
-      const { contact, created } = await createContact(user.id, current.job.company.id, parsed.value.contact);
+      const { contact, created } = await createContact(
+        app.sql,
+        user.id,
+        current.job.company.id,
+        parsed.value.contact,
+      );
       if (created && parsed.value.notes) {
-        await updateContact(user.id, contact.id, { notes: parsed.value.notes });
+        await updateContact(app.sql, user.id, contact.id, { notes: parsed.value.notes });
       }
       return seeOther(`/applications/${id}?contact=${created ? "added" : "known"}#outreach`);
     }
@@ -122,12 +132,12 @@ export const handler = {
       }
       let preview: ImportPreview;
       try {
-        preview = await previewContactImport(user.id, current.job.company.id, csv);
+        preview = await previewContactImport(app.sql, user.id, current.job.company.id, csv);
       } catch (error) {
         return await render(422, { contactImport: { csv, errors: importErrors(error) } });
       }
       if (action === "import_preview") return await render(200, { contactImport: { csv, preview } });
-      const counts = await importContacts(user.id, current.job.company.id, preview.valid);
+      const counts = await importContacts(app.sql, user.id, current.job.company.id, preview.valid);
       return seeOther(`/applications/${id}?imported=${counts.inserted}&known=${counts.existing}#outreach`);
     }
     if (action === "pause" || action === "resume" || action === "stop") {
@@ -175,10 +185,10 @@ export const handler = {
       }
       try {
         if (action === "review") {
-          review.items = await previewEnrollment(user.id, id, input);
+          review.items = await previewEnrollment(app, user.id, id, input);
           return await show(200);
         }
-        await enrollContact(user.id, id, input);
+        await enrollContact(app, user.id, id, input);
       } catch (error) {
         if (!(error instanceof HttpError) || (error.status !== 409 && error.status !== 422)) throw error;
         const fields = error.fields ?? { outreach: error.message };
@@ -206,7 +216,7 @@ export const handler = {
       });
     }
     try {
-      await updateApplication(user.id, id, parsed.data);
+      await updateApplication(app.sql, user.id, id, parsed.data);
     } catch (error) {
       if (!(error instanceof HttpError) || error.status !== 409) throw error;
       return await refuse(409, error.fields);

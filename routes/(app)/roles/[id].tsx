@@ -2,18 +2,12 @@ import type { FreshContext, PageProps } from "@/fresh/types.ts";
 import { requireUser } from "@/web/auth.ts";
 import { HttpError } from "@/core/http_error.ts";
 import { field, type FieldErrors, readForm, seeOther } from "@/core/page_forms.ts";
-import { AddCandidate, SetStage } from "@/core/role_schemas.ts";
-import { reachCandidate, requireRecruiter, sourceCandidate } from "@/services/accounts/roles.ts";
+import { AddCandidate, SetStage, STAGES } from "@/core/role_schemas.ts";
+import { reachCandidate, requireRecruiter, sourceCandidate } from "@/services/roles/roles.ts";
 import { issuesToFields, parseId } from "@/core/validate.ts";
 import type { AppState } from "@/web/state.ts";
-import {
-  type Candidate,
-  getRole,
-  listCandidates,
-  type RoleSummary,
-  setCandidateStage,
-  STAGES,
-} from "@/db/roles.ts";
+import { type Candidate, getRole, listCandidates, type RoleSummary, setCandidateStage } from "@/db/roles.ts";
+import type { Sql } from "@/db/client.ts";
 import CsrfField from "@/components/CsrfField.tsx";
 import FieldError from "@/components/FieldError.tsx";
 
@@ -31,8 +25,8 @@ const NOTICES: Record<string, string> = {
   moved: "Stage changed.",
 };
 
-async function load(userId: number, roleId: number) {
-  return { role: await getRole(userId, roleId), candidates: await listCandidates(userId, roleId) };
+async function load(sql: Sql, userId: number, roleId: number) {
+  return { role: await getRole(sql, userId, roleId), candidates: await listCandidates(sql, userId, roleId) };
 }
 
 /** One role's candidate pipeline. No resume, no match score: the recruiter's view is the candidates. */
@@ -42,7 +36,7 @@ export const handler = {
     requireRecruiter(user);
     const id = parseId(ctx.params.id, "role");
     const notice = NOTICES[ctx.url.searchParams.get("done") ?? ""];
-    return ctx.render({ ...(await load(user.id, id)), notice } satisfies Data);
+    return ctx.render({ ...(await load(ctx.state.app.sql, user.id, id)), notice } satisfies Data);
   },
   async POST(ctx: FreshContext<AppState>) {
     const user = await requireUser(ctx);
@@ -51,7 +45,9 @@ export const handler = {
     const form = await readForm(ctx.req);
     const action = field(form, "form");
     const fail = async (status: number, error: string, errors?: FieldErrors) =>
-      ctx.render({ ...(await load(user.id, id)), error, errors } satisfies Data, { status });
+      ctx.render({ ...(await load(ctx.state.app.sql, user.id, id)), error, errors } satisfies Data, {
+        status,
+      });
     try {
       if (action === "add") {
         const parsed = AddCandidate.safeParse({
@@ -66,18 +62,18 @@ export const handler = {
         if (!parsed.success) {
           return await fail(422, "Some values need fixing.", issuesToFields(parsed.error.issues));
         }
-        await sourceCandidate(user.id, id, parsed.data);
+        await sourceCandidate(ctx.state.app.sql, user.id, id, parsed.data);
         return seeOther(`/roles/${id}?done=added`);
       }
       const candidateId = parseId(field(form, "candidate_id"), "candidate");
       if (action === "stage") {
         const parsed = SetStage.safeParse({ stage: field(form, "stage") });
         if (!parsed.success) return await fail(422, "Choose a stage.");
-        await setCandidateStage(user.id, id, candidateId, parsed.data.stage);
+        await setCandidateStage(ctx.state.app.sql, user.id, id, candidateId, parsed.data.stage);
         return seeOther(`/roles/${id}?done=moved`);
       }
       if (action === "reach") {
-        await reachCandidate(user.id, id, candidateId, {});
+        await reachCandidate(ctx.state.app, user.id, id, candidateId, {});
         return seeOther(`/roles/${id}?done=reached`);
       }
     } catch (error) {

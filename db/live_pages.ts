@@ -122,3 +122,10 @@ export async function recordVisit(
     select exists (select 1 from bump) as counted`;
   return row.counted;
 }
+
+/** The name a public page shows: its owner's full name ("" when not set). Owner pool, like the public side. */
+export async function pageOwnerName(sql: Sql, page: Pick<LivePage, "user_id">): Promise<string> {
+  const [owner] = await sql<{ full_name: string | null }[]>`
+    select full_name from users where id = ${page.user_id}::int`;
+  return owner?.full_name ?? "";
+}

@@ -10,7 +10,7 @@
 import { hmacSha256Hex } from "@/core/crypto.ts";
 import { isAutomated } from "@/core/bot_filter.ts";
 import { HttpError } from "@/core/http_error.ts";
-import { getPageByToken, type LivePage, recordVisit } from "@/db/live_pages.ts";
+import { getPageByToken, type LivePage, pageOwnerName, recordVisit } from "@/db/live_pages.ts";
 import { getResume } from "@/db/resumes.ts";
 import { getApplication } from "@/db/applications.ts";
 import { getJobForUser } from "@/db/jobs.ts";
@@ -41,9 +41,9 @@ export async function openPage(sql: Sql, token: string): Promise<LivePage> {
 }
 
 export async function pageContent(sql: Sql, page: LivePage): Promise<LivePageContent> {
-  const [resume, [owner], application] = await Promise.all([
+  const [resume, name, application] = await Promise.all([
     getResume(page.user_id),
-    sql<{ full_name: string }[]>`select full_name from users where id = ${page.user_id}::int`,
+    pageOwnerName(sql, page),
     getApplication(sql, page.user_id, page.application_id),
   ]);
   let job: LivePageContent["job"] = null;
@@ -53,7 +53,7 @@ export async function pageContent(sql: Sql, page: LivePage): Promise<LivePageCon
   }
   return {
     token: page.token,
-    name: owner?.full_name ?? "",
+    name,
     headline: page.headline,
     pitch: page.pitch,
     links: page.links,

@@ -9,6 +9,8 @@ import { log } from "@/core/log.ts";
 import { transportFromConfig } from "@/services/mail/transport.ts";
 import type { AppContext } from "@/services/app_context.ts";
 import { createResolver } from "@/services/deliverability/dns.ts";
+import { createSecretBox } from "@/core/secrets.ts";
+import { passwordCost, Passwords } from "@/services/accounts/password.ts";
 
 export function createAppContext(
   config: Config,
@@ -22,5 +24,7 @@ export function createAppContext(
     clock: overrides.clock ?? systemClock,
     log: overrides.log ?? log,
     resolver: overrides.resolver ?? createResolver({ nameServer: config.dnsServer }),
+    passwords: overrides.passwords ?? new Passwords(passwordCost(config.env)),
+    secrets: overrides.secrets ?? createSecretBox(() => config.secret),
   };
 }

@@ -3,7 +3,7 @@
  * application. Both run as the user (`withUser`), so row-level security keeps
  * every user to their own applications and outreach.
  */
-import { type Tx, withUser } from "./client.ts";
+import { sql, type Tx, withUser } from "./client.ts";
 import { assertDeliverable } from "@/services/deliverability/contact_checks.ts";
 import { HttpError } from "@/core/http_error.ts";
 import { randomToken } from "@/core/crypto.ts";
@@ -294,7 +294,7 @@ export async function enrollContact(
     const { contactId, sequenceId, rendered } = await prepareEnrollment(app, tx, applicationId, input);
     // Verification and plan limits (services/accounts/plans.ts); counted only when this enrollment commits.
     const refused = await reserveEnrollment(tx);
-    if (refused) throw await enrollmentRefusal(userId, refused);
+    if (refused) throw await enrollmentRefusal(sql, userId, refused);
 
     const [{ instance }] = await tx<{ instance: number }[]>`
       select nextval('outreach_sequence_instance_seq')::int as instance`;

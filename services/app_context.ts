@@ -12,6 +12,8 @@ import type { Transport } from "@/core/mail/types.ts";
 import type { Clock } from "@/core/clock.ts";
 import type { Logger } from "@/core/log.ts";
 import type { Resolver } from "@/core/deliverability/dns_types.ts";
+import type { SecretBox } from "@/core/secrets.ts";
+import type { Passwords } from "@/services/accounts/password.ts";
 
 export interface AppContext {
   readonly config: Config;
@@ -23,4 +25,8 @@ export interface AppContext {
   readonly log: Logger;
   /** DNS for the deliverability checks (`ROLEFERRY_DNS`), with the process's one answer cache. */
   readonly resolver: Resolver;
+  /** Password hashing on the app's bcrypt worker pool, at the environment's cost. */
+  readonly passwords: Passwords;
+  /** Secrets at rest (SMTP passwords) under ROLEFERRY_SECRET; the key is derived once. */
+  readonly secrets: SecretBox;
 }

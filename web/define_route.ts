@@ -74,7 +74,7 @@ function enforce(op: AnyOperation): Handler<AppState> {
   return async (ctx) => {
     let user: SessionUser | undefined;
     if (op.auth === "user") user = await requireUser(ctx);
-    else if (op.auth === "admin") requireAdmin(ctx.req);
+    else if (op.auth === "admin") requireAdmin(ctx.state.app, ctx.req);
     const query = op.query ? parseQuery(ctx.url, op.query) : undefined;
     const body = op.body ? await parseJson(ctx.req, op.body, op.maxBodyBytes) : undefined;
     const app = ctx.state.app;

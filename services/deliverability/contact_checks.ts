@@ -50,8 +50,8 @@ async function verifyTarget(
  */
 export const CHECKS_PER_HOUR = 300;
 
-async function limitChecks(userId: number): Promise<void> {
-  const { hits, resetIn } = await hitRateLimit(`deliverability:user:${userId}`, 3600);
+async function limitChecks(app: AppContext, userId: number): Promise<void> {
+  const { hits, resetIn } = await hitRateLimit(app.sql, `deliverability:user:${userId}`, 3600);
   if (hits > CHECKS_PER_HOUR) {
     throw new HttpError(429, "too many address checks; try again later", {
       headers: { "retry-after": String(resetIn) },
@@ -61,7 +61,7 @@ async function limitChecks(userId: number): Promise<void> {
 
 /** `POST /api/contacts/:id/verify`: checks again now and stores it. 404 unknown, 422 without an email. */
 export async function verifyContact(app: AppContext, userId: number, contactId: number): Promise<void> {
-  await limitChecks(userId);
+  await limitChecks(app, userId);
   const target = await getVerificationTarget(app.sql, userId, contactId);
   if (!target) throw new HttpError(404, "contact not found");
   if (!target.email) {
@@ -132,7 +132,7 @@ export async function suggestContactAddresses(
   fullName: string,
   domain: string,
 ): Promise<Suggestion[]> {
-  await limitChecks(userId);
+  await limitChecks(app, userId);
   const known = await listKnownContactsAtDomain(app.sql, userId, domain);
   const candidates = candidateAddresses(fullName, domain, known);
   if (!candidates.length) {

@@ -32,7 +32,7 @@ export const api = defineApi({
 
 export const handler = {
   async GET(ctx: FreshContext<AppState>) {
-    requireAdmin(ctx.req);
+    requireAdmin(ctx.state.app, ctx.req);
     const query = parseQuery(new URL(ctx.req.url), InboundQuery);
     return Response.json({ items: await listInbound(query) });
   },

@@ -18,7 +18,7 @@ export const api = defineApi({
 
 export const handler = {
   async GET(ctx: FreshContext<AppState>) {
-    requireAdmin(ctx.req);
+    requireAdmin(ctx.state.app, ctx.req);
     const id = parseId(ctx.params.id, "sequence");
     const query = parseQuery(ctx.url, api.GET.query);
     const funnel = await getTemplateFunnel(id, query.window);

@@ -15,7 +15,7 @@ const route = defineRoute({
     handler: async (ctx, { app, user }) => {
       const companyId = parseId(ctx.params.id, "company");
       const { rows, rejected } = await parseContactImport(ctx.req);
-      await assertImportSize(user.id, rows.length);
+      await assertImportSize(app.sql, user.id, rows.length);
       const counts = await importContacts(app.sql, user.id, companyId, rows);
       return { ...counts, rejected };
     },

@@ -1,4 +1,4 @@
-import { defineRoute, op } from "@/web/define_route.ts";
+import { defineRoute, op, reply } from "@/web/define_route.ts";
 import { clientAddress, logIn } from "@/web/auth.ts";
 import { LoginBody, SignedInOut } from "@/core/auth_schemas.ts";
 import { checkOrigin } from "@/web/csrf.ts";
@@ -9,14 +9,15 @@ export const { handler, api } = defineRoute({
     auth: "none",
     body: LoginBody,
     response: SignedInOut,
+    before: (ctx) => checkOrigin(ctx.req),
     handler: async (ctx, { app, body }) => {
-      checkOrigin(ctx.req);
       const signed = await logIn(app, body, {
         address: clientAddress(ctx),
         userAgent: ctx.req.headers.get("user-agent"),
       });
-      return Response.json({ user: signed.user, token: signed.token }, {
-        headers: { "set-cookie": signed.cookie, "cache-control": "no-store" },
+      return reply({ user: signed.user, token: signed.token }, {
+        "set-cookie": signed.cookie,
+        "cache-control": "no-store",
       });
     },
   }),

@@ -11,8 +11,8 @@ export const { handler, api } = defineRoute({
     body: PasswordResetBody,
     response: AcceptedOut,
     status: 202,
+    before: (ctx) => checkOrigin(ctx.req),
     handler: async (ctx, { app, body }) => {
-      checkOrigin(ctx.req);
       await requestPasswordReset(app, body.email, clientAddress(ctx));
       return Response.json({ status: "accepted" }, { status: 202, headers: { "cache-control": "no-store" } });
     },

@@ -1,4 +1,4 @@
-import { defineRoute, op } from "@/web/define_route.ts";
+import { defineRoute, op, reply } from "@/web/define_route.ts";
 import { clientAddress, signUp } from "@/web/auth.ts";
 import { SignedInOut, SignupBody } from "@/core/auth_schemas.ts";
 import { checkOrigin } from "@/web/csrf.ts";
@@ -10,15 +10,15 @@ export const { handler, api } = defineRoute({
     body: SignupBody,
     response: SignedInOut,
     status: 201,
+    before: (ctx) => checkOrigin(ctx.req),
     handler: async (ctx, { app, body }) => {
-      checkOrigin(ctx.req);
       const signed = await signUp(app, body, {
         address: clientAddress(ctx),
         userAgent: ctx.req.headers.get("user-agent"),
       });
-      return Response.json({ user: signed.user, token: signed.token }, {
-        status: 201,
-        headers: { "set-cookie": signed.cookie, "cache-control": "no-store" },
+      return reply({ user: signed.user, token: signed.token }, {
+        "set-cookie": signed.cookie,
+        "cache-control": "no-store",
       });
     },
   }),

@@ -9,8 +9,8 @@ export const { handler, api } = defineRoute({
     auth: "none",
     body: VerifyBody,
     response: AcceptedOut,
+    before: (ctx) => checkOrigin(ctx.req),
     handler: async (ctx, { app, body }) => {
-      checkOrigin(ctx.req);
       await confirmVerification(app.sql, body.token, ctx.state.user?.id);
       return Response.json({ status: "verified" }, { headers: { "cache-control": "no-store" } });
     },

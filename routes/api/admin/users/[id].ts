@@ -10,6 +10,7 @@ export const { handler, api } = defineRoute({
     auth: "admin",
     body: AdminUserBody,
     response: AdminUserOut,
+    before: (ctx) => void parseId(ctx.params.id, "user"),
     handler: async (ctx, { app, body }) => {
       const user = await setUserPlan(app.sql, parseId(ctx.params.id, "user"), body);
       if (!user) throw new HttpError(404, "user not found");

@@ -9,8 +9,8 @@ export const { handler, api } = defineRoute({
     auth: "none",
     body: PasswordResetConfirmBody,
     response: AcceptedOut,
+    before: (ctx) => checkOrigin(ctx.req),
     handler: async (ctx, { app, body }) => {
-      checkOrigin(ctx.req);
       await confirmPasswordReset(app, body.token, body.password);
       return Response.json({ status: "password_changed" }, { headers: { "cache-control": "no-store" } });
     },

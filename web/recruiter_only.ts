@@ -1,29 +1,20 @@
 /**
- * Recruiter mode's API routes answer 404 to job seekers, as if they did not exist, before reading anything
- * else of the request: `defineRoute` checks the body before its handler runs, so the check wraps the
- * route's handlers instead of sitting inside them (a seeker's bad body is a 404, not a 422 naming fields).
+ * The `before` check of recruiter mode's API routes (web/define_route.ts): a job seeker gets 404, as if the
+ * route did not exist, and so does a malformed id in the path, both before the body is read: the order the
+ * routes had when each handler checked by hand.
  *
  * @example
- * export const { handler, api } = recruiterOnly(defineRoute({ GET: op({ ... }) }));
+ * POST: op({ auth: "user", before: recruiterOnly({ id: "role" }), body: AddCandidate, ... })
  */
-import type { Handlers } from "@/fresh/types.ts";
+import type { FreshContext } from "@/fresh/types.ts";
+import { parseId } from "@/core/validate.ts";
 import { requireRecruiter } from "@/services/roles/roles.ts";
-import { requireUser } from "./auth.ts";
 import type { AppState } from "./state.ts";
 
-export function recruiterOnly<R extends { handler: Handlers<AppState> }>(route: R): R {
-  const handler: Handlers<AppState> = {};
-  for (
-    const [method, run] of Object.entries(route.handler) as [
-      keyof Handlers,
-      Handlers<AppState>[keyof Handlers],
-    ][]
-  ) {
-    if (!run) continue;
-    handler[method] = async (ctx) => {
-      requireRecruiter(await requireUser(ctx));
-      return await run(ctx);
-    };
-  }
-  return { ...route, handler };
+/** `params` names the route parameters that must be ids, and what each names (for the 404's message). */
+export function recruiterOnly(params: Record<string, string> = {}): (ctx: FreshContext<AppState>) => void {
+  return (ctx) => {
+    requireRecruiter(ctx.state.user ?? { mode: "" });
+    for (const [name, what] of Object.entries(params)) parseId(ctx.params[name], what);
+  };
 }

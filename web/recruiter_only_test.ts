@@ -1,27 +1,19 @@
 import assert from "node:assert/strict";
-import type { FreshContext, Handlers } from "@/fresh/types.ts";
+import type { FreshContext } from "@/fresh/types.ts";
 import { HttpError } from "@/core/http_error.ts";
 import { recruiterOnly } from "./recruiter_only.ts";
 import type { AppState, SessionUser } from "./state.ts";
 
-/** A bearer-authenticated request context (no CSRF check applies to bearer tokens). */
-function ctxFor(user: SessionUser | undefined): FreshContext<AppState> {
-  const req = new Request("http://x/api/roles", { method: "POST", body: "{not json" });
-  return {
-    req,
-    url: new URL(req.url),
-    params: {},
-    state: { user, authVia: "bearer" },
-  } as unknown as FreshContext<
-    AppState
-  >;
+function ctxFor(user: SessionUser | undefined, params: Record<string, string> = {}): FreshContext<AppState> {
+  const req = new Request("http://x/api/roles/1/candidates", { method: "POST", body: "{not json" });
+  return { req, url: new URL(req.url), params, state: { user } } as unknown as FreshContext<AppState>;
 }
 
 const user = (mode: string): SessionUser => ({ id: 1, email: "u@x.test", full_name: null, mode });
 
-async function status(run: () => Response | Promise<Response>): Promise<number> {
+function status(run: () => void): number {
   try {
-    await run();
+    run();
     return 200;
   } catch (error) {
     assert.ok(error instanceof HttpError);
@@ -29,20 +21,19 @@ async function status(run: () => Response | Promise<Response>): Promise<number> 
   }
 }
 
-Deno.test("recruiterOnly - a job seeker gets 404 before the route reads anything", async () => {
-  let ran = 0;
-  const handlers: Handlers<AppState> = { POST: () => (ran++, Promise.resolve(new Response("ok"))) };
-  const { handler } = recruiterOnly({ handler: handlers });
-  assert.equal(await status(() => handler.POST!(ctxFor(user("job_seeker")))), 404);
-  assert.equal(ran, 0);
+Deno.test("recruiterOnly - a job seeker (or no user) gets 404, a recruiter passes", () => {
+  const check = recruiterOnly();
+  assert.equal(status(() => check(ctxFor(user("job_seeker")))), 404);
+  assert.equal(status(() => check(ctxFor(undefined))), 404);
+  assert.equal(status(() => check(ctxFor(user("recruiter")))), 200);
 });
 
-Deno.test("recruiterOnly - no user is 401; a recruiter reaches the route", async () => {
-  const handler: Handlers<AppState> = { GET: () => Promise.resolve(new Response("ok")) };
-  const route = { handler, api: { GET: "kept" } };
-  const wrapped = recruiterOnly(route);
-  assert.equal(wrapped.api, route.api);
-  assert.equal(await status(() => wrapped.handler.GET!(ctxFor(undefined))), 401);
-  const answer = await wrapped.handler.GET!(ctxFor(user("recruiter")));
-  assert.equal(await answer.text(), "ok");
+Deno.test("recruiterOnly - a malformed id in the path is a 404 naming what it names", () => {
+  const check = recruiterOnly({ id: "role", cid: "candidate" });
+  assert.equal(status(() => check(ctxFor(user("recruiter"), { id: "7", cid: "12" }))), 200);
+  assert.throws(
+    () => check(ctxFor(user("recruiter"), { id: "7", cid: "x" })),
+    (e) => e instanceof HttpError && e.status === 404 && e.message === "candidate not found",
+  );
+  assert.equal(status(() => check(ctxFor(user("job_seeker"), { id: "x" }))), 404);
 });

@@ -21,6 +21,7 @@ export const { handler, api } = defineRoute({
     summary:
       "Move along the pipeline (forward, one step back, to/from rejected) or edit notes, interviews, offer",
     auth: "user",
+    before: (ctx) => void parseId(ctx.params.id, "application"),
     body: UpdateApplication,
     response: ApplicationOut,
     handler: async (ctx, { app, user, body }) => {

@@ -18,6 +18,7 @@ export const { handler, api } = defineRoute({
   PATCH: op({
     summary: "Change a contact's name, title, email, LinkedIn URL or notes; only its creator may (403)",
     auth: "user",
+    before: (ctx) => void parseId(ctx.params.id, "contact"),
     body: UpdateContact,
     response: ContactDetailOut,
     handler: (ctx, { app, user, body }) =>

@@ -8,6 +8,7 @@ export const { handler, api } = defineRoute({
   PATCH: op({
     summary: "Edit a live page, or disable it at once (enabled: false: the public URL answers 410)",
     auth: "user",
+    before: (ctx) => void parseId(ctx.params.id, "live page"),
     body: UpdateLivePage,
     response: LivePageOut,
     handler: async (ctx, { app, user, body }) =>

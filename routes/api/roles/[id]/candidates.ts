@@ -6,11 +6,12 @@ import { sourceCandidate } from "@/services/roles/roles.ts";
 import { parseId } from "@/core/validate.ts";
 import { listCandidates } from "@/db/roles.ts";
 
-export const { handler, api } = recruiterOnly(defineRoute({
+export const { handler, api } = defineRoute({
   POST: op({
     summary:
       "Recruiter mode: source a candidate for the role (an existing contact, or a new one at their company)",
     auth: "user",
+    before: recruiterOnly({ id: "role" }),
     body: AddCandidate,
     response: CandidateOut,
     status: 201,
@@ -22,4 +23,4 @@ export const { handler, api } = recruiterOnly(defineRoute({
       return candidate;
     },
   }),
-}));
+});

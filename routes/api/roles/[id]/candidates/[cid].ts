@@ -5,10 +5,11 @@ import { CandidateOut, SetStage } from "@/core/role_schemas.ts";
 import { parseId } from "@/core/validate.ts";
 import { listCandidates, setCandidateStage } from "@/db/roles.ts";
 
-export const { handler, api } = recruiterOnly(defineRoute({
+export const { handler, api } = defineRoute({
   PATCH: op({
     summary: "Recruiter mode: move a candidate to another pipeline stage",
     auth: "user",
+    before: recruiterOnly({ id: "role", cid: "candidate" }),
     body: SetStage,
     response: CandidateOut,
     handler: async (ctx, { app, user, body }) => {
@@ -20,4 +21,4 @@ export const { handler, api } = recruiterOnly(defineRoute({
       return candidate;
     },
   }),
-}));
+});

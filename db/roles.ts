@@ -85,6 +85,18 @@ export async function listCandidates(sql: Sql, userId: number, roleId: number): 
   });
 }
 
+/** One candidate of the role as the list shows it (404 when not on this role of the caller). */
+export async function getCandidate(
+  sql: Sql,
+  userId: number,
+  roleId: number,
+  candidateId: number,
+): Promise<Candidate> {
+  const candidate = (await listCandidates(sql, userId, roleId)).find((c) => c.id === candidateId);
+  if (!candidate) throw new HttpError(404, "candidate not found");
+  return candidate;
+}
+
 /** Makes a job the recruiter fills into a role (409 when it already is one). */
 export async function createRoleForJob(sql: Sql, userId: number, jobId: number): Promise<number> {
   return await withUserOn(sql, userId, async (tx) => {

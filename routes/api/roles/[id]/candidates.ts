@@ -1,10 +1,9 @@
 import { defineRoute, op } from "@/web/define_route.ts";
 import { recruiterOnly } from "@/web/recruiter_only.ts";
-import { HttpError } from "@/core/http_error.ts";
 import { AddCandidate, CandidateOut } from "@/core/role_schemas.ts";
 import { sourceCandidate } from "@/services/roles/roles.ts";
 import { parseId } from "@/core/validate.ts";
-import { listCandidates } from "@/db/roles.ts";
+import { getCandidate } from "@/db/roles.ts";
 
 export const { handler, api } = defineRoute({
   POST: op({
@@ -18,9 +17,7 @@ export const { handler, api } = defineRoute({
     handler: async (ctx, { app, user, body }) => {
       const roleId = parseId(ctx.params.id, "role");
       const candidateId = await sourceCandidate(app.sql, user.id, roleId, body);
-      const candidate = (await listCandidates(app.sql, user.id, roleId)).find((c) => c.id === candidateId);
-      if (!candidate) throw new HttpError(404, "candidate not found");
-      return candidate;
+      return await getCandidate(app.sql, user.id, roleId, candidateId);
     },
   }),
 });

@@ -42,13 +42,13 @@ export async function openPage(sql: Sql, token: string): Promise<LivePage> {
 
 export async function pageContent(sql: Sql, page: LivePage): Promise<LivePageContent> {
   const [resume, name, application] = await Promise.all([
-    getResume(page.user_id),
+    getResume(sql, page.user_id),
     pageOwnerName(sql, page),
     getApplication(sql, page.user_id, page.application_id),
   ]);
   let job: LivePageContent["job"] = null;
   if (page.show_match && application) {
-    const detail = await getJobForUser(page.user_id, application.job_id);
+    const detail = await getJobForUser(sql, page.user_id, application.job_id);
     if (detail) job = { title: detail.title, company: detail.company.name, reasons: detail.match.reasons };
   }
   return {

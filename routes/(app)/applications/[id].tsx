@@ -10,6 +10,7 @@ import type { AppState, SessionUser } from "@/web/state.ts";
 import { type FormAction, formActions } from "@/web/form_actions.ts";
 import { type Application, deleteApplication, getApplication, updateApplication } from "@/db/applications.ts";
 import { type CompanyContact, listCompanyContacts } from "@/db/companies.ts";
+import type { Sql } from "@/db/client.ts";
 import {
   enrollContact,
   listOutreachForApplication,
@@ -61,11 +62,11 @@ interface Data {
 }
 
 /** Everything the page shows besides the application: its outreach, and what a new one can use. */
-async function pageData(userId: number, application: Application): Promise<Omit<Data, "errors">> {
+async function pageData(sql: Sql, userId: number, application: Application): Promise<Omit<Data, "errors">> {
   const [outreach, mail, contacts, sequences] = await Promise.all([
     listOutreachForApplication(userId, application.id),
     getMailStateForApplication(userId, application.id),
-    listCompanyContacts(userId, application.job.company.id),
+    listCompanyContacts(sql, userId, application.job.company.id),
     listSequences(userId),
   ]);
   return {
@@ -96,7 +97,10 @@ async function loadTarget(ctx: FreshContext<AppState>): Promise<Target> {
 
 /** The page again, with `extra` (errors, a preview, a confirmation) and the status that goes with it. */
 async function renderPage(ctx: FreshContext<AppState>, t: Target, status: number, extra: Partial<Data>) {
-  return ctx.render({ ...(await pageData(t.user.id, t.current)), ...extra } satisfies Data, { status });
+  return ctx.render(
+    { ...(await pageData(ctx.state.app.sql, t.user.id, t.current)), ...extra } satisfies Data,
+    { status },
+  );
 }
 
 const refuse = (ctx: FreshContext<AppState>, t: Target, status: number, errors?: FieldErrors) =>
@@ -176,7 +180,7 @@ const enroll: FormAction<Target> = async (ctx, { form, guarded: t }) => {
   if (!(contact > 0 && contact <= 2_147_483_647) || !(sequence > 0 && sequence <= 2_147_483_647)) {
     return await refuse(ctx, t, 422, { outreach: "choose a contact and a sequence" });
   }
-  const data = await pageData(t.user.id, t.current);
+  const data = await pageData(ctx.state.app.sql, t.user.id, t.current);
   const variables = readVariables(form);
   const overrides = action === "outreach" ? readOverrides(form) : [];
   const review: ReviewState = {
@@ -247,7 +251,7 @@ const update: FormAction<Target> = async (ctx, { form, guarded: t }) => {
 export const handler = {
   async GET(ctx: FreshContext<AppState>) {
     const t = await loadTarget(ctx);
-    return ctx.render((await pageData(t.user.id, t.current)) satisfies Data);
+    return ctx.render((await pageData(ctx.state.app.sql, t.user.id, t.current)) satisfies Data);
   },
   /** The page's forms (and the board's no-JavaScript "Move" form): one named `action` per form. */
   POST: formActions({

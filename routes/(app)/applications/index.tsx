@@ -49,7 +49,7 @@ export const handler = {
     const user = await requireUser(ctx);
     const [applications, facts] = await Promise.all([
       listApplications(ctx.state.app.sql, user.id),
-      listBoardFacts(user.id),
+      listBoardFacts(ctx.state.app.sql, user.id),
     ]);
     const cards: BoardCard[] = applications.map((a) => ({
       id: a.id,

@@ -9,8 +9,6 @@ import { dispatchOutreach } from "@/jobs/dispatch_outreach.ts";
 import { appOn } from "@/tests/helpers/app.ts";
 import { enrollContact } from "@/db/outreach.ts";
 import { useAppDatabase } from "@/tests/helpers/db.ts";
-import { config } from "@/fresh.config.ts";
-import { createAppContext } from "@/app/context.ts";
 import { startFakeMailgun } from "@/tests/helpers/fake_mailgun.ts";
 import {
   configureFakeMailgun,
@@ -24,7 +22,7 @@ const db = await useAppDatabase("dispatch");
 const fake = startFakeMailgun();
 const transport = configureFakeMailgun(fake);
 /** For enrolling (the live page URL, the address check): the configuration the fake Mailgun set. */
-const app = createAppContext(config(), db.sql, { transport });
+const app = appOn(db.sql, { transport });
 const SEED_SEQUENCE = "Job Seeker Default";
 
 /** Only this test's rows: earlier tests leave queued follow-ups behind. */

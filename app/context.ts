@@ -1,7 +1,7 @@
 /**
  * Builds the app context (services/app_context.ts) from a loaded configuration and an open pool. The one
- * place that decides which transport, clock, logger, metrics registry, replica set and lifecycle the app
- * runs with; each is new per context, so two contexts in one process (tests) share nothing.
+ * place that decides which transport, clock, logger, DNS resolver, metrics registry, replica set and
+ * lifecycle the app runs with; each is new per context, so two contexts in one process (tests) share nothing.
  */
 import type { Config } from "@/fresh.config.ts";
 import type { Sql } from "@/db/client.ts";
@@ -13,6 +13,7 @@ import { createReplicas } from "@/db/replicas.ts";
 import { transportFromConfig } from "@/services/mail/transport.ts";
 import { SystemMailQueue } from "@/services/mail/system_mail.ts";
 import type { AppContext } from "@/services/app_context.ts";
+import { createResolver } from "@/services/deliverability/dns.ts";
 import { createSecretBox } from "@/core/secrets.ts";
 import { passwordCost, Passwords } from "@/services/accounts/password.ts";
 
@@ -33,6 +34,7 @@ export function createAppContext(
     metrics: overrides.metrics ?? createMetrics(),
     replicas: overrides.replicas ?? createReplicas(sql),
     lifecycle,
+    resolver: overrides.resolver ?? createResolver({ nameServer: config.dnsServer }),
     passwords: overrides.passwords ?? new Passwords(passwordCost(config.env)),
     secrets,
     systemMail: overrides.systemMail ??

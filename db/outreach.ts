@@ -18,6 +18,7 @@ import { getSendingState, withWaiting } from "./outreach_waiting.ts";
 import { reserveEnrollment } from "./plans.ts";
 import { enrollmentRefusal } from "@/services/accounts/plans.ts";
 import type { Waiting } from "@/core/waiting_reason.ts";
+import type { AppContext } from "@/services/app_context.ts";
 
 /** One outreach row as the API shows it (contract §3: the timeline's columns). */
 export interface OutreachView {
@@ -107,6 +108,7 @@ interface PreparedEnrollment {
  * as written; only the parts not overridden need their variables.
  */
 async function prepareEnrollment(
+  context: AppContext,
   tx: Tx,
   applicationId: number,
   input: EnrollInput,
@@ -175,7 +177,7 @@ async function prepareEnrollment(
   // `{{live_page}}`: the application's enabled live page, if it has one (a template that uses it without one
   // is refused below like any variable without a value).
   const livePage = await livePageOfApplication(tx, applicationId);
-  if (livePage) variables.live_page = livePageUrl(livePage.token);
+  if (livePage) variables.live_page = livePageUrl(context, livePage.token);
   const steps = [...sequence.steps].sort((a, b) => a.step_no - b.step_no);
   const missing = new Set<string>();
   const fields: Record<string, string> = {};
@@ -211,7 +213,7 @@ async function prepareEnrollment(
     if (!subject.text) fields[`steps.${i}.subject`] = "empty once rendered";
     const carriesPage = livePage !== undefined &&
       (override
-        ? `${subject.text}\n${body.text}`.includes(livePageUrl(livePage.token))
+        ? `${subject.text}\n${body.text}`.includes(livePageUrl(context, livePage.token))
         : variablesIn(`${text.subject}\n${text.body}`).includes("live_page"));
     return {
       step,
@@ -254,12 +256,13 @@ async function assertNotEnrolled(tx: Tx, applicationId: number, contactId: numbe
  * checks and answers as `enrollContact`.
  */
 export async function previewEnrollment(
+  app: AppContext,
   userId: number,
   applicationId: number,
   input: EnrollInput,
 ): Promise<PreviewItem[]> {
   return await withUser(userId, async (tx) => {
-    const { rendered } = await prepareEnrollment(tx, applicationId, input);
+    const { rendered } = await prepareEnrollment(app, tx, applicationId, input);
     const [{ now }] = await tx<{ now: Date }[]>`select now() as now`;
     return rendered.map(({ step, subject, body }) => ({
       step_no: step.step_no,
@@ -278,16 +281,17 @@ export async function previewEnrollment(
  * all.
  */
 export async function enrollContact(
+  app: AppContext,
   userId: number,
   applicationId: number,
   input: EnrollInput,
 ): Promise<OutreachView[]> {
   // deliverability: invalid addresses are refused (422), risky or guessed ones need confirm_risky (409)
-  await assertDeliverable(userId, input.contact_id, input.confirm_risky === true);
+  await assertDeliverable(app, userId, input.contact_id, input.confirm_risky === true);
   return await withUser(userId, async (tx) => {
     // One enrollment at a time per (application, contact): the live-sequence check cannot race.
     await tx`select pg_advisory_xact_lock(${applicationId}::int, ${input.contact_id}::int)`;
-    const { contactId, sequenceId, rendered } = await prepareEnrollment(tx, applicationId, input);
+    const { contactId, sequenceId, rendered } = await prepareEnrollment(app, tx, applicationId, input);
     // Verification and plan limits (services/accounts/plans.ts); counted only when this enrollment commits.
     const refused = await reserveEnrollment(tx);
     if (refused) throw await enrollmentRefusal(sql, userId, refused);

@@ -14,6 +14,7 @@ import type { Logger } from "@/core/log.ts";
 import type { Metrics } from "@/core/metrics.ts";
 import type { Lifecycle } from "@/core/lifecycle.ts";
 import type { Replicas } from "@/db/replicas.ts";
+import type { Resolver } from "@/core/deliverability/dns_types.ts";
 import type { SecretBox } from "@/core/secrets.ts";
 import type { Passwords } from "@/services/accounts/password.ts";
 import type { SystemMailQueue } from "@/services/mail/system_mail.ts";
@@ -32,6 +33,8 @@ export interface AppContext {
   readonly replicas: Replicas;
   /** Shutdown's signal, and the background work (job runs, system mail) it waits for. */
   readonly lifecycle: Lifecycle;
+  /** DNS for the deliverability checks (`ROLEFERRY_DNS`), with the process's one answer cache. */
+  readonly resolver: Resolver;
   /** Password hashing on the app's bcrypt worker pool, at the environment's cost. */
   readonly passwords: Passwords;
   /** Secrets at rest (SMTP passwords) under ROLEFERRY_SECRET; the key is derived once. */

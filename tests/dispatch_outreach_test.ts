@@ -21,6 +21,8 @@ import {
 const db = await useAppDatabase("dispatch");
 const fake = startFakeMailgun();
 const transport = configureFakeMailgun(fake);
+/** For enrolling (the live page URL, the address check): the configuration the fake Mailgun set. */
+const app = appOn(db.sql, { transport });
 const SEED_SEQUENCE = "Job Seeker Default";
 
 /** Only this test's rows: earlier tests leave queued follow-ups behind. */
@@ -36,7 +38,7 @@ Deno.test("dispatchOutreach - sends step 1 to the fake Mailgun with exactly the 
   const [contactId] = await createContacts(db.sql, sender.companyId, 1);
   const [mailbox] = await createMailboxes(db.sql, [50]);
   const [seq] = await db.sql`select id from sequence_templates where name = ${SEED_SEQUENCE}`;
-  const rows = await enrollContact(sender.userId, sender.applicationId, {
+  const rows = await enrollContact(app, sender.userId, sender.applicationId, {
     contact_id: contactId,
     sequence_id: seq.id,
   });
@@ -110,7 +112,7 @@ Deno.test("dispatchOutreach - a follow-up goes from the mailbox that sent step 1
   const [contactId] = await createContacts(db.sql, sender.companyId, 1);
   const boxes = await createMailboxes(db.sql, [100, 100, 100]);
   const [seq] = await db.sql`select id from sequence_templates where name = ${SEED_SEQUENCE}`;
-  const rows = await enrollContact(sender.userId, sender.applicationId, {
+  const rows = await enrollContact(app, sender.userId, sender.applicationId, {
     contact_id: contactId,
     sequence_id: seq.id,
   });

@@ -41,6 +41,6 @@ export const handler = {
     const user = await requireUser(ctx);
     const id = parseId(ctx.params.id, "application");
     const input = assertStorableText(await parseJson(ctx.req, api.POST.body));
-    return Response.json({ items: await enrollContact(user.id, id, input) }, { status: 201 });
+    return Response.json({ items: await enrollContact(ctx.state.app, user.id, id, input) }, { status: 201 });
   },
 };

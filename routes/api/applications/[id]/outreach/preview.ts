@@ -22,6 +22,6 @@ export const handler = {
     const user = await requireUser(ctx);
     const id = parseId(ctx.params.id, "application");
     const input = assertStorableText(await parseJson(ctx.req, api.POST.body));
-    return Response.json({ items: await previewEnrollment(user.id, id, input) });
+    return Response.json({ items: await previewEnrollment(ctx.state.app, user.id, id, input) });
   },
 };

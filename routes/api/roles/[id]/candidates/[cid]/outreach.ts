@@ -3,7 +3,7 @@ import { defineApi } from "@/web/api.ts";
 import { requireUser } from "@/web/auth.ts";
 import { OutreachOut } from "@/core/outreach_schemas.ts";
 import { CandidateOutreach } from "@/core/role_schemas.ts";
-import { reachCandidate, requireRecruiter } from "@/services/accounts/roles.ts";
+import { reachCandidate, requireRecruiter } from "@/services/roles/roles.ts";
 import { parseId, parseJson } from "@/core/validate.ts";
 import type { FreshContext } from "@/fresh/types.ts";
 import type { AppState } from "@/web/state.ts";
@@ -25,7 +25,13 @@ export const handler = {
     requireRecruiter(user);
     const roleId = parseId(ctx.params.id, "role");
     const candidateId = parseId(ctx.params.cid, "candidate");
-    const items = await reachCandidate(user.id, roleId, candidateId, await parseJson(ctx.req, api.POST.body));
+    const items = await reachCandidate(
+      ctx.state.app,
+      user.id,
+      roleId,
+      candidateId,
+      await parseJson(ctx.req, api.POST.body),
+    );
     return Response.json({ items }, { status: 201 });
   },
 };

@@ -37,6 +37,8 @@ export const SHARD_PLAN: Record<string, Placement> = {
   role_candidates: { kind: "distributed", column: "user_id" },
   send_charges: { kind: "distributed", column: "user_id" },
   usage_daily: { kind: "distributed", column: "user_id" },
+  match_candidates: { kind: "distributed", column: "user_id" },
+  match_candidate_state: { kind: "distributed", column: "user_id" },
   session_activity: { kind: "via", column: "session_id", parent: "sessions" },
   outreach: { kind: "via", column: "application_id", parent: "applications" },
   outreach_events: { kind: "via", column: "outreach_id", parent: "outreach" },

@@ -7,7 +7,7 @@
  */
 import { fileURLToPath } from "node:url";
 import { type Config, loadConfig, resolveSecret, setConfig } from "@/fresh.config.ts";
-import { connect, disconnect } from "@/db/client.ts";
+import { createPool, type Sql } from "@/db/client.ts";
 import { migrate, readMigrations } from "@/db/migrate.ts";
 import { seedTestUsers } from "@/services/accounts/seed.ts";
 import { ensureDevMailboxes } from "@/db/dev_mailboxes.ts";
@@ -104,6 +104,7 @@ export async function boot(config: Config = loadConfig(), options: BootOptions =
   await resolveSecret(config);
   lap("config");
   let database: DatabaseHandle | undefined;
+  let pool: Sql | undefined;
   let app: AppContext | undefined;
   // The migration files are read and hashed while PostgreSQL starts (both mostly wait on I/O).
   const migrations = readMigrations();
@@ -111,7 +112,7 @@ export async function boot(config: Config = loadConfig(), options: BootOptions =
   try {
     database = await openDatabase(config);
     lap("database");
-    const pool = await connect(database.url, { max: 10 });
+    pool = createPool(database.url, { max: 10 });
     app = createAppContext(config, pool, { lifecycle: options.lifecycle, log: options.log });
     lap("connect");
     await migrate(pool, { migrations: await migrations });
@@ -122,10 +123,11 @@ export async function boot(config: Config = loadConfig(), options: BootOptions =
     lap("seed");
   } catch (error) {
     await app?.replicas.disconnect().catch(() => {});
-    await disconnect().catch(() => {});
+    await pool?.end({ timeout: 5 }).catch(() => {});
     await database?.stop().catch(() => {});
     throw error;
   }
+  const owned = pool;
   options.onReady?.(app);
   const fetch = await createWebApp(app);
   lap("routes");
@@ -142,7 +144,7 @@ export async function boot(config: Config = loadConfig(), options: BootOptions =
       await app.lifecycle.drain();
       app.passwords.close();
       await app.replicas.disconnect();
-      await disconnect();
+      await owned.end({ timeout: 5 });
       await database.stop();
     })();
   return {

@@ -14,8 +14,8 @@
  * - verification with the probe on.
  */
 import postgres from "postgres";
-import { connect, disconnect } from "@/db/client.ts";
-import { loadConfig, resolveSecret, setConfig } from "@/fresh.config.ts";
+import { createPool, type Sql } from "@/db/client.ts";
+import { loadConfig, resolveSecret } from "@/fresh.config.ts";
 import { dispatchOutreach } from "@/jobs/dispatch_outreach.ts";
 import { createAppContext } from "@/app/context.ts";
 import { createResolver } from "@/services/deliverability/dns.ts";
@@ -65,6 +65,7 @@ export async function benchBounce(options: BounceOptions): Promise<Measurement[]
   const fake = startFakeMailgun({ bounce: (to) => invalid.has(recipient(to)) });
   const sql = postgres(options.url, { max: 1, onnotice: () => {} });
   const results: { name: string; queued: number; sent: number; bounced: number }[] = [];
+  let pool: Sql | undefined;
   try {
     await sql.unsafe(`create table if not exists bench_mailboxes_snapshot as table mailboxes`);
     // the users' plan counters as they are now: each run starts from them (plan limits, migration 0065)
@@ -75,7 +76,7 @@ export async function benchBounce(options: BounceOptions): Promise<Measurement[]
     // plan limits are not what this measures: the senders get the plan without limits for the run
     await sql`update users set subscription_tier = 'enterprise' where id in (select user_id from applications)`;
     await cleanUp(sql);
-    const config = setConfig(loadConfig({
+    const config = loadConfig({
       ...APP_ENV,
       DATABASE_URL: options.url,
       PORT: "0",
@@ -83,9 +84,9 @@ export async function benchBounce(options: BounceOptions): Promise<Measurement[]
       MAILGUN_API_KEY: fake.apiKey,
       MAILGUN_URL: fake.url,
       ROLEFERRY_DNS: dns.address,
-    }));
+    });
     await resolveSecret(config);
-    const pool = await connect(options.url, { max: 10 });
+    pool = createPool(options.url, { max: 10 });
     await pool`select 1`;
     // one resolver (and cache) per run, as one app process would have
     const verified = (probe?: { port: number; timeoutMs: number }) => {
@@ -122,7 +123,7 @@ export async function benchBounce(options: BounceOptions): Promise<Measurement[]
       await cleanUp(sql);
     }
   } finally {
-    await disconnect().catch(() => {});
+    await pool?.end({ timeout: 5 }).catch(() => {});
     await cleanUp(sql).catch(() => {});
     await restorePlans(sql).catch(() => {});
     await sql.end();

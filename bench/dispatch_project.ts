@@ -6,8 +6,8 @@
  * database stays as generated.
  */
 import postgres from "postgres";
-import { connect, disconnect } from "@/db/client.ts";
-import { loadConfig, resolveSecret, setConfig } from "@/fresh.config.ts";
+import { createPool, type Sql } from "@/db/client.ts";
+import { loadConfig, resolveSecret } from "@/fresh.config.ts";
 import { dispatchOutreach } from "@/jobs/dispatch_outreach.ts";
 import { createAppContext } from "@/app/context.ts";
 import { APP_ENV } from "./app_process.ts";
@@ -22,6 +22,7 @@ export async function dispatcherRate(
 ): Promise<{ rate: number; sent: number; duplicates: number; batches: number }> {
   const fake = await startFakeMailgunProcess();
   const sql = postgres(options.url, { max: 1, onnotice: () => {} });
+  let pool: Sql | undefined;
   try {
     await sql.unsafe(`create table if not exists bench_mailboxes_snapshot as table mailboxes`);
     await cleanUp(sql);
@@ -40,16 +41,16 @@ export async function dispatcherRate(
     // Room for the whole batch under the caps (the caps are still checked and counted per send).
     await sql`update mailboxes set daily_cap = greatest(daily_cap, 1000000), sent_today = 0 where status = 'active'`;
 
-    const config = setConfig(loadConfig({
+    const config = loadConfig({
       ...APP_ENV,
       DATABASE_URL: options.url,
       PORT: "0",
       MAIL_TRANSPORT: "mailgun",
       MAILGUN_API_KEY: fake.apiKey,
       MAILGUN_URL: fake.url,
-    }));
+    });
     await resolveSecret(config);
-    const pool = await connect(options.url, { max: 10 });
+    pool = createPool(options.url, { max: 10 });
     await pool`select 1`;
     const started = performance.now();
     let sent = 0;
@@ -66,7 +67,8 @@ export async function dispatcherRate(
       if (result.claimed === 0) break;
     }
     const seconds = (performance.now() - started) / 1000;
-    await disconnect();
+    await pool.end({ timeout: 5 });
+    pool = undefined;
     const messages: SentMessage[] = await fake.messages();
     const tokens = new Set(messages.map((m) => m.outreach));
     const duplicates = messages.length - tokens.size;
@@ -75,7 +77,7 @@ export async function dispatcherRate(
     }
     return { rate: sent / seconds, sent, duplicates, batches };
   } finally {
-    await disconnect().catch(() => {});
+    await pool?.end({ timeout: 5 }).catch(() => {});
     await cleanUp(sql).catch(() => {});
     await sql.end();
     await fake.close();

@@ -6,8 +6,8 @@
  * client alone (bench/search_single.ts): best match, a description search,
  * page 50, and the best-match candidates' recall.
  */
-import { connect, disconnect, sql as appSql } from "@/db/client.ts";
-import { loadConfig, resolveSecret, setConfig } from "@/fresh.config.ts";
+import { createPool } from "@/db/client.ts";
+import { loadConfig, resolveSecret } from "@/fresh.config.ts";
 import { createLogger } from "@/core/log.ts";
 import { createWebApp } from "@/app/server.ts";
 import { createAppContext } from "@/app/context.ts";
@@ -130,15 +130,15 @@ async function benchSearchLoad(options: SearchOptions): Promise<Measurement[]> {
  * records every statement (and its parameters) that the request sent.
  */
 export async function capture(options: Pick<SearchOptions, "url" | "counts">): Promise<Combo[]> {
-  const config = setConfig(loadConfig({ ...APP_ENV, DATABASE_URL: options.url, PORT: "0" }));
+  const config = loadConfig({ ...APP_ENV, DATABASE_URL: options.url, PORT: "0" });
   await resolveSecret(config);
-  const pool = await connect(options.url, { max: 2 });
+  const pool = createPool(options.url, { max: 2 });
   // no request log lines in the benchmark's output
   const quiet = createLogger({ sink: () => {}, level: "error" });
   const fetch = await createWebApp(createAppContext(config, pool, { log: quiet }));
   const captured: Combo["statements"] = [];
   // postgres.js reads `options.debug` on every query: it sees the final text and the parameter values.
-  (appSql.options as { debug?: unknown }).debug = (_id: number, text: string, params: unknown[]) =>
+  (pool.options as { debug?: unknown }).debug = (_id: number, text: string, params: unknown[]) =>
     captured.push({ text, params: [...params] });
   const combos: Combo[] = [];
   try {
@@ -157,8 +157,8 @@ export async function capture(options: Pick<SearchOptions, "url" | "counts">): P
       combos.push({ path, token, statements: [...captured] });
     }
   } finally {
-    (appSql.options as { debug?: unknown }).debug = undefined;
-    await disconnect();
+    (pool.options as { debug?: unknown }).debug = undefined;
+    await pool.end({ timeout: 5 });
   }
   return combos;
 }

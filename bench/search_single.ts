@@ -8,10 +8,10 @@
  * refresh (services/matching/candidates.ts), and its time per user is reported: it is the cost the table
  * moves off the request, paid after each profile change.
  */
-import { connect, disconnect, type Sql, withUserOn } from "@/db/client.ts";
+import { createPool, type Sql, withUserOn } from "@/db/client.ts";
 import { getMatchProfile, matchJobColumns, type MatchJobRow, toMatchJob } from "@/db/match_scores.ts";
 import { refreshCandidates } from "@/services/matching/candidates.ts";
-import { loadConfig, resolveSecret, setConfig } from "@/fresh.config.ts";
+import { loadConfig, resolveSecret } from "@/fresh.config.ts";
 import { createLogger } from "@/core/log.ts";
 import { computeMatch } from "@/core/match.ts";
 import { createWebApp } from "@/app/server.ts";
@@ -37,9 +37,9 @@ const percentile = (sorted: number[], p: number) =>
 export const RECALL_AT = 20;
 
 export async function benchSearchSingle(o: SingleOptions): Promise<Measurement[]> {
-  const config = setConfig(loadConfig({ ...APP_ENV, DATABASE_URL: o.url, PORT: "0" }));
+  const config = loadConfig({ ...APP_ENV, DATABASE_URL: o.url, PORT: "0" });
   await resolveSecret(config);
-  const pool = await connect(o.url, { max: 2 });
+  const pool = createPool(o.url, { max: 2 });
   // no request log lines in the benchmark's output
   const quiet = createLogger({ sink: () => {}, level: "error" });
   const fetch = await createWebApp(createAppContext(config, pool, { log: quiet }));
@@ -158,7 +158,7 @@ export async function benchSearchSingle(o: SingleOptions): Promise<Measurement[]
       },
     ];
   } finally {
-    await disconnect();
+    await pool.end({ timeout: 5 });
   }
 }
 

@@ -5,7 +5,7 @@
  * 1 when it failed or another process is running it, 2 for an unknown name.
  */
 import { ConfigError, loadConfig, resolveSecret, setConfig } from "@/fresh.config.ts";
-import { connect, disconnect } from "@/db/client.ts";
+import { createPool } from "@/db/client.ts";
 import { migrate } from "@/db/migrate.ts";
 import { openDatabase } from "@/app/database.ts";
 import { createAppContext } from "@/app/context.ts";
@@ -26,15 +26,15 @@ try {
   const config = setConfig(loadConfig());
   await resolveSecret(config);
   const database = await openDatabase(config);
+  const pool = createPool(database.url, { max: 4, application: `roleferry-job-${name}` });
   try {
-    const pool = await connect(database.url, { max: 4, application: `roleferry-job-${name}` });
     await migrate(pool);
     const app = createAppContext(config, pool, { log });
     const run = await runJob(app, name, { trigger: "manual" });
     console.log(JSON.stringify(run, null, 2));
     code = run.outcome === "ok" ? 0 : 1;
   } finally {
-    await disconnect();
+    await pool.end({ timeout: 5 });
     await database.stop();
   }
 } catch (error) {

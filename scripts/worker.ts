@@ -5,7 +5,7 @@
  * Stops on SIGINT/SIGTERM after the runs in flight finish.
  */
 import { ConfigError, loadConfig, resolveSecret, setConfig } from "@/fresh.config.ts";
-import { connect, disconnect } from "@/db/client.ts";
+import { createPool } from "@/db/client.ts";
 import { migrate } from "@/db/migrate.ts";
 import { openDatabase } from "@/app/database.ts";
 import { createAppContext } from "@/app/context.ts";
@@ -19,7 +19,7 @@ try {
   const config = setConfig(loadConfig());
   await resolveSecret(config);
   const database = await openDatabase(config);
-  const pool = await connect(database.url, { max: 4, application: "roleferry-worker" });
+  const pool = createPool(database.url, { max: 4, application: "roleferry-worker" });
   const { total } = await migrate(pool);
   const app = createAppContext(config, pool, { log });
   // Config.cron (ROLEFERRY_CRON) switches the app processes' crons; in the worker the crons are the point.
@@ -29,7 +29,7 @@ try {
     Deno.addSignalListener(signal, async () => {
       log.info("worker stopping", { signal });
       await app.lifecycle.drain();
-      await disconnect();
+      await pool.end({ timeout: 5 });
       await database.stop();
       Deno.exit(0);
     });

@@ -9,7 +9,7 @@ import { createUserWithToken } from "@/tests/helpers/users.ts";
 import { settleSystemMail } from "@/services/mail/system_mail.ts";
 
 const db = await useAppDatabase("account_pages");
-const server = await startTestServer();
+const server = await startTestServer({}, { sql: db.sql });
 
 async function page(path: string, cookie?: string) {
   const res = await fetch(server.url + path, { headers: cookie ? { cookie } : {}, redirect: "manual" });

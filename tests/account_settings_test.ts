@@ -11,7 +11,7 @@ import { settleSystemMail } from "@/services/mail/system_mail.ts";
 import { refreshMatchScores } from "@/jobs/refresh_match_scores.ts";
 
 const db = await useAppDatabase("account_settings");
-const server = await startTestServer();
+const server = await startTestServer({}, { sql: db.sql });
 
 Deno.test("[e2e] PATCH /api/me - name and time zone; a new email is unverified, gets a link, the old one a notice", async () => {
   const u = await createUserWithToken(server.url);

@@ -9,7 +9,9 @@ import { createUserWithToken } from "@/tests/helpers/users.ts";
 import { settleSystemMail } from "@/services/mail/system_mail.ts";
 
 const db = await useAppDatabase("accounts");
-const server = await startTestServer({ MAIL_SYSTEM_FROM: "RoleFerry <no-reply@system.example.test>" });
+const server = await startTestServer({ MAIL_SYSTEM_FROM: "RoleFerry <no-reply@system.example.test>" }, {
+  sql: db.sql,
+});
 const JSON_TYPE = /^application\/json/;
 
 /** The newest system mail to `to` (after the queued sends have settled). */

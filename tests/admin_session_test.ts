@@ -7,10 +7,9 @@ import { useAppDatabase } from "@/tests/helpers/db.ts";
 import { api, startTestServer, TEST_ENV } from "@/tests/helpers/server.ts";
 import { sha256Hex } from "@/core/crypto.ts";
 import { ADMIN_GUESS_LIMIT } from "@/services/accounts/rate_limit.ts";
-import { config } from "@/fresh.config.ts";
 
 const db = await useAppDatabase("admin_session");
-const server = await startTestServer();
+const server = await startTestServer({}, { sql: db.sql });
 const TOKEN = TEST_ENV.ROLEFERRY_ADMIN_TOKEN;
 const FORM = { "content-type": "application/x-www-form-urlencoded" };
 
@@ -51,7 +50,7 @@ Deno.test("[e2e] /admin sign-in - a random session cookie, stored hashed; sign-o
 Deno.test("[e2e] /admin sessions - a new admin token ends every admin session", async () => {
   const cookie = (await signIn(TOKEN)).headers.get("set-cookie")!.split(";")[0];
   assert.equal((await page(cookie)).status, 200);
-  const current = config();
+  const current = server.app.config;
   current.adminToken = "another-admin-token-0123456789";
   try {
     assert.equal((await page(cookie)).status, 401);

@@ -6,7 +6,7 @@ import { allowedMoves, canMove } from "@/core/application_schemas.ts";
 import { refreshMatchScores } from "@/db/match_scores.ts";
 
 const db = await useAppDatabase("applications");
-const server = await startTestServer();
+const server = await startTestServer({}, { sql: db.sql });
 const JSON_TYPE = /^application\/json/;
 
 const imported = await api(server.url, "POST", "/api/admin/jobs/import", {

@@ -12,7 +12,7 @@ import { limitLoginAttempt, limitSignupAttempt, LOGIN_LIMITS } from "@/services/
 import { HttpError } from "@/core/http_error.ts";
 
 const db = await useAppDatabase("auth_hardening");
-const server = await startTestServer();
+const server = await startTestServer({}, { sql: db.sql });
 
 function form(values: Record<string, string>): { body: string; headers: Record<string, string> } {
   return {

@@ -9,7 +9,7 @@ import { createAppContext } from "@/app/context.ts";
 import { loadConfig } from "@/fresh.config.ts";
 
 const db = await useAppDatabase("auth");
-const server = await startTestServer();
+const server = await startTestServer({}, { sql: db.sql });
 /** For the services called directly (the seed): the test configuration on this file's database. */
 const app = createAppContext(loadConfig({ ...TEST_ENV, DATABASE_URL: db.url }), db.sql);
 const JSON_TYPE = /^application\/json/;

@@ -12,7 +12,7 @@
  */
 import assert from "node:assert/strict";
 import postgres from "postgres";
-import { connect, disconnect, withUser } from "@/db/client.ts";
+import { createPool, type Sql, withUserOn } from "@/db/client.ts";
 import { migrate } from "@/db/migrate.ts";
 import { runJob } from "@/jobs/registry.ts";
 import { testAppOn } from "@/tests/helpers/app.ts";
@@ -121,6 +121,19 @@ async function fillDrillData(pool: postgres.Sql) {
   return { a, b };
 }
 
+/** Pools a drill opens, each ended when the drill is done with it and all again (harmless) at the end. */
+function drillPools() {
+  const opened: Sql[] = [];
+  return {
+    open(url: string, max: number): Sql {
+      const pool = createPool(url, { max });
+      opened.push(pool);
+      return pool;
+    },
+    endAll: () => Promise.all(opened.map((pool) => pool.end({ timeout: 5 }))),
+  };
+}
+
 Deno.test({
   name:
     "[e2e] backup and restore drill (pg_dump, PostgreSQL 15) - every table, sequence, policy and grant comes back identical",
@@ -129,14 +142,15 @@ Deno.test({
     const pg = await startPostgres15();
     const file = await Deno.makeTempFile({ suffix: ".dump" });
     const admin = postgres(pg.url("postgres"), { max: 1, onnotice: () => {} });
+    const pools = drillPools();
     try {
       await admin`create database src`;
       await admin`create database dst`;
-      const pool = await connect(pg.url("src"), { max: 4 });
+      const pool = pools.open(pg.url("src"), 4);
       await migrate(pool);
       const { a, b } = await fillDrillData(pool);
       const before = await fingerprint(pool);
-      await disconnect();
+      await pool.end({ timeout: 5 });
 
       const backup = await task("scripts/backup.ts", [file], pg.url("src"));
       assert.equal(backup.code, 0, backup.stderr);
@@ -159,9 +173,9 @@ Deno.test({
       }
 
       // the app works on the copy: nothing to migrate, RLS still isolates, ids continue
-      const restoredPool = await connect(pg.url("dst"), { max: 2 });
+      const restoredPool = pools.open(pg.url("dst"), 2);
       assert.deepEqual((await migrate(restoredPool)).applied, []);
-      const seen = await withUser(a.id, (tx) => tx`select user_id from applications`);
+      const seen = await withUserOn(restoredPool, a.id, (tx) => tx`select user_id from applications`);
       assert.deepEqual(seen.map((r) => r.user_id), [a.id]);
       const [next] = await restoredPool`insert into users (email) values ('after@test.io') returning id`;
       assert.ok(next.id > b.id);
@@ -171,7 +185,7 @@ Deno.test({
       assert.equal(again.code, 1);
       assert.match(again.stderr, /restore needs an empty database: "dst" already has \d+ tables/);
     } finally {
-      await disconnect();
+      await pools.endAll();
       await admin.end();
       await pg.stop();
       await Deno.remove(file).catch(() => {});
@@ -185,12 +199,13 @@ Deno.test("[e2e] backup and restore drill (builtin format, embedded PostgreSQL 1
   target.pathname = `/restore_${crypto.randomUUID().slice(0, 8)}`;
   const file = await Deno.makeTempFile({ suffix: ".rfb" });
   const admin = postgres(source.serverUrl, { max: 1, onnotice: () => {} });
+  const pools = drillPools();
   try {
-    const pool = await connect(source.url, { max: 4 });
+    const pool = pools.open(source.url, 4);
     const { a } = await fillDrillData(pool);
     assert.equal((await runJob(await testAppOn({ sql: pool }), "refresh-match-scores")).outcome, "ok");
     const before = await fingerprint(pool);
-    await disconnect();
+    await pool.end({ timeout: 5 });
 
     const backup = await task("scripts/backup.ts", [file, "--format=builtin"], source.url);
     assert.equal(backup.code, 0, backup.stderr);
@@ -212,17 +227,17 @@ Deno.test("[e2e] backup and restore drill (builtin format, embedded PostgreSQL 1
     } finally {
       await copy.end();
     }
-    const restoredPool = await connect(target.toString(), { max: 2 });
+    const restoredPool = pools.open(target.toString(), 2);
     assert.deepEqual((await migrate(restoredPool)).applied, []);
-    const seen = await withUser(a.id, (tx) => tx`select user_id from applications`);
+    const seen = await withUserOn(restoredPool, a.id, (tx) => tx`select user_id from applications`);
     assert.deepEqual(seen.map((r) => r.user_id), [a.id]);
-    await disconnect();
+    await restoredPool.end({ timeout: 5 });
 
     const again = await task("scripts/restore.ts", [file], target.toString());
     assert.equal(again.code, 1);
     assert.match(again.stderr, /restore needs an empty database/);
   } finally {
-    await disconnect();
+    await pools.endAll();
     await admin.unsafe(`drop database if exists "${target.pathname.slice(1)}" with (force)`);
     await admin.end();
     await source.drop();

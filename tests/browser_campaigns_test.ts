@@ -20,7 +20,7 @@ Deno.test({
   async fn() {
     const db = await useAppDatabase("browser_campaigns");
     const sql = db.sql;
-    const server = await startTestServer();
+    const server = await startTestServer({}, { sql: db.sql });
     const owner = await createUserWithToken(server.url, { full_name: "Grace Hopper" });
     await sql`update users set email_verified = true where id = ${owner.user.id}`;
     const [company] = await sql<{ id: number }[]>`

@@ -33,7 +33,7 @@ Deno.test({
   sanitizeOps: false,
   async fn(t) {
     const db = await useAppDatabase("browser_journeys");
-    const server = await startTestServer();
+    const server = await startTestServer({}, { sql: db.sql });
     const base = server.url;
     const [company] = await db
       .sql`insert into companies (name, domain) values ('Acme', 'acme.test') returning id`;

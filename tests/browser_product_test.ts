@@ -20,7 +20,7 @@ Deno.test({
   async fn() {
     await Deno.mkdir(SHOTS, { recursive: true });
     const db = await useAppDatabase("browser_product");
-    const server = await startTestServer();
+    const server = await startTestServer({}, { sql: db.sql });
     const browser = await launchChromium();
     try {
       const imported = await api(server.url, "POST", "/api/admin/jobs/import", {

@@ -19,7 +19,7 @@ Deno.test({
   async fn() {
     await Deno.mkdir(SHOTS, { recursive: true });
     const db = await useAppDatabase("browser_recruiter");
-    const server = await startTestServer();
+    const server = await startTestServer({}, { sql: db.sql });
     const browser = await launchChromium();
     try {
       const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });

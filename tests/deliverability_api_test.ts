@@ -31,7 +31,7 @@ const ZONES: Record<string, ZoneRecords> = {
 
 const db = await useAppDatabase("deliverability_api");
 const dns = await startFakeDns(ZONES, { silent: ["slow.example"] });
-const server = await startTestServer({ ROLEFERRY_DNS: dns.address });
+const server = await startTestServer({ ROLEFERRY_DNS: dns.address }, { sql: db.sql });
 const alice = await createUserWithToken(server.url, { full_name: "Alice Able" });
 const ADMIN = { authorization: `Bearer ${TEST_ENV.ROLEFERRY_ADMIN_TOKEN}` };
 

@@ -31,7 +31,7 @@ Deno.test({
   sanitizeResources: false,
   sanitizeOps: false,
   async fn() {
-    const server = await startTestServer({ ROLEFERRY_DNS: dns.address });
+    const server = await startTestServer({ ROLEFERRY_DNS: dns.address }, { sql: db.sql });
     const browser = await launchChromium();
     try {
       const user = await createUserWithToken(server.url, { full_name: "Rosa Finder" });
@@ -103,7 +103,7 @@ Deno.test({
       MAILGUN_URL: "http://127.0.0.1:9",
       APP_BASE_URL: "https://app.example",
       MAIL_SYSTEM_FROM: "RoleFerry <no-reply@app.example>",
-    });
+    }, { sql: db.sql });
     const browser = await launchChromium();
     const ADMIN = { authorization: `Bearer ${TEST_ENV.ROLEFERRY_ADMIN_TOKEN}` };
     try {

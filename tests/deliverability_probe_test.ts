@@ -22,7 +22,7 @@ const server = await startTestServer({
   ROLEFERRY_DNS: dns.address,
   ROLEFERRY_SMTP_PROBE: "on",
   ROLEFERRY_SMTP_PROBE_PORT: String(smtp.port),
-});
+}, { sql: db.sql });
 const user = await createUserWithToken(server.url, { full_name: "Pat Probe" });
 const [company] = await db
   .sql`insert into companies (name, domain) values ('Initech', 'initech.example') returning id`;

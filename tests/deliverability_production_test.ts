@@ -32,7 +32,7 @@ const server = await startTestServer({
   MAILGUN_URL: "http://127.0.0.1:9",
   APP_BASE_URL: "https://app.example",
   MAIL_SYSTEM_FROM: "RoleFerry <no-reply@app.example>",
-});
+}, { sql: db.sql });
 const ADMIN = { authorization: `Bearer ${TEST_ENV.ROLEFERRY_ADMIN_TOKEN}` };
 
 const mailbox = (domain: string, extra: Record<string, unknown> = {}) => ({

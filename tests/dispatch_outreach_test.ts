@@ -20,9 +20,9 @@ import {
 
 const db = await useAppDatabase("dispatch");
 const fake = startFakeMailgun();
-const transport = configureFakeMailgun(fake);
+const { transport, config } = configureFakeMailgun(fake);
 /** For enrolling (the live page URL, the address check): the configuration the fake Mailgun set. */
-const app = appOn(db.sql, { transport });
+const app = appOn(db.sql, config, { transport });
 const SEED_SEQUENCE = "Job Seeker Default";
 
 /** Only this test's rows: earlier tests leave queued follow-ups behind. */
@@ -44,7 +44,7 @@ Deno.test("dispatchOutreach - sends step 1 to the fake Mailgun with exactly the 
   });
   assert.deepEqual(rows.map((r) => [r.step_no, r.status]), [[1, "queued"], [2, "queued"], [3, "queued"]]);
 
-  const result = await dispatchOutreach(appOn(db.sql), { transport });
+  const result = await dispatchOutreach(appOn(db.sql, config), { transport });
   assert.equal(result.sent, 1, JSON.stringify(result));
   assert.equal(fake.messages.length, 1);
   const message = fake.messages[0];
@@ -96,7 +96,7 @@ Deno.test("dispatchOutreach - sends step 1 to the fake Mailgun with exactly the 
   const [mb] = await db.sql`select sent_today from mailboxes where id = ${mailbox.id}`;
   assert.equal(mb.sent_today, 1);
 
-  const again = await dispatchOutreach(appOn(db.sql), { transport });
+  const again = await dispatchOutreach(appOn(db.sql, config), { transport });
   assert.equal(again.sent, 0, "a second run finds nothing due");
   assert.equal(fake.messages.length, 1);
 });
@@ -116,12 +116,12 @@ Deno.test("dispatchOutreach - a follow-up goes from the mailbox that sent step 1
     contact_id: contactId,
     sequence_id: seq.id,
   });
-  await dispatchOutreach(appOn(db.sql), { transport });
+  await dispatchOutreach(appOn(db.sql, config), { transport });
   const [first] = await db.sql`select mailbox_id from outreach where id = ${rows[0].id}`;
   // Make the other mailboxes emptier, then step 2 due: it still leaves from step 1's mailbox.
   await db.sql`update mailboxes set sent_today = 50 where id = ${first.mailbox_id}`;
   await db.sql`update outreach set due_at = now() where id = ${rows[1].id}`;
-  const result = await dispatchOutreach(appOn(db.sql), { transport });
+  const result = await dispatchOutreach(appOn(db.sql, config), { transport });
   assert.equal(result.sent, 1);
   const [second] = await db.sql`select mailbox_id, status from outreach where id = ${rows[1].id}`;
   assert.equal(second.status, "sent");
@@ -135,7 +135,7 @@ Deno.test("dispatchOutreach - load spreads evenly over the available mailboxes",
   const contacts = await createContacts(db.sql, sender.companyId, 30);
   const boxes = await createMailboxes(db.sql, [100, 100, 100]);
   await queueFirstSteps(db.sql, sender.applicationId, contacts);
-  const result = await dispatchOutreach(appOn(db.sql), { transport });
+  const result = await dispatchOutreach(appOn(db.sql, config), { transport });
   assert.equal(result.sent, 30);
   const counts = await db.sql`select sent_today from mailboxes where id = any(${
     boxes.map((b) => b.id)
@@ -153,7 +153,7 @@ Deno.test("dispatchOutreach - a mailbox in warm-up sends on its ramp, never abov
     .sql`select mailbox_send_cap(status, warmup_enabled, warmup_start_date, daily_cap) as cap
                              from mailboxes where id = ${warm.id}`;
   assert.equal(cap.cap, 5, "day 1 of a 30-day ramp to 60: max(5, 60/30)");
-  const result = await dispatchOutreach(appOn(db.sql), { transport });
+  const result = await dispatchOutreach(appOn(db.sql, config), { transport });
   assert.equal(result.sent, 5);
   assert.equal(result.no_capacity, true);
   const [mb] = await db.sql`select sent_today from mailboxes where id = ${warm.id}`;
@@ -178,7 +178,7 @@ Deno.test("dispatchOutreach - an opted-out contact is never mailed, even with ro
   const ids = await queueFirstSteps(db.sql, sender.applicationId, contacts);
   // Opted out behind the engine's back (rows not canceled): the last check before sending still catches it.
   await db.sql`update contacts set opted_out = true where id = ${contacts[0]}`;
-  const result = await dispatchOutreach(appOn(db.sql), { transport });
+  const result = await dispatchOutreach(appOn(db.sql, config), { transport });
   assert.equal(result.sent, 1);
   assert.equal(result.canceled, 1);
   const [row] = await db.sql`select status, last_error from outreach where id = ${ids[0]}`;
@@ -195,7 +195,7 @@ Deno.test("dispatchOutreach - temporary failures retry with backoff; permanent o
   const [mb] = await createMailboxes(db.sql, [50]);
   const [a, b] = await queueFirstSteps(db.sql, sender.applicationId, contacts);
   fake.failNext(1, 503, "try later");
-  const first = await dispatchOutreach(appOn(db.sql), {
+  const first = await dispatchOutreach(appOn(db.sql, config), {
     transport,
     concurrency: 1,
     maxBatches: 1,
@@ -215,7 +215,7 @@ Deno.test("dispatchOutreach - temporary failures retry with backoff; permanent o
   assert.deepEqual({ ...afterRetry }, { sent_today: 0, consecutive_failures: 1 }, "capacity given back");
 
   fake.failNext(1, 400, "'to' parameter is not a valid address");
-  const second = await dispatchOutreach(appOn(db.sql), { transport });
+  const second = await dispatchOutreach(appOn(db.sql, config), { transport });
   assert.equal(second.failed, 1, JSON.stringify(second));
   const [failed] = await db.sql`select status, last_error from outreach where id = ${b}`;
   assert.equal(failed.status, "failed");
@@ -230,7 +230,7 @@ Deno.test("dispatchOutreach - a mailbox that keeps failing is paused", async () 
   const [mb] = await createMailboxes(db.sql, [50]);
   await queueFirstSteps(db.sql, sender.applicationId, contacts);
   fake.failNext(5, 500, "internal error");
-  const result = await dispatchOutreach(appOn(db.sql), { transport, concurrency: 1 });
+  const result = await dispatchOutreach(appOn(db.sql, config), { transport, concurrency: 1 });
   assert.equal(result.retried, 5, JSON.stringify(result));
   assert.equal(result.no_capacity, true, "the paused mailbox leaves no capacity");
   const [row] = await db
@@ -255,7 +255,7 @@ Deno.test("dispatchOutreach - a row with a send window waits for the window in t
   await createMailboxes(db.sql, [50]);
   const [id] = await queueFirstSteps(db.sql, sender.applicationId, contacts);
   await db.sql`update outreach set send_window = true where id = ${id}`;
-  const result = await dispatchOutreach(appOn(db.sql), { transport });
+  const result = await dispatchOutreach(appOn(db.sql, config), { transport });
   const [row] = await db.sql`select status, due_at from outreach where id = ${id}`;
   if (inside) {
     assert.equal(row.status, "sent");

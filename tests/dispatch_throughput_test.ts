@@ -5,8 +5,8 @@
  *   deno task test tests/dispatch_throughput_test.ts
  */
 import assert from "node:assert/strict";
-import { connect } from "@/db/client.ts";
-import { loadConfig, setConfig } from "@/fresh.config.ts";
+import { createPool } from "@/db/client.ts";
+import { loadConfig } from "@/fresh.config.ts";
 import { dispatchOutreach } from "@/jobs/dispatch_outreach.ts";
 import { appOn } from "@/tests/helpers/app.ts";
 import { mailgunTransport } from "@/services/mail/mailgun.ts";
@@ -24,16 +24,14 @@ const ROWS = Number(Deno.env.get("DISPATCH_ROWS") ?? 2000);
 
 Deno.test("[e2e] dispatchOutreach throughput - one process, 16 in flight, 100 senders, every row once", async () => {
   const db = await useAppDatabase("dispatch_throughput");
-  const sql = await connect(db.url, { max: 16 }); // as many connections as messages in flight
+  const sql = createPool(db.url, { max: 16 }); // as many connections as messages in flight
   const fake = startFakeMailgun();
   try {
-    setConfig(
-      loadConfig({
-        ROLEFERRY_ENV: "test",
-        ROLEFERRY_SECRET: FIXTURE_SECRET,
-        APP_BASE_URL: "http://app.example",
-      }),
-    );
+    const config = loadConfig({
+      ROLEFERRY_ENV: "test",
+      ROLEFERRY_SECRET: FIXTURE_SECRET,
+      APP_BASE_URL: "http://app.example",
+    });
     // 100 senders with 20 contacts each, as in real use (one application row per sender: the seed's trigger
     // touches it on every status change, so a single shared application would serialize every send).
     for (let i = 0; i < ROWS / 20; i++) {
@@ -46,7 +44,7 @@ Deno.test("[e2e] dispatchOutreach throughput - one process, 16 in flight, 100 se
     const started = performance.now();
     let sent = 0;
     for (let run = 0; run < 100 && sent < ROWS; run++) {
-      const result = await dispatchOutreach(appOn(sql), {
+      const result = await dispatchOutreach(appOn(sql, config), {
         transport,
         concurrency: 16,
         batchSize: 100,
@@ -76,6 +74,7 @@ Deno.test("[e2e] dispatchOutreach throughput - one process, 16 in flight, 100 se
     assert.equal(reserved, ROWS, "capacity: exactly one unit per message, every unused unit given back");
   } finally {
     await fake.close();
+    await sql.end({ timeout: 5 });
     await db.drop();
   }
 });

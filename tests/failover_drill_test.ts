@@ -12,7 +12,7 @@
  */
 import assert from "node:assert/strict";
 import postgres from "postgres";
-import { connect, disconnect } from "@/db/client.ts";
+import { createPool } from "@/db/client.ts";
 import { dispatchOutreach } from "@/jobs/dispatch_outreach.ts";
 import { appOn } from "@/tests/helpers/app.ts";
 import { startApp } from "@/bench/app_process.ts";
@@ -231,10 +231,10 @@ Deno.test({
     const dir = await drillDir("roleferry-synccommit-");
     const { primary, standby, owner } = await pairWithOutreach(dir, 0);
     const fake = startFakeMailgun();
-    const transport = configureFakeMailgun(fake);
+    const { transport, config } = configureFakeMailgun(fake);
     const rows = 200;
+    const pool = createPool(primary.url("roleferry"), { max: 10 });
     try {
-      const pool = await connect(primary.url("roleferry"), { max: 10 });
       await owner`create table drill_commits (n int)`;
       const measure = async (sync: boolean) => {
         await setSynchronous(owner, sync);
@@ -258,7 +258,11 @@ Deno.test({
         const started = performance.now();
         let sent = 0;
         for (let run = 0; run < 50 && sent < rows; run++) {
-          const result = await dispatchOutreach(appOn(pool), { transport, concurrency: 8, batchSize: 50 });
+          const result = await dispatchOutreach(appOn(pool, config), {
+            transport,
+            concurrency: 8,
+            batchSize: 50,
+          });
           sent += result.sent;
           if (result.claimed === 0) break;
         }
@@ -294,7 +298,7 @@ Deno.test({
         select count(*)::int as behind from pg_stat_replication where application_name = 'standby1'`;
       assert.equal(behind, 1, "the standby streamed throughout");
     } finally {
-      await disconnect();
+      await pool.end({ timeout: 5 });
       await owner.end();
       await fake.close();
       await removeAll(dir, [primary, standby]);

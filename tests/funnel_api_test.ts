@@ -10,7 +10,7 @@ import { createContacts } from "@/tests/helpers/outreach_fixtures.ts";
 
 const db = await useAppDatabase("funnel_api");
 const sql = db.sql;
-const server = await startTestServer();
+const server = await startTestServer({}, { sql: db.sql });
 const owner = await createUserWithToken(server.url);
 const stranger = await createUserWithToken(server.url);
 

@@ -35,7 +35,9 @@ const RUNS_PER_ROUTE = Number(Deno.env.get("FUZZ_RUNS") ?? 60);
 const MAY_WRITE_ON_REJECTION = new Set(["rate_limits", "session_activity", "outbox_messages"]);
 
 const db = await useAppDatabase("fuzz");
-const server = await startTestServer({ MAILGUN_WEBHOOK_SIGNING_KEY: "fuzz-signing-key-0123456789" });
+const server = await startTestServer({ MAILGUN_WEBHOOK_SIGNING_KEY: "fuzz-signing-key-0123456789" }, {
+  sql: db.sql,
+});
 let user = await createUserWithToken(server.url);
 
 /** Anything a client could put in a URL segment or a query value. */

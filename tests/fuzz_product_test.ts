@@ -11,7 +11,7 @@ import { createUserWithToken } from "@/tests/helpers/users.ts";
 import { csrfTokenFor } from "@/web/csrf.ts";
 
 const db = await useAppDatabase("fuzz_product");
-const server = await startTestServer();
+const server = await startTestServer({}, { sql: db.sql });
 const owner = await createUserWithToken(server.url);
 const other = await createUserWithToken(server.url);
 const adminHeaders = { authorization: `Bearer ${TEST_ENV.ROLEFERRY_ADMIN_TOKEN}` };

@@ -22,7 +22,7 @@ const server = await startTestServer({
   MAILGUN_API_KEY: fake.apiKey,
   MAILGUN_URL: fake.url,
   MAILGUN_WEBHOOK_SIGNING_KEY: KEY,
-});
+}, { sql: db.sql });
 const admin = { authorization: `Bearer ${TEST_ENV.ROLEFERRY_ADMIN_TOKEN}` };
 const user = await createUserWithToken(server.url, { full_name: "Ines Inbound" });
 // Dozens of sequences here: the plan without limits (plans are issue 14's, not this file's subject).
@@ -50,7 +50,7 @@ async function enrolledAndSent(name: string) {
     body: { contact_id: contact.body.id, sequence_id: seq.id, variables: { my_metric: "saved $2M" } },
   });
   assert.equal(enrolled.status, 201, JSON.stringify(enrolled.body));
-  const result = await dispatchOutreach(appOn(db.sql));
+  const result = await dispatchOutreach(appOn(db.sql, server.app.config));
   assert.equal(result.sent, 1, JSON.stringify(result));
   const [sent] = await db.sql`select * from outreach where id = ${enrolled.body.items[0].id}`;
   return { app: app.body, contact: contact.body, email, sent };

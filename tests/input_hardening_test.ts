@@ -10,7 +10,7 @@ import { api, startTestServer } from "@/tests/helpers/server.ts";
 import { createUserWithToken } from "@/tests/helpers/users.ts";
 
 const db = await useAppDatabase("input_hardening");
-let server = await startTestServer();
+let server = await startTestServer({}, { sql: db.sql });
 const user = await createUserWithToken(server.url, { full_name: "Ines Input" });
 const [company] = await db.sql`insert into companies (name, domain) values ('Guarded Co', 'guarded.example')
                                returning id`;
@@ -252,7 +252,7 @@ Deno.test("[e2e] /dev/outbox - a signed-in user's own messages only; off unless 
   assert.doesNotMatch(mine, /someone else/);
 
   await server.close();
-  server = await startTestServer({ MAIL_TRANSPORT: "mailgun", MAILGUN_API_KEY: "key-test" });
+  server = await startTestServer({ MAIL_TRANSPORT: "mailgun", MAILGUN_API_KEY: "key-test" }, { sql: db.sql });
   const off = await fetch(`${server.url}/dev/outbox`, { headers: { cookie: user.cookie } });
   assert.equal(off.status, 404);
   await off.body?.cancel();

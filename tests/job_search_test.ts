@@ -9,7 +9,7 @@ import { candidateState } from "@/db/match_candidates.ts";
 import { refreshCandidates } from "@/services/matching/candidates.ts";
 
 const db = await useAppDatabase("job_search");
-const server = await startTestServer();
+const server = await startTestServer({}, { sql: db.sql });
 const admin = { authorization: `Bearer ${TEST_ENV.ROLEFERRY_ADMIN_TOKEN}` };
 
 type Item = { id: number; title: string; company: { name: string }; match: { score: number } };

@@ -8,7 +8,7 @@ import postgres from "postgres";
 import { useAppDatabase } from "@/tests/helpers/db.ts";
 import { cronTick, JOB_NAMES, rowsOf, runJob } from "@/jobs/registry.ts";
 import { endIdleConnections } from "@/db/maintenance.ts";
-import { connect } from "@/db/client.ts";
+import { createPool } from "@/db/client.ts";
 import { killJobMidRun, untilOk } from "@/tests/helpers/killed_job.ts";
 import { testAppOn } from "@/tests/helpers/app.ts";
 
@@ -145,7 +145,7 @@ Deno.test("purge-sessions - deletes sessions ended a week ago and old rate-limit
 
 Deno.test("end-idle-connections - ends sessions of this database idle longer than the threshold", async () => {
   // one app connection (the one asking is never ended): no idle pool connection of this test to lose
-  const pool = await connect(db.url, { max: 1 });
+  const pool = createPool(db.url, { max: 1 });
   const idle = postgres(db.url, {
     max: 1,
     onnotice: () => {},
@@ -164,6 +164,7 @@ Deno.test("end-idle-connections - ends sessions of this database idle longer tha
   const run = await runJob(app, "end-idle-connections");
   assert.equal(run.outcome, "ok");
   assert.equal(run.rows, 0); // nothing has been idle 10 minutes
+  await pool.end({ timeout: 1 });
 });
 
 Deno.test("rowsOf - takes rows, else sums numeric fields", () => {

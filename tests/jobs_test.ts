@@ -4,7 +4,7 @@ import { api, startTestServer, TEST_ENV } from "@/tests/helpers/server.ts";
 import { createUserWithToken } from "@/tests/helpers/users.ts";
 
 const db = await useAppDatabase("jobs");
-const server = await startTestServer();
+const server = await startTestServer({}, { sql: db.sql });
 const admin = { authorization: `Bearer ${TEST_ENV.ROLEFERRY_ADMIN_TOKEN}` };
 const JSON_TYPE = /^application\/json/;
 

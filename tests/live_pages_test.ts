@@ -11,7 +11,7 @@ import { createContacts } from "@/tests/helpers/outreach_fixtures.ts";
 
 const db = await useAppDatabase("live_pages");
 const sql = db.sql;
-const server = await startTestServer();
+const server = await startTestServer({}, { sql: db.sql });
 const owner = await createUserWithToken(server.url, { full_name: "Ada Lovelace" });
 const stranger = await createUserWithToken(server.url);
 await sql`update users set email_verified = true where id = ${owner.user.id}`;

@@ -4,7 +4,7 @@ import { useAppDatabase } from "@/tests/helpers/db.ts";
 import { api, startTestServer, TEST_ENV } from "@/tests/helpers/server.ts";
 
 const db = await useAppDatabase("ops_admin");
-const server = await startTestServer();
+const server = await startTestServer({}, { sql: db.sql });
 const token = TEST_ENV.ROLEFERRY_ADMIN_TOKEN;
 
 Deno.test("[e2e] POST /api/admin/cron/:name - runs the job now and answers its result", async () => {

@@ -55,7 +55,7 @@ Deno.test("readonly - reads but cannot write or read secrets", async () => {
 });
 
 Deno.test("[e2e] HTTP hardening - security headers, request id on answers and errors, size limit", async () => {
-  const server = await startTestServer();
+  const server = await startTestServer({}, { sql: db.sql });
   try {
     const health = await api(server.url, "GET", "/healthz");
     assert.equal(health.status, 200);

@@ -11,7 +11,7 @@ import { createUserWithToken } from "@/tests/helpers/users.ts";
 import { tablesWrittenBy } from "@/tests/helpers/writes.ts";
 
 const db = await useAppDatabase("outreach_api");
-const server = await startTestServer();
+const server = await startTestServer({}, { sql: db.sql });
 const alice = await createUserWithToken(server.url, { full_name: "Alice Able" });
 const bob = await createUserWithToken(server.url, { full_name: "Bob Baker" });
 const ADMIN = { authorization: `Bearer ${TEST_ENV.ROLEFERRY_ADMIN_TOKEN}` };

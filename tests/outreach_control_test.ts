@@ -15,7 +15,7 @@ import { dispatchOutreach } from "@/jobs/dispatch_outreach.ts";
 import { appOn } from "@/tests/helpers/app.ts";
 
 const db = await useAppDatabase("outreach_control");
-const server = await startTestServer();
+const server = await startTestServer({}, { sql: db.sql });
 const alice = await createUserWithToken(server.url, { full_name: "Alice Able" });
 const bob = await createUserWithToken(server.url, { full_name: "Bob Baker" });
 const ADMIN = { authorization: `Bearer ${TEST_ENV.ROLEFERRY_ADMIN_TOKEN}` };
@@ -156,11 +156,11 @@ Deno.test("[e2e] a paused row is not sent by the dispatcher; resumed, it is", as
                values ('initech.example', 'out@initech.example', 'active', 100, false, 'smtp', 'u', 'x')
                on conflict (email) do nothing`;
   await api(server.url, "POST", `${outreachPath}/${bill.id}/pause`, { token: alice.token });
-  const first = await dispatchOutreach(appOn(db.sql), { maxBatches: 2 });
+  const first = await dispatchOutreach(appOn(db.sql, server.app.config), { maxBatches: 2 });
   const [row] = await db.sql`select status from outreach where contact_id = ${bill.id} and step_no = 1`;
   assert.equal(row.status, "queued", JSON.stringify(first));
   await api(server.url, "POST", `${outreachPath}/${bill.id}/resume`, { token: alice.token });
-  await dispatchOutreach(appOn(db.sql), { maxBatches: 2 });
+  await dispatchOutreach(appOn(db.sql, server.app.config), { maxBatches: 2 });
   const [sent] = await db.sql`select status from outreach where contact_id = ${bill.id} and step_no = 1`;
   assert.equal(sent.status, "sent");
   await db.sql`delete from mailboxes where email = 'out@initech.example'`.catch(() => {});

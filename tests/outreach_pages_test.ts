@@ -19,7 +19,7 @@ Deno.test({
   sanitizeOps: false,
   async fn() {
     const db = await useAppDatabase("outreach_pages");
-    const server = await startTestServer(); // MAIL_TRANSPORT=outbox
+    const server = await startTestServer({}, { sql: db.sql }); // MAIL_TRANSPORT=outbox
     const browser = await launchChromium();
     try {
       const user = await createUserWithToken(server.url, { full_name: "Paula Page" });
@@ -85,7 +85,7 @@ Deno.test({
       });
       assert.equal(enrolled.status, 201, JSON.stringify(enrolled.body));
       await createMailboxes(db.sql, [20]);
-      assert.equal((await dispatchOutreach(appOn(db.sql))).sent, 1);
+      assert.equal((await dispatchOutreach(appOn(db.sql, server.app.config))).sent, 1);
       await page.goto(`${server.url}/dev/outbox`);
       assert.ok(await page.getByText("Hello Art about Import Analyst").isVisible());
 

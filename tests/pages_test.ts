@@ -4,7 +4,7 @@ import { api, startTestServer, TEST_ENV } from "@/tests/helpers/server.ts";
 import { createUserWithToken } from "@/tests/helpers/users.ts";
 
 const db = await useAppDatabase("pages");
-const server = await startTestServer();
+const server = await startTestServer({}, { sql: db.sql });
 const HTML = /^text\/html/;
 
 async function page(path: string, cookie?: string) {

@@ -6,7 +6,7 @@
  * PostgreSQL, and the real app serves requests through it.
  */
 import assert from "node:assert/strict";
-import { connect, sql } from "@/db/client.ts";
+import { createPool, type Sql } from "@/db/client.ts";
 import { hasTool } from "@/scripts/system_tools.ts";
 import { runJob } from "@/jobs/registry.ts";
 import { testAppOn } from "@/tests/helpers/app.ts";
@@ -77,6 +77,7 @@ Deno.test({
       stderr: "piped",
     }).spawn();
     const server = { close: async () => {} };
+    let sql: Sql | undefined; // the app's pool, through PgBouncer
     try {
       for (let i = 0; i < 100; i++) {
         try {
@@ -89,11 +90,9 @@ Deno.test({
       const pooled = new URL(db.url);
       pooled.port = String(port);
       pooled.searchParams.set("pgbouncer", "true");
-      const jobs = await testAppOn({
-        url: pooled.toString(),
-        sql: await connect(pooled.toString(), { max: 8 }),
-      });
-      const app = await startTestServer();
+      sql = createPool(pooled.toString(), { max: 8 });
+      const jobs = await testAppOn({ url: pooled.toString(), sql });
+      const app = await startTestServer({}, { sql });
       server.close = app.close;
 
       // two users, many concurrent requests sharing 3 server connections: nobody sees the other's data
@@ -139,6 +138,7 @@ Deno.test({
       assert.equal(prepared, 0);
     } finally {
       await server.close();
+      await sql?.end({ timeout: 5 });
       child.kill("SIGTERM");
       const status = await child.status;
       const stderr = new TextDecoder().decode(

@@ -19,7 +19,7 @@ import {
 } from "@/tests/helpers/outreach_fixtures.ts";
 
 const db = await useAppDatabase("plans");
-const server = await startTestServer();
+const server = await startTestServer({}, { sql: db.sql });
 const fake = startFakeMailgun();
 // The server's configuration stays (outbox for system mail, the admin token); the dispatcher gets the fake.
 const transport = mailgunTransport({ apiKey: fake.apiKey, url: fake.url, timeoutMs: 2_000 });
@@ -168,8 +168,8 @@ Deno.test("dispatchOutreach - a free user's day cap holds: the rest waits queued
   const contacts = await createContacts(db.sql, sender.companyId, 80);
   await createMailboxes(db.sql, [1000, 1000]);
   await queueFirstSteps(db.sql, sender.applicationId, contacts);
-  const first = await dispatchOutreach(appOn(db.sql), { transport });
-  const second = await dispatchOutreach(appOn(db.sql), { transport });
+  const first = await dispatchOutreach(appOn(db.sql, server.app.config), { transport });
+  const second = await dispatchOutreach(appOn(db.sql, server.app.config), { transport });
   assert.equal(first.sent + second.sent, 50, JSON.stringify({ first, second }));
   assert.equal(fake.messages.length, 50);
   const [rows] = await db.sql`
@@ -181,7 +181,7 @@ Deno.test("dispatchOutreach - a free user's day cap holds: the rest waits queued
 
   // A new day (the counter of today moved back a day): the waiting rows go out, up to the cap again.
   await db.sql`update usage_daily set day = day - 1 where user_id = ${sender.userId}`;
-  const nextDay = await dispatchOutreach(appOn(db.sql), { transport });
+  const nextDay = await dispatchOutreach(appOn(db.sql, server.app.config), { transport });
   assert.equal(nextDay.sent, 30);
 });
 
@@ -192,11 +192,11 @@ Deno.test("dispatchOutreach - an unverified user's rows wait (sending_block unve
   const contacts = await createContacts(db.sql, sender.companyId, 3);
   await createMailboxes(db.sql, [100]);
   await queueFirstSteps(db.sql, sender.applicationId, contacts);
-  assert.equal((await dispatchOutreach(appOn(db.sql), { transport })).sent, 0);
+  assert.equal((await dispatchOutreach(appOn(db.sql, server.app.config), { transport })).sent, 0);
   const [{ block }] = await db.sql`select sending_block(${sender.userId}::int) as block`;
   assert.equal(block, "unverified");
   await db.sql`update users set email_verified = true where id = ${sender.userId}`;
-  assert.equal((await dispatchOutreach(appOn(db.sql), { transport })).sent, 3);
+  assert.equal((await dispatchOutreach(appOn(db.sql, server.app.config), { transport })).sent, 3);
 });
 
 Deno.test("dispatchOutreach - four dispatchers at once: N sent means exactly N charged; credits stop the rest", async () => {
@@ -217,7 +217,8 @@ Deno.test("dispatchOutreach - four dispatchers at once: N sent means exactly N c
       const runs = await Promise.all(
         Array.from(
           { length: 4 },
-          () => dispatchOutreach(appOn(db.sql), { transport, batchSize: 20, concurrency: 8 }),
+          () =>
+            dispatchOutreach(appOn(db.sql, server.app.config), { transport, batchSize: 20, concurrency: 8 }),
         ),
       );
       const sent = runs.reduce((sum, r) => sum + r.sent, 0);

@@ -4,7 +4,7 @@ import { api, startTestServer, TEST_ENV } from "@/tests/helpers/server.ts";
 import { createUserWithToken } from "@/tests/helpers/users.ts";
 
 const db = await useAppDatabase("profile");
-const server = await startTestServer();
+const server = await startTestServer({}, { sql: db.sql });
 const JSON_TYPE = /^application\/json/;
 
 Deno.test("[e2e] GET /api/resume - empty until saved", async () => {

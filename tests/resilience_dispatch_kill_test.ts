@@ -13,7 +13,7 @@
  * maybe-sent hold (15 minutes) run out. Every send costs one credit: the charge count must equal the sends.
  */
 import assert from "node:assert/strict";
-import { loadConfig, resolveSecret, setConfig } from "@/fresh.config.ts";
+import { loadConfig, resolveSecret } from "@/fresh.config.ts";
 import { dispatchOutreach } from "@/jobs/dispatch_outreach.ts";
 import { appOn } from "@/tests/helpers/app.ts";
 import { startFakeMailgun } from "@/bench/fake_mailgun.ts";
@@ -100,9 +100,12 @@ Deno.test("[e2e] dispatcher SIGKILLed five times mid-send - nothing sent twice, 
 
     // Time passes: maybe-sent rows held back for the provider lookup's grace period (15 minutes) are due again.
     await db.sql`update outreach set due_at = least(due_at, now()) where status = 'queued'`;
-    const config = setConfig(loadConfig({ ...env, PORT: "0" }));
+    const config = loadConfig({ ...env, PORT: "0" });
     await resolveSecret(config);
-    const result = await dispatchOutreach(appOn(db.sql), { recoveryGraceMs: 0, maxRuntimeMs: 60_000 });
+    const result = await dispatchOutreach(appOn(db.sql, config), {
+      recoveryGraceMs: 0,
+      maxRuntimeMs: 60_000,
+    });
     assert.ok(
       result.recovered >= 1,
       `maybe-sent rows found at the provider were recorded, not resent (${result.recovered})`,

@@ -1,11 +1,11 @@
 /**
  * Row-level security and the app_user grants of 0001 (db/README.md, "Roles and row-level security"), tested
- * as the app runs requests: `withUser(id, fn)` (db/client.ts), i.e. `app.current_user_id` set and
+ * as the app runs requests: `withUser(sql, id, fn)` (db/client.ts), i.e. `app.current_user_id` set and
  * `SET LOCAL ROLE app_user` inside one transaction.
  */
 import assert from "node:assert/strict";
 import { useAppDatabase } from "@/tests/helpers/db.ts";
-import { type Tx, withUser } from "@/db/client.ts";
+import { type Tx, withUserOn } from "@/db/client.ts";
 
 const db = await useAppDatabase("schema_rls");
 const sql = db.sql;
@@ -79,7 +79,7 @@ await sql`refresh materialized view match_scores`;
 /** Runs `fn` as app_user for `uid`, returning the error it raised (the transaction is rolled back). */
 async function failureAs(uid: number, fn: (tx: Tx) => Promise<unknown>): Promise<Error & { code?: string }> {
   try {
-    await withUser(uid, fn);
+    await withUserOn(db.sql, uid, fn);
   } catch (error) {
     return error as Error & { code?: string };
   }
@@ -97,7 +97,11 @@ function asAnonymousAppUser<T>(fn: (tx: Tx) => Promise<T>, setting?: string): Pr
 
 Deno.test("RLS - user B sees only their own rows in every user-owned table, none of A's", async () => {
   for (const [table, own] of Object.entries(bob.ids)) {
-    const visible = await withUser(bob.id, (tx) => tx.unsafe(`select id from ${table} order by id`));
+    const visible = await withUserOn(
+      db.sql,
+      bob.id,
+      (tx) => tx.unsafe(`select id from ${table} order by id`),
+    );
     const ids = visible.map((row) => Number(row.id));
     const annsIds = ann.ids[table];
     assert.deepEqual(ids.filter((id) => annsIds.includes(id)), [], `${table}: Bob sees Ann's rows`);
@@ -111,14 +115,15 @@ Deno.test("RLS - user B sees only their own rows in every user-owned table, none
       assert.deepEqual(ids, own, table);
     }
     // Naming A's rows explicitly finds nothing either.
-    const direct = await withUser(
+    const direct = await withUserOn(
+      db.sql,
       bob.id,
       (tx) => tx.unsafe(`select count(*)::int as n from ${table} where id = any($1::bigint[])`, [annsIds]),
     );
     assert.equal(direct[0].n, 0, `${table}: Bob reads Ann's rows by id`);
   }
   // Ann, symmetrically, sees her own outreach (the EXISTS policy through applications).
-  const annsOutreach = await withUser(ann.id, (tx) => tx`select id from outreach order by id`);
+  const annsOutreach = await withUserOn(db.sql, ann.id, (tx) => tx`select id from outreach order by id`);
   assert.deepEqual(annsOutreach.map((row) => row.id), ann.ids.outreach);
 });
 
@@ -133,12 +138,14 @@ Deno.test("RLS - user B cannot update or delete A's rows", async () => {
   };
   for (const [table, assignment] of Object.entries(updates)) {
     const ids = ann.ids[table];
-    const updated = await withUser(
+    const updated = await withUserOn(
+      db.sql,
       bob.id,
       (tx) => tx.unsafe(`update ${table} set ${assignment} where id = any($1::int[])`, [ids]),
     );
     assert.equal(updated.count, 0, `${table}: Bob updated Ann's rows`);
-    const deleted = await withUser(
+    const deleted = await withUserOn(
+      db.sql,
       bob.id,
       (tx) => tx.unsafe(`delete from ${table} where id = any($1::int[])`, [ids]),
     );
@@ -207,7 +214,8 @@ Deno.test("RLS - user B cannot insert rows for A, nor move own rows over to A", 
   const [{ n }] = await sql`select count(*)::int as n from resumes where user_id = ${ann.id}`;
   assert.equal(n, 1);
   // Bob can still write his own rows (the refusals above are not a blanket refusal).
-  const own = await withUser(
+  const own = await withUserOn(
+    db.sql,
     bob.id,
     (tx) => tx`update resumes set raw_text = 'new' where user_id = ${bob.id}`,
   );
@@ -219,17 +227,20 @@ Deno.test("RLS - platform templates are visible to every user and writable by no
   assert.deepEqual(platform.map((row) => row.name), ["Job Seeker Default", "Recruiter Cold Intro"]);
   const ids = platform.map((row) => row.id);
   for (const user of [ann, bob]) {
-    const seen = await withUser(
+    const seen = await withUserOn(
+      db.sql,
       user.id,
       (tx) => tx`select id from sequence_templates where is_platform order by id`,
     );
     assert.deepEqual(seen.map((row) => row.id), ids);
-    const updated = await withUser(
+    const updated = await withUserOn(
+      db.sql,
       user.id,
       (tx) => tx`update sequence_templates set name = 'mine' where id = any(${ids})`,
     );
     assert.equal(updated.count, 0);
-    const deleted = await withUser(
+    const deleted = await withUserOn(
+      db.sql,
       user.id,
       (tx) => tx`delete from sequence_templates where id = any(${ids})`,
     );
@@ -328,9 +339,10 @@ Deno.test("app_user - cannot read users.hashed_password, mailboxes.smtp_password
     assert.equal(error.code, "42501", `${statement}: ${error.message}`);
   }
   // The other columns are readable when named, and Bob's own match scores come through my_match_scores.
-  const [me] = await withUser(bob.id, (tx) => tx`select id, email, mode from users`);
+  const [me] = await withUserOn(db.sql, bob.id, (tx) => tx`select id, email, mode from users`);
   assert.equal(me.email, "bob@rls.test");
-  const profile = await withUser(
+  const profile = await withUserOn(
+    db.sql,
     bob.id,
     (tx) =>
       tx`update users set full_name = 'Bob', timezone = 'Europe/Paris' where id = ${bob.id} returning full_name`,
@@ -338,9 +350,10 @@ Deno.test("app_user - cannot read users.hashed_password, mailboxes.smtp_password
   assert.deepEqual(profile.map((row) => row.full_name), ["Bob"]);
   const [stored] = await sql`select hashed_password, subscription_tier from users where id = ${bob.id}`;
   assert.deepEqual({ ...stored }, { hashed_password: "hash-of-bob", subscription_tier: "free" });
-  const [mailbox] = await withUser(bob.id, (tx) => tx`select email, health_score from mailboxes`);
+  const [mailbox] = await withUserOn(db.sql, bob.id, (tx) => tx`select email, health_score from mailboxes`);
   assert.equal(mailbox.email, "out@rls.test");
-  const scores = await withUser(
+  const scores = await withUserOn(
+    db.sql,
     bob.id,
     (tx) => tx`select user_id, score, category from my_match_scores order by score`,
   );

@@ -12,7 +12,7 @@ import { assignVariant } from "@/core/variant_assign.ts";
 
 const db = await useAppDatabase("variants");
 const sql = db.sql;
-const server = await startTestServer();
+const server = await startTestServer({}, { sql: db.sql });
 const owner = await createUserWithToken(server.url);
 
 const [company] = await sql<{ id: number }[]>`

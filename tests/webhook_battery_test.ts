@@ -12,7 +12,7 @@ import { tablesWrittenBy } from "@/tests/helpers/writes.ts";
 
 const KEY = "battery-signing-key-0123456789";
 const db = await useAppDatabase("webhook_battery");
-const server = await startTestServer({ MAILGUN_WEBHOOK_SIGNING_KEY: KEY });
+const server = await startTestServer({ MAILGUN_WEBHOOK_SIGNING_KEY: KEY }, { sql: db.sql });
 
 const now = () => Math.floor(Date.now() / 1000);
 const freshToken = () => crypto.randomUUID().replaceAll("-", "") + crypto.randomUUID().replaceAll("-", "");
@@ -232,7 +232,7 @@ Deno.test("Webhook battery - forged, stale and replayed inbound replies are refu
 
 Deno.test("Webhook battery - without a signing key the webhooks answer 503 and write nothing", async () => {
   await server.close(); // the configuration is per process: the keyed server goes first
-  const unkeyed = await startTestServer({ MAILGUN_WEBHOOK_SIGNING_KEY: "" });
+  const unkeyed = await startTestServer({ MAILGUN_WEBHOOK_SIGNING_KEY: "" }, { sql: db.sql });
   const { value: [event, inbound], tables } = await tablesWrittenBy(db.sql, async () => [
     await postEvent(unkeyed.url, eventBody(await sign())),
     await postInbound(unkeyed.url, inboundForm(await sign())),

@@ -10,7 +10,7 @@ import { startTestServer } from "@/tests/helpers/server.ts";
 
 const KEY = "hardening-signing-key-0123456789";
 const db = await useAppDatabase("webhook_hardening");
-const server = await startTestServer({ MAILGUN_WEBHOOK_SIGNING_KEY: KEY });
+const server = await startTestServer({ MAILGUN_WEBHOOK_SIGNING_KEY: KEY }, { sql: db.sql });
 
 const [fixture] = await db.sql`
   with c as (insert into companies (name, domain) values ('Stream Co', 'stream.example') returning id),

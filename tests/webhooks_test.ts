@@ -24,7 +24,7 @@ const server = await startTestServer({
   MAILGUN_URL: fake.url,
   MAILGUN_WEBHOOK_SIGNING_KEY: KEY,
   ROLEFERRY_SECRET: "test-secret-test-secret-test-secret-0123456789",
-});
+}, { sql: db.sql });
 const user = await createUserWithToken(server.url, { full_name: "Wendy Webhook" });
 const [company] = await db
   .sql`insert into companies (name, domain) values ('Initech', 'initech.example') returning id`;
@@ -55,7 +55,7 @@ async function enrolledAndSent(name: string) {
     body: { contact_id: contact.body.id, sequence_id: seq.id, variables: { my_metric: "saved $2M" } },
   });
   assert.equal(enrolled.status, 201, JSON.stringify(enrolled.body));
-  const result = await dispatchOutreach(appOn(db.sql));
+  const result = await dispatchOutreach(appOn(db.sql, server.app.config));
   assert.equal(result.sent, 1, JSON.stringify(result));
   const [row] = await db.sql`select * from outreach where id = ${enrolled.body.items[0].id}`;
   return { app: app.body, contact: contact.body, rows: enrolled.body.items, sent: row };
@@ -256,7 +256,7 @@ Deno.test("[e2e] /unsubscribe/:token - the page has one button; one-click POST o
   await bogus.body?.cancel();
   const sentBefore = fake.messages.length;
   await db.sql`update outreach set due_at = now() where contact_id = ${contact.id}`;
-  await dispatchOutreach(appOn(db.sql));
+  await dispatchOutreach(appOn(db.sql, server.app.config));
   assert.equal(fake.messages.length, sentBefore, "an opted-out contact is never mailed");
   await server.close();
   await fake.close();

@@ -1,12 +1,10 @@
 import assert from "node:assert/strict";
-import { loadConfig, setConfig } from "@/fresh.config.ts";
 import { createSecretBox, encryptSecret } from "@/core/secrets.ts";
 import { startFakeSmtp } from "@/tests/helpers/fake_smtp.ts";
 import { smtpTransport } from "./smtp.ts";
 import type { OutgoingMessage } from "@/core/mail/types.ts";
 
 const SECRET = "smtp-test-secret-smtp-test-secret-0123456789";
-setConfig(loadConfig({ ROLEFERRY_ENV: "test", ROLEFERRY_SECRET: SECRET, MAIL_TRANSPORT: "smtp" }));
 const secrets = createSecretBox(() => SECRET);
 
 async function message(port: number): Promise<OutgoingMessage> {

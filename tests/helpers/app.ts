@@ -8,7 +8,7 @@
  * await createApplication(t.app.sql, userId, input);
  * await t.close();
  */
-import { config, loadConfig, resolveSecret } from "@/fresh.config.ts";
+import { type Config, loadConfig, resolveSecret } from "@/fresh.config.ts";
 import { createPool, type Sql } from "@/db/client.ts";
 import { createAppContext } from "@/app/context.ts";
 import type { AppContext } from "@/services/app_context.ts";
@@ -44,8 +44,7 @@ export async function useTestApp(
 
 /**
  * An app context on a database a test already opened (`useAppDatabase()`), with its pool and the test
- * configuration: for tests whose code under test still reaches the global pool as well (it is connected to
- * the same database by `useAppDatabase`).
+ * configuration.
  *
  * @example
  * const db = await useAppDatabase("jobs");
@@ -62,12 +61,17 @@ export async function testAppOn(
 }
 
 /**
- * An app context on a pool the test already has, with the configuration the process holds now (tests that
- * still use `useAppDatabase` and `setConfig`). Built at each call, so it follows a `setConfig` made meanwhile.
+ * A new app context on a pool and a configuration the test already has (its test server's
+ * `server.app.config`, or one it loaded): a fresh transport, resolver and queues at each call, as each
+ * dispatcher run in a test had before.
  *
  * @example
- * const result = await dispatchOutreach(appOn(db.sql), { transport });
+ * const result = await dispatchOutreach(appOn(db.sql, server.app.config), { transport });
  */
-export function appOn(sql: Sql, overrides: Parameters<typeof createAppContext>[2] = {}): AppContext {
-  return createAppContext(config(), sql, overrides);
+export function appOn(
+  sql: Sql,
+  config: Config,
+  overrides: Parameters<typeof createAppContext>[2] = {},
+): AppContext {
+  return createAppContext(config, sql, overrides);
 }

@@ -4,7 +4,7 @@
  * the seed data, and files cannot disturb each other).
  */
 import postgres from "postgres";
-import { connect, createPool, disconnect, type Sql } from "@/db/client.ts";
+import { createPool, type Sql } from "@/db/client.ts";
 
 export interface TestDatabase {
   name: string;
@@ -12,7 +12,7 @@ export interface TestDatabase {
   url: string;
   /** Server URL (the `postgres` database), for admin statements. */
   serverUrl: string;
-  /** Drops the database (and closes the pools `useAppDatabase` opened on it). */
+  /** Drops the database (and closes the pool `useAppDatabase` opened on it). */
   drop(): Promise<void>;
 }
 
@@ -56,31 +56,23 @@ export async function createTestDatabase(label = "t"): Promise<TestDatabase> {
 }
 
 /**
- * A fresh database with a pool of its own (`sql`). During the transition the global pool of db/client.ts
- * (`withUser`, functions not yet taking a pool) is connected to it too, unless `globalPool: false`: a test
- * file whose code under test takes its pool everywhere passes that, and then shares nothing with the modules
- * it imports. When no test needs the global any more, the default turns to false, and then the option goes.
+ * A fresh database with a pool of its own (`sql`), which the test hands to the code under test (and to
+ * `startTestServer(env, { sql: db.sql }, { sql: db.sql })`): nothing is shared with the modules it imports.
  *
  * @example
- * const db = await useAppDatabase("applications", { globalPool: false });
+ * const db = await useAppDatabase("applications");
  * await createApplication(db.sql, userId, input);
  * // ... tests ...
  * await db.drop();
  */
-export async function useAppDatabase(
-  label?: string,
-  options: { globalPool?: boolean } = {},
-): Promise<TestDatabase & { sql: Sql }> {
+export async function useAppDatabase(label?: string): Promise<TestDatabase & { sql: Sql }> {
   const db = await createTestDatabase(label);
   const sql = createPool(db.url, { max: 5 });
-  const global = options.globalPool ?? true;
-  if (global) await connect(db.url, { max: 5 });
   return {
     ...db,
     sql,
     async drop() {
       await sql.end({ timeout: 5 });
-      if (global) await disconnect();
       await db.drop();
     },
   };

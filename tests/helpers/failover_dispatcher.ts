@@ -7,23 +7,23 @@
  * counted and the loop goes on, as the cron would on its next tick. On SIGTERM it prints one JSON line:
  * the runs, the failed runs, what the successful ones did, and the first errors.
  */
-import { connect, disconnect } from "@/db/client.ts";
-import { loadConfig, setConfig } from "@/fresh.config.ts";
+import { createPool } from "@/db/client.ts";
+import { loadConfig } from "@/fresh.config.ts";
 import { dispatchOutreach } from "@/jobs/dispatch_outreach.ts";
 import { appOn } from "./app.ts";
 import { mailgunTransport } from "@/services/mail/mailgun.ts";
 import { FIXTURE_SECRET } from "./outreach_fixtures.ts";
 
 const env = Deno.env.toObject();
-setConfig(loadConfig({
+const config = loadConfig({
   ROLEFERRY_ENV: "test",
   ROLEFERRY_SECRET: FIXTURE_SECRET,
   MAIL_TRANSPORT: "mailgun",
   MAILGUN_API_KEY: env.MAILGUN_API_KEY,
   MAILGUN_URL: env.MAILGUN_URL,
   APP_BASE_URL: "http://app.example",
-}));
-const pool = await connect(env.DATABASE_URL, { max: 6, application: "failover-dispatcher" });
+});
+const pool = createPool(env.DATABASE_URL, { max: 6, application: "failover-dispatcher" });
 const transport = mailgunTransport({ apiKey: env.MAILGUN_API_KEY, url: env.MAILGUN_URL, timeoutMs: 5_000 });
 const options = JSON.parse(env.DISPATCH_OPTIONS ?? "{}");
 let stopping = false;
@@ -33,7 +33,7 @@ const errors: string[] = [];
 while (!stopping) {
   total.runs++;
   try {
-    const result = await dispatchOutreach(appOn(pool), { ...options, transport });
+    const result = await dispatchOutreach(appOn(pool, config), { ...options, transport });
     for (const [k, v] of Object.entries(result)) if (typeof v === "number") total[k] = (total[k] ?? 0) + v;
     if (result.claimed === 0) await new Promise((r) => setTimeout(r, 50));
   } catch (error) {
@@ -43,5 +43,5 @@ while (!stopping) {
   }
 }
 console.log(JSON.stringify({ ...total, errors }));
-await disconnect(1).catch(() => {});
+await pool.end({ timeout: 1 }).catch(() => {});
 Deno.exit(0);

@@ -4,7 +4,7 @@
  * and webhook tests do not depend on the HTTP layer.
  */
 import type { Sql } from "@/db/client.ts";
-import { loadConfig, setConfig } from "@/fresh.config.ts";
+import { type Config, loadConfig } from "@/fresh.config.ts";
 import { mailgunTransport } from "@/services/mail/mailgun.ts";
 import type { Transport } from "@/core/mail/types.ts";
 import { randomToken } from "@/core/crypto.ts";
@@ -13,19 +13,21 @@ import { encryptSecret } from "@/core/secrets.ts";
 export const FIXTURE_SECRET = "test-secret-test-secret-test-secret-0123456789";
 
 /**
- * Configures this test process for the Mailgun transport pointed at a fake Mailgun, and answers a transport
- * for the dispatcher that gives up after 2 s.
+ * A configuration on the Mailgun transport pointed at a fake Mailgun (for the test's app contexts:
+ * `appOn(db.sql, config)`), and a transport for the dispatcher that gives up after 2 s.
  */
-export function configureFakeMailgun(fake: { apiKey: string; url: string }): Transport {
-  setConfig(loadConfig({
+export function configureFakeMailgun(
+  fake: { apiKey: string; url: string },
+): { transport: Transport; config: Config } {
+  const config = loadConfig({
     ROLEFERRY_ENV: "test",
     ROLEFERRY_SECRET: FIXTURE_SECRET,
     MAIL_TRANSPORT: "mailgun",
     MAILGUN_API_KEY: fake.apiKey,
     MAILGUN_URL: fake.url,
     APP_BASE_URL: "http://app.example",
-  }));
-  return mailgunTransport({ apiKey: fake.apiKey, url: fake.url, timeoutMs: 2_000 });
+  });
+  return { transport: mailgunTransport({ apiKey: fake.apiKey, url: fake.url, timeoutMs: 2_000 }), config };
 }
 
 export interface Sender {

@@ -1,12 +1,12 @@
 /**
- * The real app on a random port, in this test process, against the database
- * that `useAppDatabase()` connected. Real HTTP: tests talk to it with fetch.
+ * The real app on a random port, in this test process, on the pool the test hands it (`db.sql` of
+ * `useAppDatabase()`). Real HTTP: tests talk to it with fetch.
  */
 import { loadConfig, resolveSecret, setConfig } from "@/fresh.config.ts";
 import { createWebApp } from "@/app/server.ts";
 import { createAppContext } from "@/app/context.ts";
 import type { AppContext } from "@/services/app_context.ts";
-import { type Sql, sql as currentPool } from "@/db/client.ts";
+import type { Sql } from "@/db/client.ts";
 import { startWorldDns } from "./dns_server.ts";
 
 export interface TestServer {
@@ -27,9 +27,20 @@ export const TEST_ENV: Record<string, string> = {
   PORT: "0",
 };
 
+/**
+ * The servers this test file runs, by URL, so that `createUserWithToken(server.url)` (tests/helpers/users.ts)
+ * reaches the server's pool. Test helper state: one test file per process (or worker).
+ */
+const running = new Map<string, TestServer>();
+
+/** The test server of this process listening at `url`, if any. */
+export function testServerAt(url: string): TestServer | undefined {
+  return running.get(url);
+}
+
 export async function startTestServer(
-  env: Record<string, string> = {},
-  options: { sql?: Sql } = {},
+  env: Record<string, string>,
+  options: { sql: Sql },
 ): Promise<TestServer> {
   // Listening first, on a port the system picks, and keeping it: a port found free and then bound later
   // could be taken in between by a test file running in parallel. The app answers once it is built, before
@@ -48,7 +59,7 @@ export async function startTestServer(
       loadConfig({ ...TEST_ENV, PORT: String(port), ...(dns ? { ROLEFERRY_DNS: dns.address } : {}), ...env }),
     );
     await resolveSecret(config);
-    app = createAppContext(config, options.sql ?? currentPool);
+    app = createAppContext(config, options.sql);
     fetch = await createWebApp(app);
   } catch (error) {
     await server.shutdown();
@@ -56,15 +67,19 @@ export async function startTestServer(
     await dns?.close();
     throw error;
   }
-  return {
-    url: `http://127.0.0.1:${port}`,
+  const url = `http://127.0.0.1:${port}`;
+  const started: TestServer = {
+    url,
     app,
     close: async () => {
+      running.delete(url);
       await server.shutdown();
       app?.passwords.close(); // the context's bcrypt workers
       await dns?.close();
     },
   };
+  running.set(url, started);
+  return started;
 }
 
 export interface ApiAnswer {

@@ -3,7 +3,8 @@
  * signed-in caller exercises the same path as a real client.
  */
 import type { PublicUser } from "@/db/users.ts";
-import { sql } from "@/db/client.ts";
+import type { Sql } from "@/db/client.ts";
+import { testServerAt } from "./server.ts";
 
 export interface TestUser {
   user: PublicUser;
@@ -32,6 +33,8 @@ export async function createUserWithToken(
     mode?: "job_seeker" | "recruiter";
     /** Marks the address verified, as following the emailed link would (default true: outreach needs it). */
     verified?: boolean;
+    /** The pool of the server's database, for a server not started by `startTestServer` (default: its pool). */
+    sql?: Sql;
   } = {},
 ): Promise<TestUser> {
   const password = overrides.password ?? "correct-horse-battery";
@@ -49,7 +52,9 @@ export async function createUserWithToken(
   const json = await res.json();
   if (res.status !== 201) throw new Error(`signup failed: ${res.status} ${JSON.stringify(json)}`);
   if (overrides.verified ?? true) {
-    // The server runs in this process on the same database (tests/helpers/server.ts).
+    // The server runs in this process (tests/helpers/server.ts), or the caller names its database.
+    const sql = overrides.sql ?? testServerAt(baseUrl)?.app.sql;
+    if (!sql) throw new Error(`createUserWithToken: no test server at ${baseUrl}: pass { sql }`);
     await sql`update users set email_verified = true where id = ${json.user.id}::int`;
     json.user.email_verified = true;
   }

@@ -1,5 +1,6 @@
 /**
- * `deno task test [deno test args]`: the whole suite against a real PostgreSQL.
+ * `deno task test [--serial] [deno test args]`: the whole suite against a real PostgreSQL, files in
+ * parallel (`--serial`: one after another).
  *
  * Without `TEST_DATABASE_URL` it starts a throwaway embedded PostgreSQL. Either
  * way it migrates a template database once; each test file then clones it
@@ -47,9 +48,14 @@ console.log(`test database: template ${TEMPLATE} at ${admin.host}, ${total} migr
 const root = (path: string) => new URL(`../${path}`, import.meta.url).pathname;
 await prepareClientBuild({ islandsDir: root("islands"), buildDir: root("static/build"), mode: "ifMissing" });
 
-const args = Deno.args.length ? Deno.args : ["."];
+// Test files run in parallel (one isolate each, as many at once as there are cores): every file has its own
+// database, pool and app context, so they share nothing. `--serial` runs them one after another.
+const serial = Deno.args.includes("--serial");
+const given = Deno.args.filter((a) => a !== "--serial");
+const args = given.length ? given : ["."];
+const parallel = serial || given.includes("--parallel") ? [] : ["--parallel"];
 const child = new Deno.Command(Deno.execPath(), {
-  args: ["test", "-A", "--no-prompt", ...args],
+  args: ["test", "-A", "--no-prompt", ...parallel, ...args],
   env: { TEST_DATABASE_URL: admin.toString(), TEST_TEMPLATE_DB: TEMPLATE, ROLEFERRY_ENV: "test" },
   stdin: "null",
 }).spawn();

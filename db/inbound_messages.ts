@@ -1,9 +1,9 @@
 /**
  * Inbound mail: what the inbound webhook stores for every message (classified, matched or not) and what it
  * does to the outreach it answers. Runs as the owner (webhook, admin route); the timeline reads a user's own
- * matched messages through `withUser` (row-level security, migration 0050).
+ * matched messages through `withUserOn` (row-level security, migration 0050).
  */
-import { sql, type Tx, withUser } from "./client.ts";
+import { type Sql, type Tx, withUserOn } from "./client.ts";
 import { applyPermanentFailure, type EventTarget } from "./outreach_events.ts";
 import type { Classification, InboundKind } from "@/core/mail/inbound_classify.ts";
 
@@ -11,7 +11,7 @@ const TARGET_COLUMNS =
   "id, queued_at::text as queued_at, application_id, contact_id, mailbox_id, from_mailbox, status";
 
 /** The outreach whose own Message-ID or provider message id is one of `ids` (newest send first). */
-export async function findOutreachByMessageIds(ids: string[]): Promise<EventTarget | undefined> {
+export async function findOutreachByMessageIds(sql: Sql, ids: string[]): Promise<EventTarget | undefined> {
   if (!ids.length) return undefined;
   const [row] = await sql.unsafe<EventTarget[]>(
     `select ${TARGET_COLUMNS} from outreach
@@ -26,7 +26,7 @@ export async function findOutreachByMessageIds(ids: string[]): Promise<EventTarg
  * For a bounce report that names no message we know: the latest outreach sent to that address in the last
  * 30 days (a bounce comes within minutes to days of the send).
  */
-export async function findOutreachByRecipient(email: string): Promise<EventTarget | undefined> {
+export async function findOutreachByRecipient(sql: Sql, email: string): Promise<EventTarget | undefined> {
   const [row] = await sql.unsafe<EventTarget[]>(
     `select ${
       TARGET_COLUMNS.replace(/(^|, )(\w+)/g, "$1o.$2")
@@ -44,7 +44,7 @@ export async function findOutreachByRecipient(email: string): Promise<EventTarge
  * sender's address in the last 14 days, only when exactly one application mailed that address then (contacts
  * are shared, so two users may have); otherwise nothing.
  */
-export async function findOutreachBySender(email: string): Promise<EventTarget | undefined> {
+export async function findOutreachBySender(sql: Sql, email: string): Promise<EventTarget | undefined> {
   const rows = await sql.unsafe<(EventTarget & { apps: number })[]>(
     `with sent as (
        select ${TARGET_COLUMNS.replace(/(^|, )(\w+)/g, "$1o.$2")}, o.sent_at as at
@@ -96,6 +96,7 @@ export interface InboundResult {
  * `claim`: the webhook's signature token, stored in the same transaction when given (a replay loses here).
  */
 export async function storeInbound(
+  sql: Sql,
   record: InboundRecord,
   match: InboundMatch | undefined,
   options: { autoReplyDelayDays: number; claim?: (tx: Tx) => Promise<boolean> },
@@ -201,13 +202,14 @@ export interface InboundView {
   delayed_until: Date | null;
 }
 
-const VIEW = (tx: Tx | typeof sql) =>
+const VIEW = (tx: Sql) =>
   tx`id, received_at, kind, reasons, message_id, sender, from_header, subject, return_date::text as return_date,
      bounce_message_id, bounce_recipient, bounce_status, bounce_diagnostic, outreach_id, application_id,
      contact_id, matched_by, action, delayed_until`;
 
 /** `GET /api/admin/inbound`: newest first, optionally one kind, matched or unmatched only; with raw headers. */
 export async function listInbound(
+  sql: Sql,
   filter: { kind?: InboundKind; matched?: boolean; limit: number },
 ): Promise<(InboundView & { raw_headers: unknown; stripped_text: string | null })[]> {
   return await sql<(InboundView & { raw_headers: unknown; stripped_text: string | null })[]>`
@@ -222,10 +224,11 @@ export async function listInbound(
 
 /** For the timeline, as its user sees it (RLS): the application's inbound messages, oldest first. */
 export async function getMailStateForApplication(
+  sql: Sql,
   userId: number,
   applicationId: number,
 ): Promise<{ inbound: InboundView[] }> {
-  return await withUser(userId, async (tx) => {
+  return await withUserOn(sql, userId, async (tx) => {
     const inbound = await tx<InboundView[]>`
       select ${VIEW(tx)} from inbound_messages where application_id = ${applicationId}::int
       order by received_at, id`;

@@ -6,7 +6,7 @@
  *   process knows it) -> 406; an unknown event or outreach -> 406.
  * A verified token is claimed on first sight, whatever the outcome, so one
  * signature can never be replayed with another body. The inbound form is
- * streamed (web/form_stream.ts): an unsigned or forged one is refused as soon
+ * streamed (core/form_stream.ts): an unsigned or forged one is refused as soon
  * as its signature fields have streamed by, and a large one costs only the
  * fields kept. 406 tells Mailgun not to retry.
  */
@@ -18,7 +18,7 @@ import {
   type EventName,
   findEventTarget,
 } from "@/db/outreach_events.ts";
-import { readFormFields } from "@/web/form_stream.ts";
+import { readFormFields } from "@/core/form_stream.ts";
 import { processInbound } from "./inbound_mail.ts";
 import { HttpError } from "@/core/http_error.ts";
 import { storableCopy } from "@/core/text_guard.ts";

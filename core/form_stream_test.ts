@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { type FormStreamLimits, indexOfBytes, readFormFields } from "./form_stream.ts";
-import { HttpError } from "@/core/http_error.ts";
+import { HttpError } from "./http_error.ts";
 
 const LIMITS: FormStreamLimits = {
   maxBodyBytes: 1 << 20,

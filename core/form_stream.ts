@@ -5,7 +5,7 @@
  * body plus its parsed copy (Request.formData() holds both), and `onField` can refuse the request as
  * soon as the fields it needs have streamed by (the webhook's signature), before the rest is read.
  */
-import { HttpError } from "@/core/http_error.ts";
+import { HttpError } from "./http_error.ts";
 
 export interface FormStreamLimits {
   /** The whole body, enforced while it is read (chunked or not): 413 past it. */

@@ -202,7 +202,7 @@ export interface InboundView {
   delayed_until: Date | null;
 }
 
-const VIEW = (tx: Sql) =>
+const VIEW = (tx: Tx | Sql) =>
   tx`id, received_at, kind, reasons, message_id, sender, from_header, subject, return_date::text as return_date,
      bounce_message_id, bounce_recipient, bounce_status, bounce_diagnostic, outreach_id, application_id,
      contact_id, matched_by, action, delayed_until`;

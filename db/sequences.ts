@@ -47,17 +47,17 @@ const COLUMNS =
 
 /** Platform templates first, then the caller's own, oldest first. */
 export async function listSequences(sql: Sql, userId: number): Promise<Sequence[]> {
-  return await withUserOn(sql, userId,
-    (tx) =>
-      tx.unsafe<Sequence[]>(
-        `select ${COLUMNS} from sequence_templates order by is_platform desc nulls last, id`,
-      ),
-  );
+  return await withUserOn(sql, userId, (tx) =>
+    tx.unsafe<Sequence[]>(
+      `select ${COLUMNS} from sequence_templates order by is_platform desc nulls last, id`,
+    ));
 }
 
 /** One visible template (platform or own), or undefined. */
 export async function getSequence(sql: Sql, userId: number, id: number): Promise<Sequence | undefined> {
-  const rows = await withUserOn(sql, userId,
+  const rows = await withUserOn(
+    sql,
+    userId,
     (tx) => tx.unsafe<Sequence[]>(`select ${COLUMNS} from sequence_templates where id = $1::int`, [id]),
   );
   return rows[0];

@@ -16,7 +16,10 @@ export const handler = {
     const user = ctx.state.user;
     if (user?.mode === "recruiter") return seeOther("/roles"); // a recruiter's dashboard is the roles
     if (!user) return ctx.render({} satisfies Data);
-    const [applications, waiting] = await Promise.all([listApplications(user.id), listQueuedEmails(user.id)]);
+    const [applications, waiting] = await Promise.all([
+      listApplications(user.id),
+      listQueuedEmails(ctx.state.app.sql, user.id),
+    ]);
     return ctx.render({ applications, waiting } satisfies Data);
   },
 };

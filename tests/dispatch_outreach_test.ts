@@ -6,7 +6,9 @@
  */
 import assert from "node:assert/strict";
 import { dispatchOutreach } from "@/jobs/dispatch_outreach.ts";
-import { enrollContact } from "@/db/outreach.ts";
+import { enrollContact } from "@/services/sequences/enrollment.ts";
+import { createAppContext } from "@/app/context.ts";
+import { config } from "@/fresh.config.ts";
 import { useAppDatabase } from "@/tests/helpers/db.ts";
 import { startFakeMailgun } from "@/tests/helpers/fake_mailgun.ts";
 import {
@@ -20,6 +22,7 @@ import {
 const db = await useAppDatabase("dispatch");
 const fake = startFakeMailgun();
 const transport = configureFakeMailgun(fake);
+const app = createAppContext(config(), db.sql, { transport });
 const SEED_SEQUENCE = "Job Seeker Default";
 
 /** Only this test's rows: earlier tests leave queued follow-ups behind. */
@@ -35,7 +38,7 @@ Deno.test("dispatchOutreach - sends step 1 to the fake Mailgun with exactly the 
   const [contactId] = await createContacts(db.sql, sender.companyId, 1);
   const [mailbox] = await createMailboxes(db.sql, [50]);
   const [seq] = await db.sql`select id from sequence_templates where name = ${SEED_SEQUENCE}`;
-  const rows = await enrollContact(sender.userId, sender.applicationId, {
+  const rows = await enrollContact(app, sender.userId, sender.applicationId, {
     contact_id: contactId,
     sequence_id: seq.id,
   });
@@ -109,7 +112,7 @@ Deno.test("dispatchOutreach - a follow-up goes from the mailbox that sent step 1
   const [contactId] = await createContacts(db.sql, sender.companyId, 1);
   const boxes = await createMailboxes(db.sql, [100, 100, 100]);
   const [seq] = await db.sql`select id from sequence_templates where name = ${SEED_SEQUENCE}`;
-  const rows = await enrollContact(sender.userId, sender.applicationId, {
+  const rows = await enrollContact(app, sender.userId, sender.applicationId, {
     contact_id: contactId,
     sequence_id: seq.id,
   });

@@ -79,7 +79,9 @@ function enforce(op: AnyOperation): Handler<AppState> {
     const query = op.query ? parseQuery(ctx.url, op.query) : undefined;
     // A webhook's body is declared for the document only: it reads the raw body itself, to check its
     // signature before parsing anything.
-    const body = op.body && op.auth !== "webhook" ? await parseJson(ctx.req, op.body, op.maxBodyBytes) : undefined;
+    const body = op.body && op.auth !== "webhook"
+      ? await parseJson(ctx.req, op.body, op.maxBodyBytes)
+      : undefined;
     const app = ctx.state.app;
     const result = await op.handler(ctx, { app, user, query, body });
     if (result instanceof Response) return result;

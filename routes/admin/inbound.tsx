@@ -19,7 +19,7 @@ export const handler = {
       return ctx.render({ signedIn: false } satisfies Data, { status: 401 });
     }
     const query = parseQuery(new URL(ctx.req.url), InboundQuery);
-    const items = await listInbound(query);
+    const items = await listInbound(ctx.state.app.sql, query);
     return ctx.render({ signedIn: true, items, kind: query.kind, matched: query.matched } satisfies Data, {
       headers: { "cache-control": "no-store" },
     });

@@ -30,8 +30,8 @@ export const handler = {
     const [mailboxes, daily, summary, due] = await Promise.all([
       listMailboxes(),
       listDailySends(14),
-      getMailboxSummary(),
-      countDueQueued(),
+      getMailboxSummary(ctx.state.app.sql),
+      countDueQueued(ctx.state.app.sql),
     ]);
     return ctx.render({ signedIn: true, mailboxes, daily, summary, due } satisfies Data, {
       headers: { "cache-control": "no-store" },

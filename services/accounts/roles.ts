@@ -1,6 +1,7 @@
 /** Recruiter mode's rules around db/roles.ts: only recruiters see it; candidate outreach defaults to the intro. */
 import { createContact } from "@/db/contacts.ts";
-import { enrollContact } from "@/db/outreach.ts";
+import { enrollContact } from "@/services/sequences/enrollment.ts";
+import type { AppContext } from "@/services/app_context.ts";
 import {
   addCandidate,
   createClientRole,
@@ -55,13 +56,14 @@ export async function sourceCandidate(
 
 /** Enrolls the candidate, with "Recruiter Cold Intro" unless another sequence is named. */
 export async function reachCandidate(
+  app: AppContext,
   userId: number,
   roleId: number,
   candidateId: number,
   input: { sequence_id?: number; variables?: Record<string, string>; send_window?: boolean },
 ) {
   const contactId = await getCandidateContact(userId, roleId, candidateId);
-  return await enrollContact(userId, roleId, {
+  return await enrollContact(app, userId, roleId, {
     contact_id: contactId,
     sequence_id: input.sequence_id ?? await recruiterIntroSequenceId(),
     variables: input.variables,

@@ -80,7 +80,9 @@ async function findMatch(
   const original = c.bounce?.originalMessageId;
   const byOriginal = original ? await findOutreachByMessageIds(sql, [original]) : undefined;
   if (byOriginal) return { target: byOriginal, by: "report_message_id" };
-  const byRecipient = c.bounce?.recipient ? await findOutreachByRecipient(sql, c.bounce.recipient) : undefined;
+  const byRecipient = c.bounce?.recipient
+    ? await findOutreachByRecipient(sql, c.bounce.recipient)
+    : undefined;
   return byRecipient ? { target: byRecipient, by: "final_recipient" } : undefined;
 }
 

@@ -56,7 +56,11 @@ function signingKey(app: AppContext): string {
 }
 
 /** Checks the signature, then claims its token at once (before any other outcome is decided). */
-async function verify(app: AppContext, key: string, fields: { timestamp?: unknown; token?: unknown; signature?: unknown }) {
+async function verify(
+  app: AppContext,
+  key: string,
+  fields: { timestamp?: unknown; token?: unknown; signature?: unknown },
+) {
   const nowSeconds = Math.floor(app.clock.now().getTime() / 1000);
   const check = await verifySignature(key, fields as Record<string, string>, nowSeconds);
   if (!check.ok) throw refuse(`signature ${check.reason}`);

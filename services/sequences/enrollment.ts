@@ -8,7 +8,7 @@
  */
 import { type Tx, withUserOn } from "@/db/client.ts";
 import { HttpError } from "@/core/http_error.ts";
-import { builtinVariables, renderEnrollment, type RenderedStep } from "@/core/enrollment_render.ts";
+import { builtinVariables, type RenderedStep, renderEnrollment } from "@/core/enrollment_render.ts";
 import type { Variables } from "@/core/template.ts";
 import {
   assertNotEnrolled,

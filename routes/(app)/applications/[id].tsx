@@ -7,14 +7,11 @@ import { errorFor, field, type FieldErrors, readForm, seeOther } from "@/core/pa
 import { allowedMoves, nextStage, STATUS_LABELS } from "@/core/pipeline.ts";
 import { issuesToFields, parseId } from "@/core/validate.ts";
 import type { AppState } from "@/web/state.ts";
+import type { AppContext } from "@/services/app_context.ts";
 import { type Application, deleteApplication, getApplication, updateApplication } from "@/db/applications.ts";
 import { type CompanyContact, listCompanyContacts } from "@/db/companies.ts";
-import {
-  enrollContact,
-  listOutreachForApplication,
-  previewEnrollment,
-  type TimelineItem,
-} from "@/db/outreach.ts";
+import { listOutreachForApplication, type TimelineItem } from "@/db/outreach.ts";
+import { enrollContact, previewEnrollment } from "@/services/sequences/enrollment.ts";
 import { changeSequence } from "@/db/outreach_control.ts";
 import { createContact } from "@/db/contacts.ts";
 import { updateContact } from "@/db/contact_edit.ts";
@@ -60,12 +57,16 @@ interface Data {
 }
 
 /** Everything the page shows besides the application: its outreach, and what a new one can use. */
-async function pageData(userId: number, application: Application): Promise<Omit<Data, "errors">> {
+async function pageData(
+  app: AppContext,
+  userId: number,
+  application: Application,
+): Promise<Omit<Data, "errors">> {
   const [outreach, mail, contacts, sequences] = await Promise.all([
-    listOutreachForApplication(userId, application.id),
-    getMailStateForApplication(userId, application.id),
+    listOutreachForApplication(app.sql, userId, application.id),
+    getMailStateForApplication(app.sql, userId, application.id),
     listCompanyContacts(userId, application.job.company.id),
-    listSequences(userId),
+    listSequences(app.sql, userId),
   ]);
   return {
     application,
@@ -83,7 +84,7 @@ export const handler = {
     const user = await requireUser(ctx);
     const application = await getApplication(user.id, parseId(ctx.params.id, "application"));
     if (!application) throw notFound();
-    return ctx.render((await pageData(user.id, application)) satisfies Data);
+    return ctx.render((await pageData(ctx.state.app, user.id, application)) satisfies Data);
   },
   /** The page's forms (and the board's no-JavaScript "Move" form): one `action` per form. */
   async POST(ctx: FreshContext<AppState>) {
@@ -94,7 +95,9 @@ export const handler = {
     if (!current) throw notFound();
     const action = field(form, "action");
     const render = async (status: number, extra: Partial<Data>) =>
-      ctx.render({ ...(await pageData(user.id, current)), ...extra } satisfies Data, { status });
+      ctx.render({ ...(await pageData(ctx.state.app, user.id, current)), ...extra } satisfies Data, {
+        status,
+      });
     const refuse = (status: number, errors?: FieldErrors) => render(status, { errors });
     if (action === "delete") {
       // Deleting takes the outreach with it: it is done only once confirmed (the page asks first).
@@ -136,7 +139,7 @@ export const handler = {
         return await refuse(422, { outreach: "choose a contact" });
       }
       try {
-        await changeSequence(user.id, id, contactId, action);
+        await changeSequence(ctx.state.app.sql, user.id, id, contactId, action);
       } catch (error) {
         if (!(error instanceof HttpError) || error.status !== 409) throw error;
         return await refuse(409, { outreach: error.message });
@@ -149,7 +152,7 @@ export const handler = {
       if (!(contact > 0 && contact <= 2_147_483_647) || !(sequence > 0 && sequence <= 2_147_483_647)) {
         return await refuse(422, { outreach: "choose a contact and a sequence" });
       }
-      const data = await pageData(user.id, current);
+      const data = await pageData(ctx.state.app, user.id, current);
       const variables = readVariables(form);
       const overrides = action === "outreach" ? readOverrides(form) : [];
       const review: ReviewState = {
@@ -175,10 +178,10 @@ export const handler = {
       }
       try {
         if (action === "review") {
-          review.items = await previewEnrollment(user.id, id, input);
+          review.items = await previewEnrollment(ctx.state.app, user.id, id, input);
           return await show(200);
         }
-        await enrollContact(user.id, id, input);
+        await enrollContact(ctx.state.app, user.id, id, input);
       } catch (error) {
         if (!(error instanceof HttpError) || (error.status !== 409 && error.status !== 422)) throw error;
         const fields = error.fields ?? { outreach: error.message };

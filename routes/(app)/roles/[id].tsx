@@ -77,7 +77,7 @@ export const handler = {
         return seeOther(`/roles/${id}?done=moved`);
       }
       if (action === "reach") {
-        await reachCandidate(user.id, id, candidateId, {});
+        await reachCandidate(ctx.state.app, user.id, id, candidateId, {});
         return seeOther(`/roles/${id}?done=reached`);
       }
     } catch (error) {

@@ -291,7 +291,8 @@ export const OutreachOut = z.object({
 
 /** An inbound message as classified (issue 11), on the timeline and in the admin review list. */
 export const InboundOut = z.object({
-  id: z.number(),
+  /** A bigserial: PostgreSQL's int8 is answered as a string, so no id loses precision in JSON. */
+  id: z.string(),
   received_at: z.string(),
   kind: z.enum(["human", "auto_reply", "bounce", "other"]),
   message_id: z.string().nullable(),

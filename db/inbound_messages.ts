@@ -83,7 +83,8 @@ export interface InboundMatch {
 export interface InboundResult {
   result: "applied" | "duplicate" | "stored";
   action: "replied" | "delayed" | "bounced" | "stored" | "unmatched";
-  id: number;
+  /** inbound_messages.id, a bigserial: postgres.js answers int8 as a string. */
+  id: string;
   delayed_until?: Date;
 }
 
@@ -114,7 +115,7 @@ export async function storeInbound(
       : c.kind === "bounce"
       ? "bounced"
       : "stored";
-    const [stored] = await tx<{ id: number }[]>`
+    const [stored] = await tx<{ id: string }[]>`
       insert into inbound_messages (kind, reasons, message_id, sender, from_header, subject, in_reply_to,
         references_header, return_date, bounce_message_id, bounce_recipient, bounce_status, bounce_diagnostic,
         outreach_id, application_id, contact_id, matched_by, action, stripped_text, raw_headers)
@@ -133,7 +134,7 @@ export async function storeInbound(
       on conflict (message_id) where message_id is not null do nothing
       returning id`;
     if (!stored) {
-      const [first] = await tx<{ id: number; action: InboundResult["action"] }[]>`
+      const [first] = await tx<{ id: string; action: InboundResult["action"] }[]>`
         select id, action from inbound_messages where message_id = ${record.messageId!}::varchar`;
       return { result: "duplicate", action: first.action, id: first.id };
     }
@@ -181,7 +182,8 @@ export async function storeInbound(
 
 /** One stored inbound message as the admin list and the timeline show it. */
 export interface InboundView {
-  id: number;
+  /** A bigserial, answered as a string. */
+  id: string;
   received_at: Date;
   kind: InboundKind;
   reasons: string[];

@@ -97,7 +97,7 @@ export async function processInbound(
   /** The `<id>`s of In-Reply-To and References (`referencedMessageIds`), newest first. */
   referenced: string[],
   claim?: (tx: Tx) => Promise<boolean>,
-): Promise<{ result: string; kind: string; outreach_id: number; action: string; inbound_id: number }> {
+): Promise<{ result: string; kind: string; outreach_id: number; action: string; inbound_id: string }> {
   // message-headers is JSON: a "\u0000" in it becomes a NUL once parsed, which PostgreSQL refuses.
   const headers = storableCopy(headerPairs(fields)) as [string, string][];
   const header = (name: string) => headers.find(([k]) => k.toLowerCase() === name)?.[1];

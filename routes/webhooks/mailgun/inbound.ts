@@ -30,7 +30,8 @@ export const { handler, api } = defineRoute({
       outreach_id: z.number(),
       kind: z.enum(["human", "auto_reply", "bounce", "other"]),
       action: z.string(),
-      inbound_id: z.number(),
+      /** The stored message's id (inbound_messages is a bigserial: a string, as every int8). */
+      inbound_id: z.string(),
     }),
     handler: async (ctx, { app }) => ({ ok: true as const, ...(await handleInboundWebhook(app, ctx.req)) }),
   }),

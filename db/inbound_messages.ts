@@ -4,11 +4,8 @@
  * matched messages through `withUserOn` (row-level security, migration 0050).
  */
 import { type Sql, type Tx, withUserOn } from "./client.ts";
-import { applyPermanentFailure, type EventTarget } from "./outreach_events.ts";
+import { applyPermanentFailure, type EventTarget, TARGET_COLUMNS } from "./outreach_events.ts";
 import type { Classification, InboundKind } from "@/core/mail/inbound_classify.ts";
-
-const TARGET_COLUMNS =
-  "id, queued_at::text as queued_at, application_id, contact_id, mailbox_id, from_mailbox, status";
 
 /** The outreach whose own Message-ID or provider message id is one of `ids` (newest send first). */
 export async function findOutreachByMessageIds(sql: Sql, ids: string[]): Promise<EventTarget | undefined> {

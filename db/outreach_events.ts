@@ -35,7 +35,8 @@ export interface MailgunEvent {
   payload: unknown;
 }
 
-const TARGET_COLUMNS =
+/** The columns of an `EventTarget` (db/inbound_messages.ts matches inbound mail to the same shape). */
+export const TARGET_COLUMNS =
   "id, queued_at::text as queued_at, application_id, contact_id, mailbox_id, from_mailbox, status";
 
 /** The outreach an event is about: by our opaque `v:outreach` token, else by the provider's message id. */
@@ -223,26 +224,6 @@ export async function applyMailgunEvent(
         await optOut(tx, target.contact_id);
         break;
     }
-    return "applied";
-  });
-}
-
-/**
- * Marks the outreach replied (the seed's trigger then cancels the later
- * steps and moves the application along). "duplicate" as in applyMailgunEvent.
- */
-export async function applyInboundReply(
-  sql: Sql,
-  target: EventTarget,
-  messageId: string | undefined,
-  payload: unknown,
-): Promise<"applied" | "duplicate"> {
-  return await sql.begin(async (tx) => {
-    const eventId = messageId ? `inbound:${messageId}`.slice(0, 255) : undefined;
-    if (!(await recordEvent(tx, target, "replied", eventId, new Date(), payload))) return "duplicate";
-    await tx`
-      update outreach set status = 'replied', replied_at = coalesce(replied_at, now())
-      where id = ${target.id}::int and queued_at = ${target.queued_at}::text::timestamptz and status <> 'replied'`;
     return "applied";
   });
 }

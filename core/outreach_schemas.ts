@@ -312,6 +312,13 @@ export const InboundOut = z.object({
   delayed_until: z.string().nullable(),
 });
 
+/** `GET /api/admin/inbound` and `/admin/inbound`: one kind, matched or unmatched only, how many. */
+export const InboundQuery = z.object({
+  kind: InboundOut.shape.kind.optional(),
+  matched: z.enum(["true", "false", "1", "0"]).transform((v) => v === "true" || v === "1").optional(),
+  limit: z.coerce.number().int().min(1).max(500).default(100),
+});
+
 const Domain = z.string().trim().toLowerCase().regex(
   /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/,
   "must be a domain name",

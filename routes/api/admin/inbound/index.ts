@@ -1,13 +1,7 @@
 import { z } from "zod";
 import { defineRoute, op } from "@/web/define_route.ts";
-import { InboundOut } from "@/core/outreach_schemas.ts";
+import { InboundOut, InboundQuery } from "@/core/outreach_schemas.ts";
 import { listInbound } from "@/db/inbound_messages.ts";
-
-export const InboundQuery = z.object({
-  kind: InboundOut.shape.kind.optional(),
-  matched: z.enum(["true", "false", "1", "0"]).transform((v) => v === "true" || v === "1").optional(),
-  limit: z.coerce.number().int().min(1).max(500).default(100),
-});
 
 const InboundAdminOut = InboundOut.extend({
   reasons: z.array(z.string()),

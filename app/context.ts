@@ -8,6 +8,8 @@ import { systemClock } from "@/core/clock.ts";
 import { log } from "@/core/log.ts";
 import { transportFromConfig } from "@/services/mail/transport.ts";
 import type { AppContext } from "@/services/app_context.ts";
+import { createSecretBox } from "@/core/secrets.ts";
+import { passwordCost, Passwords } from "@/services/accounts/password.ts";
 
 export function createAppContext(
   config: Config,
@@ -20,5 +22,7 @@ export function createAppContext(
     transport: overrides.transport ?? transportFromConfig(config),
     clock: overrides.clock ?? systemClock,
     log: overrides.log ?? log,
+    passwords: overrides.passwords ?? new Passwords(passwordCost(config.env)),
+    secrets: overrides.secrets ?? createSecretBox(() => config.secret),
   };
 }

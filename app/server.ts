@@ -9,7 +9,7 @@ import { type Config, loadConfig, resolveSecret, setConfig } from "@/fresh.confi
 import { connect, disconnect } from "@/db/client.ts";
 import { connectReplicas, disconnectReplicas } from "@/db/replicas.ts";
 import { migrate, readMigrations } from "@/db/migrate.ts";
-import { seedTestUsers } from "@/db/seed.ts";
+import { seedTestUsers } from "@/services/accounts/seed.ts";
 import { ensureDevMailboxes } from "@/db/dev_mailboxes.ts";
 import { createApp } from "@/fresh/mod.ts";
 import { limitRequestBody } from "@/web/body_limit.ts";
@@ -105,7 +105,7 @@ export async function boot(config: Config = loadConfig()): Promise<RunningApp> {
     await migrate(pool, { migrations: await migrations });
     lap("migrations");
     await connectReplicas(config.replicaUrls, { maxLagS: config.replicaMaxLagS });
-    if (config.env === "development" || config.env === "staging") await seedTestUsers();
+    if (config.env === "development" || config.env === "staging") await seedTestUsers(app);
     await ensureDevMailboxes(config);
     lap("seed");
   } catch (error) {
@@ -128,6 +128,7 @@ export async function boot(config: Config = loadConfig()): Promise<RunningApp> {
     stopping ??= (async () => {
       await server.shutdown();
       await drainWork();
+      app.passwords.close();
       await disconnectReplicas();
       await disconnect();
       await database.stop();

@@ -1,7 +1,6 @@
 /** The zod schemas of the account routes of issue 14 (reset, verification, /api/me, admin users). */
 import { z } from "zod";
-import { UserOut } from "./auth_schemas.ts";
-import { MAX_PASSWORD_BYTES, MIN_PASSWORD_CHARS } from "@/services/accounts/password.ts";
+import { MAX_PASSWORD_BYTES, MIN_PASSWORD_CHARS, UserOut } from "./auth_schemas.ts";
 
 export const NewPassword = z.string()
   .min(MIN_PASSWORD_CHARS, `must be at least ${MIN_PASSWORD_CHARS} characters`)

@@ -1,6 +1,9 @@
 /** The zod schemas of the account routes, shared by the API routes and the signup/login pages. */
 import { z } from "zod";
-import { MAX_PASSWORD_BYTES, MIN_PASSWORD_CHARS } from "@/services/accounts/password.ts";
+
+/** bcrypt only reads the first 72 bytes of a password: longer ones are refused rather than truncated. */
+export const MAX_PASSWORD_BYTES = 72;
+export const MIN_PASSWORD_CHARS = 10;
 
 const Password = z.string()
   .min(MIN_PASSWORD_CHARS, `must be at least ${MIN_PASSWORD_CHARS} characters`)

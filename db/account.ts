@@ -3,16 +3,17 @@
  * Profile columns are written under row-level security (`withUser`); the email, the password and the deletion
  * run on the owner pool, because app_user may not write those columns or the owner-only tables they touch.
  */
-import { sql, withUser } from "./client.ts";
+import { type Sql, withUserOn } from "./client.ts";
 import { getMeTx, normalizeEmail, type PublicUser } from "./users.ts";
 import { HttpError } from "@/core/http_error.ts";
 
 /** Sets `full_name` and `timezone` (RLS); answers the user. */
 export async function updateProfile(
+  sql: Sql,
   userId: number,
   input: { full_name?: string; timezone?: string },
 ): Promise<PublicUser> {
-  return await withUser(userId, async (tx) => {
+  return await withUserOn(sql, userId, async (tx) => {
     if (input.full_name !== undefined || input.timezone !== undefined) {
       await tx`
         update users set full_name = coalesce(${input.full_name ?? null}::varchar, full_name),
@@ -29,7 +30,11 @@ export async function updateProfile(
  * Moves the account to a new address, unverified until its link is followed (outreach waits meanwhile).
  * Answers the old address, or undefined when nothing changed. 409 when another account has the address.
  */
-export async function changeEmail(userId: number, email: string): Promise<{ old: string } | undefined> {
+export async function changeEmail(
+  sql: Sql,
+  userId: number,
+  email: string,
+): Promise<{ old: string } | undefined> {
   const next = normalizeEmail(email);
   try {
     return await sql.begin(async (tx) => {
@@ -55,7 +60,7 @@ export async function changeEmail(userId: number, email: string): Promise<{ old:
 }
 
 /** The stored hash, for the current-password check. */
-export async function getPasswordHash(userId: number): Promise<string | null> {
+export async function getPasswordHash(sql: Sql, userId: number): Promise<string | null> {
   const [row] = await sql<{ hashed_password: string | null }[]>`
     select hashed_password from users where id = ${userId}::int`;
   return row?.hashed_password ?? null;
@@ -66,6 +71,7 @@ export async function getPasswordHash(userId: number): Promise<string | null> {
  * transaction.
  */
 export async function setPassword(
+  sql: Sql,
   userId: number,
   newHash: string,
   keepSessionId: string | undefined,
@@ -89,7 +95,11 @@ export interface SessionRow {
 }
 
 /** The user's live sessions, newest first. */
-export async function listSessions(userId: number, currentId: string | undefined): Promise<SessionRow[]> {
+export async function listSessions(
+  sql: Sql,
+  userId: number,
+  currentId: string | undefined,
+): Promise<SessionRow[]> {
   return await sql<SessionRow[]>`
     select s.id::text, s.created_at, coalesce(a.last_seen_at, s.created_at) as last_seen_at, s.user_agent,
            s.id = ${currentId ?? null}::bigint is true as current
@@ -99,7 +109,7 @@ export async function listSessions(userId: number, currentId: string | undefined
 }
 
 /** Ends one of the user's own sessions; false when it is not theirs or already ended. */
-export async function endSession(userId: number, sessionId: number): Promise<boolean> {
+export async function endSession(sql: Sql, userId: number, sessionId: number): Promise<boolean> {
   const rows = await sql`
     update sessions set revoked_at = now()
     where id = ${sessionId}::bigint and user_id = ${userId}::int and revoked_at is null returning id`;
@@ -113,7 +123,7 @@ export async function endSession(userId: number, sessionId: number): Promise<boo
  * messages to the user and of the user's outreach, and the rate-limit windows naming the address or the id.
  * Stays: contacts (shared per company) with their opt-outs, and provider events (mailbox reputation).
  */
-export async function deleteAccount(userId: number): Promise<void> {
+export async function deleteAccount(sql: Sql, userId: number): Promise<void> {
   await sql.begin(async (tx) => {
     const [user] = await tx<
       { email: string }[]

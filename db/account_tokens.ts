@@ -3,7 +3,7 @@
  * stored; a token is used at most once (`used_at`, set by the statement that checks it). Owner pool: links
  * are followed before anyone is signed in.
  */
-import { sql } from "./client.ts";
+import type { Sql } from "./client.ts";
 import { normalizeEmail } from "./users.ts";
 
 export type TokenPurpose = "password_reset" | "verify_email";
@@ -16,6 +16,7 @@ export const VERIFY_TOKEN_HOURS = 48;
  * (the answer's timing must not tell). Answers the account's address and name, or undefined.
  */
 export async function issueResetToken(
+  sql: Sql,
   email: string,
   tokenHash: string,
 ): Promise<{ user_id: number; email: string; full_name: string | null } | undefined> {
@@ -33,7 +34,12 @@ export async function issueResetToken(
 }
 
 /** Stores a verification token proving `email` for `userId`. */
-export async function issueVerifyToken(userId: number, email: string, tokenHash: string): Promise<void> {
+export async function issueVerifyToken(
+  sql: Sql,
+  userId: number,
+  email: string,
+  tokenHash: string,
+): Promise<void> {
   await sql`
     insert into account_tokens (user_id, purpose, token_hash, email, expires_at)
     values (${userId}::int, 'verify_email', ${tokenHash}::char(64), ${normalizeEmail(email)}::varchar,
@@ -46,6 +52,7 @@ export async function issueVerifyToken(userId: number, email: string, tokenHash:
  * for a used, expired or unknown token (nothing changes then).
  */
 export async function resetPasswordWithToken(
+  sql: Sql,
   tokenHash: string,
   newHash: string,
 ): Promise<number | undefined> {
@@ -73,7 +80,11 @@ export type VerifyOutcome =
  * another account is refused without using it up. A link for an address the account no longer has is used up
  * and refused.
  */
-export async function verifyEmailWithToken(tokenHash: string, signedInAs?: number): Promise<VerifyOutcome> {
+export async function verifyEmailWithToken(
+  sql: Sql,
+  tokenHash: string,
+  signedInAs?: number,
+): Promise<VerifyOutcome> {
   return await sql.begin(async (tx) => {
     const [token] = await tx<{ id: number; user_id: number; email: string }[]>`
       select id::int, user_id, email from account_tokens
@@ -94,7 +105,7 @@ export async function verifyEmailWithToken(tokenHash: string, signedInAs?: numbe
 }
 
 /** Housekeeping: drops links that expired or were used more than a week ago. */
-export async function deleteOldAccountTokens(): Promise<number> {
+export async function deleteOldAccountTokens(sql: Sql): Promise<number> {
   const rows = await sql`
     delete from account_tokens
     where expires_at < now() - interval '7 days' or used_at < now() - interval '7 days' returning id`;

@@ -7,7 +7,7 @@
  * environment or with a real transport.
  */
 import { sql } from "./client.ts";
-import { encryptSecret } from "@/services/accounts/secrets.ts";
+import { encryptSecret } from "@/core/secrets.ts";
 import type { Config } from "@/fresh.config.ts";
 
 /** The pool's domain: `.localhost` is reserved (RFC 6761), so no real mail can ever go there. */
@@ -25,12 +25,14 @@ export function wantsDevMailboxes(cfg: Pick<Config, "env" | "mailTransport">): b
  * changed keeps their changes, and one they deleted comes back at the next
  * start only if the whole pool is gone.
  */
-export async function ensureDevMailboxes(cfg: Pick<Config, "env" | "mailTransport">): Promise<number> {
+export async function ensureDevMailboxes(
+  cfg: Pick<Config, "env" | "mailTransport" | "secret">,
+): Promise<number> {
   if (!wantsDevMailboxes(cfg)) return 0;
   const [{ any }] = await sql<{ any: boolean }[]>`
     select exists (select 1 from mailboxes where domain = ${DEV_MAILBOX_DOMAIN}::varchar) as any`;
   if (any) return 0;
-  const password = await encryptSecret("outbox");
+  const password = await encryptSecret("outbox", cfg.secret);
   const rows = await sql`
     insert into mailboxes (email, domain, smtp_host, smtp_port, smtp_username, smtp_password_encrypted,
                            daily_cap, status, warmup_enabled)

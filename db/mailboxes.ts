@@ -9,7 +9,7 @@
 import type postgres from "postgres";
 import { sql } from "./client.ts";
 import { HttpError } from "@/core/http_error.ts";
-import { encryptSecret } from "@/services/accounts/secrets.ts";
+import type { SecretBox } from "@/core/secrets.ts";
 import type { SendingMailbox } from "@/core/mail/types.ts";
 
 /** A mailbox as the admin sees it: never the password, in any form. */
@@ -67,8 +67,8 @@ const viewColumns = () =>
  * Adds a mailbox; the SMTP password is encrypted before it reaches the
  * database. A second mailbox with the same address is a 409.
  */
-export async function createMailbox(input: NewMailbox): Promise<MailboxView> {
-  const encrypted = await encryptSecret(input.smtp_password);
+export async function createMailbox(input: NewMailbox, secrets: SecretBox): Promise<MailboxView> {
+  const encrypted = await secrets.encrypt(input.smtp_password);
   const status = input.status ?? "warmup";
   const warmupStart = input.warmup_start_date ?? (status === "warmup" ? new Date().toISOString() : null);
   try {

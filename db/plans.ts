@@ -4,7 +4,7 @@
  * enrollment (`reserve_enrollment`), the dispatcher's claim and the timeline (`sending_block`), and the
  * send record (`charge_send` trigger on `send_charges`).
  */
-import { sql, type Tx } from "./client.ts";
+import type { Sql, Tx } from "./client.ts";
 
 export type Tier = "free" | "pro" | "teams" | "enterprise";
 
@@ -19,7 +19,7 @@ export interface PlanLimits {
 }
 
 /** The whole plan table, in tier order. */
-export async function listPlanLimits(): Promise<PlanLimits[]> {
+export async function listPlanLimits(sql: Sql): Promise<PlanLimits[]> {
   return await sql<PlanLimits[]>`
     select tier, emails_per_month, live_sequences, contacts_per_import, daily_sends, daily_enrollments
     from plan_limits
@@ -39,7 +39,7 @@ export interface PlanUsage {
   sending_block: "unverified" | "plan_limit" | null;
 }
 
-export async function getPlanUsage(userId: number): Promise<PlanUsage | undefined> {
+export async function getPlanUsage(sql: Sql, userId: number): Promise<PlanUsage | undefined> {
   const [row] = await sql<(PlanLimits & Omit<PlanUsage, "limits">)[]>`
     select p.tier, p.emails_per_month, p.live_sequences, p.contacts_per_import, p.daily_sends, p.daily_enrollments,
       coalesce(u.credits_remaining, 0) as credits_remaining, coalesce(u.email_verified, false) as email_verified,
@@ -79,6 +79,7 @@ export async function reserveEnrollment(tx: Tx): Promise<string | null> {
 
 /** Admin: sets a user's plan and/or credit balance; answers the user with both, or undefined. */
 export async function setUserPlan(
+  sql: Sql,
   userId: number,
   input: { subscription_tier?: Tier; credits_remaining?: number },
 ) {

@@ -211,7 +211,7 @@ export function withReadContext<T>(method: string, wroteLsn: string | null | und
 export async function rememberSessionWrite(sessionId: string): Promise<void> {
   // The write itself succeeded; if the stamp cannot be written the primary is failing and the next read
   // goes there or answers 503 anyway.
-  if (replicas.length) await stampSessionWrite(sessionId).catch(() => {});
+  if (replicas.length) await stampSessionWrite(sql, sessionId).catch(() => {});
 }
 
 /** The replica the current read may use (round robin over the eligible ones), or undefined for the primary. */

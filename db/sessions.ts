@@ -2,13 +2,21 @@
  * Sessions: one row per sign-in, holding only the SHA-256 of the opaque token. Read and written on the
  * owner pool (authentication runs before a user is known); app_user has no grant on the table.
  */
-import { sql } from "./client.ts";
-import type { SessionUser } from "@/web/state.ts";
+import type { Sql } from "./client.ts";
+
+/** The signed-in user a live session names (web/state.ts's `SessionUser`). */
+export interface SessionUserRow {
+  id: number;
+  email: string;
+  full_name: string | null;
+  mode: string;
+  timezone: string | null;
+}
 
 export const SESSION_DAYS = 30;
 
 /** Stores a new session for `userId`; the caller keeps the raw token. */
-export async function createSession(input: {
+export async function createSession(sql: Sql, input: {
   userId: number;
   tokenHash: string;
   userAgent: string | null;
@@ -24,10 +32,11 @@ export async function createSession(input: {
 
 /** The user of a live (not revoked, not expired) session, found by token hash. */
 export async function findSessionUser(
+  sql: Sql,
   tokenHash: string,
-): Promise<{ sessionId: string; user: SessionUser; wroteLsn: string | null } | undefined> {
+): Promise<{ sessionId: string; user: SessionUserRow; wroteLsn: string | null } | undefined> {
   // Also moves `last_seen_at` (shown in /account), at most every five minutes, in the same round trip.
-  const [row] = await sql<(SessionUser & { session_id: string; wrote_lsn: string | null })[]>`
+  const [row] = await sql<(SessionUserRow & { session_id: string; wrote_lsn: string | null })[]>`
     with found as (
       select s.id as sid, s.wrote_lsn, a.last_seen_at, u.id, u.email, u.full_name, u.mode, u.timezone
       from sessions s join users u on u.id = s.user_id left join session_activity a on a.session_id = s.id
@@ -47,19 +56,19 @@ export async function findSessionUser(
 }
 
 /** Read-your-writes with replicas (db/replicas.ts): the primary's WAL position after this session's write. */
-export async function stampSessionWrite(sessionId: string): Promise<void> {
+export async function stampSessionWrite(sql: Sql, sessionId: string): Promise<void> {
   await sql`update sessions set wrote_lsn = pg_current_wal_lsn() where id = ${sessionId}::bigint`;
 }
 
 /** Ends a session server-side: its token stops working at once, everywhere. */
-export async function revokeSession(sessionId: string): Promise<boolean> {
+export async function revokeSession(sql: Sql, sessionId: string): Promise<boolean> {
   const rows = await sql`
     update sessions set revoked_at = now() where id = ${sessionId}::bigint and revoked_at is null returning id`;
   return rows.length > 0;
 }
 
 /** Housekeeping: drops sessions that ended more than a week ago. */
-export async function deleteEndedSessions(): Promise<number> {
+export async function deleteEndedSessions(sql: Sql): Promise<number> {
   const rows = await sql`
     delete from sessions
     where expires_at < now() - interval '7 days' or revoked_at < now() - interval '7 days'

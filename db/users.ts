@@ -2,7 +2,7 @@
  * Accounts. Signup and login run on the owner pool (no user is known yet, and app_user has no INSERT on
  * users); everything a signed-in user reads about themselves goes through `withUser`.
  */
-import { sql, type Tx, withUser } from "./client.ts";
+import { type Sql, type Tx, withUserOn } from "./client.ts";
 import { HttpError } from "@/core/http_error.ts";
 
 /** What the API shows of a user: never the password hash. */
@@ -32,7 +32,7 @@ export function normalizeEmail(email: string): string {
  * Creates an account; a second account for the same address (whatever its case) is a 409, decided by the
  * unique index rather than a racy check-then-insert.
  */
-export async function createUser(input: {
+export async function createUser(sql: Sql, input: {
   email: string;
   hashed_password: string;
   full_name: string | null;
@@ -57,7 +57,7 @@ export async function createUser(input: {
 }
 
 /** Finds an account by email for the login check (case-insensitive through the lower(email) index). */
-export async function getUserByEmailForLogin(email: string): Promise<UserWithHash | undefined> {
+export async function getUserByEmailForLogin(sql: Sql, email: string): Promise<UserWithHash | undefined> {
   const [user] = await sql<UserWithHash[]>`
     select id, email, full_name, mode, subscription_tier, email_verified, created_at, last_login, timezone,
            hashed_password
@@ -66,15 +66,15 @@ export async function getUserByEmailForLogin(email: string): Promise<UserWithHas
 }
 
 /** Records a successful sign-in (the seed's `last_login`). */
-export async function touchLastLogin(userId: number): Promise<Date> {
+export async function touchLastLogin(sql: Sql, userId: number): Promise<Date> {
   const [row] = await sql<{ last_login: Date }[]>`
     update users set last_login = now() where id = ${userId}::int returning last_login`;
   return row.last_login;
 }
 
 /** The signed-in user's own account, read under row-level security. */
-export function getMe(userId: number): Promise<PublicUser | undefined> {
-  return withUser(userId, (tx) => getMeTx(tx, userId));
+export function getMe(sql: Sql, userId: number): Promise<PublicUser | undefined> {
+  return withUserOn(sql, userId, (tx) => getMeTx(tx, userId));
 }
 
 /** The same inside an open user transaction. */
@@ -89,7 +89,7 @@ export async function getMeTx(tx: Tx, userId: number): Promise<PublicUser | unde
  * Creates the account or, when the email exists, sets its password and profile: used by the development
  * and staging seed so the demo password in the README always works.
  */
-export async function upsertUserByEmail(input: {
+export async function upsertUserByEmail(sql: Sql, input: {
   email: string;
   hashed_password: string;
   full_name: string;
@@ -106,7 +106,7 @@ export async function upsertUserByEmail(input: {
 }
 
 /** Takes the next account id (the answer to a sign-up with a taken address looks like a new account's). */
-export async function nextUserId(): Promise<number> {
+export async function nextUserId(sql: Sql): Promise<number> {
   const [row] = await sql<{ id: number }[]>`select nextval(pg_get_serial_sequence('users', 'id'))::int as id`;
   return row.id;
 }

@@ -1,3 +1,4 @@
+import { sql } from "@/db/client.ts";
 import { deleteEndedSessions } from "@/db/sessions.ts";
 import { deleteOldRateLimits } from "@/db/rate_limits.ts";
 import { deleteOldAccountTokens } from "@/db/account_tokens.ts";
@@ -9,10 +10,10 @@ import { deleteEndedAdminSessions } from "@/db/admin_sessions.ts";
  * used a week ago, so no such table grows without bound. Idempotent: a second run finds nothing to delete.
  */
 export async function purgeSessions() {
-  const sessions = await deleteEndedSessions();
-  const rateLimits = await deleteOldRateLimits();
-  const adminSessions = await deleteEndedAdminSessions();
-  const accountTokens = await deleteOldAccountTokens();
+  const sessions = await deleteEndedSessions(sql);
+  const rateLimits = await deleteOldRateLimits(sql);
+  const adminSessions = await deleteEndedAdminSessions(sql);
+  const accountTokens = await deleteOldAccountTokens(sql);
   return {
     rows: sessions + rateLimits + adminSessions + accountTokens,
     sessions,

@@ -18,7 +18,7 @@ const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
 
 export async function handler(ctx: FreshContext<AppState>): Promise<Response> {
   const started = performance.now();
-  const auth = await authenticate(ctx.req);
+  const auth = await authenticate(ctx.state.app.sql, ctx.req);
   if (auth) Object.assign(ctx.state, auth);
   const res = mutable(await withReadContext(ctx.req.method, auth?.wroteLsn, () => ctx.next()));
   if (auth && !SAFE_METHODS.has(ctx.req.method) && res.status < 400) {

@@ -31,7 +31,7 @@ export const handler = {
       });
     }
     try {
-      await requestPasswordReset(parsed.data.email, clientAddress(ctx));
+      await requestPasswordReset(ctx.state.app, parsed.data.email, clientAddress(ctx));
     } catch (error) {
       if (error instanceof HttpError && error.status === 429) {
         return ctx.render({ email, notice: error.message } satisfies Data, { status: 429 });

@@ -17,14 +17,14 @@ interface Data {
 
 export const handler = {
   GET(ctx: FreshContext<AppState>) {
-    const next = safeNext(ctx.url.searchParams.get("next"));
+    const next = safeNext(ctx.url.searchParams.get("next"), ctx.state.app.config.appBaseUrl);
     if (ctx.state.user) return seeOther(next);
     return ctx.render({ email: "", next } satisfies Data);
   },
   async POST(ctx: FreshContext<AppState>) {
     checkOrigin(ctx.req);
     const form = await readForm(ctx.req);
-    const next = safeNext(field(form, "next"));
+    const next = safeNext(field(form, "next"), ctx.state.app.config.appBaseUrl);
     const email = field(form, "email");
     const parsed = LoginBody.safeParse({ email, password: field(form, "password") });
     if (!parsed.success) {
@@ -33,7 +33,7 @@ export const handler = {
       });
     }
     try {
-      const signed = await logIn(parsed.data, {
+      const signed = await logIn(ctx.state.app, parsed.data, {
         address: clientAddress(ctx),
         userAgent: ctx.req.headers.get("user-agent"),
       });

@@ -8,8 +8,8 @@ export const handler = {
   async POST(ctx: FreshContext<AppState>) {
     if (ctx.state.user) {
       await requireUser(ctx); // cookie sessions: the form's CSRF token and our origin
-      await logOut(ctx.state.sessionId);
+      await logOut(ctx.state.app.sql, ctx.state.sessionId);
     }
-    return seeOther("/", { "set-cookie": clearedSessionCookie() });
+    return seeOther("/", { "set-cookie": clearedSessionCookie(ctx.state.app.config) });
   },
 };

@@ -17,7 +17,7 @@ export const api = defineApi({
 export const handler = {
   async GET(ctx: FreshContext<AppState>) {
     await guardAdminToken(ctx);
-    requireAdmin(ctx.req);
+    requireAdmin(ctx.state.app, ctx.req);
     return new Response(renderMetrics() + renderReplicaMetrics(), {
       headers: { "content-type": METRICS_CONTENT_TYPE, "cache-control": "no-store" },
     });

@@ -17,14 +17,14 @@ interface Data {
 
 export const handler = {
   GET(ctx: FreshContext<AppState>) {
-    const next = safeNext(ctx.url.searchParams.get("next"));
+    const next = safeNext(ctx.url.searchParams.get("next"), ctx.state.app.config.appBaseUrl);
     if (ctx.state.user) return seeOther(next);
     return ctx.render({ values: { email: "", full_name: "", mode: "job_seeker" }, next } satisfies Data);
   },
   async POST(ctx: FreshContext<AppState>) {
     checkOrigin(ctx.req);
     const form = await readForm(ctx.req);
-    const next = safeNext(field(form, "next"));
+    const next = safeNext(field(form, "next"), ctx.state.app.config.appBaseUrl);
     const values = {
       email: field(form, "email"),
       full_name: field(form, "full_name"),
@@ -37,11 +37,11 @@ export const handler = {
       });
     }
     try {
-      const signed = await signUp(parsed.data, {
+      const signed = await signUp(ctx.state.app, parsed.data, {
         address: clientAddress(ctx),
         userAgent: ctx.req.headers.get("user-agent"),
       });
-      await setUserTimezone(signed.user.id, field(form, "timezone")); // the browser's zone (static/page.js)
+      await setUserTimezone(ctx.state.app.sql, signed.user.id, field(form, "timezone")); // the browser's zone (static/page.js)
       const home = parsed.data.mode === "recruiter" ? "/roles" : "/settings?welcome=1"; // recruiters: no resume
       return seeOther(next === "/" ? home : next, { "set-cookie": signed.cookie });
     } catch (error) {

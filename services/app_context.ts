@@ -11,6 +11,8 @@ import type { Sql } from "@/db/client.ts";
 import type { Transport } from "@/core/mail/types.ts";
 import type { Clock } from "@/core/clock.ts";
 import type { Logger } from "@/core/log.ts";
+import type { SecretBox } from "@/core/secrets.ts";
+import type { Passwords } from "@/services/accounts/password.ts";
 
 export interface AppContext {
   readonly config: Config;
@@ -20,4 +22,8 @@ export interface AppContext {
   readonly transport: Transport;
   readonly clock: Clock;
   readonly log: Logger;
+  /** Password hashing on the app's bcrypt worker pool, at the environment's cost. */
+  readonly passwords: Passwords;
+  /** Secrets at rest (SMTP passwords) under ROLEFERRY_SECRET; the key is derived once. */
+  readonly secrets: SecretBox;
 }

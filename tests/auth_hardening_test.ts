@@ -10,7 +10,6 @@ import { api, startTestServer } from "@/tests/helpers/server.ts";
 import { createUserWithToken } from "@/tests/helpers/users.ts";
 import { limitLoginAttempt, limitSignupAttempt, LOGIN_LIMITS } from "@/services/accounts/rate_limit.ts";
 import { HttpError } from "@/core/http_error.ts";
-import { closePasswordPool } from "@/services/accounts/password_pool.ts";
 
 const db = await useAppDatabase("auth_hardening");
 const server = await startTestServer();
@@ -140,32 +139,39 @@ Deno.test("[e2e] POST /api/auth/login - a stranger's wrong passwords from one ad
 
 Deno.test("limitLoginAttempt - a stranger's guesses lock only their own (email, address) pair", async () => {
   const email = "owner@example.test";
-  for (let i = 0; i < LOGIN_LIMITS.perPair; i++) await limitLoginAttempt("203.0.113.9", email);
-  assert.equal(await statusOf(limitLoginAttempt("203.0.113.9", email)), 429, "the stranger is stopped");
-  assert.equal(await statusOf(limitLoginAttempt("198.51.100.4", email)), 200, "the owner still gets in");
+  for (let i = 0; i < LOGIN_LIMITS.perPair; i++) await limitLoginAttempt(db.sql, "203.0.113.9", email);
+  assert.equal(
+    await statusOf(limitLoginAttempt(db.sql, "203.0.113.9", email)),
+    429,
+    "the stranger is stopped",
+  );
+  assert.equal(
+    await statusOf(limitLoginAttempt(db.sql, "198.51.100.4", email)),
+    200,
+    "the owner still gets in",
+  );
 });
 
 Deno.test("limitLoginAttempt - past the email's ceiling over all addresses, attempts are slowed, not refused", async () => {
   const limits = { ...LOGIN_LIMITS, emailCeiling: 3, slowdownMs: 400 };
   const email = "popular@example.test";
-  for (let i = 0; i < 3; i++) await limitLoginAttempt(`192.0.2.${i + 1}`, email, limits);
+  for (let i = 0; i < 3; i++) await limitLoginAttempt(db.sql, `192.0.2.${i + 1}`, email, limits);
   const started = performance.now();
-  assert.equal(await statusOf(limitLoginAttempt("192.0.2.100", email, limits)), 200);
+  assert.equal(await statusOf(limitLoginAttempt(db.sql, "192.0.2.100", email, limits)), 200);
   assert.ok(performance.now() - started >= 390, "the attempt waited");
 });
 
 Deno.test("limitSignupAttempt - per address and over the whole service", async () => {
   await db.sql`delete from rate_limits where bucket = 'signup:global'`; // earlier tests' sign-ups
   const limits = { windowSeconds: 3600, perAddress: 2, global: 3 };
-  assert.equal(await statusOf(limitSignupAttempt("203.0.113.50", limits)), 200);
-  assert.equal(await statusOf(limitSignupAttempt("203.0.113.50", limits)), 200);
-  assert.equal(await statusOf(limitSignupAttempt("203.0.113.50", limits)), 429);
+  assert.equal(await statusOf(limitSignupAttempt(db.sql, "203.0.113.50", limits)), 200);
+  assert.equal(await statusOf(limitSignupAttempt(db.sql, "203.0.113.50", limits)), 200);
+  assert.equal(await statusOf(limitSignupAttempt(db.sql, "203.0.113.50", limits)), 429);
   // The global bucket already counts three (the 429 included): a new address is refused too.
-  assert.equal(await statusOf(limitSignupAttempt("203.0.113.51", limits)), 429);
+  assert.equal(await statusOf(limitSignupAttempt(db.sql, "203.0.113.51", limits)), 429);
 });
 
 Deno.test("auth hardening - teardown", async () => {
-  closePasswordPool();
   await server.close();
   await db.drop();
 });

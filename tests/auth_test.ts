@@ -1,14 +1,17 @@
 import assert from "node:assert/strict";
 import { useAppDatabase } from "@/tests/helpers/db.ts";
-import { api, startTestServer } from "@/tests/helpers/server.ts";
+import { api, startTestServer, TEST_ENV } from "@/tests/helpers/server.ts";
 import { createUserWithToken } from "@/tests/helpers/users.ts";
 import { csrfTokenFor } from "@/web/csrf.ts";
 import { sha256Hex } from "@/core/crypto.ts";
-import { DEMO_PASSWORD, seedTestUsers } from "@/db/seed.ts";
-import { verifyPassword } from "@/services/accounts/password.ts";
+import { DEMO_PASSWORD, seedTestUsers } from "@/services/accounts/seed.ts";
+import { createAppContext } from "@/app/context.ts";
+import { loadConfig } from "@/fresh.config.ts";
 
 const db = await useAppDatabase("auth");
 const server = await startTestServer();
+/** For the services called directly (the seed): the test configuration on this file's database. */
+const app = createAppContext(loadConfig({ ...TEST_ENV, DATABASE_URL: db.url }), db.sql);
 const JSON_TYPE = /^application\/json/;
 
 Deno.test("[e2e] POST /api/auth/signup - creates the account, a session token and a session cookie", async () => {
@@ -184,9 +187,9 @@ Deno.test("[e2e] POST /api/auth/login - more than 50 attempts from one address i
 });
 
 Deno.test("seedTestUsers - creates the two seed users with a bcrypt cost-12 hash in development only", async () => {
-  assert.deepEqual(await seedTestUsers("test"), []);
-  assert.deepEqual(await seedTestUsers("production"), []);
-  const users = await seedTestUsers("development");
+  assert.deepEqual(await seedTestUsers(app, "test"), []);
+  assert.deepEqual(await seedTestUsers(app, "production"), []);
+  const users = await seedTestUsers(app, "development");
   assert.deepEqual(users.map((u) => u.email), ["test_js@roleferry.com", "test_rec@roleferry.com"]);
   const rows = await db.sql`select email, mode, subscription_tier, hashed_password from users
                             where email like 'test\\_%@roleferry.com' order by email`;
@@ -197,15 +200,16 @@ Deno.test("seedTestUsers - creates the two seed users with a bcrypt cost-12 hash
   ]]);
   for (const row of rows) {
     assert.match(row.hashed_password, /^\$2b\$12\$/);
-    assert.equal(await verifyPassword(DEMO_PASSWORD, row.hashed_password), true);
+    assert.equal(await app.passwords.verify(DEMO_PASSWORD, row.hashed_password), true);
   }
-  await seedTestUsers("staging"); // idempotent
+  await seedTestUsers(app, "staging"); // idempotent
   const [{ count }] = await db
     .sql`select count(*)::int as count from users where email like 'test\\_%@roleferry.com'`;
   assert.equal(count, 2);
 });
 
 Deno.test("auth - teardown", async () => {
+  app.passwords.close();
   await server.close();
   await db.drop();
 });

@@ -305,8 +305,9 @@ Deno.test("ensureDevMailboxes - only in development with the outbox transport; o
   await db.sql`delete from mailboxes where domain = ${DEV_MAILBOX_DOMAIN}`;
   assert.equal(await ensureDevMailboxes({ env: "test", mailTransport: "outbox" }), 0);
   assert.equal(await ensureDevMailboxes({ env: "development", mailTransport: "mailgun" }), 0);
-  assert.equal(await ensureDevMailboxes({ env: "development", mailTransport: "outbox" }), 3);
-  assert.equal(await ensureDevMailboxes({ env: "development", mailTransport: "outbox" }), 0);
+  const secret = TEST_ENV.ROLEFERRY_SECRET;
+  assert.equal(await ensureDevMailboxes({ env: "development", mailTransport: "outbox", secret }), 3);
+  assert.equal(await ensureDevMailboxes({ env: "development", mailTransport: "outbox", secret }), 0);
   const rows = await db
     .sql`select status, warmup_enabled from mailboxes where domain = ${DEV_MAILBOX_DOMAIN}`;
   assert.equal(rows.length, 3);

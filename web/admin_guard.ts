@@ -6,24 +6,27 @@
  * pages' sign-in form counts through `checkAdminToken` (services/accounts/admin_session.ts) against the same limit.
  */
 import type { FreshContext } from "@/fresh/types.ts";
-import { config } from "@/fresh.config.ts";
+import type { AppState } from "./state.ts";
 import { clientAddress } from "./auth.ts";
 import { timingSafeEqual } from "@/core/crypto.ts";
 import { assertAdminGuessesLeft, countAdminGuess } from "@/services/accounts/rate_limit.ts";
 
 /** 429 when the caller's address is out of admin guesses; counts a wrong bearer token. */
-export async function guardAdminToken(ctx: Pick<FreshContext, "req" | "hono">): Promise<void> {
-  const token = config().adminToken;
+export async function guardAdminToken(
+  ctx: Pick<FreshContext<AppState>, "req" | "hono" | "state">,
+): Promise<void> {
+  const { config, sql } = ctx.state.app;
+  const token = config.adminToken;
   if (!token) return; // admin is off: the routes answer 404
   const bearer = /^Bearer\s+(.+)$/i.exec(ctx.req.headers.get("authorization") ?? "")?.[1]?.trim();
   if (!bearer) return;
   const address = clientAddress(ctx);
-  await assertAdminGuessesLeft(address);
-  if (!timingSafeEqual(bearer, token)) await countAdminGuess(address);
+  await assertAdminGuessesLeft(sql, address);
+  if (!timingSafeEqual(bearer, token)) await countAdminGuess(sql, address);
 }
 
 /** The middleware form, for the `_middleware.ts` of the admin folders. */
-export async function adminGuardMiddleware(ctx: FreshContext): Promise<Response> {
+export async function adminGuardMiddleware(ctx: FreshContext<AppState>): Promise<Response> {
   await guardAdminToken(ctx);
   return await ctx.next();
 }

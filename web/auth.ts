@@ -4,15 +4,22 @@
  * Sign-up, log-in and log-out live here too, since they make and end those sessions.
  */
 import type { FreshContext } from "@/fresh/types.ts";
-import { config } from "@/fresh.config.ts";
+import type { Config } from "@/fresh.config.ts";
+import type { Sql } from "@/db/client.ts";
+import type { AppContext } from "@/services/app_context.ts";
+import { readCookie } from "@/core/cookies.ts";
 import { createSession, findSessionUser, revokeSession, SESSION_DAYS } from "@/db/sessions.ts";
 import { createUser, getUserByEmailForLogin, type PublicUser, touchLastLogin } from "@/db/users.ts";
 import { randomToken, sha256Hex } from "@/core/crypto.ts";
 import { sendVerification, takenSignupAnswer } from "@/services/accounts/account.ts";
 import { csrfTokenFor, verifyCsrf } from "./csrf.ts";
 import { HttpError } from "@/core/http_error.ts";
-import { burnPasswordCheck, hashPassword, verifyPassword } from "@/services/accounts/password.ts";
-import { clearLoginFailures, limitLoginAttempt, limitSignupAttempt } from "@/services/accounts/rate_limit.ts";
+import {
+  clearLoginFailures,
+  limitLoginAttempt,
+  limitSignupAttempt,
+  signupLimits,
+} from "@/services/accounts/rate_limit.ts";
 import type { AppState, SessionUser } from "./state.ts";
 
 export const SESSION_COOKIE = "rf_session";
@@ -38,23 +45,14 @@ export function readSessionToken(req: Request): { token: string; via: "bearer" |
   return cookie && /^[A-Za-z0-9_-]{20,200}$/.test(cookie) ? { token: cookie, via: "cookie" } : undefined;
 }
 
-/** One cookie's value from the Cookie header. */
-export function readCookie(req: Request, name: string): string | undefined {
-  for (const part of (req.headers.get("cookie") ?? "").split(";")) {
-    const eq = part.indexOf("=");
-    if (eq > 0 && part.slice(0, eq).trim() === name) return part.slice(eq + 1).trim();
-  }
-  return undefined;
-}
-
 /**
  * Resolves the caller of `req`, or undefined when it presents no live session. Called once per request by
  * the root middleware, which copies the result onto `ctx.state` (user, sessionId, authVia, csrfToken).
  */
-export async function authenticate(req: Request): Promise<Authentication | undefined> {
+export async function authenticate(sql: Sql, req: Request): Promise<Authentication | undefined> {
   const presented = readSessionToken(req);
   if (!presented) return undefined;
-  const found = await findSessionUser(await sha256Hex(presented.token));
+  const found = await findSessionUser(sql, await sha256Hex(presented.token));
   if (!found) return undefined;
   return {
     ...found,
@@ -96,12 +94,13 @@ export function redirectToLogin(url: URL): Response {
  * service's own origin and kept only when it stays there; then only its path, query and fragment, in
  * their ASCII serialization, so nothing but a local path with printable characters reaches `Location`.
  * Control characters (a TAB that browsers strip, turning `/<TAB>/evil.example` into `//evil.example`) are
- * refused outright; anything refused goes home (`/`).
+ * refused outright; anything refused goes home (`/`). `appBaseUrl`: the configuration's (its origin is
+ * the service's own); unit tests without one get a placeholder origin.
  */
-export function safeNext(next: string | null | undefined): string {
+export function safeNext(next: string | null | undefined, appBaseUrl?: string): string {
   // deno-lint-ignore no-control-regex -- finding control characters is the point
   if (!next || next.length > 2000 || !next.startsWith("/") || /[\u0000-\u001f\u007f]/.test(next)) return "/";
-  const base = ownOrigin();
+  const base = ownOrigin(appBaseUrl);
   let url: URL;
   try {
     url = new URL(next, base);
@@ -113,11 +112,11 @@ export function safeNext(next: string | null | undefined): string {
   return local.startsWith("/") && !local.startsWith("//") && /^[\x21-\x7e]+$/.test(local) ? local : "/";
 }
 
-function ownOrigin(): string {
+function ownOrigin(appBaseUrl: string | undefined): string {
   try {
-    return new URL(config().appBaseUrl).origin;
+    return new URL(appBaseUrl ?? "").origin;
   } catch {
-    return "http://roleferry.invalid"; // configuration not loaded (unit tests)
+    return "http://roleferry.invalid"; // no configuration (unit tests)
   }
 }
 
@@ -132,25 +131,21 @@ export function clientAddress(ctx: Pick<FreshContext, "hono">): string {
 }
 
 /** `Set-Cookie` value for a new session. Secure in production (served over HTTPS). */
-export function sessionCookie(token: string): string {
-  const secure = isSecureEnv() ? "; Secure" : "";
+export function sessionCookie(token: string, config: Pick<Config, "env">): string {
+  const secure = isSecureEnv(config) ? "; Secure" : "";
   return `${SESSION_COOKIE}=${token}; Path=/; HttpOnly; SameSite=Lax; Max-Age=${
     SESSION_DAYS * 86400
   }${secure}`;
 }
 
 /** `Set-Cookie` value that removes the session cookie. */
-export function clearedSessionCookie(): string {
-  const secure = isSecureEnv() ? "; Secure" : "";
+export function clearedSessionCookie(config: Pick<Config, "env">): string {
+  const secure = isSecureEnv(config) ? "; Secure" : "";
   return `${SESSION_COOKIE}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0${secure}`;
 }
 
-function isSecureEnv(): boolean {
-  try {
-    return config().env === "production";
-  } catch {
-    return false;
-  }
+function isSecureEnv(config: Pick<Config, "env">): boolean {
+  return config.env === "production";
 }
 
 export interface ClientMeta {
@@ -165,40 +160,41 @@ export interface SignedIn {
   cookie: string;
 }
 
-async function startSession(user: PublicUser, meta: ClientMeta): Promise<SignedIn> {
+async function startSession(app: AppContext, user: PublicUser, meta: ClientMeta): Promise<SignedIn> {
   const token = randomToken();
-  const session = await createSession({
+  const session = await createSession(app.sql, {
     userId: user.id,
     tokenHash: await sha256Hex(token),
     userAgent: meta.userAgent,
     ip: meta.address,
   });
-  return { user, token, sessionId: session.id, cookie: sessionCookie(token) };
+  return { user, token, sessionId: session.id, cookie: sessionCookie(token, app.config) };
 }
 
 /** Creates the account, its first session and a verification link (a taken email: see `takenSignupAnswer`). */
 export async function signUp(
+  app: AppContext,
   input: { email: string; password: string; full_name: string; mode?: "job_seeker" | "recruiter" },
   meta: ClientMeta,
 ): Promise<SignedIn> {
-  await limitSignupAttempt(meta.address);
+  await limitSignupAttempt(app.sql, meta.address, signupLimits(app.config.env));
   let user: PublicUser;
   try {
-    user = await createUser({
+    user = await createUser(app.sql, {
       email: input.email,
-      hashed_password: await hashPassword(input.password),
+      hashed_password: await app.passwords.hash(input.password),
       full_name: input.full_name,
       mode: input.mode,
     });
   } catch (error) {
     // A taken address answers like a new account and its owner gets a notice (issue 9 item 16).
     if (!(error instanceof HttpError && error.status === 409)) throw error;
-    const fake = await takenSignupAnswer(input);
-    return { ...fake, sessionId: "", cookie: sessionCookie(fake.token) };
+    const fake = await takenSignupAnswer(app, input);
+    return { ...fake, sessionId: "", cookie: sessionCookie(fake.token, app.config) };
   }
-  user.last_login = await touchLastLogin(user.id);
-  const signed = await startSession(user, meta);
-  await sendVerification(user.id, user.email, user.full_name);
+  user.last_login = await touchLastLogin(app.sql, user.id);
+  const signed = await startSession(app, user, meta);
+  await sendVerification(app, user.id, user.email, user.full_name);
   return signed;
 }
 
@@ -206,23 +202,27 @@ export async function signUp(
  * Checks the credentials under the rate limits and opens a session. Unknown email and wrong password
  * give the same 401 after the same work, so the answer does not reveal who has an account.
  */
-export async function logIn(input: { email: string; password: string }, meta: ClientMeta): Promise<SignedIn> {
-  await limitLoginAttempt(meta.address, input.email);
-  const found = await getUserByEmailForLogin(input.email);
+export async function logIn(
+  app: AppContext,
+  input: { email: string; password: string },
+  meta: ClientMeta,
+): Promise<SignedIn> {
+  await limitLoginAttempt(app.sql, meta.address, input.email);
+  const found = await getUserByEmailForLogin(app.sql, input.email);
   if (!found) {
-    await burnPasswordCheck(input.password);
+    await app.passwords.burn(input.password);
     throw new HttpError(401, "wrong email or password", { code: "invalid_credentials" });
   }
-  if (!(await verifyPassword(input.password, found.hashed_password))) {
+  if (!(await app.passwords.verify(input.password, found.hashed_password))) {
     throw new HttpError(401, "wrong email or password", { code: "invalid_credentials" });
   }
-  await clearLoginFailures(input.email, meta.address);
+  await clearLoginFailures(app.sql, input.email, meta.address);
   const { hashed_password: _, ...user } = found;
-  user.last_login = await touchLastLogin(user.id);
-  return await startSession(user, meta);
+  user.last_login = await touchLastLogin(app.sql, user.id);
+  return await startSession(app, user, meta);
 }
 
 /** Ends the session server-side; its token stops working at once. */
-export async function logOut(sessionId: string | undefined): Promise<void> {
-  if (sessionId) await revokeSession(sessionId);
+export async function logOut(sql: Sql, sessionId: string | undefined): Promise<void> {
+  if (sessionId) await revokeSession(sql, sessionId);
 }

@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
-import { readCookie, readSessionToken, redirectToLogin, safeNext } from "./auth.ts";
+import { readCookie } from "@/core/cookies.ts";
+import { readSessionToken, redirectToLogin, safeNext } from "./auth.ts";
 
 Deno.test("safeNext - only local paths; anything else goes home", () => {
   assert.equal(safeNext("/jobs?q=go"), "/jobs?q=go");

@@ -60,6 +60,12 @@ export interface RouteOperation<
   response?: R;
   /** Largest body accepted, in bytes (core/validate.ts's default otherwise). */
   maxBodyBytes?: number;
+  /**
+   * A check of the request itself that runs after `auth` and before the query and body are read: a
+   * cross-site refusal (`checkOrigin`), a route parameter that must name something (404), a rate limit. It
+   * throws an `HttpError` to refuse.
+   */
+  before?(ctx: FreshContext<AppState>, app: AppContext): void | Promise<void>;
   handler(
     ctx: FreshContext<AppState>,
     input: RouteInput<A, Q, B>,
@@ -75,7 +81,8 @@ function enforce(op: AnyOperation): Handler<AppState> {
   return async (ctx) => {
     let user: SessionUser | undefined;
     if (op.auth === "user") user = await requireUser(ctx);
-    else if (op.auth === "admin") requireAdmin(ctx.req);
+    else if (op.auth === "admin") requireAdmin(ctx.state.app, ctx.req);
+    await op.before?.(ctx, ctx.state.app);
     const query = op.query ? parseQuery(ctx.url, op.query) : undefined;
     // A webhook's body is declared for the document only: it reads the raw body itself, to check its
     // signature before parsing anything.
@@ -85,10 +92,29 @@ function enforce(op: AnyOperation): Handler<AppState> {
     const app = ctx.state.app;
     const result = await op.handler(ctx, { app, user, query, body });
     if (result instanceof Response) return result;
-    const json = JSON.stringify(result ?? null);
+    const { data, headers } = result instanceof Reply ? result : { data: result, headers: undefined };
+    const json = JSON.stringify(data ?? null);
     if (op.response && app.config.env === "test") checkResponse(op.response, json, ctx.route);
-    return new Response(json, { status: op.status ?? 200, headers: { "content-type": "application/json" } });
+    const answer = new Response(json, { status: op.status ?? 200, headers });
+    answer.headers.set("content-type", "application/json");
+    return answer;
   };
+}
+
+/** Data to answer with headers of its own (`set-cookie`, `cache-control`); see {@link reply}. */
+class Reply {
+  constructor(readonly data: unknown, readonly headers: HeadersInit) {}
+}
+
+/**
+ * Answers `data` as the declared response, with extra headers. Unlike a `Response` built by hand, the data is
+ * still checked against `response` under test.
+ *
+ * @example
+ * return reply({ user, token }, { "set-cookie": cookie, "cache-control": "no-store" });
+ */
+export function reply(data: unknown, headers: HeadersInit): Reply {
+  return new Reply(data, headers);
 }
 
 /**
@@ -117,7 +143,7 @@ export function defineRoute<S extends RouteSpec>(spec: S & { [M in keyof S]: S[M
   const api: Partial<Record<Method, Operation>> = {};
   for (const [method, op] of Object.entries(spec) as [Method, AnyOperation][]) {
     handler[method] = enforce(op);
-    const { handler: _run, maxBodyBytes: _max, ...declared } = op;
+    const { handler: _run, maxBodyBytes: _max, before: _before, ...declared } = op;
     api[method] = declared;
   }
   return { handler, api: api as { [M in keyof S]: Operation } };

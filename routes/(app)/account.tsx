@@ -4,9 +4,11 @@ import { changePassword, deleteMe, patchMe } from "@/services/accounts/account_s
 import { ChangePasswordBody, UpdateMeBody } from "@/core/account_schemas.ts";
 import { clearedSessionCookie, requireUser } from "@/web/auth.ts";
 import { HttpError } from "@/core/http_error.ts";
-import { field, type FieldErrors, readForm, seeOther } from "@/core/page_forms.ts";
+import { field, type FieldErrors, seeOther } from "@/core/page_forms.ts";
 import { issuesToFields } from "@/core/validate.ts";
-import type { AppState } from "@/web/state.ts";
+import type { AppState, SessionUser } from "@/web/state.ts";
+import type { AppContext } from "@/services/app_context.ts";
+import { type FormAction, formActions } from "@/web/form_actions.ts";
 import { endSession, listSessions, type SessionRow } from "@/db/account.ts";
 import { getPlanUsage, type PlanUsage } from "@/db/plans.ts";
 import { getMe, type PublicUser } from "@/db/users.ts";
@@ -30,71 +32,90 @@ const SAVED: Record<string, string> = {
   resend: "We sent a new confirmation link.",
 };
 
-async function load(userId: number, sessionId: string | undefined) {
-  const me = await getMe(userId);
+async function load(app: AppContext, userId: number, sessionId: string | undefined) {
+  const me = await getMe(app.sql, userId);
   if (!me) throw new HttpError(401, "sign in required");
-  const [sessions, usage] = await Promise.all([listSessions(userId, sessionId), getPlanUsage(userId)]);
+  const [sessions, usage] = await Promise.all([
+    listSessions(app.sql, userId, sessionId),
+    getPlanUsage(app.sql, userId),
+  ]);
   return { me, sessions, usage };
+}
+
+/** The page again with `form`'s errors beside it. */
+async function fail(
+  ctx: FreshContext<AppState>,
+  userId: number,
+  form: Form,
+  fields: FieldErrors,
+  message?: string,
+  status = 422,
+) {
+  return ctx.render(
+    {
+      ...(await load(ctx.state.app, userId, ctx.state.sessionId)),
+      errors: { form, fields, message },
+    } satisfies Data,
+    { status },
+  );
+}
+
+/** An action whose refusals (4xx: wrong password, taken email, rate limit) show beside its form. */
+function shown(which: Form, action: FormAction<SessionUser>): FormAction<SessionUser> {
+  return async (ctx, input) => {
+    try {
+      return await action(ctx, input);
+    } catch (error) {
+      if (error instanceof HttpError && error.status < 500) {
+        return await fail(ctx, input.guarded.id, which, error.fields ?? {}, error.message, error.status);
+      }
+      throw error;
+    }
+  };
 }
 
 export const handler = {
   async GET(ctx: FreshContext<AppState>) {
     const user = await requireUser(ctx);
     const saved = ctx.url.searchParams.get("saved") ?? undefined;
-    return ctx.render({ ...(await load(user.id, ctx.state.sessionId)), saved } satisfies Data);
+    return ctx.render({ ...(await load(ctx.state.app, user.id, ctx.state.sessionId)), saved } satisfies Data);
   },
-  async POST(ctx: FreshContext<AppState>) {
-    const user = await requireUser(ctx);
-    const form = await readForm(ctx.req);
-    const which = field(form, "form") as Form | "end_session";
-    const fail = async (f: Form, fields: FieldErrors, message?: string, status = 422) =>
-      ctx.render(
-        {
-          ...(await load(user.id, ctx.state.sessionId)),
-          errors: { form: f, fields, message },
-        } satisfies Data,
-        {
-          status,
-        },
-      );
-    try {
-      if (which === "end_session") {
+  /** One action per form on the page (the hidden `form` field); another name is a 422. */
+  POST: formActions({
+    field: "form",
+    guard: requireUser,
+    actions: {
+      end_session: async (ctx, { form, guarded: user }) => {
         const id = Number(field(form, "session_id"));
-        if (Number.isSafeInteger(id) && id > 0) await endSession(user.id, id);
+        if (Number.isSafeInteger(id) && id > 0) await endSession(ctx.state.app.sql, user.id, id);
         return seeOther("/account?saved=session#sessions");
-      }
-      if (which === "resend") {
-        const me = await getMe(user.id);
-        if (me) await resendVerification(me);
+      },
+      resend: shown("resend", async (ctx, { guarded: user }) => {
+        const me = await getMe(ctx.state.app.sql, user.id);
+        if (me) await resendVerification(ctx.state.app, me);
         return seeOther("/account?saved=resend");
-      }
-      if (which === "email") {
+      }),
+      email: shown("email", async (ctx, { form, guarded: user }) => {
         const parsed = UpdateMeBody.safeParse({ email: field(form, "email") });
-        if (!parsed.success) return await fail("email", issuesToFields(parsed.error.issues));
-        await patchMe(user.id, parsed.data);
+        if (!parsed.success) return await fail(ctx, user.id, "email", issuesToFields(parsed.error.issues));
+        await patchMe(ctx.state.app, user.id, parsed.data);
         return seeOther("/account?saved=email");
-      }
-      if (which === "password") {
+      }),
+      password: shown("password", async (ctx, { form, guarded: user }) => {
         const parsed = ChangePasswordBody.safeParse({
           current_password: field(form, "current_password"),
           new_password: field(form, "new_password"),
         });
-        if (!parsed.success) return await fail("password", issuesToFields(parsed.error.issues));
-        await changePassword(user.id, ctx.state.sessionId, parsed.data);
+        if (!parsed.success) return await fail(ctx, user.id, "password", issuesToFields(parsed.error.issues));
+        await changePassword(ctx.state.app, user.id, ctx.state.sessionId, parsed.data);
         return seeOther("/account?saved=password");
-      }
-      if (which === "delete") {
-        await deleteMe(user.id, field(form, "confirm_email"));
-        return seeOther("/?deleted=1", { "set-cookie": clearedSessionCookie() });
-      }
-    } catch (error) {
-      if (error instanceof HttpError && error.status < 500 && which !== "end_session") {
-        return await fail(which, error.fields ?? {}, error.message, error.status);
-      }
-      throw error;
-    }
-    throw new HttpError(422, "unknown form", { fields: { form: "unknown form" } });
-  },
+      }),
+      delete: shown("delete", async (ctx, { form, guarded: user }) => {
+        await deleteMe(ctx.state.app.sql, user.id, field(form, "confirm_email"));
+        return seeOther("/?deleted=1", { "set-cookie": clearedSessionCookie(ctx.state.app.config) });
+      }),
+    },
+  }),
 };
 
 function limit(value: number | null): string {

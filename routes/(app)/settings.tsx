@@ -1,7 +1,8 @@
 import type { FreshContext, PageProps } from "@/fresh/types.ts";
 import { requireUser } from "@/web/auth.ts";
+import { formActions } from "@/web/form_actions.ts";
 import { COMPANY_SIZES, ROLE_LEVELS, ROLE_TYPES } from "@/core/match.ts";
-import { field, type FieldErrors, lines, optionalInt, readForm, seeOther } from "@/core/page_forms.ts";
+import { field, type FieldErrors, lines, optionalInt, seeOther } from "@/core/page_forms.ts";
 import { PreferencesBody, ResumeBody } from "@/core/profile_schemas.ts";
 import { issuesToFields } from "@/core/validate.ts";
 import type { AppState } from "@/web/state.ts";
@@ -40,77 +41,83 @@ export const handler = {
       } satisfies Data,
     );
   },
-  async POST(ctx: FreshContext<AppState>) {
-    const user = await requireUser(ctx);
-    const form = await readForm(ctx.req);
-    if (field(form, "form") === "unhide") {
-      const id = Number(field(form, "company_id"));
-      if (Number.isSafeInteger(id) && id > 0 && id <= 2_147_483_647) {
-        await setCompanyHidden(user.id, id, false);
-      }
-      return seeOther("/settings?saved=preferences#hidden");
-    }
-    if (field(form, "form") === "timezone") {
-      if (await setUserTimezone(user.id, field(form, "timezone"))) {
-        return seeOther("/settings?saved=timezone");
-      }
-      return await rerender(ctx, user.id, "timezone", { timezone: "choose a time zone from the list" });
-    }
-    if (field(form, "form") === "resume") {
-      const skills = lines(form, "skills", true);
-      const raw = field(form, "raw_text");
-      const parsed = ResumeBody.safeParse({
-        roles: lines(form, "roles"),
-        key_metrics: lines(form, "key_metrics"),
-        accomplishments: lines(form, "accomplishments"),
-        ...(skills.length || !raw.trim() ? { skills } : {}),
-        raw_text: raw.trim() ? raw : null,
-      });
-      if (parsed.success) {
-        await putResume(user.id, parsed.data);
-        return seeOther("/settings?saved=resume");
-      }
-      const typed = {
-        skills,
-        roles: lines(form, "roles"),
-        key_metrics: lines(form, "key_metrics"),
-        accomplishments: lines(form, "accomplishments"),
-        raw_text: raw,
-      };
-      return await rerender(ctx, user.id, "resume", humanErrors(issuesToFields(parsed.error.issues)), {
-        resume: typed,
-      });
-    }
-    const current = await getPreferences(user.id);
-    const submitted = {
-      values: lines(form, "values", true),
-      role_types: form.getAll("role_types"),
-      locations: lines(form, "locations", true),
-      remote_ok: form.has("remote_ok"),
-      role_levels: form.getAll("role_levels"),
-      company_sizes: form.getAll("company_sizes"),
-      industries: lines(form, "industries", true),
-      skills: lines(form, "pref_skills", true),
-      hidden_companies: current.hidden_companies,
-      min_salary: optionalInt(form, "min_salary"),
-      max_salary: optionalInt(form, "max_salary"),
-      needs_visa_sponsorship: form.has("needs_visa_sponsorship"),
-    };
-    const parsed = PreferencesBody.safeParse(submitted);
-    if (parsed.success) {
-      await putPreferences(user.id, parsed.data);
-      return seeOther("/settings?saved=preferences");
-    }
-    const fields = humanErrors(issuesToFields(parsed.error.issues));
-    if (fields.skills) fields.pref_skills = fields.skills;
-    // What was typed stays in the form (a salary of "lots" is shown as typed, next to its error).
-    const typed = {
-      ...submitted,
-      min_salary: field(form, "min_salary"),
-      max_salary: field(form, "max_salary"),
-    } as unknown as Preferences;
-    return await rerender(ctx, user.id, "preferences", fields, { preferences: typed });
-  },
+  /** One action per form on the page (the hidden `form` field); a post naming none saves the preferences. */
+  POST: formActions({
+    field: "form",
+    guard: requireUser,
+    fallback: "preferences",
+    actions: {
+      unhide: async (_ctx, { form, guarded: user }) => {
+        const id = Number(field(form, "company_id"));
+        if (Number.isSafeInteger(id) && id > 0 && id <= 2_147_483_647) {
+          await setCompanyHidden(user.id, id, false);
+        }
+        return seeOther("/settings?saved=preferences#hidden");
+      },
+      timezone: async (ctx, { form, guarded: user }) => {
+        if (await setUserTimezone(ctx.state.app.sql, user.id, field(form, "timezone"))) {
+          return seeOther("/settings?saved=timezone");
+        }
+        return await rerender(ctx, user.id, "timezone", { timezone: "choose a time zone from the list" });
+      },
+      resume: async (ctx, { form, guarded: user }) => {
+        const skills = lines(form, "skills", true);
+        const raw = field(form, "raw_text");
+        const parsed = ResumeBody.safeParse({
+          roles: lines(form, "roles"),
+          key_metrics: lines(form, "key_metrics"),
+          accomplishments: lines(form, "accomplishments"),
+          ...(skills.length || !raw.trim() ? { skills } : {}),
+          raw_text: raw.trim() ? raw : null,
+        });
+        if (parsed.success) {
+          await putResume(user.id, parsed.data);
+          return seeOther("/settings?saved=resume");
+        }
+        const typed = {
+          skills,
+          roles: lines(form, "roles"),
+          key_metrics: lines(form, "key_metrics"),
+          accomplishments: lines(form, "accomplishments"),
+          raw_text: raw,
+        };
+        return await rerender(ctx, user.id, "resume", humanErrors(issuesToFields(parsed.error.issues)), {
+          resume: typed,
+        });
+      },
+      preferences: async (ctx, { form, guarded: user }) => {
+        const current = await getPreferences(user.id);
+        const submitted = {
+          values: lines(form, "values", true),
+          role_types: form.getAll("role_types"),
+          locations: lines(form, "locations", true),
+          remote_ok: form.has("remote_ok"),
+          role_levels: form.getAll("role_levels"),
+          company_sizes: form.getAll("company_sizes"),
+          industries: lines(form, "industries", true),
+          skills: lines(form, "pref_skills", true),
+          hidden_companies: current.hidden_companies,
+          min_salary: optionalInt(form, "min_salary"),
+          max_salary: optionalInt(form, "max_salary"),
+          needs_visa_sponsorship: form.has("needs_visa_sponsorship"),
+        };
+        const parsed = PreferencesBody.safeParse(submitted);
+        if (parsed.success) {
+          await putPreferences(user.id, parsed.data);
+          return seeOther("/settings?saved=preferences");
+        }
+        const fields = humanErrors(issuesToFields(parsed.error.issues));
+        if (fields.skills) fields.pref_skills = fields.skills;
+        // What was typed stays in the form (a salary of "lots" is shown as typed, next to its error).
+        const typed = {
+          ...submitted,
+          min_salary: field(form, "min_salary"),
+          max_salary: field(form, "max_salary"),
+        } as unknown as Preferences;
+        return await rerender(ctx, user.id, "preferences", fields, { preferences: typed });
+      },
+    },
+  }),
 };
 
 /** The page again after a failed submit: the failed form shows what was typed, the others what is stored. */

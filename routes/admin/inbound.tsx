@@ -15,7 +15,7 @@ type Data = { signedIn: false } | { signedIn: true; items: Item[]; kind?: string
 
 export const handler = {
   async GET(ctx: FreshContext<AppState>) {
-    if (!(await isAdminRequest(ctx.req))) {
+    if (!(await isAdminRequest(ctx.state.app, ctx.req))) {
       return ctx.render({ signedIn: false } satisfies Data, { status: 401 });
     }
     const query = parseQuery(new URL(ctx.req.url), InboundQuery);

@@ -24,7 +24,7 @@ type Data = { signedIn: false; message?: string } | {
 
 export const handler = {
   async GET(ctx: FreshContext<AppState>) {
-    if (!(await isAdminRequest(ctx.req))) {
+    if (!(await isAdminRequest(ctx.state.app, ctx.req))) {
       return ctx.render({ signedIn: false } satisfies Data, { status: 401 });
     }
     const [mailboxes, daily, summary, due] = await Promise.all([
@@ -41,9 +41,9 @@ export const handler = {
     checkOrigin(ctx.req);
     const form = await readForm(ctx.req);
     if (field(form, "action") === "logout") {
-      return seeOther("/admin/mailboxes", { "set-cookie": await adminLogout(ctx.req) });
+      return seeOther("/admin/mailboxes", { "set-cookie": await adminLogout(ctx.state.app, ctx.req) });
     }
-    const cookie = await adminLogin(field(form, "token"), clientAddress(ctx));
+    const cookie = await adminLogin(ctx.state.app, field(form, "token"), clientAddress(ctx));
     if (!cookie) {
       return ctx.render({ signedIn: false, message: "Wrong admin token." } satisfies Data, { status: 401 });
     }

@@ -33,7 +33,7 @@ export const handler = {
       return ctx.render({ token, error: "The two passwords differ." } satisfies Data, { status: 422 });
     }
     try {
-      await confirmPasswordReset(token, parsed.data);
+      await confirmPasswordReset(ctx.state.app, token, parsed.data);
     } catch (error) {
       if (error instanceof HttpError && error.status === 400) {
         return ctx.render({ token, error: error.message } satisfies Data, { status: 400 });

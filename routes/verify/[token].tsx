@@ -24,7 +24,7 @@ export const handler = {
     checkOrigin(ctx.req);
     const token = ctx.params.token ?? "";
     try {
-      await confirmVerification(token, ctx.state.user?.id);
+      await confirmVerification(ctx.state.app.sql, token, ctx.state.user?.id);
     } catch (error) {
       if (error instanceof HttpError && error.status === 400) {
         return ctx.render({ token, error: error.message } satisfies Data, { status: 400 });

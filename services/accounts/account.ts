@@ -10,12 +10,13 @@ import {
   verifyEmailWithToken,
 } from "@/db/account_tokens.ts";
 import { hitRateLimit } from "@/db/rate_limits.ts";
+import type { Sql } from "@/db/client.ts";
+import type { AppContext } from "@/services/app_context.ts";
 import { getUserByEmailForLogin, nextUserId, normalizeEmail, type PublicUser } from "@/db/users.ts";
 import { randomToken, sha256Hex } from "@/core/crypto.ts";
 import { HttpError } from "@/core/http_error.ts";
 import { queueSystemMail } from "@/services/mail/system_mail.ts";
 import { resetMessage, signupNoticeMessage, verifyMessage } from "./account_mail.ts";
-import { hashPassword } from "./password.ts";
 
 /** Per window of an hour: reset mails per address asked for, requests per client address, resends per user. */
 export const ACCOUNT_MAIL_LIMITS = {
@@ -30,9 +31,17 @@ export const ACCOUNT_MAIL_LIMITS = {
  * hourly limit, simply gets no mail. Only a client address over its own limit gets a 429, which says nothing
  * about any account.
  */
-export async function requestPasswordReset(email: string, clientAddress: string): Promise<void> {
+export async function requestPasswordReset(
+  app: AppContext,
+  email: string,
+  clientAddress: string,
+): Promise<void> {
   if (clientAddress !== "unknown") {
-    const byClient = await hitRateLimit(`reset:ip:${clientAddress}`, ACCOUNT_MAIL_LIMITS.windowSeconds);
+    const byClient = await hitRateLimit(
+      app.sql,
+      `reset:ip:${clientAddress}`,
+      ACCOUNT_MAIL_LIMITS.windowSeconds,
+    );
     if (byClient.hits > ACCOUNT_MAIL_LIMITS.resetPerClient) {
       throw new HttpError(429, "too many reset requests; try again later", {
         headers: { "retry-after": String(byClient.resetIn) },
@@ -40,19 +49,24 @@ export async function requestPasswordReset(email: string, clientAddress: string)
     }
   }
   const byEmail = await hitRateLimit(
+    app.sql,
     `reset:email:${normalizeEmail(email)}`,
     ACCOUNT_MAIL_LIMITS.windowSeconds,
   );
   if (byEmail.hits > ACCOUNT_MAIL_LIMITS.resetPerEmail) return;
   const token = randomToken();
-  const account = await issueResetToken(email, await sha256Hex(token));
-  if (account) queueSystemMail(resetMessage(account.email, account.full_name, token));
+  const account = await issueResetToken(app.sql, email, await sha256Hex(token));
+  if (account) queueSystemMail(resetMessage(app.config.appBaseUrl, account.email, account.full_name, token));
 }
 
 /** Sets a new password with a reset token; every session of the user ends. 400 for a bad token. */
-export async function confirmPasswordReset(token: string, password: string): Promise<number> {
-  const newHash = await hashPassword(password);
-  const userId = await resetPasswordWithToken(await sha256Hex(token), newHash);
+export async function confirmPasswordReset(
+  app: AppContext,
+  token: string,
+  password: string,
+): Promise<number> {
+  const newHash = await app.passwords.hash(password);
+  const userId = await resetPasswordWithToken(app.sql, await sha256Hex(token), newHash);
   if (userId === undefined) {
     throw new HttpError(400, "this reset link is used, expired or unknown; ask for a new one", {
       code: "invalid_token",
@@ -63,28 +77,36 @@ export async function confirmPasswordReset(token: string, password: string): Pro
 }
 
 /** Sends a verification link for `email` to that address. */
-export async function sendVerification(userId: number, email: string, name: string | null): Promise<void> {
+export async function sendVerification(
+  app: AppContext,
+  userId: number,
+  email: string,
+  name: string | null,
+): Promise<void> {
   const token = randomToken();
-  await issueVerifyToken(userId, email, await sha256Hex(token));
-  queueSystemMail(verifyMessage(email, name, token));
+  await issueVerifyToken(app.sql, userId, email, await sha256Hex(token));
+  queueSystemMail(verifyMessage(app.config.appBaseUrl, email, name, token));
 }
 
 /** Resends the link to the signed-in user's address (rate-limited per user). */
-export async function resendVerification(user: PublicUser): Promise<"sent" | "already_verified"> {
+export async function resendVerification(
+  app: AppContext,
+  user: PublicUser,
+): Promise<"sent" | "already_verified"> {
   if (user.email_verified) return "already_verified";
-  const hit = await hitRateLimit(`verify-resend:user:${user.id}`, ACCOUNT_MAIL_LIMITS.windowSeconds);
+  const hit = await hitRateLimit(app.sql, `verify-resend:user:${user.id}`, ACCOUNT_MAIL_LIMITS.windowSeconds);
   if (hit.hits > ACCOUNT_MAIL_LIMITS.verifyResends) {
     throw new HttpError(429, "verification email sent too often; try again later", {
       headers: { "retry-after": String(hit.resetIn) },
     });
   }
-  await sendVerification(user.id, user.email, user.full_name);
+  await sendVerification(app, user.id, user.email, user.full_name);
   return "sent";
 }
 
 /** Confirms an address with a verification token (400 for a bad one). */
-export async function confirmVerification(token: string, signedInAs?: number): Promise<number> {
-  const outcome = await verifyEmailWithToken(await sha256Hex(token), signedInAs);
+export async function confirmVerification(sql: Sql, token: string, signedInAs?: number): Promise<number> {
+  const outcome = await verifyEmailWithToken(sql, await sha256Hex(token), signedInAs);
   if (outcome.ok) return outcome.user_id;
   const message = {
     invalid: "this verification link is used, expired or unknown; ask for a new one",
@@ -100,13 +122,14 @@ export async function confirmVerification(token: string, signedInAs?: number): P
  * gets a notice instead (at most one an hour). See docs/accounts.md for why and what it still reveals.
  */
 export async function takenSignupAnswer(
+  app: AppContext,
   input: { email: string; full_name: string; mode?: "job_seeker" | "recruiter" },
 ): Promise<{ user: PublicUser; token: string }> {
-  const id = await nextUserId();
-  const notice = await hitRateLimit(`signup-notice:${normalizeEmail(input.email)}`, 3600);
+  const id = await nextUserId(app.sql);
+  const notice = await hitRateLimit(app.sql, `signup-notice:${normalizeEmail(input.email)}`, 3600);
   if (notice.hits === 1) {
-    const owner = await getUserByEmailForLogin(input.email);
-    if (owner) queueSystemMail(signupNoticeMessage(owner.email, owner.full_name));
+    const owner = await getUserByEmailForLogin(app.sql, input.email);
+    if (owner) queueSystemMail(signupNoticeMessage(app.config.appBaseUrl, owner.email, owner.full_name));
   }
   const now = new Date();
   return {

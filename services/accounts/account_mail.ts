@@ -1,23 +1,23 @@
 /**
  * The texts of account mail (reset, verification, notices), built in one place so the routes and tests agree
- * on the links: `APP_BASE_URL/reset-password/<token>` and `APP_BASE_URL/verify/<token>`.
+ * on the links: `APP_BASE_URL/reset-password/<token>` and `APP_BASE_URL/verify/<token>`. `base` is the
+ * configuration's `appBaseUrl`.
  */
-import { config } from "@/fresh.config.ts";
 import type { SystemMessage } from "@/services/mail/system_mail.ts";
 
 function greeting(name: string | null): string {
   return name ? `Hello ${name},` : "Hello,";
 }
 
-export function resetLink(token: string): string {
-  return `${config().appBaseUrl}/reset-password/${token}`;
+export function resetLink(base: string, token: string): string {
+  return `${base}/reset-password/${token}`;
 }
 
-export function verifyLink(token: string): string {
-  return `${config().appBaseUrl}/verify/${token}`;
+export function verifyLink(base: string, token: string): string {
+  return `${base}/verify/${token}`;
 }
 
-export function resetMessage(to: string, name: string | null, token: string): SystemMessage {
+export function resetMessage(base: string, to: string, name: string | null, token: string): SystemMessage {
   return {
     kind: "password_reset",
     to,
@@ -26,14 +26,14 @@ export function resetMessage(to: string, name: string | null, token: string): Sy
 
 Someone (hopefully you) asked to reset the password of your RoleFerry account. Choose a new one here:
 
-${resetLink(token)}
+${resetLink(base, token)}
 
 The link works once, for one hour. If you did not ask, ignore this email: your password stays as it is.
 `,
   };
 }
 
-export function verifyMessage(to: string, name: string | null, token: string): SystemMessage {
+export function verifyMessage(base: string, to: string, name: string | null, token: string): SystemMessage {
   return {
     kind: "verify_email",
     to,
@@ -42,15 +42,14 @@ export function verifyMessage(to: string, name: string | null, token: string): S
 
 Please confirm that this address is yours:
 
-${verifyLink(token)}
+${verifyLink(base, token)}
 
 Until it is confirmed you can sign in and prepare everything, but RoleFerry sends no outreach for you.
 `,
   };
 }
 
-export function signupNoticeMessage(to: string, name: string | null): SystemMessage {
-  const base = config().appBaseUrl;
+export function signupNoticeMessage(base: string, to: string, name: string | null): SystemMessage {
   return {
     kind: "signup_notice",
     to,
@@ -65,7 +64,12 @@ If it was not you, there is nothing to do.
   };
 }
 
-export function emailChangedNoticeMessage(to: string, name: string | null, newEmail: string): SystemMessage {
+export function emailChangedNoticeMessage(
+  base: string,
+  to: string,
+  name: string | null,
+  newEmail: string,
+): SystemMessage {
   return {
     kind: "email_changed_notice",
     to,
@@ -73,7 +77,7 @@ export function emailChangedNoticeMessage(to: string, name: string | null, newEm
     text: `${greeting(name)}
 
 The address of your RoleFerry account was changed to ${newEmail}. If you did not do this, reset your password
-at ${config().appBaseUrl}/forgot-password and write to support.
+at ${base}/forgot-password and write to support.
 `,
   };
 }

@@ -6,25 +6,25 @@
  * the session server-side, and changing either secret ends every admin session. Wrong tokens count against
  * the address's guess limit (services/accounts/rate_limit.ts).
  */
-import { config } from "@/fresh.config.ts";
 import { hmacSha256Hex, randomToken, sha256Hex, timingSafeEqual } from "@/core/crypto.ts";
 import { HttpError } from "@/core/http_error.ts";
-import { readCookie } from "@/web/auth.ts";
+import { readCookie } from "@/core/cookies.ts";
+import type { AppContext } from "@/services/app_context.ts";
 import { assertAdminGuessesLeft, countAdminGuess } from "./rate_limit.ts";
 import { createAdminSession, isLiveAdminSession, revokeAdminSession } from "@/db/admin_sessions.ts";
 
 export const ADMIN_COOKIE = "rf_admin";
 export const ADMIN_SESSION_SECONDS = 8 * 3600;
 
-function adminSecrets(): { adminToken: string; secret: string } {
-  const { adminToken, secret } = config();
+function adminSecrets(app: AppContext): { adminToken: string; secret: string } {
+  const { adminToken, secret } = app.config;
   if (!adminToken || !secret) throw new HttpError(404, "not found");
   return { adminToken, secret };
 }
 
 /** Which admin token a session was made under: a session outlives no change of token or secret. */
-function fingerprint(): Promise<string> {
-  const { adminToken, secret } = adminSecrets();
+function fingerprint(app: AppContext): Promise<string> {
+  const { adminToken, secret } = adminSecrets(app);
   return hmacSha256Hex(secret, `admin-session:${adminToken}`);
 }
 
@@ -32,11 +32,11 @@ function fingerprint(): Promise<string> {
  * Compares a presented admin token under the guess limit: 429 once the address has used up its wrong
  * guesses (the right token included, so a late correct guess is not told apart), and a wrong one counts.
  */
-export async function checkAdminToken(presented: string, address: string): Promise<boolean> {
-  const { adminToken } = adminSecrets();
-  await assertAdminGuessesLeft(address);
+export async function checkAdminToken(app: AppContext, presented: string, address: string): Promise<boolean> {
+  const { adminToken } = adminSecrets(app);
+  await assertAdminGuessesLeft(app.sql, address);
   if (timingSafeEqual(presented.trim(), adminToken)) return true;
-  await countAdminGuess(address);
+  await countAdminGuess(app.sql, address);
   return false;
 }
 
@@ -44,33 +44,39 @@ export async function checkAdminToken(presented: string, address: string): Promi
  * Whether the request is the admin's: the bearer token (already counted against the guess limit by the
  * root middleware, web/admin_guard.ts), or a live admin session cookie. 404 when admin is off.
  */
-export async function isAdminRequest(req: Request): Promise<boolean> {
-  const { adminToken } = adminSecrets();
+export async function isAdminRequest(app: AppContext, req: Request): Promise<boolean> {
+  const { adminToken } = adminSecrets(app);
   const bearer = /^Bearer\s+(.+)$/i.exec(req.headers.get("authorization") ?? "")?.[1]?.trim();
   if (bearer) return timingSafeEqual(bearer, adminToken);
   const cookie = readCookie(req, ADMIN_COOKIE);
   if (!cookie || !/^[A-Za-z0-9_-]{20,200}$/.test(cookie)) return false;
-  return await isLiveAdminSession(await sha256Hex(cookie), await fingerprint());
+  return await isLiveAdminSession(app.sql, await sha256Hex(cookie), await fingerprint(app));
 }
 
 /** The Set-Cookie of a new admin session for a correct token, or undefined for a wrong one. */
-export async function adminLogin(token: string, address = "unknown"): Promise<string | undefined> {
-  if (!(await checkAdminToken(token, address))) return undefined;
+export async function adminLogin(
+  app: AppContext,
+  token: string,
+  address = "unknown",
+): Promise<string | undefined> {
+  if (!(await checkAdminToken(app, token, address))) return undefined;
   const raw = randomToken();
-  await createAdminSession({
+  await createAdminSession(app.sql, {
     tokenHash: await sha256Hex(raw),
-    fingerprint: await fingerprint(),
+    fingerprint: await fingerprint(app),
     seconds: ADMIN_SESSION_SECONDS,
     ip: address,
   });
-  const secure = config().env === "production" ? "; Secure" : "";
+  const secure = app.config.env === "production" ? "; Secure" : "";
   return `${ADMIN_COOKIE}=${raw}; Path=/admin; HttpOnly; SameSite=Strict; Max-Age=${ADMIN_SESSION_SECONDS}${secure}`;
 }
 
 /** Ends the request's admin session server-side; returns the Set-Cookie that removes the cookie. */
-export async function adminLogout(req: Request): Promise<string> {
+export async function adminLogout(app: AppContext, req: Request): Promise<string> {
   const cookie = readCookie(req, ADMIN_COOKIE);
-  if (cookie && /^[A-Za-z0-9_-]{20,200}$/.test(cookie)) await revokeAdminSession(await sha256Hex(cookie));
+  if (cookie && /^[A-Za-z0-9_-]{20,200}$/.test(cookie)) {
+    await revokeAdminSession(app.sql, await sha256Hex(cookie));
+  }
   return adminLogoutCookie();
 }
 

@@ -4,14 +4,15 @@
  * seconds (issue 9). In workers the event loop stays free, and the pool's size bounds how many cores
  * hashing may take: one less than the machine has (at least one), so requests and PostgreSQL keep a core.
  *
- * Workers start on first use and stay; the queue in front of them is bounded, and past it the answer is a
- * 503 with Retry-After rather than an ever longer wait.
+ * Workers start on first use and stay until `close()`; the queue in front of them is bounded, and past it
+ * the answer is a 503 with Retry-After rather than an ever longer wait. The app has one pool (inside the
+ * app context's `passwords`, services/accounts/password.ts), made by the composition root.
  */
 import bcrypt from "bcryptjs";
 import { HttpError } from "@/core/http_error.ts";
 import type { PasswordJob, PasswordResult } from "./password_worker.ts";
 
-type JobInput = { op: "hash"; password: string; cost: number } | {
+export type JobInput = { op: "hash"; password: string; cost: number } | {
   op: "compare";
   password: string;
   hash: string;
@@ -31,12 +32,13 @@ export function poolSize(cores = navigator.hardwareConcurrency || 1): number {
   return Math.max(1, Math.min(4, cores - 1));
 }
 
-class PasswordPool {
+/** One pool of hashing workers; `run` queues a job, `close` stops the workers and fails what waits. */
+export class PasswordPool {
   #workers: { worker: Worker; busy: Pending | undefined }[] = [];
   #queue: Pending[] = [];
   #nextId = 1;
 
-  constructor(readonly size: number) {}
+  constructor(readonly size: number = poolSize()) {}
 
   run(input: JobInput): Promise<string | boolean> {
     if (this.#queue.length >= MAX_QUEUED_HASHES) {
@@ -121,18 +123,4 @@ class PasswordPool {
     this.#workers = [];
     for (const pending of this.#queue.splice(0)) pending.reject(new Error("password pool closed"));
   }
-}
-
-let pool: PasswordPool | undefined;
-
-/** Runs one bcrypt job on the shared pool. */
-export function runPasswordJob(input: JobInput): Promise<string | boolean> {
-  pool ??= new PasswordPool(poolSize());
-  return pool.run(input);
-}
-
-/** Stops the workers (tests; a process that exits needs not call it). */
-export function closePasswordPool(): void {
-  pool?.close();
-  pool = undefined;
 }

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import bcrypt from "bcryptjs";
 import { HttpError } from "@/core/http_error.ts";
-import { closePasswordPool, MAX_QUEUED_HASHES, poolSize, runPasswordJob } from "./password_pool.ts";
+import { MAX_QUEUED_HASHES, PasswordPool, poolSize } from "./password_pool.ts";
 
 Deno.test("poolSize - one less than the cores, at least one, at most four", () => {
   assert.equal(poolSize(1), 1);
@@ -10,7 +10,8 @@ Deno.test("poolSize - one less than the cores, at least one, at most four", () =
   assert.equal(poolSize(32), 4);
 });
 
-Deno.test("runPasswordJob - hashes in a worker while the event loop keeps ticking", async () => {
+Deno.test("PasswordPool - hashes in a worker while the event loop keeps ticking", async () => {
+  const pool = new PasswordPool();
   try {
     let ticks = 0;
     let longest = 0;
@@ -23,7 +24,7 @@ Deno.test("runPasswordJob - hashes in a worker while the event loop keeps tickin
     }, 5);
     // Cost 10 is ~60 ms each in bcryptjs: 6 of them on the event loop would block it for ~360 ms.
     const hashes = await Promise.all(
-      Array.from({ length: 6 }, (_, i) => runPasswordJob({ op: "hash", password: `pw-${i}`, cost: 10 })),
+      Array.from({ length: 6 }, (_, i) => pool.run({ op: "hash", password: `pw-${i}`, cost: 10 })),
     );
     clearInterval(timer);
     assert.ok(ticks > 10, `the timer ticked ${ticks} times meanwhile`);
@@ -37,19 +38,20 @@ Deno.test("runPasswordJob - hashes in a worker while the event loop keeps tickin
       );
     }
     const made = bcrypt.hashSync("made-on-main", 4);
-    assert.equal(await runPasswordJob({ op: "compare", password: "made-on-main", hash: made }), true);
-    assert.equal(await runPasswordJob({ op: "compare", password: "other", hash: made }), false);
+    assert.equal(await pool.run({ op: "compare", password: "made-on-main", hash: made }), true);
+    assert.equal(await pool.run({ op: "compare", password: "other", hash: made }), false);
   } finally {
-    closePasswordPool();
+    pool.close();
   }
 });
 
-Deno.test("runPasswordJob - past the queue's bound a job is a 503 with Retry-After, not an ever longer wait", async () => {
+Deno.test("PasswordPool - past the queue's bound a job is a 503 with Retry-After, not an ever longer wait", async () => {
+  const pool = new PasswordPool();
   try {
     const results = await Promise.allSettled(
       Array.from(
         { length: MAX_QUEUED_HASHES + poolSize() + 5 },
-        (_, i) => runPasswordJob({ op: "hash", password: `q-${i}`, cost: 4 }),
+        (_, i) => pool.run({ op: "hash", password: `q-${i}`, cost: 4 }),
       ),
     );
     const refused = results.filter((r) => r.status === "rejected");
@@ -59,6 +61,6 @@ Deno.test("runPasswordJob - past the queue's bound a job is a 503 with Retry-Aft
       assert.ok(error instanceof HttpError && error.status === 503 && error.headers?.["retry-after"] === "5");
     }
   } finally {
-    closePasswordPool();
+    pool.close();
   }
 });

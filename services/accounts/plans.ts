@@ -2,6 +2,7 @@
  * The answers when a plan limit or the verification gate stops something (402/403 naming the limit), in one
  * place for the enrollment, the contacts import and the pages.
  */
+import type { Sql } from "@/db/client.ts";
 import { getPlanUsage, type PlanLimits } from "@/db/plans.ts";
 import { HttpError } from "@/core/http_error.ts";
 
@@ -36,16 +37,16 @@ export function planLimitError(limit: LimitName, limits: PlanLimits): HttpError 
 }
 
 /** Turns a refusal of `reserve_enrollment` into its answer. */
-export async function enrollmentRefusal(userId: number, reason: string): Promise<HttpError> {
+export async function enrollmentRefusal(sql: Sql, userId: number, reason: string): Promise<HttpError> {
   if (reason === "unverified") return unverifiedError();
-  const usage = await getPlanUsage(userId);
+  const usage = await getPlanUsage(sql, userId);
   if (!usage) return new HttpError(401, "sign in required");
   return planLimitError(reason as LimitName, usage.limits);
 }
 
 /** Refuses an import with more rows than the plan's `contacts_per_import`. */
-export async function assertImportSize(userId: number, rows: number): Promise<void> {
-  const usage = await getPlanUsage(userId);
+export async function assertImportSize(sql: Sql, userId: number, rows: number): Promise<void> {
+  const usage = await getPlanUsage(sql, userId);
   if (!usage) throw new HttpError(401, "sign in required");
   const max = usage.limits.contacts_per_import;
   if (max !== null && rows > max) throw planLimitError("contacts_per_import", usage.limits);

@@ -6,6 +6,7 @@
  * unless `confirm_risky`.
  */
 import { config } from "@/fresh.config.ts";
+import { sql } from "@/db/client.ts";
 import { hitRateLimit } from "@/db/rate_limits.ts";
 import { HttpError } from "@/core/http_error.ts";
 import { appResolver } from "./dns.ts";
@@ -48,7 +49,7 @@ async function verifyTarget(target: VerificationTarget & { email: string }): Pro
 export const CHECKS_PER_HOUR = 300;
 
 async function limitChecks(userId: number): Promise<void> {
-  const { hits, resetIn } = await hitRateLimit(`deliverability:user:${userId}`, 3600);
+  const { hits, resetIn } = await hitRateLimit(sql, `deliverability:user:${userId}`, 3600);
   if (hits > CHECKS_PER_HOUR) {
     throw new HttpError(429, "too many address checks; try again later", {
       headers: { "retry-after": String(resetIn) },

@@ -5,6 +5,7 @@
  * production rule: a mailbox whose SPF, DKIM or DMARC fails cannot be created,
  * or set, `active` or `warmup` (422 `dns_check_failed`).
  */
+import type { SecretBox } from "@/core/secrets.ts";
 import { config } from "@/fresh.config.ts";
 import { HttpError } from "@/core/http_error.ts";
 import { appResolver, createResolver } from "./dns.ts";
@@ -124,9 +125,9 @@ export async function assertMailboxMaySend(id: number, status: string): Promise<
  * Creates a mailbox under the production rule (422 `dns_check_failed` unless created `paused`) and stores
  * the check made: the one way to create a mailbox, for the API and the admin page.
  */
-export async function createMailboxChecked(input: NewMailbox): Promise<MailboxView> {
+export async function createMailboxChecked(input: NewMailbox, secrets: SecretBox): Promise<MailboxView> {
   const checks = await assertDomainMaySend(input, input.status ?? "warmup");
-  const mailbox = await createMailbox(input);
+  const mailbox = await createMailbox(input, secrets);
   if (checks) await storeMailboxDns(mailbox.id, checks);
   return mailbox;
 }

@@ -6,7 +6,7 @@
  * it (at most once for SMTP, see docs/outreach.md).
  */
 import nodemailer from "nodemailer";
-import { decryptSecret } from "@/services/accounts/secrets.ts";
+import type { SecretBox } from "@/core/secrets.ts";
 import { formatFrom, threadHeaders } from "@/core/mail/compose.ts";
 import type { LookupOutcome, OutgoingMessage, SendOutcome, Transport } from "@/core/mail/types.ts";
 
@@ -42,6 +42,8 @@ export function classifySmtpError(error: unknown): Exclude<SendOutcome, { kind: 
 }
 
 export interface SmtpOptions {
+  /** Opens the mailbox's stored SMTP password (the app context's `secrets`). */
+  secrets: SecretBox;
   /** Connection and greeting timeouts, milliseconds. */
   timeoutMs?: number;
   /** TLS from the first byte (port 465) instead of STARTTLS; default: port 465 only. */
@@ -50,14 +52,14 @@ export interface SmtpOptions {
   insecureTls?: boolean;
 }
 
-export function smtpTransport(options: SmtpOptions = {}): Transport {
+export function smtpTransport(options: SmtpOptions): Transport {
   return {
     name: "smtp",
     async send(message: OutgoingMessage): Promise<SendOutcome> {
       const { mailbox } = message;
       let password: string;
       try {
-        password = await decryptSecret(mailbox.smtp_password_encrypted);
+        password = await options.secrets.decrypt(mailbox.smtp_password_encrypted);
       } catch (error) {
         return {
           kind: "permanent",

@@ -1,12 +1,13 @@
 import assert from "node:assert/strict";
 import { loadConfig, setConfig } from "@/fresh.config.ts";
-import { encryptSecret } from "@/services/accounts/secrets.ts";
+import { createSecretBox, encryptSecret } from "@/core/secrets.ts";
 import { startFakeSmtp } from "@/tests/helpers/fake_smtp.ts";
 import { smtpTransport } from "./smtp.ts";
 import type { OutgoingMessage } from "@/core/mail/types.ts";
 
 const SECRET = "smtp-test-secret-smtp-test-secret-0123456789";
 setConfig(loadConfig({ ROLEFERRY_ENV: "test", ROLEFERRY_SECRET: SECRET, MAIL_TRANSPORT: "smtp" }));
+const secrets = createSecretBox(() => SECRET);
 
 async function message(port: number): Promise<OutgoingMessage> {
   return {
@@ -34,7 +35,7 @@ Deno.test({
   async fn() {
     const smtp = startFakeSmtp();
     try {
-      const outcome = await smtpTransport({ timeoutMs: 5000 }).send(await message(smtp.port));
+      const outcome = await smtpTransport({ timeoutMs: 5000, secrets }).send(await message(smtp.port));
       assert.equal(outcome.kind, "sent", JSON.stringify(outcome));
       assert.equal(smtp.messages.length, 1);
       const m = smtp.messages[0];
@@ -65,18 +66,22 @@ Deno.test({
     const smtp = startFakeSmtp();
     try {
       smtp.rejectRcpt = "550 5.1.1 no such user";
-      const permanent = await smtpTransport({ timeoutMs: 5000 }).send(await message(smtp.port));
+      const permanent = await smtpTransport({ timeoutMs: 5000, secrets }).send(await message(smtp.port));
       assert.equal(permanent.kind, "permanent", JSON.stringify(permanent));
       smtp.rejectRcpt = "451 4.3.0 try again later";
-      const temporary = await smtpTransport({ timeoutMs: 5000 }).send(await message(smtp.port));
+      const temporary = await smtpTransport({ timeoutMs: 5000, secrets }).send(await message(smtp.port));
       assert.equal(temporary.kind, "temporary", JSON.stringify(temporary));
       assert.equal(smtp.messages.length, 0);
     } finally {
       smtp.close();
     }
-    const closed = await smtpTransport({ timeoutMs: 2000 }).send(await message(smtp.port));
+    const closed = await smtpTransport({ timeoutMs: 2000, secrets }).send(await message(smtp.port));
     assert.equal(closed.kind, "temporary", JSON.stringify(closed));
-    const lookup = await smtpTransport().lookup("tok-123", (await message(smtp.port)).mailbox, new Date());
+    const lookup = await smtpTransport({ secrets }).lookup(
+      "tok-123",
+      (await message(smtp.port)).mailbox,
+      new Date(),
+    );
     assert.equal(lookup.kind, "unknown");
   },
 });
@@ -88,7 +93,7 @@ Deno.test({
   async fn() {
     const smtp = startFakeSmtp();
     try {
-      const outcome = await smtpTransport({ timeoutMs: 5000 }).send({
+      const outcome = await smtpTransport({ timeoutMs: 5000, secrets }).send({
         ...(await message(smtp.port)),
         messageId: "<rf.tok-123.two@mb.example>",
         fromName: "Sam Sender",

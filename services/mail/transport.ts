@@ -8,6 +8,7 @@ import { type Config, config } from "@/fresh.config.ts";
 import { mailgunTransport } from "./mailgun.ts";
 import { outboxTransport } from "./outbox.ts";
 import type { Transport } from "@/core/mail/types.ts";
+import { createSecretBox } from "@/core/secrets.ts";
 
 let cached: { key: string; transport: Transport } | undefined;
 
@@ -20,7 +21,7 @@ export function transportFromConfig(cfg: Config = config()): Transport {
     if (!cfg.mailgunApiKey) throw new Error("MAILGUN_API_KEY is required when MAIL_TRANSPORT is mailgun");
     transport = mailgunTransport({ apiKey: cfg.mailgunApiKey, url: cfg.mailgunUrl });
   } else if (cfg.mailTransport === "smtp") {
-    transport = lazySmtp();
+    transport = lazySmtp(cfg);
   } else {
     transport = outboxTransport();
   }
@@ -29,9 +30,12 @@ export function transportFromConfig(cfg: Config = config()): Transport {
 }
 
 /** The SMTP transport behind a dynamic import. */
-function lazySmtp(): Transport {
+function lazySmtp(cfg: Config): Transport {
   let loaded: Promise<Transport> | undefined;
-  const get = () => (loaded ??= import("./smtp.ts").then((m) => m.smtpTransport()));
+  const get =
+    () => (loaded ??= import("./smtp.ts").then((m) =>
+      m.smtpTransport({ secrets: createSecretBox(() => cfg.secret) })
+    ));
   return {
     name: "smtp",
     send: async (message) => (await get()).send(message),

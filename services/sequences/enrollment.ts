@@ -132,7 +132,7 @@ export async function enrollContact(
     const { contactId, sequenceId, rendered } = await prepare(tx, applicationId, input);
     // Verification and plan limits; counted only when this enrollment commits.
     const refused = await reserveEnrollment(tx);
-    if (refused) throw await enrollmentRefusal(userId, refused);
+    if (refused) throw await enrollmentRefusal(app.sql, userId, refused);
     return await queueEnrollment(tx, {
       applicationId,
       contactId,

@@ -18,7 +18,7 @@ import { TEST_ENV } from "./server.ts";
 export interface TestApp {
   app: AppContext;
   db: TestDatabase;
-  /** Ends the pool and drops the database. */
+  /** Ends the pool (and the context's password workers) and drops the database. */
   close(): Promise<void>;
 }
 
@@ -35,6 +35,7 @@ export async function useTestApp(
     app,
     db,
     async close() {
+      app.passwords.close();
       await sql.end({ timeout: 5 });
       await db.drop();
     },

@@ -8,7 +8,7 @@ import { loadConfig, setConfig } from "@/fresh.config.ts";
 import { mailgunTransport } from "@/services/mail/mailgun.ts";
 import type { Transport } from "@/core/mail/types.ts";
 import { randomToken } from "@/core/crypto.ts";
-import { encryptSecret } from "@/services/accounts/secrets.ts";
+import { encryptSecret } from "@/core/secrets.ts";
 
 export const FIXTURE_SECRET = "test-secret-test-secret-test-secret-0123456789";
 

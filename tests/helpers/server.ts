@@ -39,7 +39,8 @@ export async function startTestServer(
   );
   await resolveSecret(config);
   setReady();
-  const fetch = await createWebApp(createAppContext(config, options.sql ?? currentPool));
+  const app = createAppContext(config, options.sql ?? currentPool);
+  const fetch = await createWebApp(app);
   const server = Deno.serve(
     { port, hostname: "127.0.0.1", onListen: () => {} },
     (req, info) => fetch(req, info),
@@ -48,6 +49,7 @@ export async function startTestServer(
     url: `http://127.0.0.1:${port}`,
     close: async () => {
       await server.shutdown();
+      app.passwords.close(); // the context's bcrypt workers
       await dns?.close();
     },
   };

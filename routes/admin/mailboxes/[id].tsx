@@ -33,14 +33,18 @@ async function load(id: number): Promise<Omit<Data, "errors" | "values">> {
 
 export const handler = {
   async GET(ctx: FreshContext<AppState>) {
-    if (!(await isAdminRequest(ctx.req))) throw new HttpError(401, "sign in on /admin/mailboxes first");
+    if (!(await isAdminRequest(ctx.state.app, ctx.req))) {
+      throw new HttpError(401, "sign in on /admin/mailboxes first");
+    }
     return ctx.render(await load(parseId(ctx.params.id, "mailbox")), {
       headers: { "cache-control": "no-store" },
     });
   },
   async POST(ctx: FreshContext<AppState>) {
     checkOrigin(ctx.req);
-    if (!(await isAdminRequest(ctx.req))) throw new HttpError(401, "sign in on /admin/mailboxes first");
+    if (!(await isAdminRequest(ctx.state.app, ctx.req))) {
+      throw new HttpError(401, "sign in on /admin/mailboxes first");
+    }
     const id = parseId(ctx.params.id, "mailbox");
     const form = await readForm(ctx.req);
     const action = field(form, "action");

@@ -7,6 +7,7 @@
 import type { FreshContext, PageProps } from "@/fresh/types.ts";
 import { config } from "@/fresh.config.ts";
 import { isAdminRequest } from "@/services/accounts/admin_session.ts";
+import type { AppContext } from "@/services/app_context.ts";
 import { checkOrigin } from "@/web/csrf.ts";
 import { HttpError } from "@/core/http_error.ts";
 import { type FieldErrors, readForm, seeOther } from "@/core/page_forms.ts";
@@ -22,13 +23,13 @@ interface Data {
   errors?: FieldErrors;
 }
 
-async function requireAdminPage(req: Request): Promise<void> {
-  if (!(await isAdminRequest(req))) throw new HttpError(401, "sign in on /admin/mailboxes first");
+async function requireAdminPage(app: AppContext, req: Request): Promise<void> {
+  if (!(await isAdminRequest(app, req))) throw new HttpError(401, "sign in on /admin/mailboxes first");
 }
 
 export const handler = {
   async GET(ctx: FreshContext<AppState>) {
-    await requireAdminPage(ctx.req);
+    await requireAdminPage(ctx.state.app, ctx.req);
     return ctx.render({
       transport: config().mailTransport,
       values: { status: "warmup", warmup_enabled: "on" },
@@ -36,7 +37,7 @@ export const handler = {
   },
   async POST(ctx: FreshContext<AppState>) {
     checkOrigin(ctx.req);
-    await requireAdminPage(ctx.req);
+    await requireAdminPage(ctx.state.app, ctx.req);
     const form = await readForm(ctx.req);
     const transport = config().mailTransport;
     const values = Object.fromEntries([...form].filter(([k]) => k !== "smtp_password" && k !== "_csrf"));
@@ -45,7 +46,7 @@ export const handler = {
       return ctx.render({ transport, values, errors: parsed.errors } satisfies Data, { status: 422 });
     }
     try {
-      const mailbox = await createMailboxChecked(parsed.value);
+      const mailbox = await createMailboxChecked(parsed.value, ctx.state.app.secrets);
       return seeOther(`/admin/mailboxes/${mailbox.id}?created=1`);
     } catch (error) {
       if (!(error instanceof HttpError) || (error.status !== 409 && error.status !== 422)) throw error;

@@ -16,7 +16,7 @@ export const api = defineApi({
 
 export const handler = {
   async GET(ctx: FreshContext<AppState>) {
-    requireAdmin(ctx.req);
+    requireAdmin(ctx.state.app, ctx.req);
     return Response.json(await getStats(), { headers: { "cache-control": "no-store" } });
   },
 };

@@ -1,27 +1,20 @@
-import { defineApi } from "@/web/api.ts";
+import { defineRoute, op } from "@/web/define_route.ts";
 import { requestPasswordReset } from "@/services/accounts/account.ts";
 import { AcceptedOut, PasswordResetBody } from "@/core/account_schemas.ts";
 import { clientAddress } from "@/web/auth.ts";
 import { checkOrigin } from "@/web/csrf.ts";
-import { parseJson } from "@/core/validate.ts";
-import type { FreshContext } from "@/fresh/types.ts";
-import type { AppState } from "@/web/state.ts";
 
-export const api = defineApi({
-  POST: {
+export const { handler, api } = defineRoute({
+  POST: op({
     summary: "Send a password-reset link; the same 202 whether or not the address has an account",
     auth: "none",
     body: PasswordResetBody,
     response: AcceptedOut,
     status: 202,
-  },
+    before: (ctx) => checkOrigin(ctx.req),
+    handler: async (ctx, { app, body }) => {
+      await requestPasswordReset(app, body.email, clientAddress(ctx));
+      return Response.json({ status: "accepted" }, { status: 202, headers: { "cache-control": "no-store" } });
+    },
+  }),
 });
-
-export const handler = {
-  async POST(ctx: FreshContext<AppState>) {
-    checkOrigin(ctx.req);
-    const input = await parseJson(ctx.req, api.POST.body);
-    await requestPasswordReset(input.email, clientAddress(ctx));
-    return Response.json({ status: "accepted" }, { status: 202, headers: { "cache-control": "no-store" } });
-  },
-};

@@ -1,38 +1,24 @@
 import { z } from "zod";
-import { defineApi } from "@/web/api.ts";
-import { requireUser } from "@/web/auth.ts";
+import { defineRoute, op } from "@/web/define_route.ts";
 import { Email } from "@/core/outreach_schemas.ts";
-import { parseJson } from "@/core/validate.ts";
 import { getSenderSettings, putSenderSettings } from "@/db/sender_settings.ts";
-import type { FreshContext } from "@/fresh/types.ts";
-import type { AppState } from "@/web/state.ts";
 
 const SenderOut = z.object({ from_name: z.string(), reply_to: z.string().nullable() });
 
-export const api = defineApi({
-  GET: {
+export const { handler, api } = defineRoute({
+  GET: op({
     summary: 'How outreach presents the sender: From "<from_name>" <mailbox>, and the optional Reply-To',
     auth: "user",
     response: SenderOut,
-  },
-  PUT: {
+    handler: (_ctx, { app, user }) => getSenderSettings(app.sql, user.id),
+  }),
+  PUT: op({
     summary:
       "Set or clear (null) the Reply-To of the caller's outreach. Replies sent there bypass the inbound " +
       "route, so they do not stop a sequence by themselves",
     auth: "user",
     body: z.strictObject({ reply_to: Email.nullable() }),
     response: SenderOut,
-  },
+    handler: (_ctx, { app, user, body }) => putSenderSettings(app.sql, user.id, body),
+  }),
 });
-
-export const handler = {
-  async GET(ctx: FreshContext<AppState>) {
-    const user = await requireUser(ctx);
-    return Response.json(await getSenderSettings(user.id));
-  },
-  async PUT(ctx: FreshContext<AppState>) {
-    const user = await requireUser(ctx);
-    const input = await parseJson(ctx.req, api.PUT.body);
-    return Response.json(await putSenderSettings(user.id, input));
-  },
-};

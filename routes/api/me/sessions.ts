@@ -1,24 +1,16 @@
 import { z } from "zod";
-import { defineApi } from "@/web/api.ts";
+import { defineRoute, op } from "@/web/define_route.ts";
 import { SessionOut } from "@/core/account_schemas.ts";
-import { requireUser } from "@/web/auth.ts";
 import { listSessions } from "@/db/account.ts";
-import type { FreshContext } from "@/fresh/types.ts";
-import type { AppState } from "@/web/state.ts";
 
-export const api = defineApi({
-  GET: {
+export const { handler, api } = defineRoute({
+  GET: op({
     summary: "The account's active sessions (current: the one making this request)",
     auth: "user",
     response: z.object({ items: z.array(SessionOut) }),
-  },
+    handler: async (ctx, { app, user }) =>
+      Response.json({ items: await listSessions(app.sql, user.id, ctx.state.sessionId) }, {
+        headers: { "cache-control": "no-store" },
+      }),
+  }),
 });
-
-export const handler = {
-  async GET(ctx: FreshContext<AppState>) {
-    const user = await requireUser(ctx);
-    return Response.json({ items: await listSessions(user.id, ctx.state.sessionId) }, {
-      headers: { "cache-control": "no-store" },
-    });
-  },
-};

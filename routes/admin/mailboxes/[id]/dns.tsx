@@ -33,13 +33,13 @@ async function load(id: number, refresh: boolean): Promise<Data> {
 
 export const handler = {
   async GET(ctx: FreshContext<AppState>) {
-    if (!(await isAdminRequest(ctx.req))) return seeOther("/admin/mailboxes");
+    if (!(await isAdminRequest(ctx.state.app, ctx.req))) return seeOther("/admin/mailboxes");
     const data = await load(parseId(ctx.params.id, "mailbox"), false);
     return ctx.render(data, { headers: { "cache-control": "no-store" } });
   },
   async POST(ctx: FreshContext<AppState>) {
     checkOrigin(ctx.req);
-    if (!(await isAdminRequest(ctx.req))) return seeOther("/admin/mailboxes");
+    if (!(await isAdminRequest(ctx.state.app, ctx.req))) return seeOther("/admin/mailboxes");
     const id = parseId(ctx.params.id, "mailbox");
     const action = field(await readForm(ctx.req), "action");
     if (action === "refresh") {

@@ -22,7 +22,7 @@ export const api = defineApi({
 
 export const handler = {
   async POST(ctx: FreshContext<AppState>) {
-    requireAdmin(ctx.req);
+    requireAdmin(ctx.state.app, ctx.req);
     const name = ctx.params.name;
     if (!isJobName(name)) {
       throw new HttpError(404, `no job named "${name}"; jobs: ${JOB_NAMES.join(", ")}`, {

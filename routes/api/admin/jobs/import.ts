@@ -16,7 +16,7 @@ export const api = defineApi({
 
 export const handler = {
   async POST(ctx: FreshContext<AppState>) {
-    requireAdmin(ctx.req);
+    requireAdmin(ctx.state.app, ctx.req);
     const { jobs } = await parseJson(ctx.req, api.POST.body);
     return Response.json(await importJobs(jobs));
   },

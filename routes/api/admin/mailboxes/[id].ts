@@ -22,12 +22,12 @@ export const api = defineApi({
 
 export const handler = {
   async PATCH(ctx: FreshContext<AppState>) {
-    requireAdmin(ctx.req);
+    requireAdmin(ctx.state.app, ctx.req);
     const id = parseId(ctx.params.id, "mailbox");
     return Response.json(await updateMailbox(id, await parseJson(ctx.req, api.PATCH.body)));
   },
   async DELETE(ctx: FreshContext<AppState>) {
-    requireAdmin(ctx.req);
+    requireAdmin(ctx.state.app, ctx.req);
     await deleteMailbox(parseId(ctx.params.id, "mailbox"));
     return new Response(null, { status: 204 });
   },

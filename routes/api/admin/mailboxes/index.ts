@@ -27,13 +27,13 @@ export const api = defineApi({
 
 export const handler = {
   async GET(ctx: FreshContext<AppState>) {
-    requireAdmin(ctx.req);
+    requireAdmin(ctx.state.app, ctx.req);
     return Response.json({ items: await listMailboxes() });
   },
   async POST(ctx: FreshContext<AppState>) {
-    requireAdmin(ctx.req);
+    requireAdmin(ctx.state.app, ctx.req);
     const input = assertStorableText(await parseJson(ctx.req, api.POST.body));
     // production: 422 dns_check_failed when the domain's SPF, DKIM or DMARC fails (unless created paused)
-    return Response.json(await createMailboxChecked(input), { status: 201 });
+    return Response.json(await createMailboxChecked(input, ctx.state.app.secrets), { status: 201 });
   },
 };

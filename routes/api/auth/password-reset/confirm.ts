@@ -1,25 +1,18 @@
-import { defineApi } from "@/web/api.ts";
+import { defineRoute, op } from "@/web/define_route.ts";
 import { confirmPasswordReset } from "@/services/accounts/account.ts";
 import { AcceptedOut, PasswordResetConfirmBody } from "@/core/account_schemas.ts";
 import { checkOrigin } from "@/web/csrf.ts";
-import { parseJson } from "@/core/validate.ts";
-import type { FreshContext } from "@/fresh/types.ts";
-import type { AppState } from "@/web/state.ts";
 
-export const api = defineApi({
-  POST: {
+export const { handler, api } = defineRoute({
+  POST: op({
     summary: "Set a new password with a reset link's token; every session of the account ends",
     auth: "none",
     body: PasswordResetConfirmBody,
     response: AcceptedOut,
-  },
+    before: (ctx) => checkOrigin(ctx.req),
+    handler: async (ctx, { app, body }) => {
+      await confirmPasswordReset(app, body.token, body.password);
+      return Response.json({ status: "password_changed" }, { headers: { "cache-control": "no-store" } });
+    },
+  }),
 });
-
-export const handler = {
-  async POST(ctx: FreshContext<AppState>) {
-    checkOrigin(ctx.req);
-    const input = await parseJson(ctx.req, api.POST.body);
-    await confirmPasswordReset(input.token, input.password);
-    return Response.json({ status: "password_changed" }, { headers: { "cache-control": "no-store" } });
-  },
-};

@@ -1,24 +1,17 @@
-import { defineApi } from "@/web/api.ts";
-import { requireUser } from "@/web/auth.ts";
+import { defineRoute, op } from "@/web/define_route.ts";
 import { HttpError } from "@/core/http_error.ts";
 import { parseId } from "@/core/validate.ts";
 import { endSession } from "@/db/account.ts";
-import type { FreshContext } from "@/fresh/types.ts";
-import type { AppState } from "@/web/state.ts";
 
-export const api = defineApi({
-  DELETE: {
+export const { handler, api } = defineRoute({
+  DELETE: op({
     summary: "End one of the account's sessions (its token stops working)",
     auth: "user",
     status: 204,
-  },
+    handler: async (ctx, { app, user }) => {
+      const id = parseId(ctx.params.id, "session");
+      if (!(await endSession(app.sql, user.id, id))) throw new HttpError(404, "session not found");
+      return new Response(null, { status: 204 });
+    },
+  }),
 });
-
-export const handler = {
-  async DELETE(ctx: FreshContext<AppState>) {
-    const user = await requireUser(ctx);
-    const id = parseId(ctx.params.id, "session");
-    if (!(await endSession(user.id, id))) throw new HttpError(404, "session not found");
-    return new Response(null, { status: 204 });
-  },
-};

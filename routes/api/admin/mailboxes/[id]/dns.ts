@@ -18,7 +18,7 @@ export const api = defineApi({
 
 export const handler = {
   async GET(ctx: FreshContext<AppState>) {
-    requireAdmin(ctx.req);
+    requireAdmin(ctx.state.app, ctx.req);
     const id = parseId(ctx.params.id, "mailbox");
     const { refresh } = parseQuery(new URL(ctx.req.url), api.GET.query);
     return Response.json(await mailboxDns(id, refresh === "1" || refresh === "true"));

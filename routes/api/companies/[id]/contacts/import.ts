@@ -23,7 +23,7 @@ export const handler = {
     const user = await requireUser(ctx);
     const companyId = parseId(ctx.params.id, "company");
     const { rows, rejected } = await parseContactImport(ctx.req);
-    await assertImportSize(user.id, rows.length);
+    await assertImportSize(ctx.state.app.sql, user.id, rows.length);
     const counts = await importContacts(user.id, companyId, rows);
     return Response.json({ ...counts, rejected });
   },

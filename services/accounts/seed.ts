@@ -1,10 +1,10 @@
 /**
  * Data the app itself puts in at boot. The seed's two test users exist only in development and staging
  * (never in test or production), with a real bcrypt hash of the demo password written in the README.
+ * A service, not a query module: it hashes the password (services/accounts/password.ts).
  */
-import { config } from "@/fresh.config.ts";
-import { hashPassword } from "@/services/accounts/password.ts";
-import { getUserByEmailForLogin, type PublicUser, upsertUserByEmail } from "./users.ts";
+import { getUserByEmailForLogin, type PublicUser, upsertUserByEmail } from "@/db/users.ts";
+import type { AppContext } from "@/services/app_context.ts";
 
 /** The README's demo password of the seeded test users. */
 export const DEMO_PASSWORD = "roleferry-demo-2026";
@@ -29,12 +29,13 @@ const TEST_USERS = [
  * nothing elsewhere. Idempotent: called at every boot, and cheap once they exist (a bcrypt hash at cost 12
  * takes a few hundred milliseconds, so it is computed only for a user that is created).
  */
-export async function seedTestUsers(env = config().env): Promise<PublicUser[]> {
+export async function seedTestUsers(app: AppContext, env = app.config.env): Promise<PublicUser[]> {
   if (env !== "development" && env !== "staging") return [];
   const users: PublicUser[] = [];
   for (const user of TEST_USERS) {
-    if (await getUserByEmailForLogin(user.email)) continue;
-    users.push(await upsertUserByEmail({ ...user, hashed_password: await hashPassword(DEMO_PASSWORD, 12) }));
+    if (await getUserByEmailForLogin(app.sql, user.email)) continue;
+    const hashed_password = await app.passwords.hash(DEMO_PASSWORD, 12);
+    users.push(await upsertUserByEmail(app.sql, { ...user, hashed_password }));
   }
   return users;
 }

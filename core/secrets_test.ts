@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { decryptSecret, encryptSecret } from "./secrets.ts";
+import { createSecretBox, decryptSecret, encryptSecret } from "./secrets.ts";
 
 const SECRET = "a-test-master-secret-of-at-least-32-chars";
 
@@ -23,4 +23,16 @@ Deno.test("decryptSecret - refuses a changed ciphertext or another key", async (
   await assert.rejects(() => decryptSecret(flipped, SECRET));
   await assert.rejects(() => decryptSecret(stored, SECRET + "x"));
   await assert.rejects(() => decryptSecret("plain", SECRET), /unknown format/);
+});
+
+Deno.test("createSecretBox - opens what encryptSecret sealed, and reads the secret when used", async () => {
+  let secret: string | undefined;
+  const box = createSecretBox(() => secret);
+  await assert.rejects(() => box.encrypt("x"), /no ROLEFERRY_SECRET/);
+  secret = SECRET;
+  assert.equal(await box.decrypt(await encryptSecret("hunter2", SECRET)), "hunter2");
+  assert.equal(await decryptSecret(await box.encrypt("hunter3"), SECRET), "hunter3");
+  const sealed = await encryptSecret("y", SECRET);
+  secret = SECRET + "x";
+  await assert.rejects(() => box.decrypt(sealed));
 });

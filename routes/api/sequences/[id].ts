@@ -20,6 +20,7 @@ export const { handler, api } = defineRoute({
     auth: "user",
     body: UpdateSequence,
     response: SequenceOut,
+    before: (ctx) => void parseId(ctx.params.id, "sequence"),
     handler: (ctx, { app, user, body }) =>
       updateSequence(app.sql, user.id, parseId(ctx.params.id, "sequence"), body),
   }),

@@ -26,6 +26,7 @@ export const { handler, api } = defineRoute({
     body: Enroll,
     response: z.object({ items: z.array(OutreachOut) }),
     status: 201,
+    before: (ctx) => void parseId(ctx.params.id, "application"),
     handler: async (ctx, { app, user, body }) => ({
       items: await enrollContact(app, user.id, parseId(ctx.params.id, "application"), body),
     }),

@@ -12,6 +12,7 @@ export const { handler, api } = defineRoute({
     auth: "user",
     query: FunnelQuery,
     response: FunnelOut,
+    before: (ctx) => void parseId(ctx.params.id, "sequence"),
     handler: async (ctx, { app, user, query }) => {
       const id = parseId(ctx.params.id, "sequence");
       if (!await getSequence(app.sql, user.id, id)) throw new HttpError(404, "sequence not found");

@@ -10,6 +10,7 @@ export const { handler, api } = defineRoute({
     auth: "admin",
     query: FunnelQuery,
     response: FunnelOut,
+    before: (ctx) => void parseId(ctx.params.id, "sequence"),
     handler: async (ctx, { app, query }) => {
       const funnel = await getTemplateFunnel(app.sql, parseId(ctx.params.id, "sequence"), query.window);
       if (query.format === "csv") {

@@ -10,6 +10,7 @@ export const { handler, api } = defineRoute({
     auth: "user",
     body: Enroll,
     response: PreviewOut,
+    before: (ctx) => void parseId(ctx.params.id, "application"),
     handler: async (ctx, { app, user, body }) => ({
       items: await previewEnrollment(app, user.id, parseId(ctx.params.id, "application"), body),
     }),

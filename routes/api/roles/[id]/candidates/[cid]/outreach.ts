@@ -13,8 +13,13 @@ export const { handler, api } = defineRoute({
     body: CandidateOutreach,
     response: z.object({ items: z.array(OutreachOut) }),
     status: 201,
+    // As before: a job seeker gets 404, and a bad id 404, before the body is read.
+    before: (ctx) => {
+      requireRecruiter(ctx.state.user!);
+      parseId(ctx.params.id, "role");
+      parseId(ctx.params.cid, "candidate");
+    },
     handler: async (ctx, { app, user, body }) => {
-      requireRecruiter(user);
       const roleId = parseId(ctx.params.id, "role");
       const candidateId = parseId(ctx.params.cid, "candidate");
       return { items: await reachCandidate(app, user.id, roleId, candidateId, body) };

@@ -13,6 +13,7 @@ import { seedTestUsers } from "@/services/accounts/seed.ts";
 import { ensureDevMailboxes } from "@/db/dev_mailboxes.ts";
 import { createApp } from "@/fresh/mod.ts";
 import { limitRequestBody } from "@/web/body_limit.ts";
+import { createErrorHandler, httpError } from "@/web/errors.ts";
 import { type DatabaseHandle, openDatabase } from "./database.ts";
 import { drainWork, setReady } from "./lifecycle.ts";
 import type { AppState } from "@/web/state.ts";
@@ -37,6 +38,8 @@ export async function createWebApp(app: AppContext): Promise<
     build: "ifMissing",
     initState: (req) => ({ requestId: requestIdOf(req), app }),
     lazyRoutes: true,
+    onError: createErrorHandler(app.log),
+    httpError,
   });
   // Every body is limited while it is read (web/body_limit.ts), whichever route reads it.
   const limited = (req: Request, info?: Deno.ServeHandlerInfo) => fetch(limitRequestBody(req), info);

@@ -3,10 +3,19 @@
  * build is checked (and made, when allowed), `routes/` is crawled into the route table and `static/` is
  * indexed. Requests then only match and run: nothing is crawled or built per request, and with `lazyRoutes`
  * a route module is imported once, by the first request that needs it (or by `warm()`).
+ *
+ * The result is a plain fetch handler for `Deno.serve`, as in Fresh 2: the framework routes itself (see
+ * route_table.ts), so no router sits in between (docs/development.md, "HTTP framework").
  */
-import { Hono } from "hono";
 import { prepareClientBuild } from "./assets.ts";
 import { createDispatcher } from "./dispatch.ts";
+import {
+  backstopResponse,
+  defaultHttpError,
+  defaultOnError,
+  type ErrorHandler,
+  type HttpErrorFactory,
+} from "./errors.ts";
 import { loadIslands } from "./islands.ts";
 import { createRenderer } from "./render.ts";
 import { loadRoutes, warmRoutes } from "./route_table.ts";
@@ -25,12 +34,15 @@ export interface AppOptions<State> {
   initState?: (req: Request) => State;
   /** Import route modules on their first request instead of at start (call `warm()` later). */
   lazyRoutes?: boolean;
+  /** Turns anything thrown while answering into the response: the app's one error mapping (fresh/errors.ts). */
+  onError?: ErrorHandler<State>;
+  /** Makes the app's error for the framework's own 404 (no route) and 405 (no such method, with `allow`). */
+  httpError?: HttpErrorFactory;
 }
 
-/** The app: the Hono instance (an escape hatch, e.g. for `Deno.serve(app.fetch)`) and its fetch handler. */
+/** The app: its fetch handler and the import of the routes not imported yet. */
 export interface FreshApp {
-  app: Hono;
-  /** `info` (Deno.serve's second argument) becomes Hono's `c.env`, so handlers can read `remoteAddr`. */
+  /** `Deno.serve`'s handler; `info` becomes `ctx.info`, so handlers can read `remoteAddr`. */
   fetch: (req: Request, info?: Deno.ServeHandlerInfo) => Promise<Response>;
   /** Imports the route modules not imported yet (with `lazyRoutes`); answers one error per bad module. */
   warm: () => Promise<Error[]>;
@@ -50,14 +62,18 @@ export async function createApp<State = Record<string, unknown>>(opts: AppOption
   const table = await loadRoutes(opts.routesDir, { lazy: opts.lazyRoutes });
   const statics = await indexStaticFiles(opts.staticDir, [opts.buildDir]);
   const renderer = createRenderer({ app: table.app, notFound: table.notFound, error: table.error, build });
-  const initState = opts.initState ?? (() => ({}) as State);
-
-  const app = new Hono();
-  app.all("*", createDispatcher({ table, renderer, build, statics, initState }));
-  app.onError((err) => {
-    // The dispatcher maps every error itself; this is only a backstop that never shows details.
-    console.error("unhandled error", err);
-    return new Response("internal error", { status: 500, headers: { "content-type": "text/plain" } });
+  const dispatch = createDispatcher<State>({
+    table,
+    renderer,
+    build,
+    statics,
+    initState: opts.initState ?? (() => ({}) as State),
+    onError: opts.onError ?? (defaultOnError as ErrorHandler<State>),
+    httpError: opts.httpError ?? defaultHttpError,
   });
-  return { app, fetch: async (req, info) => await app.fetch(req, info), warm: () => warmRoutes(table) };
+  return {
+    // The dispatcher maps every error through `onError`; this only catches a failing `onError`.
+    fetch: (req, info) => dispatch(req, info).catch(backstopResponse),
+    warm: () => warmRoutes(table),
+  };
 }

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { captureErrors, request } from "@/fresh/testdata/http.ts";
-import { fixtureRunner } from "@/fresh/testdata/serve.ts";
+import { fixtureDir, fixtureRunner } from "@/fresh/testdata/serve.ts";
+import { createApp } from "./app.ts";
 
 const HTML = "text/html; charset=utf-8";
 const JSON_TYPE = "application/json; charset=utf-8";
@@ -234,4 +235,27 @@ Deno.test("errors - a page that throws answers the _500 page without details", a
     assert.equal(res.body.includes("/srv/secret"), false);
     assert.match(logged, /"path":"\/boom","status":500,"error":\{"name":"Error","message":"render exploded/);
   });
+});
+
+Deno.test("createApp - without onError and httpError, 404 and 405 are error pages with their status", async () => {
+  const empty = await Deno.makeTempDir({ prefix: "fresh-no-islands-" });
+  try {
+    const { fetch } = await createApp({
+      routesDir: fixtureDir("routes"),
+      islandsDir: empty,
+      staticDir: fixtureDir("static"),
+      buildDir: empty,
+      initState: () => ({ trail: [] }),
+    });
+    const missing = await fetch(new Request("http://x/api/nope"));
+    assert.equal(missing.status, 404);
+    assert.equal(missing.headers.get("content-type"), HTML);
+    assert.ok((await missing.text()).includes("Page not found: /api/nope (not found)"));
+    const put = await fetch(new Request("http://x/form", { method: "PUT" }));
+    assert.equal(put.status, 405);
+    assert.equal(put.headers.get("allow"), "GET, HEAD, POST");
+    assert.ok((await put.text()).includes("Error 405: PUT is not allowed here"));
+  } finally {
+    await Deno.remove(empty, { recursive: true });
+  }
 });

@@ -1,12 +1,11 @@
 /**
  * Answers one request: built files and `static/` first, then the matching route behind its middleware
  * chain (outer folders first). Method handling lives here: HEAD is served by GET without a body, and a
- * method the route does not export is a 405 with an `Allow` header. Every error goes to `errorResponse`.
+ * method the route does not export is a 405 with an `Allow` header. Every error goes to the app's
+ * `onError` (fresh/errors.ts); the 404 and 405 found here are made by the app's `httpError`.
  */
-import type { Context } from "hono";
-import { HttpError } from "@/core/http_error.ts";
 import { BUILD_PREFIX, type ClientBuild, serveBuilt } from "./assets.ts";
-import { errorResponse } from "./errors.ts";
+import type { ErrorContext, ErrorHandler, HttpErrorFactory } from "./errors.ts";
 import type { Renderer } from "./render.ts";
 import { splitPath } from "./route_path.ts";
 import {
@@ -27,23 +26,26 @@ export interface DispatchDeps<State> {
   build: ClientBuild | null;
   statics: StaticFiles;
   initState: (req: Request) => State;
+  onError: ErrorHandler<State>;
+  httpError: HttpErrorFactory;
 }
 
-/** Creates the request handler mounted on Hono for every path. */
-export function createDispatcher<State>(deps: DispatchDeps<State>): (c: Context) => Promise<Response> {
-  return async (c) => {
-    const req = c.req.raw;
+/** Creates the app's request handler: `Deno.serve`'s, with the connection info as its second argument. */
+export function createDispatcher<State>(
+  deps: DispatchDeps<State>,
+): (req: Request, info?: Deno.ServeHandlerInfo) => Promise<Response> {
+  return async (req, info) => {
     const url = new URL(req.url);
-    const res = await answer(deps, c, req, url);
+    const res = await answer(deps, req, url, info);
     return req.method === "HEAD" && res.body ? new Response(null, res) : res;
   };
 }
 
 async function answer<State>(
   deps: DispatchDeps<State>,
-  c: Context,
   req: Request,
   url: URL,
+  info: Deno.ServeHandlerInfo | undefined,
 ): Promise<Response> {
   if (req.method === "GET" || req.method === "HEAD") {
     if (url.pathname.startsWith(BUILD_PREFIX)) {
@@ -58,11 +60,22 @@ async function answer<State>(
   const match = findRoute(deps.table, parts);
   const params = match?.params ?? {};
   const middlewares = match ? match.route.middlewares : middlewaresFor(deps.table, parts);
+  const fail = (err: unknown, state: State | undefined): Response => {
+    const ctx: ErrorContext<State> = {
+      req,
+      url,
+      params,
+      state,
+      renderErrorPage: (status, message, headers) =>
+        deps.renderer.errorPage({ data: undefined, url, params, state, error: { status, message } }, headers),
+    };
+    return deps.onError(err, ctx);
+  };
   let state: State;
   try {
     state = deps.initState(req);
   } catch (err) {
-    return errorResponse(err, { req, url, params, state: undefined }, deps.renderer);
+    return fail(err, undefined);
   }
 
   let index = -1;
@@ -70,23 +83,21 @@ async function answer<State>(
     index = i;
     if (i < middlewares.length) return checked(await middlewares[i](ctx), "middleware", url);
     if (i === middlewares.length && match) {
-      return checked(await runRoute(await ensureRoute(match.route), ctx), match.route.file, url);
+      const route = await ensureRoute(match.route);
+      return checked(await runRoute(route, ctx, deps.httpError), match.route.file, url);
     }
-    throw new HttpError(404, "not found");
+    throw deps.httpError(404, "not found");
   };
   const ctx: FreshContext<State> = {
     req,
     url,
     params,
     state,
-    hono: c,
+    info,
     route: match?.route.pattern,
     // An error below a middleware reaches it as the mapped answer, so outer middleware (logging, headers,
     // metrics) sees every outcome as a Response.
-    next: () =>
-      run(index + 1).catch((err) =>
-        errorResponse(err, { req, url, params, state: ctx.state }, deps.renderer)
-      ),
+    next: () => run(index + 1).catch((err) => fail(err, ctx.state)),
     render: (data, init) => {
       if (!match?.route.page) {
         throw new Error(`route ${match?.route.file ?? url.pathname} has no page to render`);
@@ -98,12 +109,16 @@ async function answer<State>(
   try {
     return await run(0);
   } catch (err) {
-    return errorResponse(err, { req, url, params, state: ctx.state }, deps.renderer);
+    return fail(err, ctx.state);
   }
 }
 
 /** Calls the route's handler for the request method, or renders its page for GET/HEAD. */
-function runRoute<State>(route: Route, ctx: FreshContext<State>): Response | Promise<Response> {
+function runRoute<State>(
+  route: Route,
+  ctx: FreshContext<State>,
+  httpError: HttpErrorFactory,
+): Response | Promise<Response> {
   const method = ctx.req.method;
   const handler = route.handler;
   if (typeof handler === "function") return handler(ctx);
@@ -113,14 +128,14 @@ function runRoute<State>(route: Route, ctx: FreshContext<State>): Response | Pro
   } else if (method === "GET" || method === "HEAD") {
     return ctx.render();
   }
-  throw methodNotAllowed(route, method);
+  throw httpError(405, `${method} is not allowed here`, { allow: allowedMethods(route) });
 }
 
-function methodNotAllowed(route: Route, method: string): HttpError {
+/** The `Allow` header of a route: its handler's methods (GET alone for a page), HEAD wherever GET is. */
+function allowedMethods(route: Route): string {
   const allowed = new Set<Method>(route.handler ? Object.keys(route.handler) as Method[] : ["GET"]);
   if (allowed.has("GET")) allowed.add("HEAD");
-  const allow = METHODS.filter((m) => allowed.has(m)).join(", ");
-  return new HttpError(405, `${method} is not allowed here`, { headers: { allow } });
+  return METHODS.filter((m) => allowed.has(m)).join(", ");
 }
 
 function checked(res: unknown, who: string, url: URL): Response {

@@ -1,59 +1,57 @@
 /**
- * The one place where errors become answers. Under `/api` and `/webhooks` every error is JSON
- * `{"error": {code, message, fields?}}`; elsewhere a 404 is the `_404` page and anything else the `_500`
- * page with its status. Only `HttpError` messages reach clients: any other error answers 500 with
- * "internal error" and is logged with its stack (and the request id, when middleware set one).
+ * How errors become answers, as a contract between the framework and the app. The framework knows no error
+ * type of its own: the app registers two hooks with `createApp` (Fresh 2's `app.onError`, as options):
+ *
+ * - `httpError(status, message, headers)` makes the error the framework throws when no route matches (404)
+ *   or the route lacks the method (405, with `Allow`), so that those go through the app's one error type
+ *   and reach outer middleware like any other error;
+ * - `onError(err, ctx)` turns anything thrown while answering into the response, the one place where errors
+ *   are mapped. `ctx.renderErrorPage` renders `_404` (status 404) or `_500` inside `_app`.
+ *
+ * The defaults here serve an app that registers neither: an error's numeric `status` (400–599) and
+ * `headers` are kept, anything else is a 500, and every answer is the error page.
  */
-import { HttpError } from "@/core/http_error.ts";
-import { isDatabaseUnavailable } from "@/core/db_errors.ts";
-import { log } from "@/core/log.ts";
-import type { Renderer } from "./render.ts";
 
-/** Paths whose errors (and 404s) are JSON rather than pages: the API, webhooks, and machine endpoints. */
-export function isJsonPath(pathname: string): boolean {
-  return /^\/(api|webhooks)(\/|$)/.test(pathname) || pathname === "/healthz" || pathname === "/metrics";
+/** Makes the app's error for a condition the framework finds itself: no route (404) or no such method (405). */
+export type HttpErrorFactory = (
+  status: 404 | 405,
+  message: string,
+  headers?: Record<string, string>,
+) => unknown;
+
+/** What an error hook knows about the request that failed. */
+export interface ErrorContext<State = unknown> {
+  readonly req: Request;
+  readonly url: URL;
+  readonly params: Record<string, string>;
+  /** `ctx.state` as middleware left it; `undefined` when `initState` itself threw. */
+  readonly state: State | undefined;
+  /** Renders `_404` (status 404) or `_500` (any other status) inside `_app`, as an HTML answer. */
+  renderErrorPage(status: number, message: string, headers?: HeadersInit): Response;
 }
 
-/** What the mapper needs to know about the failed request. */
-export interface ErrorRequest {
-  req: Request;
-  url: URL;
-  params: Record<string, string>;
-  state: unknown;
-}
+/** Turns anything thrown while answering a request into the response the client gets. */
+export type ErrorHandler<State = unknown> = (err: unknown, ctx: ErrorContext<State>) => Response;
 
-/** Turns anything thrown while answering `request` into the response the client gets. */
-export function errorResponse(err: unknown, request: ErrorRequest, renderer: Renderer): Response {
-  if (isDatabaseUnavailable(err)) {
-    err = new HttpError(503, "the database is unavailable; try again shortly", {
-      cause: err,
-      headers: { "retry-after": "5" },
-    });
-  }
-  const http = err instanceof HttpError ? err : null;
-  const status = http && http.status >= 400 && http.status <= 599 ? http.status : 500;
-  if (!http || status >= 500) logError(err, request, status);
-  const headers = new Headers(http?.headers);
-  if (isJsonPath(request.url.pathname)) {
-    const body = http ? http.toJSON() : { error: { code: "internal", message: "internal error" } };
-    const requestId = (request.state as { requestId?: unknown } | null | undefined)?.requestId;
-    if (typeof requestId === "string") Object.assign(body.error, { request_id: requestId });
-    headers.set("content-type", "application/json; charset=utf-8");
-    return new Response(JSON.stringify(body), { status, headers });
-  }
-  const message = http ? http.message : "internal error";
-  const { url, params, state } = request;
-  return renderer.errorPage({ data: undefined, url, params, state, error: { status, message } }, headers);
-}
+/** The default {@link HttpErrorFactory}: a plain `Error` carrying `status` and `headers`. */
+export const defaultHttpError: HttpErrorFactory = (status, message, headers) =>
+  Object.assign(new Error(message), { status, headers });
 
-function logError(err: unknown, request: ErrorRequest, status: number): void {
-  const state = request.state as { requestId?: unknown } | null | undefined;
-  const requestId = typeof state?.requestId === "string" ? state.requestId : undefined;
-  log.error("request failed", {
-    requestId,
-    method: request.req.method,
-    path: request.url.pathname,
-    status,
-    error: err instanceof Error ? err : String(err),
-  });
+/**
+ * The default {@link ErrorHandler}: the error page with the error's `status` when it has one (400–599) and
+ * its message, else a logged 500 "internal error" (a message of an unexpected error never reaches clients).
+ */
+export const defaultOnError: ErrorHandler = (err, ctx) => {
+  const { status: given, headers } = (err ?? {}) as { status?: unknown; headers?: HeadersInit };
+  const valid = typeof given === "number" && given >= 400 && given <= 599;
+  const status = valid ? given : 500;
+  if (status >= 500) console.error(`${ctx.req.method} ${ctx.url.pathname} failed`, err);
+  const message = valid && err instanceof Error ? err.message : "internal error";
+  return ctx.renderErrorPage(status, message, valid ? headers : undefined);
+};
+
+/** The last resort when the error hook itself fails: a bare 500 that shows nothing. */
+export function backstopResponse(err: unknown): Response {
+  console.error("unhandled error", err);
+  return new Response("internal error", { status: 500, headers: { "content-type": "text/plain" } });
 }

@@ -1,75 +1,58 @@
 import assert from "node:assert/strict";
-import { HttpError } from "@/core/http_error.ts";
-import { errorResponse, isJsonPath } from "./errors.ts";
-import type { Renderer } from "./render.ts";
 import { captureErrors } from "@/fresh/testdata/http.ts";
+import { backstopResponse, defaultHttpError, defaultOnError, type ErrorContext } from "./errors.ts";
 
-const renderer: Renderer = {
-  page: () => new Response("page"),
-  errorPage: (props, headers) =>
-    new Response(`page ${props.error.status} ${props.error.message}`, {
-      status: props.error.status,
-      headers,
-    }),
-};
-
-function failed(path: string, state: unknown = {}) {
+/** The context of a failed request, with an error page that shows what it was asked to render. */
+function failed(path: string): ErrorContext {
   const url = new URL(`http://x${path}`);
-  return { req: new Request(url), url, params: {}, state };
+  return {
+    req: new Request(url),
+    url,
+    params: {},
+    state: {},
+    renderErrorPage: (status, message, headers) =>
+      new Response(`page ${status} ${message}`, { status, headers }),
+  };
 }
 
-Deno.test("isJsonPath - covers /api and /webhooks and nothing that only starts alike", () => {
-  assert.equal(isJsonPath("/api"), true);
-  assert.equal(isJsonPath("/api/jobs"), true);
-  assert.equal(isJsonPath("/webhooks/mailgun"), true);
-  assert.equal(isJsonPath("/healthz"), true);
-  assert.equal(isJsonPath("/metrics"), true);
-  assert.equal(isJsonPath("/apis"), false);
-  assert.equal(isJsonPath("/jobs/api"), false);
-});
-
-Deno.test("errorResponse - a plain error is a clean 500 logged with the request id", async () => {
+Deno.test("defaultHttpError - an Error carrying status and headers, mapped by defaultOnError as given", async () => {
+  const err = defaultHttpError(405, "PUT is not allowed here", { allow: "GET, HEAD" });
+  assert.ok(err instanceof Error);
   let res!: Response;
   const logged = await captureErrors(() => {
-    res = errorResponse(new Error("db password=x"), failed("/api/a", { requestId: "r-1" }), renderer);
+    res = defaultOnError(err, failed("/form"));
   });
-  assert.equal(res.status, 500);
-  assert.equal(res.headers.get("content-type"), "application/json; charset=utf-8");
-  assert.deepEqual(await res.json(), {
-    error: { code: "internal", message: "internal error", request_id: "r-1" },
-  });
-  const entry = JSON.parse(logged);
-  assert.equal(entry.request_id, "r-1");
-  assert.equal(entry.path, "/api/a");
-  assert.equal(entry.status, 500);
-  assert.equal(entry.error.message, "db password=x");
-});
-
-Deno.test("errorResponse - an HttpError below 500 is not logged and keeps its headers", async () => {
-  let res!: Response;
-  const logged = await captureErrors(() => {
-    res = errorResponse(
-      new HttpError(401, "sign in", { headers: { "www-authenticate": "Bearer" } }),
-      failed("/jobs"),
-      renderer,
-    );
-  });
-  assert.equal(res.status, 401);
-  assert.equal(res.headers.get("www-authenticate"), "Bearer");
-  assert.equal(await res.text(), "page 401 sign in");
+  assert.equal(res.status, 405);
+  assert.equal(res.headers.get("allow"), "GET, HEAD");
+  assert.equal(await res.text(), "page 405 PUT is not allowed here");
   assert.equal(logged, "");
 });
 
-Deno.test("errorResponse - a lost database connection is a 503 with Retry-After, not a 500", async () => {
-  const lost = Object.assign(new Error("write CONNECTION_CLOSED 127.0.0.1:5432"), {
-    code: "CONNECTION_CLOSED",
-  });
+Deno.test("defaultOnError - an error without a status is a logged 500 that shows no message", async () => {
   let res!: Response;
-  await captureErrors(() => {
-    res = errorResponse(lost, failed("/api/jobs", { requestId: "r-2" }), renderer);
+  const logged = await captureErrors(() => {
+    res = defaultOnError(new Error("password=hunter2"), failed("/boom"));
   });
-  assert.equal(res.status, 503);
-  assert.equal(res.headers.get("content-type"), "application/json; charset=utf-8");
-  assert.equal(res.headers.get("retry-after"), "5");
-  assert.equal((await res.json()).error.code, "unavailable");
+  assert.equal(res.status, 500);
+  assert.equal(await res.text(), "page 500 internal error");
+  assert.match(logged, /GET \/boom failed Error: password=hunter2/);
+});
+
+Deno.test("defaultOnError - a status outside 400-599 counts as none", async () => {
+  await captureErrors(async () => {
+    const res = defaultOnError(Object.assign(new Error("moved"), { status: 302 }), failed("/x"));
+    assert.equal(res.status, 500);
+    assert.equal(await res.text(), "page 500 internal error");
+  });
+});
+
+Deno.test("backstopResponse - a bare text 500 that shows nothing of the error", async () => {
+  let res!: Response;
+  const logged = await captureErrors(() => {
+    res = backstopResponse(new Error("onError broke: secret"));
+  });
+  assert.equal(res.status, 500);
+  assert.equal(res.headers.get("content-type"), "text/plain");
+  assert.equal(await res.text(), "internal error");
+  assert.match(logged, /unhandled error Error: onError broke/);
 });

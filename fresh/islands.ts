@@ -4,6 +4,13 @@
  * just imports `../islands/Counter.tsx` and writes `<Counter start={3} />`. During a page render the
  * wrapper renders the island to HTML inside `<roleferry-island data-name data-props-id>` and adds its props
  * as JSON in a `<script type="application/json" data-frsh-props>`; the boot script hydrates from there.
+ *
+ * Nothing is kept in module variables: an island's wrapper hangs on its component (under a symbol), the
+ * hook is installed once on preact's own `options`, and what one page render used is a per-render object
+ * handed to the render as its (legacy) context, which every component receives as its second argument
+ * (`createContext` would do, but its Provider doubles the render time of preact-render-to-string). Outside
+ * `renderWithIslands` (emails, unit renders) and inside an island (its HTML is rendered apart, without that
+ * context) islands are plain components.
  */
 import { type ComponentType, Fragment, h, options, type VNode } from "preact";
 import { renderToString } from "preact-render-to-string";
@@ -25,12 +32,20 @@ export interface IslandUse {
   names: string[];
 }
 
-const wrappers = new Map<unknown, ComponentType<Record<string, unknown>>>();
-/** More than 0 while an island renders: islands inside islands are plain components of their parent. */
-let islandDepth = 0;
-/** Set only during a page render; outside it (emails, unit renders) islands render as plain components. */
-let current: { use: IslandUse; nextId: number } | null = null;
-let hookInstalled = false;
+/** One page render's island bookkeeping. */
+interface RenderSlot {
+  use: IslandUse;
+  nextId: number;
+}
+
+type IslandWrapper = ComponentType<Record<string, unknown>>;
+
+/** Where a registered component keeps its wrapper. */
+const WRAPPER = Symbol("fresh.islandWrapper");
+/** Marks preact's `options` once the hook is installed (preact's options are process-wide by design). */
+const HOOKED = Symbol.for("fresh.islandHook");
+/** Key of the page render's slot in the render's context (kept below context Providers: they copy it on). */
+const SLOT = Symbol("fresh.islandRender");
 
 /**
  * Imports every island module under `islandsDir` once at start and registers it. Throws for a file
@@ -52,48 +67,38 @@ export async function loadIslands(islandsDir: string): Promise<Island[]> {
 /** Registers islands by component identity and installs the vnode hook (once per process). */
 export function registerIslands(islands: readonly Island[]): void {
   for (const island of islands) {
-    if (!wrappers.has(island.component)) wrappers.set(island.component, makeWrapper(island));
+    const component = island.component as { [WRAPPER]?: IslandWrapper };
+    component[WRAPPER] ??= makeWrapper(island);
   }
-  if (hookInstalled) return;
-  hookInstalled = true;
+  const hooked = options as { [HOOKED]?: boolean };
+  if (hooked[HOOKED]) return;
+  hooked[HOOKED] = true;
   const previous = options.vnode;
   options.vnode = (vnode: VNode) => {
-    if (islandDepth === 0 && typeof vnode.type === "function") {
-      const wrapper = wrappers.get(vnode.type);
-      if (wrapper) (vnode as { type: unknown }).type = wrapper;
-    }
+    const wrapper = typeof vnode.type === "function"
+      ? (vnode.type as { [WRAPPER]?: IslandWrapper })[WRAPPER]
+      : undefined;
+    if (wrapper) (vnode as { type: unknown }).type = wrapper;
     previous?.(vnode);
   };
 }
 
-/**
- * Runs a synchronous page render and reports which islands it used. Rendering is synchronous, so one
- * module-level slot is safe even with concurrent requests.
- */
-export function collectIslands<T>(render: () => T): { result: T; use: IslandUse } {
-  const outer = current;
-  const slot = { use: { names: [] as string[] }, nextId: 0 };
-  current = slot;
-  try {
-    return { result: render(), use: slot.use };
-  } finally {
-    current = outer;
-  }
+/** Renders `vnode` to HTML as a page and reports which islands the render used. */
+// deno-lint-ignore no-explicit-any
+export function renderWithIslands(vnode: VNode<any>): { html: string; use: IslandUse } {
+  const slot: RenderSlot = { use: { names: [] }, nextId: 0 };
+  const html = renderToString(vnode, { [SLOT]: slot });
+  return { html, use: slot.use };
 }
 
-function makeWrapper(island: Island): ComponentType<Record<string, unknown>> {
-  const Wrapper = (props: Record<string, unknown>) => {
-    if (!current) return plain(island, props);
+function makeWrapper(island: Island): IslandWrapper {
+  const Wrapper = (props: Record<string, unknown>, context?: { [SLOT]?: RenderSlot }) => {
+    const slot = context?.[SLOT];
+    if (!slot) return plain(island, props);
     const json = encodeProps(island.name, props);
-    const id = String(current.nextId++);
-    if (!current.use.names.includes(island.name)) current.use.names.push(island.name);
-    islandDepth++;
-    let html: string;
-    try {
-      html = renderToString(h(island.component, props));
-    } finally {
-      islandDepth--;
-    }
+    const id = String(slot.nextId++);
+    if (!slot.use.names.includes(island.name)) slot.use.names.push(island.name);
+    const html = renderToString(plain(island, props));
     return h(
       Fragment,
       null,
@@ -111,15 +116,12 @@ function makeWrapper(island: Island): ComponentType<Record<string, unknown>> {
     );
   };
   Object.defineProperty(Wrapper, "name", { value: `Island(${island.name})` });
-  return Wrapper;
+  return Wrapper as IslandWrapper;
 }
 
-/** The island as an ordinary component: its vnode is made with the hook off so it is not wrapped again. */
+/** The island as an ordinary component: the hook swapped the new vnode's type for the wrapper; swap it back. */
 function plain(island: Island, props: Record<string, unknown>): VNode {
-  islandDepth++;
-  try {
-    return h(island.component, props);
-  } finally {
-    islandDepth--;
-  }
+  const vnode = h(island.component, props);
+  (vnode as { type: unknown }).type = island.component;
+  return vnode;
 }

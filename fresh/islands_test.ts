@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
-import { h } from "preact";
+import { createContext, h } from "preact";
 import { renderToString } from "preact-render-to-string";
-import { collectIslands, registerIslands } from "./islands.ts";
+import { registerIslands, renderWithIslands } from "./islands.ts";
 
 function Badge(props: { text: string; fn?: () => void }) {
   return h("b", { class: "badge" }, props.text);
@@ -15,9 +15,7 @@ registerIslands([
 ]);
 
 Deno.test("islands - a page render wraps an island in markers with its props as JSON", () => {
-  const { result, use } = collectIslands(() =>
-    renderToString(h("main", null, h(Badge, { text: "</script><!--" })))
-  );
+  const { html: result, use } = renderWithIslands(h("main", null, h(Badge, { text: "</script><!--" })));
   assert.deepEqual(use.names, ["Badge"]);
   assert.equal(
     result,
@@ -29,7 +27,7 @@ Deno.test("islands - a page render wraps an island in markers with its props as 
 });
 
 Deno.test("islands - an island inside an island renders as part of its parent", () => {
-  const { result, use } = collectIslands(() => renderToString(h(Panel, { title: "P" })));
+  const { html: result, use } = renderWithIslands(h(Panel, { title: "P" }));
   assert.deepEqual(use.names, ["Panel"]);
   assert.equal(result.match(/<roleferry-island/g)?.length, 1);
   assert.ok(result.includes('<b class="badge">inner</b>'));
@@ -41,15 +39,24 @@ Deno.test("islands - outside a page render an island is a plain component", () =
 
 Deno.test("islands - an unserializable prop fails the render naming island and prop", () => {
   assert.throws(
-    () => collectIslands(() => renderToString(h(Badge, { text: "x", fn: () => {} }))),
+    () => renderWithIslands(h(Badge, { text: "x", fn: () => {} })),
     /island "Badge": prop "fn" cannot be serialized \(function\)/,
   );
 });
 
 Deno.test("islands - each island on a page gets its own props id", () => {
   const page = h("div", null, h(Badge, { text: "a" }), h(Badge, { text: "b" }));
-  const { result, use } = collectIslands(() => renderToString(page));
+  const { html: result, use } = renderWithIslands(page);
   assert.deepEqual(use.names, ["Badge"]);
   assert.ok(result.includes('data-props-id="0"') && result.includes('data-props-id="1"'));
   assert.ok(result.includes('data-frsh-props="1">{"text":"b"}'));
+});
+
+Deno.test("islands - an island below a context Provider still renders as an island", () => {
+  const Theme = createContext("light");
+  const { html: result, use } = renderWithIslands(
+    h(Theme.Provider, { value: "dark" }, h("div", null, h(Badge, { text: "t" }))),
+  );
+  assert.deepEqual(use.names, ["Badge"]);
+  assert.equal(result.match(/<roleferry-island/g)?.length, 1);
 });

@@ -4,9 +4,8 @@
  * island modules it should load, and `modulepreload` links; pages without islands ship no JavaScript.
  */
 import { type ComponentType, h } from "preact";
-import { renderToString } from "preact-render-to-string";
 import { BUILD_PREFIX, type ClientBuild } from "./assets.ts";
-import { collectIslands, type IslandUse } from "./islands.ts";
+import { type IslandUse, renderWithIslands } from "./islands.ts";
 import { escapeForScript } from "./props_codec.ts";
 import type { LayoutComponent, PageComponent } from "./route_table.ts";
 import type { LayoutProps, PageProps } from "./types.ts";
@@ -40,8 +39,8 @@ export function createRenderer(opts: {
       const child: ComponentType = inner;
       inner = () => h(layout, { ...props, Component: child });
     }
-    const { result, use } = collectIslands(() => renderToString(h(app, { ...props, Component: inner })));
-    return "<!DOCTYPE html>" + withIslandScripts(result, use, opts.build);
+    const { html, use } = renderWithIslands(h(app, { ...props, Component: inner }));
+    return "<!DOCTYPE html>" + withIslandScripts(html, use, opts.build);
   };
   return {
     page(page, layouts, props, init) {

@@ -56,6 +56,13 @@ export interface Route {
 export interface RouteTable {
   /** Routes in precedence order: the first that matches wins. */
   routes: Route[];
+  /**
+   * Routes without `[param]` or `[...rest]`, by their decoded segments joined with `/`: found in one lookup,
+   * as Fresh 2's router does. A static route always beats a dynamic one that matches the same path.
+   */
+  statics: Map<string, Route>;
+  /** The routes with a `[param]` or `[...rest]`, in precedence order. */
+  dynamics: Route[];
   app?: LayoutComponent;
   notFound?: PageComponent;
   error?: PageComponent;
@@ -72,7 +79,7 @@ export async function loadRoutes(routesDir: string, options: { lazy?: boolean } 
   const load = (rel: string) => import(pathToFileURL(join(routesDir, rel)).href);
   const layouts = new Map<string, LayoutComponent>();
   const middlewares = new Map<string, AnyHandler[]>();
-  const table: RouteTable = { routes: [], folderMiddlewares: [] };
+  const table: RouteTable = { routes: [], statics: new Map(), dynamics: [], folderMiddlewares: [] };
   const routeFiles: { rel: string; dir: string; mod?: Record<string, unknown> }[] = [];
 
   for (const rel of files) {
@@ -122,6 +129,13 @@ export async function loadRoutes(routesDir: string, options: { lazy?: boolean } 
       throw new Error(`routes/${a.file} and routes/${b.file} both answer ${a.pattern}`);
     }
   }
+  for (const route of table.routes) {
+    if (route.segments.every((s) => s.kind === "static")) {
+      table.statics.set(route.segments.map((s) => (s as { value: string }).value).join("/"), route);
+    } else {
+      table.dynamics.push(route);
+    }
+  }
 
   for (const [dir, handlers] of middlewares) {
     const folders = dir === "" ? [] : dir.split("/");
@@ -160,11 +174,35 @@ export function findRoute(
   table: RouteTable,
   parts: readonly string[],
 ): { route: Route; params: Record<string, string> } | null {
-  for (const route of table.routes) {
+  const key = staticKey(parts);
+  const fixed = key === null ? undefined : table.statics.get(key);
+  if (fixed) return { route: fixed, params: {} };
+  for (const route of table.dynamics) {
     const params = matchSegments(route.segments, parts);
     if (params) return { route, params };
   }
   return null;
+}
+
+/**
+ * The decoded segments joined with `/`, or `null` when no static route can match: a malformed escape, or an
+ * escaped `/` inside a segment (a file name never holds one).
+ */
+function staticKey(parts: readonly string[]): string | null {
+  let key = "";
+  for (let i = 0; i < parts.length; i++) {
+    let part = parts[i];
+    if (part.includes("%")) {
+      try {
+        part = decodeURIComponent(part);
+      } catch {
+        return null;
+      }
+      if (part.includes("/")) return null;
+    }
+    key += i === 0 ? part : `/${part}`;
+  }
+  return key;
 }
 
 /** Middleware that still runs for a path no route matches: that of every folder whose path it is under. */

@@ -82,3 +82,23 @@ Deno.test("loadRoutes - lazy: a route module is imported on first use; warmRoute
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+Deno.test("findRoute - a static route is found by its decoded path and beats params; escaped slashes never match it", async () => {
+  const dir = await routesDir({
+    "users/new.ts": "export const handler = () => new Response('new');",
+    "users/[id].ts": "export const handler = () => new Response('id');",
+    "a b.ts": "export const handler = () => new Response('space');",
+  });
+  try {
+    const table = await loadRoutes(dir);
+    assert.equal(findRoute(table, splitPath("/users/new/"))?.route.file, "users/new.ts");
+    assert.equal(findRoute(table, splitPath("/users/n%65w"))?.route.file, "users/new.ts");
+    assert.equal(findRoute(table, splitPath("/a%20b"))?.route.file, "a b.ts");
+    const escaped = findRoute(table, splitPath("/users%2Fnew"));
+    assert.equal(escaped, null);
+    assert.deepEqual(findRoute(table, splitPath("/users/new%2Fx"))?.params, { id: "new/x" });
+    assert.equal(findRoute(table, splitPath("/users/%E0%A4%A"))?.route, undefined);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});

@@ -2,7 +2,6 @@
  * Public types of the `fresh/` web layer. Route files, layouts and middleware are typed with these; the
  * shapes follow Fresh 2 so that code reads the same as Fresh's own documentation.
  */
-import type { Context } from "hono";
 import type { ComponentType } from "preact";
 
 /** Per-request context passed to handlers and middleware. */
@@ -17,12 +16,12 @@ export interface FreshContext<State = Record<string, unknown>> {
   readonly params: Record<string, string>;
   /** Per-request object that middleware fills (`initState` gives its start value). */
   state: State;
-  /** In middleware: runs the next middleware, or the route. Called from a route it throws a 404 `HttpError`. */
+  /** In middleware: runs the next middleware or the route. From a route it throws the app's 404 (`httpError`). */
   next(): Promise<Response>;
   /** Renders this route's page component inside its layouts and `_app`, as a full HTML document. */
   render(data?: unknown, init?: ResponseInit): Response | Promise<Response>;
-  /** The underlying Hono context: an escape hatch, e.g. for cookies helpers. */
-  readonly hono: Context;
+  /** The connection as `Deno.serve` saw it (`remoteAddr`); absent when the app's `fetch` got none. */
+  readonly info?: Deno.ServeHandlerInfo;
 }
 
 /** A route handler or middleware function. */

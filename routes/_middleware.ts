@@ -7,13 +7,10 @@
 import type { FreshContext } from "@/fresh/types.ts";
 import { authenticate } from "@/web/auth.ts";
 import { rememberSessionWrite, withReadContext } from "@/db/replicas.ts";
-import { config } from "@/fresh.config.ts";
-import { log } from "@/core/log.ts";
 import { recordRequest } from "@/core/metrics.ts";
-import { securityHeaders } from "@/web/security_headers.ts";
+import { securityHeaderEntries } from "@/web/security_headers.ts";
 import type { AppState } from "@/web/state.ts";
 
-let headers: [string, string][] | undefined;
 const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
 
 export async function handler(ctx: FreshContext<AppState>): Promise<Response> {
@@ -24,8 +21,10 @@ export async function handler(ctx: FreshContext<AppState>): Promise<Response> {
   if (auth && !SAFE_METHODS.has(ctx.req.method) && res.status < 400) {
     await rememberSessionWrite(auth.sessionId);
   }
-  headers ??= Object.entries(securityHeaders({ production: config().env === "production" }));
-  for (const [name, value] of headers) if (!res.headers.has(name)) res.headers.set(name, value);
+  const { config, log } = ctx.state.app;
+  for (const [name, value] of securityHeaderEntries(config.env === "production")) {
+    if (!res.headers.has(name)) res.headers.set(name, value);
+  }
   res.headers.set("x-request-id", ctx.state.requestId);
   const ms = performance.now() - started;
   recordRequest(routeLabel(ctx), ctx.req.method, res.status, ms);

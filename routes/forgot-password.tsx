@@ -21,7 +21,7 @@ export const handler = {
     return ctx.render({ email: "" } satisfies Data);
   },
   async POST(ctx: FreshContext<AppState>) {
-    checkOrigin(ctx.req);
+    checkOrigin(ctx.req, ctx.state.app.config.appBaseUrl);
     const form = await readForm(ctx.req);
     const email = field(form, "email");
     const parsed = PasswordResetBody.safeParse({ email });

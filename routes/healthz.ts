@@ -1,10 +1,10 @@
 import { z } from "zod";
-import { defineApi } from "@/web/api.ts";
+import { defineRoute, op } from "@/web/define_route.ts";
 import { getHealth } from "@/db/health.ts";
 import { replicaStatus } from "@/db/replicas.ts";
 
-export const api = defineApi({
-  GET: {
+export const { handler, api } = defineRoute({
+  GET: op({
     summary: "Liveness and database status",
     auth: "none",
     response: z.object({
@@ -20,21 +20,13 @@ export const api = defineApi({
         error: z.string().optional(),
       })).optional().describe("only when DATABASE_REPLICA_URL is set"),
     }),
-  },
+    handler: async () => {
+      const health = await getHealth();
+      if (!health) {
+        return Response.json({ ok: false, db: "down" }, { status: 503, headers: { "retry-after": "5" } });
+      }
+      const replicas = replicaStatus();
+      return { ok: true, db: "up", migrations: health.migrations, ...(replicas.length ? { replicas } : {}) };
+    },
+  }),
 });
-
-export const handler = {
-  async GET() {
-    const health = await getHealth();
-    if (!health) {
-      return Response.json({ ok: false, db: "down" }, { status: 503, headers: { "retry-after": "5" } });
-    }
-    const replicas = replicaStatus();
-    return Response.json({
-      ok: true,
-      db: "up",
-      migrations: health.migrations,
-      ...(replicas.length ? { replicas } : {}),
-    });
-  },
-};

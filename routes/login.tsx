@@ -22,7 +22,7 @@ export const handler = {
     return ctx.render({ email: "", next } satisfies Data);
   },
   async POST(ctx: FreshContext<AppState>) {
-    checkOrigin(ctx.req);
+    checkOrigin(ctx.req, ctx.state.app.config.appBaseUrl);
     const form = await readForm(ctx.req);
     const next = safeNext(field(form, "next"), ctx.state.app.config.appBaseUrl);
     const email = field(form, "email");

@@ -22,7 +22,7 @@ export const handler = {
     return ctx.render({ values: { email: "", full_name: "", mode: "job_seeker" }, next } satisfies Data);
   },
   async POST(ctx: FreshContext<AppState>) {
-    checkOrigin(ctx.req);
+    checkOrigin(ctx.req, ctx.state.app.config.appBaseUrl);
     const form = await readForm(ctx.req);
     const next = safeNext(field(form, "next"), ctx.state.app.config.appBaseUrl);
     const values = {

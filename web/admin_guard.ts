@@ -13,7 +13,7 @@ import { assertAdminGuessesLeft, countAdminGuess } from "@/services/accounts/rat
 
 /** 429 when the caller's address is out of admin guesses; counts a wrong bearer token. */
 export async function guardAdminToken(
-  ctx: Pick<FreshContext<AppState>, "req" | "hono" | "state">,
+  ctx: Pick<FreshContext<AppState>, "req" | "info" | "state">,
 ): Promise<void> {
   const { config, sql } = ctx.state.app;
   const token = config.adminToken;

@@ -75,7 +75,7 @@ export async function requireUser(ctx: { req: Request; state: AppState }): Promi
   if (ctx.state.authVia === "cookie") {
     const presented = readSessionToken(ctx.req);
     if (!presented) throw new HttpError(401, "sign in required");
-    await verifyCsrf(ctx.req, presented.token);
+    await verifyCsrf(ctx.req, presented.token, ctx.state.app.config.appBaseUrl);
   }
   return user;
 }
@@ -121,13 +121,9 @@ function ownOrigin(appBaseUrl: string | undefined): string {
 }
 
 /** The client's address as the server saw it (the connection, not a spoofable header). */
-export function clientAddress(ctx: Pick<FreshContext, "hono">): string {
-  try {
-    const env = ctx.hono.env as { remoteAddr?: { hostname?: string } } | undefined;
-    return env?.remoteAddr?.hostname ?? "unknown";
-  } catch {
-    return "unknown";
-  }
+export function clientAddress(ctx: Pick<FreshContext, "info">): string {
+  const addr = ctx.info?.remoteAddr as { hostname?: string } | undefined;
+  return addr?.hostname ?? "unknown";
 }
 
 /** `Set-Cookie` value for a new session. Secure in production (served over HTTPS). */

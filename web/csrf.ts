@@ -9,7 +9,6 @@
  * The token is HMAC-SHA256(session token, "csrf"): bound to the session, needs no storage, and cannot be
  * computed by another site, which never sees the HttpOnly session cookie.
  */
-import { config } from "@/fresh.config.ts";
 import { hmacSha256Hex, timingSafeEqual } from "@/core/crypto.ts";
 import { HttpError } from "@/core/http_error.ts";
 import { MAX_BODY_BYTES } from "@/core/validate.ts";
@@ -30,12 +29,12 @@ export function isSafeMethod(method: string): boolean {
 }
 
 /** Origins accepted for writes: the one the request reached, and the configured public base URL. */
-function ownOrigins(req: Request): Set<string> {
+function ownOrigins(req: Request, appBaseUrl: string): Set<string> {
   const origins = new Set([new URL(req.url).origin]);
   try {
-    origins.add(new URL(config().appBaseUrl).origin);
+    origins.add(new URL(appBaseUrl).origin);
   } catch {
-    // configuration not loaded (unit tests): the request's own origin is enough
+    // no base URL configured (unit tests): the request's own origin is enough
   }
   return origins;
 }
@@ -44,12 +43,12 @@ function ownOrigins(req: Request): Set<string> {
  * Refuses a write that a browser says comes from another site. Requests without `Origin` (curl, old
  * browsers on same-origin GET-turned-POST) pass this step; the token check still applies to them.
  */
-export function checkOrigin(req: Request): void {
+export function checkOrigin(req: Request, appBaseUrl: string): void {
   if (isSafeMethod(req.method)) return;
   const site = req.headers.get("sec-fetch-site");
   if (site === "cross-site") throw new HttpError(403, "cross-site request refused", { code: "csrf" });
   const origin = req.headers.get("origin");
-  if (origin && origin !== "null" && !ownOrigins(req).has(origin)) {
+  if (origin && origin !== "null" && !ownOrigins(req, appBaseUrl).has(origin)) {
     throw new HttpError(403, "cross-origin request refused", { code: "csrf" });
   }
   if (origin === "null") throw new HttpError(403, "request from an opaque origin refused", { code: "csrf" });
@@ -110,9 +109,9 @@ async function readCopy(req: Request, limit: number): Promise<Uint8Array> {
 }
 
 /** Checks origin and token for a cookie-authenticated write; throws 403 otherwise. */
-export async function verifyCsrf(req: Request, sessionToken: string): Promise<void> {
+export async function verifyCsrf(req: Request, sessionToken: string, appBaseUrl: string): Promise<void> {
   if (isSafeMethod(req.method)) return;
-  checkOrigin(req);
+  checkOrigin(req, appBaseUrl);
   const presented = await presentedToken(req);
   if (!presented || !timingSafeEqual(presented, await csrfTokenFor(sessionToken))) {
     throw new HttpError(403, "missing or invalid CSRF token", { code: "csrf" });

@@ -22,14 +22,14 @@ Deno.test("csrfTokenFor - bound to the session token, stable, 64 hex characters"
 });
 
 Deno.test("checkOrigin - refuses other origins, opaque origins and cross-site fetches; allows ours and none", async () => {
-  assert.equal(await status(() => checkOrigin(post({ origin: "http://app.test" }))), 200);
-  assert.equal(await status(() => checkOrigin(post({}))), 200);
-  assert.equal(await status(() => checkOrigin(post({ origin: "https://evil.test" }))), 403);
-  assert.equal(await status(() => checkOrigin(post({ origin: "null" }))), 403);
-  assert.equal(await status(() => checkOrigin(post({ "sec-fetch-site": "cross-site" }))), 403);
+  assert.equal(await status(() => checkOrigin(post({ origin: "http://app.test" }), "")), 200);
+  assert.equal(await status(() => checkOrigin(post({}), "")), 200);
+  assert.equal(await status(() => checkOrigin(post({ origin: "https://evil.test" }), "")), 403);
+  assert.equal(await status(() => checkOrigin(post({ origin: "null" }), "")), 403);
+  assert.equal(await status(() => checkOrigin(post({ "sec-fetch-site": "cross-site" }), "")), 403);
   assert.equal(
     await status(() =>
-      checkOrigin(new Request("http://app.test/", { headers: { origin: "https://evil.test" } }))
+      checkOrigin(new Request("http://app.test/", { headers: { origin: "https://evil.test" } }), "")
     ),
     200,
   ); // GET
@@ -38,14 +38,17 @@ Deno.test("checkOrigin - refuses other origins, opaque origins and cross-site fe
 Deno.test("verifyCsrf - the header or the form field must carry the session's token", async () => {
   const session = "session-token-0123456789";
   const token = await csrfTokenFor(session);
-  assert.equal(await status(() => verifyCsrf(post({ "x-csrf-token": token }), session)), 200);
+  assert.equal(await status(() => verifyCsrf(post({ "x-csrf-token": token }), session, "")), 200);
   const form = { "content-type": "application/x-www-form-urlencoded" };
   const req = post(form, `a=1&_csrf=${token}`);
-  assert.equal(await status(() => verifyCsrf(req, session)), 200);
+  assert.equal(await status(() => verifyCsrf(req, session, "")), 200);
   assert.equal(await req.text(), `a=1&_csrf=${token}`); // the body is still there for the route
-  assert.equal(await status(() => verifyCsrf(post(form, "_csrf=" + "0".repeat(64)), session)), 403);
-  assert.equal(await status(() => verifyCsrf(post({ "x-csrf-token": token }), "another-session-0123")), 403);
-  assert.equal(await status(() => verifyCsrf(post({}), session)), 403);
+  assert.equal(await status(() => verifyCsrf(post(form, "_csrf=" + "0".repeat(64)), session, "")), 403);
+  assert.equal(
+    await status(() => verifyCsrf(post({ "x-csrf-token": token }), "another-session-0123", "")),
+    403,
+  );
+  assert.equal(await status(() => verifyCsrf(post({}), session, "")), 403);
 });
 
 Deno.test("verifyCsrf - a big form without the header is a 413 after 1 MiB, never read whole", async () => {
@@ -64,6 +67,6 @@ Deno.test("verifyCsrf - a big form without the header is a 413 after 1 MiB, neve
     duplex: "half",
   };
   const req = new Request("http://app.test/settings", init);
-  assert.equal(await status(() => verifyCsrf(req, "session-token-0123456789")), 413);
+  assert.equal(await status(() => verifyCsrf(req, "session-token-0123456789", "")), 413);
   assert.ok(pulled < 2 * 1024 * 1024, `pulled ${pulled} bytes of 20 MiB`);
 });

@@ -28,6 +28,21 @@ const ERROR_SCHEMA: Json = {
   },
 };
 
+// memo: pure function of its key (the routes folder, whose modules a process imports once).
+const DOCUMENTS = new Map<string, Promise<Json>>();
+
+/** {@link buildOpenApi} for RoleFerry's API, built on the first request and kept for the process. */
+export function openApiDocument(routesDir: string): Promise<Json> {
+  let document = DOCUMENTS.get(routesDir);
+  if (!document) {
+    DOCUMENTS.set(
+      routesDir,
+      document = buildOpenApi(routesDir, { title: "RoleFerry API", version: "1.0.0" }),
+    );
+  }
+  return document;
+}
+
 /** Crawls `routesDir` for `api` exports and returns the OpenAPI 3.1 document. */
 export async function buildOpenApi(
   routesDir: string,

@@ -42,3 +42,13 @@ export function securityHeaders(options: { production?: boolean } = {}): Record<
   if (options.production) headers["strict-transport-security"] = "max-age=31536000; includeSubDomains";
   return headers;
 }
+
+// memo: pure function of its key (the production flag); the root middleware applies these on every answer.
+const ENTRIES = new Map<boolean, readonly (readonly [string, string])[]>();
+
+/** {@link securityHeaders} as `[name, value]` pairs, built once per flag. */
+export function securityHeaderEntries(production: boolean): readonly (readonly [string, string])[] {
+  let entries = ENTRIES.get(production);
+  if (!entries) ENTRIES.set(production, entries = Object.entries(securityHeaders({ production })));
+  return entries;
+}

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { securityHeaders } from "./security_headers.ts";
+import { securityHeaderEntries, securityHeaders } from "./security_headers.ts";
 
 Deno.test("securityHeaders - CSP allows same-origin scripts only, no inline or eval", () => {
   const headers = securityHeaders();
@@ -16,4 +16,10 @@ Deno.test("securityHeaders - CSP allows same-origin scripts only, no inline or e
 
 Deno.test("securityHeaders - production adds HSTS", () => {
   assert.match(securityHeaders({ production: true })["strict-transport-security"], /^max-age=31536000/);
+});
+
+Deno.test("securityHeaderEntries - the same pairs as securityHeaders, built once per flag", () => {
+  assert.deepEqual(Object.fromEntries(securityHeaderEntries(true)), securityHeaders({ production: true }));
+  assert.deepEqual(Object.fromEntries(securityHeaderEntries(false)), securityHeaders());
+  assert.equal(securityHeaderEntries(true), securityHeaderEntries(true));
 });

@@ -4,7 +4,8 @@
  * beside it. Islands inside islands were rendered as part of their parent, so only outer ones appear here.
  */
 import { type ComponentType, h, hydrate } from "preact";
-import { decodeProps } from "@/fresh/props_codec.ts";
+// Relative on purpose: esbuild bundles this file for any app, whose import map need not have `@/`.
+import { decodeProps } from "../props_codec.ts";
 
 /** Marks the document once every island is hydrated: `<html data-frsh-hydrated>` (tests wait on it). */
 const HYDRATED_ATTR = "data-frsh-hydrated";

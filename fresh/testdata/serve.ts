@@ -2,6 +2,8 @@
 import { fileURLToPath } from "node:url";
 import { createApp } from "@/fresh/mod.ts";
 import type { TestState } from "@/fresh/testdata/app/state.ts";
+import { log } from "@/core/log.ts";
+import { createErrorHandler, httpError } from "@/web/errors.ts";
 
 /** Absolute path of a folder of the fixture app. */
 export function fixtureDir(name: "routes" | "islands" | "static"): string {
@@ -27,6 +29,9 @@ export async function serveFixture(shared?: string): Promise<FixtureServer> {
     staticDir: fixtureDir("static"),
     buildDir,
     initState: () => ({ trail: [] }),
+    // the app's own error mapping (web/errors.ts): the fixture's error answers are RoleFerry's
+    onError: createErrorHandler(log),
+    httpError,
   });
   const server = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen() {} }, fetch);
   return {

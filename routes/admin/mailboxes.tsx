@@ -38,7 +38,7 @@ export const handler = {
     });
   },
   async POST(ctx: FreshContext<AppState>) {
-    checkOrigin(ctx.req);
+    checkOrigin(ctx.req, ctx.state.app.config.appBaseUrl);
     const form = await readForm(ctx.req);
     if (field(form, "action") === "logout") {
       return seeOther("/admin/mailboxes", { "set-cookie": await adminLogout(ctx.state.app, ctx.req) });

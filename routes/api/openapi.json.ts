@@ -1,15 +1,13 @@
 import { fileURLToPath } from "node:url";
-import { buildOpenApi } from "@/web/openapi.ts";
-import { defineApi } from "@/web/api.ts";
-
-export const api = defineApi({ GET: { summary: "This OpenAPI document", auth: "none" } });
+import { openApiDocument } from "@/web/openapi.ts";
+import { defineRoute, op } from "@/web/define_route.ts";
 
 const ROUTES_DIR = fileURLToPath(new URL("../", import.meta.url));
-let document: Promise<Record<string, unknown>> | undefined;
 
-export const handler = {
-  async GET() {
-    document ??= buildOpenApi(ROUTES_DIR, { title: "RoleFerry API", version: "1.0.0" });
-    return Response.json(await document);
-  },
-};
+export const { handler, api } = defineRoute({
+  GET: op({
+    summary: "This OpenAPI document",
+    auth: "none",
+    handler: () => openApiDocument(ROUTES_DIR),
+  }),
+});

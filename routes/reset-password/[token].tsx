@@ -19,7 +19,7 @@ export const handler = {
     });
   },
   async POST(ctx: FreshContext<AppState>) {
-    checkOrigin(ctx.req);
+    checkOrigin(ctx.req, ctx.state.app.config.appBaseUrl);
     const token = ctx.params.token ?? "";
     const form = await readForm(ctx.req);
     const password = field(form, "password");

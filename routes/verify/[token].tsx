@@ -21,7 +21,7 @@ export const handler = {
     });
   },
   async POST(ctx: FreshContext<AppState>) {
-    checkOrigin(ctx.req);
+    checkOrigin(ctx.req, ctx.state.app.config.appBaseUrl);
     const token = ctx.params.token ?? "";
     try {
       await confirmVerification(ctx.state.app.sql, token, ctx.state.user?.id);

@@ -41,7 +41,7 @@ export const handler = {
     });
   },
   async POST(ctx: FreshContext<AppState>) {
-    checkOrigin(ctx.req);
+    checkOrigin(ctx.req, ctx.state.app.config.appBaseUrl);
     if (!(await isAdminRequest(ctx.state.app, ctx.req))) {
       throw new HttpError(401, "sign in on /admin/mailboxes first");
     }

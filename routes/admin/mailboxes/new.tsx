@@ -36,7 +36,7 @@ export const handler = {
     });
   },
   async POST(ctx: FreshContext<AppState>) {
-    checkOrigin(ctx.req);
+    checkOrigin(ctx.req, ctx.state.app.config.appBaseUrl);
     await requireAdminPage(ctx.state.app, ctx.req);
     const form = await readForm(ctx.req);
     const transport = config().mailTransport;

@@ -9,7 +9,7 @@ export const { handler, api } = defineRoute({
     auth: "none",
     body: LoginBody,
     response: SignedInOut,
-    before: (ctx) => checkOrigin(ctx.req),
+    before: (ctx) => checkOrigin(ctx.req, ctx.state.app.config.appBaseUrl),
     handler: async (ctx, { app, body }) => {
       const signed = await logIn(app, body, {
         address: clientAddress(ctx),

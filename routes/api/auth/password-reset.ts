@@ -11,7 +11,7 @@ export const { handler, api } = defineRoute({
     body: PasswordResetBody,
     response: AcceptedOut,
     status: 202,
-    before: (ctx) => checkOrigin(ctx.req),
+    before: (ctx) => checkOrigin(ctx.req, ctx.state.app.config.appBaseUrl),
     handler: async (ctx, { app, body }) => {
       await requestPasswordReset(app, body.email, clientAddress(ctx));
       return Response.json({ status: "accepted" }, { status: 202, headers: { "cache-control": "no-store" } });

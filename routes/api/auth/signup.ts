@@ -10,7 +10,7 @@ export const { handler, api } = defineRoute({
     body: SignupBody,
     response: SignedInOut,
     status: 201,
-    before: (ctx) => checkOrigin(ctx.req),
+    before: (ctx) => checkOrigin(ctx.req, ctx.state.app.config.appBaseUrl),
     handler: async (ctx, { app, body }) => {
       const signed = await signUp(app, body, {
         address: clientAddress(ctx),

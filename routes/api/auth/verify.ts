@@ -9,7 +9,7 @@ export const { handler, api } = defineRoute({
     auth: "none",
     body: VerifyBody,
     response: AcceptedOut,
-    before: (ctx) => checkOrigin(ctx.req),
+    before: (ctx) => checkOrigin(ctx.req, ctx.state.app.config.appBaseUrl),
     handler: async (ctx, { app, body }) => {
       await confirmVerification(app.sql, body.token, ctx.state.user?.id);
       return Response.json({ status: "verified" }, { headers: { "cache-control": "no-store" } });

@@ -38,7 +38,7 @@ export const handler = {
     return ctx.render(data, { headers: { "cache-control": "no-store" } });
   },
   async POST(ctx: FreshContext<AppState>) {
-    checkOrigin(ctx.req);
+    checkOrigin(ctx.req, ctx.state.app.config.appBaseUrl);
     if (!(await isAdminRequest(ctx.state.app, ctx.req))) return seeOther("/admin/mailboxes");
     const id = parseId(ctx.params.id, "mailbox");
     const action = field(await readForm(ctx.req), "action");

@@ -9,8 +9,8 @@ export const { handler, api } = defineRoute({
     auth: "none",
     body: PasswordResetConfirmBody,
     response: AcceptedOut,
-    before: (ctx) => checkOrigin(ctx.req),
-    handler: async (ctx, { app, body }) => {
+    before: (ctx) => checkOrigin(ctx.req, ctx.state.app.config.appBaseUrl),
+    handler: async (_ctx, { app, body }) => {
       await confirmPasswordReset(app, body.token, body.password);
       return Response.json({ status: "password_changed" }, { headers: { "cache-control": "no-store" } });
     },

@@ -4,7 +4,7 @@
  * recall of the best-match candidate pools (db/job_match_rank.ts) against the full ranking (every open job
  * scored by core/match.ts) for a sample of users.
  */
-import { connect, disconnect, withUser } from "@/db/client.ts";
+import { connect, disconnect, type Sql, withUserOn } from "@/db/client.ts";
 import { getMatchProfile, matchJobColumns, type MatchJobRow, toMatchJob } from "@/db/match_scores.ts";
 import { rankedCandidates } from "@/db/job_match_rank.ts";
 import { loadConfig, resolveSecret, setConfig } from "@/fresh.config.ts";
@@ -84,7 +84,7 @@ export async function benchSearchSingle(o: SingleOptions): Promise<Measurement[]
     );
     const first = await time(() => "/api/jobs?q=engineer&sort=date&limit=20");
     const deep = await time(deepPath);
-    const recall = await candidateRecall(o.recallUsers);
+    const recall = await candidateRecall(pool, o.recallUsers);
     const p99 = (t: number[]) => percentile(t, 0.99);
     o.log(
       `search, one client: match p99 ${p99(match).toFixed(1)} ms, description p99 ${
@@ -138,10 +138,13 @@ export async function benchSearchSingle(o: SingleOptions): Promise<Measurement[]
  * For users 1..n: the share of the full ranking's first `RECALL_AT` jobs (every open job they can see,
  * scored) that the candidate pools' first `RECALL_AT` also hold (a tie at the cut may count as a miss).
  */
-async function candidateRecall(n: number): Promise<{ mean: number; min: number; users: number }> {
+async function candidateRecall(
+  sql: Sql,
+  n: number,
+): Promise<{ mean: number; min: number; users: number }> {
   const values: number[] = [];
   for (let userId = 1; userId <= n; userId++) {
-    const { full, top } = await withUser(userId, async (tx) => {
+    const { full, top } = await withUserOn(sql, userId, async (tx) => {
       const profile = await getMatchProfile(tx, userId);
       const open = () =>
         tx`(j.expires_at is null or j.expires_at > now()) and j.company_id <> all(${profile.hidden_companies}::int[])`;

@@ -176,10 +176,10 @@ function listSome(items: string[], max = 5): string {
  * Bounded: cleared when full.
  */
 const CACHE_MAX = 20_000;
-const fitCache = new Map<string, ReturnType<typeof roleFit>>();
-const levelCache = new Map<string, RoleLevel>();
-const titleSkillCache = new Map<string, Set<string>>();
-const profileCache = new WeakMap<MatchProfile, Set<string>>();
+const fitCache = new Map<string, ReturnType<typeof roleFit>>(); // memo: pure function of its key
+const levelCache = new Map<string, RoleLevel>(); // memo: pure function of its key
+const titleSkillCache = new Map<string, Set<string>>(); // memo: pure function of its key
+const profileCache = new WeakMap<MatchProfile, Set<string>>(); // memo: pure function of its key
 
 function memo<T>(cache: Map<string, T>, key: string, make: () => T): T {
   if (cache.has(key)) return cache.get(key)!;

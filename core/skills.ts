@@ -5,10 +5,12 @@
  */
 import { type SkillEntry, SKILLS } from "./skills_vocabulary.ts";
 
-const byKey = new Map<string, SkillEntry>();
-for (const entry of SKILLS) {
-  for (const spelling of [entry.name, ...(entry.aliases ?? [])]) byKey.set(spelling.toLowerCase(), entry);
-}
+/** Every spelling (name and aliases, lower-cased) to its entry; built once from the vocabulary, only read. */
+const byKey: ReadonlyMap<string, SkillEntry> = new Map(
+  SKILLS.flatMap((entry) =>
+    [entry.name, ...(entry.aliases ?? [])].map((s) => [s.toLowerCase(), entry] as const)
+  ),
+);
 
 /** The comparison key of a skill: its canonical name lower-cased when known, else the trimmed text. */
 export function skillKey(skill: string): string {
@@ -22,7 +24,7 @@ export function skillKey(skill: string): string {
 }
 
 /** Keys already computed: scoring a page of best matches asks for the same few hundred skills again and again. */
-const keyCache = new Map<string, string>();
+const keyCache = new Map<string, string>(); // memo: pure function of its key
 
 /** The display name of a skill: the vocabulary's spelling when known, else the user's own. */
 export function canonicalSkill(skill: string): string {

@@ -3,7 +3,7 @@
  * and the next queued email of each application (issue 12: "cards show the
  * next step and its date, and the salary"). One query for the whole board.
  */
-import { withUser } from "./client.ts";
+import { type Sql, withUserOn } from "./client.ts";
 
 export interface BoardFacts {
   application_id: number;
@@ -15,8 +15,8 @@ export interface BoardFacts {
   next_email_contact: string | null;
 }
 
-export async function listBoardFacts(userId: number): Promise<Map<number, BoardFacts>> {
-  const rows = await withUser(userId, (tx) =>
+export async function listBoardFacts(sql: Sql, userId: number): Promise<Map<number, BoardFacts>> {
+  const rows = await withUserOn(sql, userId, (tx) =>
     tx<BoardFacts[]>`
       select a.id as application_id, j.comp_min, j.comp_max, n.due_at as next_email_at, n.step_no as next_email_step,
              n.full_name as next_email_contact

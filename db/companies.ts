@@ -1,6 +1,5 @@
 /** Companies: the shared catalogue of employers, written by the job import, read by everyone. */
-import { type Sql, sql, withUser } from "./client.ts";
-import { readSql } from "./replicas.ts";
+import { type Sql, withUserOn } from "./client.ts";
 
 export interface CompanySummary {
   id: number;
@@ -12,13 +11,14 @@ export interface CompanySummary {
 
 /**
  * Companies whose name looks like `q` (pg_trgm similarity or a substring, both served by the seed's
- * `idx_companies_name_trgm`), best first; without `q` the first ones by name.
+ * `idx_companies_name_trgm`), best first; without `q` the first ones by name. A lookup that tolerates a
+ * little staleness: callers pass a replica's pool when one is fresh enough (`readSql` of db/replicas.ts).
  */
-export function searchCompanies(q: string | undefined, limit = 20): Promise<CompanySummary[]> {
-  return readSql((db) => findCompanies(db, q, limit)); // a replica when one is fresh enough (db/replicas.ts)
-}
-
-async function findCompanies(sql: Sql, q: string | undefined, limit: number): Promise<CompanySummary[]> {
+export async function searchCompanies(
+  sql: Sql,
+  q: string | undefined,
+  limit = 20,
+): Promise<CompanySummary[]> {
   if (!q) {
     return await sql<CompanySummary[]>`
       select id, name, domain, size, industry from companies order by name, id limit ${limit}::int`;
@@ -46,8 +46,8 @@ export interface CompanyContact {
  * The known people at a company, for the job page (the outreach engineer's API creates them). Read as
  * the user (`withUser`): contacts are a shared catalogue that app_user may read.
  */
-export function listCompanyContacts(userId: number, companyId: number): Promise<CompanyContact[]> {
-  return withUser(userId, (tx) =>
+export function listCompanyContacts(sql: Sql, userId: number, companyId: number): Promise<CompanyContact[]> {
+  return withUserOn(sql, userId, (tx) =>
     tx<CompanyContact[]>`
       select id, full_name, title, contact_address(email) as email, linkedin_url,
         coalesce(opted_out, false) as opted_out
@@ -57,7 +57,7 @@ export function listCompanyContacts(userId: number, companyId: number): Promise<
 }
 
 /** Names of the given companies (the settings page lists the user's hidden ones). */
-export async function getCompaniesByIds(ids: number[]): Promise<CompanySummary[]> {
+export async function getCompaniesByIds(sql: Sql, ids: number[]): Promise<CompanySummary[]> {
   if (ids.length === 0) return [];
   return await sql<CompanySummary[]>`
     select id, name, domain, size, industry from companies where id = any(${ids}::int[]) order by name, id`;

@@ -2,8 +2,8 @@
  * The job import (owner pool, admin only): companies upserted by domain, jobs by external_id, a batch per
  * transaction, and row-by-row retries so that only the rows the database refuses are rejected.
  */
-import { sql, type Tx } from "./client.ts";
-import type { ImportJobRow } from "@/services/imports/job_import.ts";
+import type { Sql, Tx } from "./client.ts";
+import type { ImportJobRow } from "@/core/job_import_schemas.ts";
 
 export interface ImportResult {
   inserted: number;
@@ -86,7 +86,7 @@ async function upsertBatch(tx: Tx, rows: Indexed[]): Promise<Omit<ImportResult, 
  * Imports validated rows: the whole batch in one transaction; if the database refuses it (a value only
  * it can judge), row by row so that only the bad rows are rejected, each with the database's reason.
  */
-export async function importJobBatch(rows: Indexed[]): Promise<ImportResult> {
+export async function importJobBatch(sql: Sql, rows: Indexed[]): Promise<ImportResult> {
   if (rows.length === 0) return { inserted: 0, updated: 0, companies_created: 0, rejected: [] };
   try {
     const counts = await sql.begin((tx) => upsertBatch(tx, rows));
@@ -106,7 +106,7 @@ export async function importJobBatch(rows: Indexed[]): Promise<ImportResult> {
   }
   const total: ImportResult = { inserted: 0, updated: 0, companies_created: 0, rejected: [] };
   for (const row of rows) {
-    const one = await importJobBatch([row]);
+    const one = await importJobBatch(sql, [row]);
     total.inserted += one.inserted;
     total.updated += one.updated;
     total.companies_created += one.companies_created;

@@ -12,7 +12,7 @@
  * A search that finds at most `COUNT_CAP` jobs skips the pools: all of them are ranked, exactly.
  */
 import type { Frag, Tx } from "./client.ts";
-import { type JobPage, listItem, rowsOf } from "./jobs.ts";
+import { type JobListItem, listItem, rowsOf } from "./job_rows.ts";
 import { toMatchJob } from "./match_scores.ts";
 import { computeMatch, type MatchCategory, type MatchProfile } from "@/core/match.ts";
 import { canonicalSkill } from "@/core/skills.ts";
@@ -113,7 +113,7 @@ export async function matchPage(
   limit: number,
   cursor: Extract<SearchCursor, { sort: "match" }> | undefined,
   all: boolean,
-): Promise<Omit<JobPage, "sort" | "fuzzy" | "count">> {
+): Promise<{ items: JobListItem[]; next?: SearchCursor; prev?: SearchCursor }> {
   const ranked = await rankedCandidates(tx, profile, filters, all);
   let start = 0;
   let stop = Math.min(limit, ranked.length);

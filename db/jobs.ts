@@ -2,9 +2,9 @@
  * Jobs for the job seeker: the search and the job page, under the user's row-level security transaction
  * (which also reads their profile for the match scores). The import is db/job_imports.ts.
  */
-import { type Frag, type Tx, withUser } from "./client.ts";
-import { withReader } from "./replicas.ts";
+import { type Frag, type Sql, type Tx, withUserOn } from "./client.ts";
 import { getMatchProfile, matchJobColumns, type MatchJobRow, toMatchJob } from "./match_scores.ts";
+import { type JobListItem, listItem, rowsOf, type SearchRow } from "./job_rows.ts";
 import { matchPage } from "./job_match_rank.ts";
 import { computeMatch, type Match } from "@/core/match.ts";
 import { HttpError } from "@/core/http_error.ts";
@@ -25,18 +25,6 @@ export interface JobSearch {
   cursor?: SearchCursor;
 }
 
-export interface JobListItem {
-  id: number;
-  title: string;
-  company: { id: number; name: string; domain: string | null };
-  location: string | null;
-  remote: boolean;
-  comp_min: number | null;
-  comp_max: number | null;
-  posted_date: Date | null;
-  match: { score: number; category: string };
-}
-
 export interface JobPage {
   items: JobListItem[];
   sort: SearchSort;
@@ -47,15 +35,6 @@ export interface JobPage {
   /** True when the words matched nothing and titles and companies were matched by similarity instead. */
   fuzzy: boolean;
 }
-
-type SearchRow = MatchJobRow & {
-  id: number;
-  company_id: number;
-  company_name: string;
-  company_domain: string | null;
-  posted_date: Date | null;
-  posted_key: string | null;
-};
 
 /** The count is exact up to this many jobs ("1,000+" after): counting further is work nobody reads. */
 export const COUNT_CAP = 1000;
@@ -75,9 +54,12 @@ export const WORD_SIMILARITY = 0.5;
  * the matches (GIN indexes), sorted. More: walking the keyset index newest first, where matches are dense.
  * Either way the cursor is an index condition (a row comparison on (posted_date, id), the undated jobs
  * apart), so page 50 starts where page 49 ended. Best match: db/job_match_rank.ts.
+ *
+ * `sql` is the pool to read from: the search tolerates a little staleness, so callers pass a replica's
+ * when one is fresh enough (`readSql` of db/replicas.ts), else the primary.
  */
-export function searchJobs(userId: number, s: JobSearch): Promise<JobPage> {
-  return withReader(userId, async (tx) => { // a replica when one is fresh enough (db/replicas.ts)
+export function searchJobs(sql: Sql, userId: number, s: JobSearch): Promise<JobPage> {
+  return withUserOn(sql, userId, async (tx) => {
     const profile = await getMatchProfile(tx, userId);
     const sort: SearchSort = s.sort ?? (profile.has_resume ? "match" : "date");
     if (s.cursor && s.cursor.sort !== sort) {
@@ -153,29 +135,6 @@ export function searchJobs(userId: number, s: JobSearch): Promise<JobPage> {
 
 type DateCursor = Extract<SearchCursor, { sort: "date" }>;
 type MatchCursor = Extract<SearchCursor, { sort: "match" }> | undefined;
-
-/** The list item of a row and its match: what `GET /api/jobs` answers for each job. */
-export function listItem(r: SearchRow, match: Match): JobListItem {
-  return {
-    id: r.id,
-    title: r.title,
-    company: { id: r.company_id, name: r.company_name, domain: r.company_domain },
-    location: r.location,
-    remote: r.remote ?? false,
-    comp_min: r.comp_min,
-    comp_max: r.comp_max,
-    posted_date: r.posted_date,
-    match: { score: match.score, category: match.category },
-  };
-}
-
-/** The rows (with their companies and match columns) of these job ids. */
-export function rowsOf(tx: Tx, ids: Frag): Promise<SearchRow[]> {
-  return tx<SearchRow[]>`
-    select j.id, j.posted_date, j.posted_date::text as posted_key, c.id as company_id,
-           c.name as company_name, c.domain as company_domain, ${matchJobColumns(tx)}
-    from (${ids}) p join jobs j on j.id = p.id join companies c on c.id = j.company_id`;
-}
 
 /**
  * A page newest first, after (or before) the cursor. The dated and the undated jobs are two index ranges
@@ -274,8 +233,8 @@ export interface JobDetail {
 }
 
 /** One job with its company, the caller's match (with reasons) and the caller's application, if any. */
-export function getJobForUser(userId: number, jobId: number): Promise<JobDetail | undefined> {
-  return withUser(userId, async (tx) => {
+export function getJobForUser(sql: Sql, userId: number, jobId: number): Promise<JobDetail | undefined> {
+  return withUserOn(sql, userId, async (tx) => {
     const [row] = await tx<(MatchJobRow & Record<string, unknown>)[]>`
       select j.id, j.external_id, j.source, j.description, j.posted_date, j.expires_at,
              (j.expires_at is not null and j.expires_at <= now()) as expired,

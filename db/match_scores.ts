@@ -3,11 +3,11 @@
  * the re-scoring of a user's applications when their resume or preferences change, and the refresh of the
  * seed's `match_scores` materialized view.
  */
-import { sql, type Tx } from "./client.ts";
+import type { Sql, Tx } from "./client.ts";
 import { computeMatch, EMPTY_PROFILE, type MatchJob, type MatchProfile } from "@/core/match.ts";
 
 /** The job columns `computeMatch` reads (jobs `j` joined with companies `c`). */
-export const matchJobColumns = (tx: Tx | typeof sql) =>
+export const matchJobColumns = (tx: Sql | Tx) =>
   tx`j.title, j.skills, j.skills_nice, (case when j.skills is null then j.description end) as match_description,
      j.location, j.remote, j.job_type, j.comp_min, j.comp_max, j.requires_visa_sponsorship,
      c.industry as company_industry, c.size as company_size, c.tech_stack as company_tech_stack`;
@@ -110,7 +110,7 @@ export async function rescoreApplications(tx: Tx, userId: number): Promise<numbe
  * Refreshes the `match_scores` materialized view without blocking readers (CONCURRENTLY, which the
  * view's unique index allows). Owner pool: the scheduled job `refresh-match-scores` calls it.
  */
-export async function refreshMatchScores(): Promise<{ rows: number }> {
+export async function refreshMatchScores(sql: Sql): Promise<{ rows: number }> {
   await sql`refresh materialized view concurrently match_scores`;
   const [row] = await sql<{ rows: number }[]>`select count(*)::int as rows from match_scores`;
   return row;

@@ -1,5 +1,5 @@
 /** The job seeker's preferences (one row per user), under row-level security. */
-import { withUser } from "./client.ts";
+import { type Sql, withUserOn } from "./client.ts";
 import { rescoreApplications } from "./match_scores.ts";
 import type { PreferencesInput } from "@/core/profile_schemas.ts";
 
@@ -28,16 +28,16 @@ export const DEFAULT_PREFERENCES: Preferences = {
 };
 
 /** The user's preferences; the defaults when none were saved. */
-export function getPreferences(userId: number): Promise<Preferences> {
-  return withUser(userId, async (tx) => {
+export function getPreferences(sql: Sql, userId: number): Promise<Preferences> {
+  return withUserOn(sql, userId, async (tx) => {
     const [row] = await tx.unsafe<Preferences[]>(`select ${COLUMNS} from job_preferences`);
     return row ?? structuredClone(DEFAULT_PREFERENCES);
   });
 }
 
 /** Replaces the preferences and re-scores the user's applications in the same transaction. */
-export function putPreferences(userId: number, p: PreferencesInput): Promise<Preferences> {
-  return withUser(userId, async (tx) => {
+export function putPreferences(sql: Sql, userId: number, p: PreferencesInput): Promise<Preferences> {
+  return withUserOn(sql, userId, async (tx) => {
     const [row] = await tx<Preferences[]>`
       insert into job_preferences (user_id, values, role_types, locations, remote_ok, role_levels, company_sizes,
                                    industries, skills, hidden_companies, min_salary, max_salary,
@@ -64,8 +64,13 @@ export function putPreferences(userId: number, p: PreferencesInput): Promise<Pre
  * Hides (or shows again) one company's jobs from the user's searches, keeping the rest of the
  * preferences; creates the preferences row with the seed's defaults when there is none.
  */
-export function setCompanyHidden(userId: number, companyId: number, hidden: boolean): Promise<number[]> {
-  return withUser(userId, async (tx) => {
+export function setCompanyHidden(
+  sql: Sql,
+  userId: number,
+  companyId: number,
+  hidden: boolean,
+): Promise<number[]> {
+  return withUserOn(sql, userId, async (tx) => {
     const [row] = await tx<{ hidden_companies: number[] }[]>`
       insert into job_preferences (user_id, hidden_companies)
       values (${userId}::int, case when ${hidden}::boolean then jsonb_build_array(${companyId}::int) else '[]'::jsonb end)

@@ -1,5 +1,5 @@
 /** The job seeker's resume (one per user), always read and written under row-level security. */
-import { type Tx, withUser } from "./client.ts";
+import { type Sql, type Tx, withUserOn } from "./client.ts";
 import { rescoreApplications } from "./match_scores.ts";
 import type { ResumeInput } from "@/core/profile_schemas.ts";
 import { extractSkills } from "@/core/skills.ts";
@@ -29,17 +29,17 @@ async function selectResume(tx: Tx): Promise<Resume> {
 }
 
 /** The user's resume; an empty one when none was saved yet. */
-export function getResume(userId: number): Promise<Resume> {
-  return withUser(userId, selectResume);
+export function getResume(sql: Sql, userId: number): Promise<Resume> {
+  return withUserOn(sql, userId, selectResume);
 }
 
 /**
  * Replaces the resume. Without `skills`, the skills named in `raw_text` become the first list. The
  * user's applications are re-scored in the same transaction.
  */
-export function putResume(userId: number, input: ResumeInput): Promise<Resume> {
+export function putResume(sql: Sql, userId: number, input: ResumeInput): Promise<Resume> {
   const skills = input.skills ?? extractSkills(input.raw_text);
-  return withUser(userId, async (tx) => {
+  return withUserOn(sql, userId, async (tx) => {
     const [row] = await tx<Resume[]>`
       insert into resumes (user_id, roles, key_metrics, accomplishments, skills, raw_text)
       values (${userId}::int, ${tx.json(input.roles)}::jsonb, ${tx.json(input.key_metrics)}::jsonb,

@@ -10,6 +10,7 @@
  * JSON line: job, trigger, tick, outcome, duration_ms, rows.
  */
 import { claimJobRun, finishJobRun, holdJobRun, type RunLock } from "@/db/job_runs.ts";
+import { sql } from "@/db/client.ts";
 import { log } from "@/core/log.ts";
 import { shutdownSignal } from "@/app/lifecycle.ts";
 import { recordEmail, recordJobRun } from "@/core/metrics.ts";
@@ -40,7 +41,7 @@ export const JOBS = {
   },
   "reset-mailboxes": { schedule: "0 0 * * *", leaseSeconds: 3600, run: (tick: Date) => resetMailboxes(tick) },
   "calculate-health": { schedule: "0 */6 * * *", leaseSeconds: 3600, run: () => calculateHealth() },
-  "refresh-match-scores": { schedule: "0 * * * *", leaseSeconds: 3600, run: () => refreshMatchScores() },
+  "refresh-match-scores": { schedule: "0 * * * *", leaseSeconds: 3600, run: () => refreshMatchScores(sql) },
   "maintain-partitions": { schedule: "0 1 * * *", leaseSeconds: 3600, run: () => maintainPartitions() },
   "expire-jobs": { schedule: "30 * * * *", leaseSeconds: 3600, run: () => expireJobs() },
   "end-idle-connections": { schedule: "*/10 * * * *", leaseSeconds: 600, run: () => endIdleConnections() },

@@ -4,8 +4,8 @@
  * stderr and a JSON summary on stdout. Bad rows are listed with their index and reason; the others go in.
  * Exit status: 0 when every row went in, 2 when some were rejected, 1 when the import could not run.
  */
-import { ConfigError, loadConfig, setConfig } from "@/fresh.config.ts";
-import { connect, disconnect } from "@/db/client.ts";
+import { ConfigError, loadConfig } from "@/fresh.config.ts";
+import { createPool } from "@/db/client.ts";
 import { migrate } from "@/db/migrate.ts";
 import { openDatabase } from "@/app/database.ts";
 import { BATCH_SIZE, importJobs } from "@/services/imports/job_import.ts";
@@ -29,13 +29,15 @@ function progress(done: number, total: number, rows: number): void {
 try {
   const file = await Deno.open(path, { read: true });
   const size = (await file.stat()).size;
-  const config = setConfig(loadConfig());
+  const config = loadConfig();
   const database = await openDatabase(config);
   const total: ImportResult = { inserted: 0, updated: 0, companies_created: 0, rejected: [] };
   let rows = 0;
   const started = performance.now();
+  let closePool = async () => {};
   try {
-    const pool = await connect(database.url, { max: 2, application: "roleferry-import" });
+    const pool = createPool(database.url, { max: 2, application: "roleferry-import" });
+    closePool = () => pool.end({ timeout: 5 });
     await migrate(pool);
     let bytes = 0;
     let batch: FileRow[] = [];
@@ -47,7 +49,7 @@ try {
       }
       // Rows of one batch are consecutive; their indexes are the file's, so pass each row's own.
       for (const run of consecutiveRuns(good)) {
-        const result = await importJobs(run.map((r) => r.raw), { firstIndex: run[0].index, seen });
+        const result = await importJobs(pool, run.map((r) => r.raw), { firstIndex: run[0].index, seen });
         total.inserted += result.inserted;
         total.updated += result.updated;
         total.companies_created += result.companies_created;
@@ -66,7 +68,7 @@ try {
     // until a vacuum merges them: merge them now rather than waiting for autovacuum.
     if (total.inserted > BATCH_SIZE) await pool`vacuum (analyze) jobs`;
   } finally {
-    await disconnect();
+    await closePool();
     await database.stop();
   }
   const seconds = (performance.now() - started) / 1000;

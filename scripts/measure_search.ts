@@ -7,7 +7,7 @@
  * scoring of the page) for a mix of searches. Prints p50/p95/p99 per kind and overall, and the plan of a
  * title search. A measurement, not a test: numbers depend on the machine.
  */
-import { connect, disconnect, sql } from "@/db/client.ts";
+import { createPool } from "@/db/client.ts";
 import { migrate } from "@/db/migrate.ts";
 import { searchJobs } from "@/db/jobs.ts";
 import { putPreferences } from "@/db/preferences.ts";
@@ -31,8 +31,8 @@ if (!url) {
   stop = db.stop;
 }
 
+const sql = createPool(url, { max: 4, application: "roleferry-measure" });
 try {
-  await connect(url, { max: 4, application: "roleferry-measure" });
   await migrate(sql);
   console.error(`generating ${JOBS} jobs ...`);
   let started = performance.now();
@@ -72,13 +72,14 @@ try {
   const [user] = await sql<{ id: number }[]>`
     insert into users (email, hashed_password, full_name) values ('measure@example.test', 'x', 'Measure')
     on conflict (email) do update set full_name = excluded.full_name returning id`;
-  await putResume(user.id, {
+  await putResume(sql, user.id, {
     roles: [],
     key_metrics: [],
     accomplishments: [],
     skills: ["Python", "Go", "AWS"],
   });
   await putPreferences(
+    sql,
     user.id,
     PreferencesBody.parse({
       locations: ["Berlin"],
@@ -88,7 +89,7 @@ try {
     }),
   );
 
-  const kinds: Record<string, () => Parameters<typeof searchJobs>[1]> = {
+  const kinds: Record<string, () => Parameters<typeof searchJobs>[2]> = {
     "q=kubernetes (0.1% of jobs)": () => ({ q: "kubernetes", limit: 20 }),
     "q=engineer (20%)": () => ({ q: "engineer", limit: 20 }),
     'q="data scientist" senior (2%)': () => ({ q: '"data scientist" senior', limit: 20 }),
@@ -96,7 +97,7 @@ try {
     "q=designer, location, limit 100": () => ({ q: "designer", location: "london", limit: 100 }),
   };
   // one page deep into the results, for the keyset path
-  const firstPage = await searchJobs(user.id, { q: "engineer", limit: 100, sort: "date" });
+  const firstPage = await searchJobs(sql, user.id, { q: "engineer", limit: 100, sort: "date" });
   kinds["q=engineer, page 2 (cursor)"] = () => ({
     q: "engineer",
     limit: 20,
@@ -110,12 +111,12 @@ try {
   console.log(`search latency at ${JOBS} jobs, ${RUNS} runs per kind (ms, wall clock around searchJobs):`);
   console.log("kind".padEnd(34) + "p50".padStart(8) + "p95".padStart(8) + "p99".padStart(8) + "  items");
   for (const [name, make] of Object.entries(kinds)) {
-    for (let i = 0; i < 10; i++) await searchJobs(user.id, make()); // warm-up
+    for (let i = 0; i < 10; i++) await searchJobs(sql, user.id, make()); // warm-up
     const times: number[] = [];
     let items = 0;
     for (let i = 0; i < RUNS; i++) {
       started = performance.now();
-      const page = await searchJobs(user.id, make());
+      const page = await searchJobs(sql, user.id, make());
       times.push(performance.now() - started);
       items = page.items.length;
     }
@@ -139,6 +140,6 @@ try {
     order by j.posted_date desc nulls last, j.id desc limit 21`;
   console.log("\nplan of the rare title search:\n" + plan.map((r) => "  " + r["QUERY PLAN"]).join("\n"));
 } finally {
-  await disconnect();
+  await sql.end({ timeout: 5 });
   await stop();
 }

@@ -149,7 +149,7 @@ Deno.test("[e2e] DELETE /api/me - wrong confirmation 422; then nothing of the us
   await db.sql`insert into send_charges (outreach_id, queued_at, user_id)
                select id, queued_at, ${u.user.id} from outreach where id = ${ids[0]}`;
   await db.sql`update contacts set opted_out = true, opted_out_at = now() where id = ${contacts[1]}`;
-  await refreshMatchScores();
+  await refreshMatchScores(db.sql);
   await settleSystemMail();
   const before = await rowsNaming(u.user.id, u.user.email);
   for (const table of ["users", "resumes", "job_preferences", "applications", "sessions", "account_tokens"]) {
@@ -174,7 +174,7 @@ Deno.test("[e2e] DELETE /api/me - wrong confirmation 422; then nothing of the us
   assert.equal((await api(server.url, "GET", "/api/me", { token })).status, 401);
 
   // The derived match_scores cache drops the user at its next refresh (hourly job): run it, as the job would.
-  await refreshMatchScores();
+  await refreshMatchScores(db.sql);
   assert.deepEqual(await rowsNaming(u.user.id, u.user.email), {}, "no row names the deleted user");
   const [{ n: outreachLeft }] = await db
     .sql`select count(*)::int as n from outreach where application_id = ${app.id}`;

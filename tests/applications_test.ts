@@ -64,7 +64,7 @@ Deno.test("[e2e] POST /api/applications - 201 with the stored match score; 409 o
     .sql`select count(*)::int as count from applications where user_id = ${user.id}`;
   assert.equal(count, 1);
 
-  const [view] = await refreshMatchScores().then(() =>
+  const [view] = await refreshMatchScores(db.sql).then(() =>
     db.sql`select score, category from match_scores where user_id = ${user.id} and job_id = ${jobIds[0]}`
   );
   assert.deepEqual({ ...view }, { score: 67, category: "fair" });

@@ -30,12 +30,15 @@ export const handler = {
   async GET(ctx: FreshContext<AppState>) {
     const user = await requireUser(ctx);
     if (user.mode === "recruiter") return seeOther("/account"); // recruiters are asked for no resume
-    const [resume, preferences] = await Promise.all([getResume(user.id), getPreferences(user.id)]);
+    const [resume, preferences] = await Promise.all([
+      getResume(ctx.state.app.sql, user.id),
+      getPreferences(ctx.state.app.sql, user.id),
+    ]);
     return ctx.render(
       {
         resume,
         preferences,
-        hiddenCompanies: await getCompaniesByIds(preferences.hidden_companies),
+        hiddenCompanies: await getCompaniesByIds(ctx.state.app.sql, preferences.hidden_companies),
         saved: ctx.url.searchParams.get("saved") ?? undefined,
         welcome: ctx.url.searchParams.has("welcome"),
       } satisfies Data,
@@ -47,10 +50,10 @@ export const handler = {
     guard: requireUser,
     fallback: "preferences",
     actions: {
-      unhide: async (_ctx, { form, guarded: user }) => {
+      unhide: async (ctx, { form, guarded: user }) => {
         const id = Number(field(form, "company_id"));
         if (Number.isSafeInteger(id) && id > 0 && id <= 2_147_483_647) {
-          await setCompanyHidden(user.id, id, false);
+          await setCompanyHidden(ctx.state.app.sql, user.id, id, false);
         }
         return seeOther("/settings?saved=preferences#hidden");
       },
@@ -71,7 +74,7 @@ export const handler = {
           raw_text: raw.trim() ? raw : null,
         });
         if (parsed.success) {
-          await putResume(user.id, parsed.data);
+          await putResume(ctx.state.app.sql, user.id, parsed.data);
           return seeOther("/settings?saved=resume");
         }
         const typed = {
@@ -86,7 +89,7 @@ export const handler = {
         });
       },
       preferences: async (ctx, { form, guarded: user }) => {
-        const current = await getPreferences(user.id);
+        const current = await getPreferences(ctx.state.app.sql, user.id);
         const submitted = {
           values: lines(form, "values", true),
           role_types: form.getAll("role_types"),
@@ -103,7 +106,7 @@ export const handler = {
         };
         const parsed = PreferencesBody.safeParse(submitted);
         if (parsed.success) {
-          await putPreferences(user.id, parsed.data);
+          await putPreferences(ctx.state.app.sql, user.id, parsed.data);
           return seeOther("/settings?saved=preferences");
         }
         const fields = humanErrors(issuesToFields(parsed.error.issues));
@@ -128,8 +131,11 @@ async function rerender(
   fields: FieldErrors,
   typed: { resume?: Partial<Resume>; preferences?: Preferences } = {},
 ) {
-  const [stored, preferences] = await Promise.all([getResume(userId), getPreferences(userId)]);
-  const hiddenCompanies = await getCompaniesByIds(preferences.hidden_companies);
+  const [stored, preferences] = await Promise.all([
+    getResume(ctx.state.app.sql, userId),
+    getPreferences(ctx.state.app.sql, userId),
+  ]);
+  const hiddenCompanies = await getCompaniesByIds(ctx.state.app.sql, preferences.hidden_companies);
   const resume = { ...stored, ...typed.resume };
   return ctx.render(
     {

@@ -28,13 +28,13 @@ export async function openPage(token: string): Promise<LivePage> {
 
 export async function pageContent(page: LivePage): Promise<LivePageContent> {
   const [resume, [owner], application] = await Promise.all([
-    getResume(page.user_id),
+    getResume(sql, page.user_id),
     sql<{ full_name: string }[]>`select full_name from users where id = ${page.user_id}::int`,
     getApplication(page.user_id, page.application_id),
   ]);
   let job: LivePageContent["job"] = null;
   if (page.show_match && application) {
-    const detail = await getJobForUser(page.user_id, application.job_id);
+    const detail = await getJobForUser(sql, page.user_id, application.job_id);
     if (detail) job = { title: detail.title, company: detail.company.name, reasons: detail.match.reasons };
   }
   return {

@@ -65,7 +65,7 @@ async function pageData(
   const [outreach, mail, contacts, sequences] = await Promise.all([
     listOutreachForApplication(app.sql, userId, application.id),
     getMailStateForApplication(app.sql, userId, application.id),
-    listCompanyContacts(userId, application.job.company.id),
+    listCompanyContacts(app.sql, userId, application.job.company.id),
     listSequences(app.sql, userId),
   ]);
   return {

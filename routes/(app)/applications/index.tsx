@@ -47,7 +47,10 @@ function salary(a: Application, facts: BoardFacts | undefined): string | null {
 export const handler = {
   async GET(ctx: FreshContext<AppState>) {
     const user = await requireUser(ctx);
-    const [applications, facts] = await Promise.all([listApplications(user.id), listBoardFacts(user.id)]);
+    const [applications, facts] = await Promise.all([
+      listApplications(user.id),
+      listBoardFacts(ctx.state.app.sql, user.id),
+    ]);
     const cards: BoardCard[] = applications.map((a) => ({
       id: a.id,
       title: a.job.title,

@@ -1,7 +1,8 @@
 import type { FreshContext, PageProps } from "@/fresh/types.ts";
 import { requireUser } from "@/web/auth.ts";
 import { formatPayRange } from "@/core/match.ts";
-import { field, readForm, seeOther } from "@/core/page_forms.ts";
+import { field, seeOther } from "@/core/page_forms.ts";
+import { formActions } from "@/web/form_actions.ts";
 import { HttpError } from "@/core/http_error.ts";
 import { parseId } from "@/core/validate.ts";
 import type { AppState } from "@/web/state.ts";
@@ -26,52 +27,67 @@ interface Data {
   contactForm?: { values: ContactFormValues; errors: FieldErrors };
 }
 
+/** Before a form is read: the signed-in user (401/403 otherwise) and the job id of the path (404 when bad). */
+async function signedInJob(ctx: FreshContext<AppState>) {
+  return { user: await requireUser(ctx), jobId: parseId(ctx.params.id, "job") };
+}
+
 export const handler = {
   async GET(ctx: FreshContext<AppState>) {
     const user = await requireUser(ctx);
-    const job = await getJobForUser(user.id, parseId(ctx.params.id, "job"));
+    const { app } = ctx.state;
+    const job = await getJobForUser(app.sql, user.id, parseId(ctx.params.id, "job"));
     if (!job) throw new HttpError(404, "job not found");
-    const contacts = await listCompanyContacts(user.id, job.company.id);
+    const contacts = await listCompanyContacts(app.sql, user.id, job.company.id);
     return ctx.render({ job, contacts } satisfies Data);
   },
-  /** Save or apply: creates the application, then shows it (an existing one is shown as it is). */
-  async POST(ctx: FreshContext<AppState>) {
-    const user = await requireUser(ctx);
-    const jobId = parseId(ctx.params.id, "job");
-    const form = await readForm(ctx.req);
-    if (field(form, "action") === "add_contact") {
-      const job = await getJobForUser(user.id, jobId);
-      if (!job) throw new HttpError(404, "job not found");
-      const parsed = parseNewContact(form);
-      if (!parsed.ok) {
-        const contacts = await listCompanyContacts(user.id, job.company.id);
-        const contactForm = { values: contactFormValues(form), errors: parsed.errors };
-        return ctx.render({ job, contacts, contactForm } satisfies Data, { status: 422 });
-      }
-      const { contact, created } = await createContact(user.id, job.company.id, parsed.value.contact);
-      if (created && parsed.value.notes) {
-        await updateContact(user.id, contact.id, { notes: parsed.value.notes });
-      }
-      return seeOther(`/jobs/${jobId}?contact=${created ? "added" : "known"}#people`);
-    }
-    if (field(form, "action") === "hide") {
-      const job = await getJobForUser(user.id, jobId);
-      if (!job) throw new HttpError(404, "job not found");
-      await setCompanyHidden(user.id, job.company.id, true);
-      return seeOther(`/jobs?hidden=${job.company.id}`);
-    }
-    const status = field(form, "status") === "applied" ? "applied" : "saved";
-    try {
-      const application = await createApplication(user.id, { job_id: jobId, status });
-      return seeOther(`/applications/${application.id}`);
-    } catch (error) {
-      if (!(error instanceof HttpError)) throw error;
-      if (error.status === 422) throw new HttpError(404, "job not found");
-      if (error.status !== 409) throw error;
-      const job = await getJobForUser(user.id, jobId);
-      return seeOther(job?.application ? `/applications/${job.application.id}` : "/applications");
-    }
-  },
+  /**
+   * One action per form (the hidden `action` field): add a contact, hide the company; a post naming none is
+   * the save-or-apply form, which creates the application and shows it (an existing one as it is).
+   */
+  POST: formActions({
+    field: "action",
+    guard: signedInJob,
+    fallback: "track",
+    actions: {
+      add_contact: async (ctx, { form, guarded: { user, jobId } }) => {
+        const { app } = ctx.state;
+        const job = await getJobForUser(app.sql, user.id, jobId);
+        if (!job) throw new HttpError(404, "job not found");
+        const parsed = parseNewContact(form);
+        if (!parsed.ok) {
+          const contacts = await listCompanyContacts(app.sql, user.id, job.company.id);
+          const contactForm = { values: contactFormValues(form), errors: parsed.errors };
+          return ctx.render({ job, contacts, contactForm } satisfies Data, { status: 422 });
+        }
+        const { contact, created } = await createContact(user.id, job.company.id, parsed.value.contact);
+        if (created && parsed.value.notes) {
+          await updateContact(user.id, contact.id, { notes: parsed.value.notes });
+        }
+        return seeOther(`/jobs/${jobId}?contact=${created ? "added" : "known"}#people`);
+      },
+      hide: async (ctx, { guarded: { user, jobId } }) => {
+        const { app } = ctx.state;
+        const job = await getJobForUser(app.sql, user.id, jobId);
+        if (!job) throw new HttpError(404, "job not found");
+        await setCompanyHidden(app.sql, user.id, job.company.id, true);
+        return seeOther(`/jobs?hidden=${job.company.id}`);
+      },
+      track: async (ctx, { form, guarded: { user, jobId } }) => {
+        const status = field(form, "status") === "applied" ? "applied" : "saved";
+        try {
+          const application = await createApplication(user.id, { job_id: jobId, status });
+          return seeOther(`/applications/${application.id}`);
+        } catch (error) {
+          if (!(error instanceof HttpError)) throw error;
+          if (error.status === 422) throw new HttpError(404, "job not found");
+          if (error.status !== 409) throw error;
+          const job = await getJobForUser(ctx.state.app.sql, user.id, jobId);
+          return seeOther(job?.application ? `/applications/${job.application.id}` : "/applications");
+        }
+      },
+    },
+  }),
 };
 
 export default function JobPage({ data, state, url }: PageProps<Data, AppState>) {

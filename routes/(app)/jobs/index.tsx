@@ -8,9 +8,12 @@ import { HttpError } from "@/core/http_error.ts";
 import { issuesToFields } from "@/core/validate.ts";
 import { assertStorableParams } from "@/core/text_guard.ts";
 import type { AppState } from "@/web/state.ts";
-import { type JobListItem, searchJobs } from "@/db/jobs.ts";
+import { searchJobs } from "@/db/jobs.ts";
+import type { JobListItem } from "@/db/job_rows.ts";
 import { getCompaniesByIds } from "@/db/companies.ts";
 import { getPreferences } from "@/db/preferences.ts";
+import { readSql } from "@/db/replicas.ts";
+import type { Sql } from "@/db/client.ts";
 import MatchBadge from "@/components/MatchBadge.tsx";
 import FieldError from "@/components/FieldError.tsx";
 
@@ -34,12 +37,13 @@ const PAGE_ONLY = ["hidden"];
 export const handler = {
   async GET(ctx: FreshContext<AppState>) {
     const user = await requireUser(ctx);
+    const { app } = ctx.state;
     assertStorableParams(ctx.url.searchParams);
     // Empty inputs of the search form mean "no filter".
     const query = Object.fromEntries(
       [...ctx.url.searchParams].filter(([k, v]) => v !== "" && !PAGE_ONLY.includes(k)),
     );
-    const hidden = await hiddenCompanyName(user.id, ctx.url.searchParams.get("hidden"));
+    const hidden = await hiddenCompanyName(app.sql, user.id, ctx.url.searchParams.get("hidden"));
     const parsed = JobSearchQuery.safeParse(query);
     if (!parsed.success) {
       const data: Data = {
@@ -61,11 +65,9 @@ export const handler = {
         status: 422,
       });
     }
-    const page = await searchJobs(user.id, {
-      ...filters,
-      sort: filters.sort ?? decoded?.sort,
-      cursor: decoded,
-    });
+    const search = { ...filters, sort: filters.sort ?? decoded?.sort, cursor: decoded };
+    // A replica when one is fresh enough (db/replicas.ts).
+    const page = await readSql((db) => searchJobs(db, user.id, search));
     const href = (c: typeof page.next) => {
       if (!c) return null;
       const params = new URLSearchParams(query);
@@ -92,11 +94,15 @@ export const handler = {
  * `?hidden=<company id>` confirms a hide: the name shown is the company's own, and only for a company the
  * user has hidden, so the link cannot carry a sentence of someone else's choosing.
  */
-async function hiddenCompanyName(userId: number, param: string | null): Promise<string | undefined> {
+async function hiddenCompanyName(
+  sql: Sql,
+  userId: number,
+  param: string | null,
+): Promise<string | undefined> {
   if (!param || !/^[1-9]\d{0,9}$/.test(param) || Number(param) > 2_147_483_647) return undefined;
   const id = Number(param);
-  if (!(await getPreferences(userId)).hidden_companies.includes(id)) return undefined;
-  return (await getCompaniesByIds([id]))[0]?.name;
+  if (!(await getPreferences(sql, userId)).hidden_companies.includes(id)) return undefined;
+  return (await getCompaniesByIds(sql, [id]))[0]?.name;
 }
 
 export default function JobsPage({ data, state }: PageProps<Data, AppState>) {

@@ -1,14 +1,10 @@
 import { z } from "zod";
-import { defineApi } from "@/web/api.ts";
-import { requireUser } from "@/web/auth.ts";
-import { parseQuery } from "@/core/validate.ts";
+import { defineRoute, op } from "@/web/define_route.ts";
 import { searchCompanies } from "@/db/companies.ts";
-import type { FreshContext } from "@/fresh/types.ts";
-import type { AppState } from "@/web/state.ts";
-import { storableUrl } from "@/core/text_guard.ts";
+import { readSql } from "@/db/replicas.ts";
 
-export const api = defineApi({
-  GET: {
+export const { handler, api } = defineRoute({
+  GET: op({
     summary: "Companies whose name looks like q (trigram similarity)",
     auth: "user",
     query: z.strictObject({ q: z.string().trim().max(255, "must be at most 255 characters").optional() }),
@@ -21,13 +17,9 @@ export const api = defineApi({
         industry: z.string().nullable(),
       })),
     }),
-  },
+    // A replica when one is fresh enough (db/replicas.ts).
+    handler: async (_ctx, { query: { q } }) => ({
+      items: await readSql((db) => searchCompanies(db, q || undefined)),
+    }),
+  }),
 });
-
-export const handler = {
-  async GET(ctx: FreshContext<AppState>) {
-    await requireUser(ctx);
-    const { q } = parseQuery(storableUrl(ctx.url), api.GET.query);
-    return Response.json({ items: await searchCompanies(q || undefined) });
-  },
-};

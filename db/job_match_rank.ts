@@ -10,10 +10,14 @@
  * `MATCH_POOL` newer candidates). `bench/search.ts` measures that recall against the full ranking.
  * Pages are slices of the ranking after (or before) the cursor's (score, id), so every page costs the same.
  * A search that finds at most `COUNT_CAP` jobs skips the pools: all of them are ranked, exactly.
+ *
+ * Before the pools: the user's own table (`tableMatchPage`, services/matching/candidates.ts), when it is
+ * current and the search has nothing it cannot apply.
  */
 import type { Frag, Tx } from "./client.ts";
 import { type JobListItem, listItem, rowsOf } from "./job_rows.ts";
 import { toMatchJob } from "./match_scores.ts";
+import { candidatePage, candidateState } from "./match_candidates.ts";
 import { computeMatch, type MatchCategory, type MatchProfile } from "@/core/match.ts";
 import { canonicalSkill } from "@/core/skills.ts";
 import { searchWords } from "@/core/search_query.ts";
@@ -138,5 +142,52 @@ export async function matchPage(
     items: page.map((s) => listItem(s.row, { score: s.score, category: s.category, reasons: [] })),
     next: stop < ranked.length ? key(page.at(-1), "next") : undefined,
     prev: start > 0 ? key(page[0], "prev") : undefined,
+  };
+}
+
+type MatchCursor = Extract<SearchCursor, { sort: "match" }>;
+
+/**
+ * One page of best match first from the user's table (migration 0095), or undefined when the table cannot
+ * answer it and the pools must: no table, a stale one (the profile changed since), one that is never exact
+ * (no skills), or a page reaching below the table's exact part (the pools rank what lies there). The search's
+ * conditions (open, public, hidden companies, text, filters) are applied to the table's jobs through a join:
+ * every job whose key is in the exact part is in the table, so the jobs passing them there are exactly the
+ * top of the search's own ranking. A rare filter finds less than a page there and goes to the pools (which
+ * rank a search of at most `COUNT_CAP` jobs whole). The scores are the table's, computed by its refresh with
+ * the same function.
+ */
+export async function tableMatchPage(
+  tx: Tx,
+  userId: number,
+  filters: () => Frag,
+  limit: number,
+  cursor: MatchCursor | undefined,
+): Promise<{ items: JobListItem[]; next?: SearchCursor; prev?: SearchCursor } | undefined> {
+  const state = await candidateState(tx, userId);
+  if (!state || state.stale || !state.exact) return undefined;
+  const exact = state.exact;
+  const back = cursor?.dir === "prev";
+  // Going back from a row below the exact part: what lies between is not all in the table.
+  if (back && (cursor.score < exact.score || (cursor.score === exact.score && cursor.id < exact.id))) {
+    return undefined;
+  }
+  const rows = await candidatePage(tx, userId, filters(), exact, limit, cursor);
+  // Forward, the exact part must hold this whole page and one row more (else the page reaches below it).
+  if (!back && rows.length <= limit) return undefined;
+  const more = rows.length > limit;
+  const page = back ? rows.slice(0, limit).reverse() : rows.slice(0, limit);
+  const ids = page.map((r) => r.job_id);
+  const byId = new Map((await rowsOf(tx, tx`select unnest(${ids}::int[]) as id`)).map((r) => [r.id, r]));
+  const items = page.flatMap((r) => {
+    const row = byId.get(r.job_id);
+    return row ? [listItem(row, { score: r.score, category: r.category as MatchCategory, reasons: [] })] : [];
+  });
+  const key = (r: { score: number; job_id: number } | undefined, dir: "next" | "prev") =>
+    r && { sort: "match" as const, dir, score: r.score, id: r.job_id };
+  return {
+    items,
+    next: back || more ? key(page.at(-1), "next") : undefined,
+    prev: (back ? more : cursor !== undefined) ? key(page[0], "prev") : undefined,
   };
 }

@@ -5,7 +5,7 @@
 import { type Frag, type Sql, type Tx, withUserOn } from "./client.ts";
 import { getMatchProfile, matchJobColumns, type MatchJobRow, toMatchJob } from "./match_scores.ts";
 import { type JobListItem, listItem, rowsOf, type SearchRow } from "./job_rows.ts";
-import { matchPage } from "./job_match_rank.ts";
+import { matchPage, tableMatchPage } from "./job_match_rank.ts";
 import { computeMatch, type Match } from "@/core/match.ts";
 import { HttpError } from "@/core/http_error.ts";
 import { parseSearchText } from "@/core/search_query.ts";
@@ -113,7 +113,9 @@ export function searchJobs(sql: Sql, userId: number, s: JobSearch): Promise<JobP
     const count = { value: Math.min(n, COUNT_CAP), capped: n > COUNT_CAP };
     if (sort === "match") {
       const cursor = s.cursor as MatchCursor;
-      const page = await matchPage(tx, profile, () => filters(fuzzy), s.limit, cursor, n <= COUNT_CAP);
+      // The user's best-match table first (db/job_match_rank.ts `tableMatchPage`), else the pools.
+      const page = await tableMatchPage(tx, userId, () => filters(fuzzy), s.limit, cursor) ??
+        await matchPage(tx, profile, () => filters(fuzzy), s.limit, cursor, n <= COUNT_CAP);
       return { ...page, sort, count, fuzzy };
     }
     const cursor = s.cursor as DateCursor | undefined;

@@ -1,6 +1,7 @@
 /** The job seeker's preferences (one row per user), under row-level security. */
 import { type Sql, withUserOn } from "./client.ts";
 import { rescoreApplications } from "./match_scores.ts";
+import { markCandidatesStale } from "./match_candidates.ts";
 import type { PreferencesInput } from "@/core/profile_schemas.ts";
 
 export interface Preferences extends PreferencesInput {
@@ -56,6 +57,8 @@ export function putPreferences(sql: Sql, userId: number, p: PreferencesInput): P
         max_salary = excluded.max_salary, needs_visa_sponsorship = excluded.needs_visa_sponsorship
       returning ${tx.unsafe(COLUMNS)}`;
     await rescoreApplications(tx, userId);
+    // Best match first reads the pools until the table is rebuilt for the new profile.
+    await markCandidatesStale(tx, userId);
     return row;
   });
 }

@@ -1,6 +1,7 @@
 /** The job seeker's resume (one per user), always read and written under row-level security. */
 import { type Sql, type Tx, withUserOn } from "./client.ts";
 import { rescoreApplications } from "./match_scores.ts";
+import { markCandidatesStale } from "./match_candidates.ts";
 import type { ResumeInput } from "@/core/profile_schemas.ts";
 import { extractSkills } from "@/core/skills.ts";
 
@@ -50,6 +51,8 @@ export function putResume(sql: Sql, userId: number, input: ResumeInput): Promise
         accomplishments = excluded.accomplishments, skills = excluded.skills, raw_text = excluded.raw_text
       returning roles, key_metrics, accomplishments, skills, raw_text, updated_at`;
     await rescoreApplications(tx, userId);
+    // Best match first reads the pools until the table is rebuilt for the new profile.
+    await markCandidatesStale(tx, userId);
     return row;
   });
 }

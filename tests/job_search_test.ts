@@ -5,6 +5,8 @@ import { createUserWithToken } from "@/tests/helpers/users.ts";
 import { getMatchProfile, matchJobColumns, type MatchJobRow, toMatchJob } from "@/db/match_scores.ts";
 import { computeMatch } from "@/core/match.ts";
 import type { Tx } from "@/db/client.ts";
+import { candidateState } from "@/db/match_candidates.ts";
+import { refreshCandidates } from "@/services/matching/candidates.ts";
 
 const db = await useAppDatabase("job_search");
 const server = await startTestServer();
@@ -327,13 +329,38 @@ Deno.test("[e2e] GET /api/jobs?sort=match - the order of a brute-force ranking o
     token,
   });
   assert.deepEqual(prev.body.items.map((i: Item) => i.id), seen.slice(100, 150).map((s) => s.id));
+  // The same pages from the user's best-match table once it is built (the save queued it), all four inside
+  // the table's exact part, so none of them comes from the pools.
+  await refreshCandidates(db.sql, user.id);
+  const state = await candidateState(db.sql, user.id);
+  assert.ok(state && !state.stale && state.exact);
+  const exact = state.exact;
+  const inExact = brute.filter((b) => b.score > exact.score || (b.score === exact.score && b.id >= exact.id));
+  assert.ok(inExact.length > 200, `the table is exact for ${inExact.length} jobs`);
+  const fromTable: { id: number; score: number }[] = [];
+  const tableBodies: { items: Item[]; prev_cursor: string | null }[] = [];
+  cursor = null;
+  for (let p = 0; p < 4; p++) {
+    const r = await api(server.url, "GET", `/api/jobs?limit=50${cursor ? `&cursor=${cursor}` : ""}`, {
+      token,
+    });
+    assert.equal(r.status, 200);
+    tableBodies.push(r.body);
+    fromTable.push(...(r.body.items as Item[]).map((i) => ({ id: i.id, score: i.match.score })));
+    cursor = r.body.next_cursor;
+  }
+  assert.deepEqual(fromTable, brute.slice(0, 200));
+  const tablePrev = await api(server.url, "GET", `/api/jobs?limit=50&cursor=${tableBodies[3].prev_cursor}`, {
+    token,
+  });
+  assert.deepEqual(tablePrev.body.items.map((i: Item) => i.id), seen.slice(100, 150).map((s) => s.id));
   // Without a resume the default is newest first.
   const other = await createUserWithToken(server.url);
   const dated = await api(server.url, "GET", "/api/jobs?limit=5", { token: other.token });
   assert.equal(dated.body.sort, "date");
 });
 
-Deno.test("job search - at 100,000 jobs the count, both page forms and the best-match pools use indexes, no sequential scan", async () => {
+Deno.test("job search - at 100,000 jobs the count, both page forms, the best-match pools and table use indexes, no sequential scan", async () => {
   await db.sql`
     insert into jobs (external_id, source, title, company_id, location, remote, posted_date, skills)
     select 'gen-' || g, 'generated',
@@ -384,6 +411,14 @@ Deno.test("job search - at 100,000 jobs the count, both page forms and the best-
       `select j.id from jobs j where ${open} and j.search_tsv @@ to_tsquery('english', $1)
        order by j.posted_date desc nulls last, j.id desc limit 2000`,
       ["'kubernetes':A | 'platform':A"],
+    ],
+    [
+      "best-match table page",
+      `select mc.job_id, mc.score from match_candidates mc join jobs j on j.id = mc.job_id
+       where mc.user_id = 1 and (mc.score, mc.job_id) >= ($1::int, 0) and (mc.score, mc.job_id) < ($2::int, 50000)
+         and ${open} and j.owner_user_id is null and j.search_tsv @@ to_tsquery('english', 'engineer')
+       order by mc.score desc, mc.job_id desc limit 21`,
+      [75, 90],
     ],
     [
       "typo fallback",

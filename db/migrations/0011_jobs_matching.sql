@@ -1,7 +1,7 @@
 -- 0011_jobs_matching.sql
 -- What job search and matching need beyond the seed.
 
--- The skills named in a job's title and description, found once at import (core/skills.ts) so a page of
+-- The skills named in a job's title and description, found once at import (lib/skills.ts) so a page of
 -- search results is scored without scanning descriptions. NULL (rows written by other means): the score
 -- finds them from the text at read time.
 ALTER TABLE jobs ADD COLUMN skills JSONB;

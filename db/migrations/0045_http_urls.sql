@@ -1,4 +1,4 @@
--- Issue 9 (hardening): every stored URL is an http(s) URL. The app validates first (core/outreach_schemas.ts
+-- Issue 9 (hardening): every stored URL is an http(s) URL. The app validates first (lib/outreach_schemas.ts
 -- HttpUrl) and answers 422; these checks keep any other write path honest. NOT VALID: rows written before
 -- are left as they are (a check of them would fail the migration on old data), new writes are checked.
 ALTER TABLE contacts ADD CONSTRAINT contacts_linkedin_url_http

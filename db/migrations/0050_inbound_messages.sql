@@ -1,5 +1,5 @@
 -- 0050_inbound_messages.sql (issue 11, "Real mail")
--- Every message that reaches the inbound webhook, classified (core/mail/inbound_classify.ts) and kept with its
+-- Every message that reaches the inbound webhook, classified (lib/mail/inbound_classify.ts) and kept with its
 -- parsed fields and raw headers: replies, auto-replies, bounce notices and other automated mail, matched to an
 -- outreach row or not (unmatched ones wait here for review: GET /api/admin/inbound). No foreign keys: outreach
 -- is partitioned (key (id, queued_at)), and a review row must outlive a deleted application.

@@ -2,7 +2,7 @@
 -- Search over title, company, skills and description, and the nice-to-have skills the match score reads
 -- (issue 13; docs/matching.md, docs/benchmarks.md "Search and best match").
 
--- The skills a job ad names only as nice to have (core/skills.ts extractJobSkills), a subset of `skills`.
+-- The skills a job ad names only as nice to have (lib/skills.ts extractJobSkills), a subset of `skills`.
 -- NULL: none known (rows written before this migration or by other means).
 ALTER TABLE jobs ADD COLUMN skills_nice JSONB;
 

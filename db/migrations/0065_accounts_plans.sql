@@ -32,7 +32,7 @@ CREATE TABLE session_activity (
 );
 REVOKE ALL ON session_activity FROM app_user;
 
--- The plan table, in one place (services/accounts/plans.ts reads it; docs/accounts.md shows it). NULL means "no limit".
+-- The plan table, in one place (lib/plans.ts reads it; docs/accounts.md shows it). NULL means "no limit".
 -- emails_per_month: sent emails per calendar month (UTC) included in the plan; past it each send takes one
 -- of users.credits_remaining. daily_sends / daily_enrollments: the per-user day caps (issue 9 item 7).
 CREATE TABLE plan_limits (

@@ -7,6 +7,8 @@ import type { Sql } from "@/db/client.ts";
 import { systemClock } from "@/core/clock.ts";
 import { log } from "@/core/log.ts";
 import { transportFromConfig } from "@/services/mail/transport.ts";
+import { SystemMailQueue } from "@/services/mail/system_mail.ts";
+import { trackWork } from "./lifecycle.ts";
 import type { AppContext } from "@/services/app_context.ts";
 import { createSecretBox } from "@/core/secrets.ts";
 import { passwordCost, Passwords } from "@/services/accounts/password.ts";
@@ -16,13 +18,16 @@ export function createAppContext(
   sql: Sql,
   overrides: Partial<Omit<AppContext, "config" | "sql">> = {},
 ): AppContext {
+  const secrets = overrides.secrets ?? createSecretBox(() => config.secret);
+  const logger = overrides.log ?? log;
   return {
     config,
     sql,
-    transport: overrides.transport ?? transportFromConfig(config),
+    transport: overrides.transport ?? transportFromConfig(config, sql, secrets),
     clock: overrides.clock ?? systemClock,
-    log: overrides.log ?? log,
+    log: logger,
     passwords: overrides.passwords ?? new Passwords(passwordCost(config.env)),
-    secrets: overrides.secrets ?? createSecretBox(() => config.secret),
+    secrets,
+    systemMail: overrides.systemMail ?? new SystemMailQueue({ config, sql, log: logger }, trackWork),
   };
 }

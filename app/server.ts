@@ -109,7 +109,7 @@ export async function boot(config: Config = loadConfig()): Promise<RunningApp> {
     lap("migrations");
     await connectReplicas(config.replicaUrls, { maxLagS: config.replicaMaxLagS });
     if (config.env === "development" || config.env === "staging") await seedTestUsers(app);
-    await ensureDevMailboxes(config);
+    await ensureDevMailboxes(pool, config);
     lap("seed");
   } catch (error) {
     await disconnectReplicas().catch(() => {});

@@ -17,6 +17,7 @@ import postgres from "postgres";
 import { connect, disconnect } from "@/db/client.ts";
 import { loadConfig, resolveSecret, setConfig } from "@/fresh.config.ts";
 import { dispatchOutreach } from "@/jobs/dispatch_outreach.ts";
+import { createAppContext } from "@/app/context.ts";
 import { createResolver } from "@/services/deliverability/dns.ts";
 import { verifyAddress } from "@/services/deliverability/verify_address.ts";
 import { APP_ENV } from "./app_process.ts";
@@ -108,7 +109,10 @@ export async function benchBounce(options: BounceOptions): Promise<Measurement[]
       await queue(sql, kept);
       let sent = 0;
       for (let tick = 0; tick < 20; tick++) {
-        const r = await dispatchOutreach({ concurrency: 16, maxRuntimeMs: 120_000 });
+        const r = await dispatchOutreach(createAppContext(config, pool), {
+          concurrency: 16,
+          maxRuntimeMs: 120_000,
+        });
         sent += r.sent;
         if (r.claimed === 0) break;
       }

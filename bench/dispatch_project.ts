@@ -9,6 +9,7 @@ import postgres from "postgres";
 import { connect, disconnect } from "@/db/client.ts";
 import { loadConfig, resolveSecret, setConfig } from "@/fresh.config.ts";
 import { dispatchOutreach } from "@/jobs/dispatch_outreach.ts";
+import { createAppContext } from "@/app/context.ts";
 import { APP_ENV } from "./app_process.ts";
 import type { DispatchOptions } from "./dispatch.ts";
 import { type SentMessage, startFakeMailgunProcess } from "./fake_mailgun.ts";
@@ -55,7 +56,10 @@ export async function dispatcherRate(
     let batches = 0;
     // One cron tick stops after its runtime budget; a backlog takes several ticks, back to back here.
     for (let tick = 0; tick < 20 && sent < options.emails; tick++) {
-      const result = await dispatchOutreach({ concurrency: DISPATCH_CONCURRENCY, maxRuntimeMs: 120_000 });
+      const result = await dispatchOutreach(createAppContext(config, pool), {
+        concurrency: DISPATCH_CONCURRENCY,
+        maxRuntimeMs: 120_000,
+      });
       if (Deno.env.get("BENCH_DEBUG")) console.log(JSON.stringify(result));
       sent += result.sent;
       batches += result.batches;

@@ -6,7 +6,7 @@
  * so their SMTP fields are placeholders. Nothing is created in any other
  * environment or with a real transport.
  */
-import { sql } from "./client.ts";
+import type { Sql } from "./client.ts";
 import { encryptSecret } from "@/core/secrets.ts";
 import type { Config } from "@/fresh.config.ts";
 
@@ -26,6 +26,7 @@ export function wantsDevMailboxes(cfg: Pick<Config, "env" | "mailTransport">): b
  * start only if the whole pool is gone.
  */
 export async function ensureDevMailboxes(
+  sql: Sql,
   cfg: Pick<Config, "env" | "mailTransport" | "secret">,
 ): Promise<number> {
   if (!wantsDevMailboxes(cfg)) return 0;

@@ -2,10 +2,10 @@
  * An admin's changes to one mailbox (contract §6 `PATCH`/`DELETE
  * /api/admin/mailboxes/:id`): the cap, the warm-up and the status (pause and
  * resume), and deleting a mailbox that never sent (one that did is kept: its
- * sends, bounces and complaints are the history the health score reads).
+ * sends, bounces and complaints are the history the health score reads). The production DNS rule for a
+ * mailbox set to send is checked before, by services/deliverability/mailbox_checks.ts `updateMailboxChecked`.
  */
-import { assertMailboxMaySend } from "@/services/deliverability/mailbox_checks.ts";
-import { sql } from "./client.ts";
+import type { Sql } from "./client.ts";
 import { HttpError } from "@/core/http_error.ts";
 import { listMailboxes, type MailboxView } from "./mailboxes.ts";
 
@@ -17,8 +17,8 @@ export interface MailboxChanges {
 }
 
 /** One mailbox as the admin sees it, or undefined. */
-export async function getMailbox(id: number): Promise<MailboxView | undefined> {
-  return (await listMailboxes()).find((m) => m.id === id);
+export async function getMailbox(sql: Sql, id: number): Promise<MailboxView | undefined> {
+  return (await listMailboxes(sql)).find((m) => m.id === id);
 }
 
 /**
@@ -26,10 +26,8 @@ export async function getMailbox(id: number): Promise<MailboxView | undefined> {
  * paused it; resuming clears the pause reason and the failure streak (the
  * admin judged the cause fixed). Warming up without a start date starts now.
  */
-export async function updateMailbox(id: number, changes: MailboxChanges): Promise<MailboxView> {
+export async function updateMailbox(sql: Sql, id: number, changes: MailboxChanges): Promise<MailboxView> {
   const status = changes.status ?? null;
-  // production: not active or warmup while the domain's SPF, DKIM or DMARC fails (422 dns_check_failed)
-  if (status === "active" || status === "warmup") await assertMailboxMaySend(id, status);
   const updated = await sql`
     update mailboxes set
       daily_cap = coalesce(${changes.daily_cap ?? null}::int, daily_cap),
@@ -50,11 +48,11 @@ export async function updateMailbox(id: number, changes: MailboxChanges): Promis
     where id = ${id}::int
     returning id`;
   if (!updated.length) throw new HttpError(404, "mailbox not found");
-  return (await getMailbox(id))!;
+  return (await getMailbox(sql, id))!;
 }
 
 /** Deletes a mailbox that never sent; 404 unknown, 409 when it has sent (pause it instead). */
-export async function deleteMailbox(id: number): Promise<void> {
+export async function deleteMailbox(sql: Sql, id: number): Promise<void> {
   const [row] = await sql<{ sent: boolean }[]>`
     select exists (select 1 from outreach o where o.mailbox_id = m.id) or exists (
       select 1 from outbox_messages x where x.mailbox_email = m.email) as sent

@@ -3,7 +3,7 @@
  * Each step is one set-based statement inside a SQL function, so the rules live
  * in one place whether a job, an operator's psql or a test runs them.
  */
-import { sql } from "./client.ts";
+import type { Sql } from "./client.ts";
 
 export interface ResetResult {
   /** Mailboxes whose counter still held an earlier day and went back to 0 (0 on a second run the same day). */
@@ -17,7 +17,7 @@ export interface ResetResult {
  * still belong to an earlier day (not the sends of `day` made before it ran),
  * then re-scores every mailbox. Safe to run again the same day.
  */
-export async function resetMailboxCounters(day?: Date): Promise<ResetResult> {
+export async function resetMailboxCounters(sql: Sql, day?: Date): Promise<ResetResult> {
   const dayText = day ? day.toISOString().slice(0, 10) : null;
   const [row] = await sql<ResetResult[]>`
     select counters_reset::int as counters_reset, health_updated::int as health_updated
@@ -26,7 +26,7 @@ export async function resetMailboxCounters(day?: Date): Promise<ResetResult> {
 }
 
 /** Re-scores every mailbox from the last 7 days; returns how many were updated. */
-export async function calculateMailboxHealth(): Promise<number> {
+export async function calculateMailboxHealth(sql: Sql): Promise<number> {
   const [row] = await sql<{ updated: number }[]>`select calculate_mailbox_health()::int as updated`;
   return row.updated;
 }
@@ -44,7 +44,7 @@ export interface MailboxHealthRow {
 }
 
 /** Every mailbox's health numbers, worst first (for /api/admin/stats). */
-export async function listMailboxHealth(): Promise<MailboxHealthRow[]> {
+export async function listMailboxHealth(sql: Sql): Promise<MailboxHealthRow[]> {
   return await sql<MailboxHealthRow[]>`
     select id::int as id, email::text as email, status::text as status, health_score::int as health_score,
            sent_today::int as sent_today, daily_cap::int as daily_cap,
@@ -58,7 +58,7 @@ export async function listMailboxHealth(): Promise<MailboxHealthRow[]> {
  * Cells (mailbox, day) of the counters kept by migration 0085's triggers that
  * differ from a full recount of the last 8 days, at most 20 of them named.
  */
-export async function checkMailboxCounters(): Promise<
+export async function checkMailboxCounters(sql: Sql): Promise<
   { drift: number; cells: { mailbox_email: string; day: string; kept: number[]; recounted: number[] }[] }
 > {
   const rows = await sql<{ mailbox_email: string; day: string; kept: number[]; recounted: number[] }[]>`

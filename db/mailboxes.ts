@@ -1,13 +1,15 @@
 /**
  * Sending mailboxes: creation and listing for the admin, and the dispatcher's
- * capacity reservation. A mailbox's capacity is `mailbox_send_cap(...)`
- * (migration 0020: daily_cap when active, a 30-day ramp in warm-up, 0 when
- * paused); `reserveMailboxUnits` and `reserveThisMailbox` take units of it
- * atomically (row lock + re-checked cap in one statement), so any number of
- * dispatchers together never exceed it.
+ * capacity reservation. Two rules are written once here and used by every
+ * statement: a mailbox's capacity (`sendCap`, migration 0020's
+ * `mailbox_send_cap`: daily_cap when active, a 30-day ramp in warm-up, 0 when
+ * paused) and who may send now (`available`). `reserveMailboxUnits`,
+ * `reserveMailboxUnitsSpread` and `reserveThisMailbox` take units of the
+ * capacity atomically (row lock + re-checked cap in one statement), so any
+ * number of dispatchers together never exceed it.
  */
 import type postgres from "postgres";
-import { sql } from "./client.ts";
+import type { Frag, Sql } from "./client.ts";
 import { HttpError } from "@/core/http_error.ts";
 import type { SecretBox } from "@/core/secrets.ts";
 import type { SendingMailbox } from "@/core/mail/types.ts";
@@ -55,32 +57,45 @@ export interface NewMailbox {
   spf_include?: string | null;
 }
 
-/** A function, not a constant: `sql` is a live binding replaced by `connect()`. */
-const viewColumns = () =>
+/** What mailbox `m` may send today: its cap with the warm-up ramp applied (migration 0020). */
+const sendCap = (sql: Sql): Frag =>
+  sql`mailbox_send_cap(m.status, m.warmup_enabled, m.warmup_start_date, m.daily_cap)`;
+
+/** Who may send now (alias `m`): active or warming up, healthy, and under today's cap. */
+const available = (sql: Sql): Frag =>
+  sql`m.status in ('active', 'warmup') and m.health_score >= 70 and m.sent_today < ${sendCap(sql)}`;
+
+/** Least filled first (`sent_today / cap`), then the longest unused (alias `m`). */
+const leastFilledFirst = (sql: Sql): Frag =>
+  sql`m.sent_today::float8 / greatest(1, ${sendCap(sql)}), m.last_sent_at asc nulls first, m.id`;
+
+/** The admin's view of mailbox `m`. */
+const viewColumns = (sql: Sql): Frag =>
   sql`
-  id, email, domain, status, health_score, warmup_enabled, warmup_start_date, daily_cap,
-  mailbox_send_cap(status, warmup_enabled, warmup_start_date, daily_cap) as send_cap,
-  sent_today, bounce_count_7d, spam_reports_7d, consecutive_failures, last_error, paused_reason,
-  last_health_check, last_sent_at, smtp_host, smtp_port, smtp_username, created_at, dkim_selector, spf_include`;
+  m.id, m.email, m.domain, m.status, m.health_score, m.warmup_enabled, m.warmup_start_date, m.daily_cap,
+  ${sendCap(sql)} as send_cap,
+  m.sent_today, m.bounce_count_7d, m.spam_reports_7d, m.consecutive_failures, m.last_error, m.paused_reason,
+  m.last_health_check, m.last_sent_at, m.smtp_host, m.smtp_port, m.smtp_username, m.created_at, m.dkim_selector,
+  m.spf_include`;
 
 /**
  * Adds a mailbox; the SMTP password is encrypted before it reaches the
  * database. A second mailbox with the same address is a 409.
  */
-export async function createMailbox(input: NewMailbox, secrets: SecretBox): Promise<MailboxView> {
+export async function createMailbox(sql: Sql, input: NewMailbox, secrets: SecretBox): Promise<MailboxView> {
   const encrypted = await secrets.encrypt(input.smtp_password);
   const status = input.status ?? "warmup";
   const warmupStart = input.warmup_start_date ?? (status === "warmup" ? new Date().toISOString() : null);
   try {
     const [row] = await sql<MailboxView[]>`
-      insert into mailboxes (email, domain, smtp_host, smtp_port, smtp_username, smtp_password_encrypted,
+      insert into mailboxes as m (email, domain, smtp_host, smtp_port, smtp_username, smtp_password_encrypted,
                              daily_cap, status, warmup_enabled, warmup_start_date, dkim_selector, spf_include)
       values (${input.email}::varchar, ${input.domain}::varchar, ${input.smtp_host}::varchar,
               ${input.smtp_port ?? 587}::int, ${input.smtp_username}::varchar, ${encrypted}::varchar,
               ${input.daily_cap ?? 50}::int, ${status}::varchar, ${input.warmup_enabled ?? true}::boolean,
               ${warmupStart}::timestamptz, ${input.dkim_selector ?? "smtp"}::varchar,
               ${input.spf_include ?? null}::varchar)
-      returning ${viewColumns()}`;
+      returning ${viewColumns(sql)}`;
     return row;
   } catch (error) {
     if ((error as { code?: string }).code === "23505") {
@@ -93,12 +108,15 @@ export async function createMailbox(input: NewMailbox, secrets: SecretBox): Prom
 }
 
 /** Every mailbox with its health, caps and counters, for the admin API and page. */
-export async function listMailboxes(): Promise<MailboxView[]> {
-  return await sql<MailboxView[]>`select ${viewColumns()} from mailboxes order by id`;
+export async function listMailboxes(sql: Sql): Promise<MailboxView[]> {
+  return await sql<MailboxView[]>`select ${viewColumns(sql)} from mailboxes m order by m.id`;
 }
 
 /** Sends per mailbox per day over the last `days` days (the admin chart). */
-export async function listDailySends(days = 14): Promise<{ email: string; day: string; sent: number }[]> {
+export async function listDailySends(
+  sql: Sql,
+  days = 14,
+): Promise<{ email: string; day: string; sent: number }[]> {
   return await sql<{ email: string; day: string; sent: number }[]>`
     select m.email, to_char(d.day, 'YYYY-MM-DD') as day, count(o.id)::int as sent
     from mailboxes m
@@ -119,19 +137,9 @@ export type ReservedMailbox = SendingMailbox & {
 /** What giving a unit back needs to know of it. */
 export type ReservedUnit = Pick<ReservedMailbox, "id" | "counter_day">;
 
-const RESERVED_COLUMNS = () =>
+const reservedColumns = (sql: Sql): Frag =>
   sql`m.id, m.email, m.domain, m.smtp_host, m.smtp_port, m.smtp_username, m.smtp_password_encrypted,
       m.consecutive_failures, m.sent_today_day::text as counter_day`;
-
-/** Who may send now (alias `m`): active or warming up, healthy, and under today's cap. */
-const AVAILABLE = () =>
-  sql`m.status in ('active', 'warmup') and m.health_score >= 70
-      and m.sent_today < mailbox_send_cap(m.status, m.warmup_enabled, m.warmup_start_date, m.daily_cap)`;
-
-/** Least filled first (`sent_today / cap`), then the longest unused (alias `m`). */
-const LEAST_FILLED_FIRST = () =>
-  sql`m.sent_today::float8 / greatest(1, mailbox_send_cap(m.status, m.warmup_enabled, m.warmup_start_date, m.daily_cap)),
-      m.last_sent_at asc nulls first, m.id`;
 
 /**
  * `sent_today` plus `units`, rolled over to the current UTC day: the first
@@ -139,7 +147,7 @@ const LEAST_FILLED_FIRST = () =>
  * yet (migration 0033). A counter already on a later day (another
  * transaction's clock) keeps its day.
  */
-const ADD_UNITS = (units: postgres.Fragment | number) =>
+const addUnits = (sql: Sql, units: postgres.Fragment | number): Frag =>
   sql`sent_today = case when m.sent_today_day >= (now() at time zone 'UTC')::date then m.sent_today else 0 end
         + ${units},
       sent_today_day = greatest(m.sent_today_day, (now() at time zone 'UTC')::date)`;
@@ -152,20 +160,20 @@ const ADD_UNITS = (units: postgres.Fragment | number) =>
  * the cap re-checked in the same statement. Units not used must be given back
  * (`releaseMailboxUnits`).
  */
-export async function reserveMailboxUnits(count: number): Promise<ReservedMailbox[]> {
+export async function reserveMailboxUnits(sql: Sql, count: number): Promise<ReservedMailbox[]> {
   return await sql<ReservedMailbox[]>`
     with pick as (
       select m.id from mailboxes m
-      where ${AVAILABLE()}
-      order by ${LEAST_FILLED_FIRST()}
+      where ${available(sql)}
+      order by ${leastFilledFirst(sql)}
       limit ${count}::int
       for update skip locked
     )
-    update mailboxes m set ${ADD_UNITS(1)}, last_sent_at = now()
+    update mailboxes m set ${addUnits(sql, 1)}, last_sent_at = now()
     from pick
     where m.id = pick.id
-      and m.sent_today < mailbox_send_cap(m.status, m.warmup_enabled, m.warmup_start_date, m.daily_cap)
-    returning ${RESERVED_COLUMNS()}`;
+      and m.sent_today < ${sendCap(sql)}
+    returning ${reservedColumns(sql)}`;
 }
 
 /**
@@ -179,15 +187,15 @@ export async function reserveMailboxUnits(count: number): Promise<ReservedMailbo
  * over. Answers one entry per mailbox with its unit count.
  */
 export async function reserveMailboxUnitsSpread(
+  sql: Sql,
   count: number,
 ): Promise<(ReservedMailbox & { units: number })[]> {
   return await sql<(ReservedMailbox & { units: number })[]>`
     with cand as (
-      select m.id, m.sent_today, mailbox_send_cap(m.status, m.warmup_enabled, m.warmup_start_date, m.daily_cap) as cap,
-             m.last_sent_at
+      select m.id, m.sent_today, ${sendCap(sql)} as cap, m.last_sent_at
       from mailboxes m
-      where ${AVAILABLE()}
-      order by ${LEAST_FILLED_FIRST()}
+      where ${available(sql)}
+      order by ${leastFilledFirst(sql)}
       limit ${count}::int
       for update skip locked
     ), slot as (
@@ -200,19 +208,19 @@ export async function reserveMailboxUnitsSpread(
     ), give as (
       select id, count(*)::int as units from slot where rank <= ${count}::int group by id
     )
-    update mailboxes m set ${ADD_UNITS(sql`give.units`)}, last_sent_at = now()
+    update mailboxes m set ${addUnits(sql, sql`give.units`)}, last_sent_at = now()
     from give
     where m.id = give.id
-      and m.sent_today + give.units <= mailbox_send_cap(m.status, m.warmup_enabled, m.warmup_start_date, m.daily_cap)
-    returning ${RESERVED_COLUMNS()}, give.units`;
+      and m.sent_today + give.units <= ${sendCap(sql)}
+    returning ${reservedColumns(sql)}, give.units`;
 }
 
 /** One unit on this mailbox only, if it is available (a follow-up from the sender of step 1). */
-export async function reserveThisMailbox(id: number): Promise<ReservedMailbox | undefined> {
+export async function reserveThisMailbox(sql: Sql, id: number): Promise<ReservedMailbox | undefined> {
   const [row] = await sql<ReservedMailbox[]>`
-    update mailboxes m set ${ADD_UNITS(1)}, last_sent_at = now()
-    where m.id = ${id}::int and ${AVAILABLE()}
-    returning ${RESERVED_COLUMNS()}`;
+    update mailboxes m set ${addUnits(sql, 1)}, last_sent_at = now()
+    where m.id = ${id}::int and ${available(sql)}
+    returning ${reservedColumns(sql)}`;
   return row;
 }
 
@@ -221,7 +229,7 @@ export async function reserveThisMailbox(id: number): Promise<ReservedMailbox | 
  * earlier UTC day than its mailbox's counter now holds is not taken off: that
  * day's count is gone, and today's never included it.
  */
-export async function releaseMailboxUnits(units: ReservedUnit[]): Promise<void> {
+export async function releaseMailboxUnits(sql: Sql, units: ReservedUnit[]): Promise<void> {
   if (!units.length) return;
   const ids = units.map((u) => u.id);
   const days = units.map((u) => u.counter_day);
@@ -233,23 +241,19 @@ export async function releaseMailboxUnits(units: ReservedUnit[]): Promise<void> 
 }
 
 /** True when some mailbox could take a message now (ignoring row locks). */
-export async function hasMailboxCapacity(): Promise<boolean> {
+export async function hasMailboxCapacity(sql: Sql): Promise<boolean> {
   const [row] = await sql<{ any: boolean }[]>`
-    select exists (
-      select 1 from mailboxes
-      where status in ('active', 'warmup') and health_score >= 70
-        and sent_today < mailbox_send_cap(status, warmup_enabled, warmup_start_date, daily_cap)
-    ) as any`;
+    select exists (select 1 from mailboxes m where ${available(sql)}) as any`;
   return row.any;
 }
 
 /** Gives back a reserved unit (the message was certainly not sent). */
-export async function releaseMailbox(unit: ReservedUnit): Promise<void> {
-  await releaseMailboxUnits([unit]);
+export async function releaseMailbox(sql: Sql, unit: ReservedUnit): Promise<void> {
+  await releaseMailboxUnits(sql, [unit]);
 }
 
 /** A successful send ends a failure streak. */
-export async function recordMailboxSuccess(id: number): Promise<void> {
+export async function recordMailboxSuccess(sql: Sql, id: number): Promise<void> {
   await sql`
     update mailboxes set consecutive_failures = 0, last_error = null
     where id = ${id}::int and (consecutive_failures <> 0 or last_error is not null)`;
@@ -260,7 +264,12 @@ export async function recordMailboxSuccess(id: number): Promise<void> {
  * (it stops taking messages until an admin or the health job changes it).
  * Answers whether it was paused now.
  */
-export async function recordMailboxFailure(id: number, error: string, pauseAfter = 5): Promise<boolean> {
+export async function recordMailboxFailure(
+  sql: Sql,
+  id: number,
+  error: string,
+  pauseAfter = 5,
+): Promise<boolean> {
   const [row] = await sql<{ paused: boolean }[]>`
     update mailboxes set
       consecutive_failures = consecutive_failures + 1,

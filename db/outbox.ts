@@ -3,7 +3,7 @@
  * would have sent, shown at /dev/outbox. One row per outreach token, so a
  * repeated send finds the first message instead of storing a second.
  */
-import { sql } from "./client.ts";
+import type { Sql } from "./client.ts";
 
 export interface OutboxMessage {
   id: number;
@@ -18,7 +18,7 @@ export interface OutboxMessage {
 }
 
 /** Stores a message once per token; answers the stored message id (the first one when repeated). */
-export async function storeOutboxMessage(input: {
+export async function storeOutboxMessage(sql: Sql, input: {
   token: string;
   messageId: string;
   mailboxEmail: string;
@@ -45,7 +45,7 @@ export async function storeOutboxMessage(input: {
 }
 
 /** The stored message id for an outreach token, if any. */
-export async function findOutboxMessageId(token: string): Promise<string | undefined> {
+export async function findOutboxMessageId(sql: Sql, token: string): Promise<string | undefined> {
   const [row] = await sql<{ message_id: string }[]>`
     select message_id from outbox_messages where outreach_token = ${token}::varchar`;
   return row?.message_id;
@@ -57,6 +57,7 @@ export async function findOutboxMessageId(token: string): Promise<string | undef
  * address.
  */
 export async function listOutboxMessages(
+  sql: Sql,
   user: { id: number; email: string },
   limit = 100,
 ): Promise<OutboxMessage[]> {

@@ -1,5 +1,5 @@
 /**
- * The dispatcher's queries (jobs/dispatch_outreach.ts holds the logic).
+ * The dispatcher's queries (services/outreach/ holds the logic; services/outreach/store.ts binds them to a pool).
  *
  * A row stays 'queued' (the seed's status CHECK is unchanged) until its fate
  * is known; the dispatcher's progress lives in extra columns:
@@ -13,7 +13,7 @@
  * Every write checks the claim or the attempt it belongs to, so a dispatcher
  * that lost its lease cannot overwrite another's work.
  */
-import { sql } from "./client.ts";
+import type { Frag, Sql } from "./client.ts";
 import type { SendingMailbox } from "@/core/mail/types.ts";
 
 export interface ClaimedOutreach {
@@ -61,13 +61,51 @@ export interface RowKey {
 }
 
 /**
- * Claims up to `limit` due queued rows for `claimId` for `leaseSeconds`.
+ * Who may write a claimed row: the claim that holds it (`claim_id`, until its send starts) or the attempt that
+ * is sending it (`send_attempt_id`, from `markSendingMany` on, when the lease may have run out meanwhile). Every
+ * write below names its owner, so a dispatcher that lost a row cannot overwrite another's work.
+ */
+export type RowOwner = { claimId: string } | { attemptId: string };
+
+/** The owners that hold the claim itself (writes that are only valid before the send starts). */
+export type ClaimOwner = Extract<RowOwner, { claimId: string }>;
+
+/** `o.claim_id`/`o.send_attempt_id` matches `owner` (alias `o`). */
+const ownedBy = (sql: Sql, owner: RowOwner): Frag => {
+  const claimId = "claimId" in owner ? owner.claimId : null;
+  const attemptId = "attemptId" in owner ? owner.attemptId : null;
+  return sql`(o.claim_id = ${claimId}::uuid or o.send_attempt_id = ${attemptId}::uuid)`;
+};
+
+/** This row (alias `o`), by its partition key. */
+const isRow = (sql: Sql, row: RowKey): Frag =>
+  sql`o.id = ${row.id}::int and o.queued_at = ${row.queued_at}::text::timestamptz`;
+
+/**
+ * The opt-out rule (alias `c`, the row's contact), stated as who may still be mailed: neither this contact
+ * row nor any other with the same address opted out (an opt-out follows the person, not the row). Written as
+ * a conjunction so that, at the top of a WHERE, PostgreSQL plans the NOT EXISTS as an anti-join.
+ */
+const notOptedOut = (sql: Sql): Frag =>
+  sql`c.opted_out is not true
+      and not exists (select 1 from contacts x where lower(x.email) = lower(c.email) and x.opted_out)`;
+
+/** The contact already answered this application's outreach, or its address bounced (alias `o`). */
+const repliedOrBounced = (sql: Sql): Frag =>
+  sql`exists (
+    select 1 from outreach r
+    where r.application_id = o.application_id and r.contact_id = o.contact_id and r.status in ('replied', 'bounced')
+  )`;
+
+/**
+ * Claims up to `limit` due queued rows for `owner` (a new claim id) for `leaseSeconds`.
  * Rows another dispatcher holds (locked now, or leased) are skipped. With
  * `maybeSentOnly` (no mailbox has capacity) only rows left "maybe sent" by a
  * crash, which need a provider lookup rather than capacity.
  */
 export async function claimDueOutreach(
-  claimId: string,
+  sql: Sql,
+  owner: ClaimOwner,
   limit: number,
   leaseSeconds: number,
   options: { maybeSentOnly?: boolean } = {},
@@ -96,7 +134,7 @@ export async function claimDueOutreach(
       where r.send_started_at is not null or r.rn <= h.room
     ), claimed as (
       update outreach o
-      set claim_id = ${claimId}::uuid, claimed_at = now(),
+      set claim_id = ${owner.claimId}::uuid, claimed_at = now(),
           lease_until = now() + ${leaseSeconds}::int * interval '1 second'
       from allowed due
       where o.id = due.id and o.queued_at = due.queued_at
@@ -127,8 +165,8 @@ export async function claimDueOutreach(
  * (issue 11: a step never goes out while an earlier one failed or is not sent yet), and their Message-IDs
  * for the thread headers.
  */
-const earlierSteps = (db: typeof sql) =>
-  db`
+const earlierSteps = (sql: Sql): Frag =>
+  sql`
   case when c.step_no > 1 then (
     select case when bool_or(p.sent_at is null and p.status in ('failed', 'canceled', 'bounced')) then 'failed'
                 when bool_or(p.sent_at is null) then 'pending' end
@@ -171,7 +209,11 @@ export interface SendingMark {
  * leaves a "maybe sent" row) and answers, in order, whether each row may be
  * sent.
  */
-export async function markSendingMany(marks: SendingMark[], claimId: string): Promise<boolean[]> {
+export async function markSendingMany(
+  sql: Sql,
+  marks: SendingMark[],
+  owner: ClaimOwner,
+): Promise<boolean[]> {
   if (!marks.length) return [];
   const updated = await sql<{ id: number }[]>`
     update outreach o
@@ -184,13 +226,8 @@ export async function markSendingMany(marks: SendingMark[], claimId: string): Pr
            as v(id, queued_at, attempt_id, mailbox_id, mailbox_email, message_id),
          contacts c
     where o.id = v.id and o.queued_at = v.queued_at::timestamptz
-      and o.status = 'queued' and o.claim_id = ${claimId}::uuid and o.paused_at is null
-      and c.id = o.contact_id and c.opted_out is not true
-      and not exists (select 1 from contacts x where lower(x.email) = lower(c.email) and x.opted_out)
-      and not exists (
-        select 1 from outreach r
-        where r.application_id = o.application_id and r.contact_id = o.contact_id and r.status in ('replied', 'bounced')
-      )
+      and o.status = 'queued' and o.claim_id = ${owner.claimId}::uuid and o.paused_at is null
+      and c.id = o.contact_id and ${notOptedOut(sql)} and not ${repliedOrBounced(sql)}
     returning o.id`;
   const ok = new Set(updated.map((r) => r.id));
   return marks.map((m) => ok.has(m.row.id));
@@ -210,7 +247,7 @@ export interface SentMark {
  * already on its way is still recorded as sent, because it was. Each contact's
  * `last_contacted_at` is moved once.
  */
-export async function markSentMany(marks: SentMark[]): Promise<boolean[]> {
+export async function markSentMany(sql: Sql, marks: SentMark[]): Promise<boolean[]> {
   if (!marks.length) return [];
   const updated = await sql<{ id: number }[]>`
     with v as (
@@ -246,37 +283,37 @@ export async function markSentMany(marks: SentMark[]): Promise<boolean[]> {
  * Cancels a claimed row whose contact opted out, bounced or replied; answers
  * whether it did (false: the row was canceled or taken meanwhile).
  */
-export async function cancelBlockedOutreach(row: RowKey, claimId: string): Promise<boolean> {
+export async function cancelBlockedOutreach(sql: Sql, row: RowKey, owner: ClaimOwner): Promise<boolean> {
   const updated = await sql`
     update outreach o
     set status = 'canceled', lease_until = null,
-        last_error = case when c.opted_out or exists (
-          select 1 from contacts x where lower(x.email) = lower(c.email) and x.opted_out
-        ) then 'contact opted out' else 'contact replied or bounced' end
+        last_error = case when not (${
+    notOptedOut(sql)
+  }) then 'contact opted out' else 'contact replied or bounced' end
     from contacts c
-    where o.id = ${row.id}::int and o.queued_at = ${row.queued_at}::text::timestamptz
-      and o.status = 'queued' and o.claim_id = ${claimId}::uuid and c.id = o.contact_id
-      and (c.opted_out is true
-        or exists (select 1 from contacts x where lower(x.email) = lower(c.email) and x.opted_out)
-        or exists (
-        select 1 from outreach r
-        where r.application_id = o.application_id and r.contact_id = o.contact_id and r.status in ('replied', 'bounced')
-      ))
+    where ${isRow(sql, row)}
+      and o.status = 'queued' and o.claim_id = ${owner.claimId}::uuid and c.id = o.contact_id
+      and (not (${notOptedOut(sql)}) or ${repliedOrBounced(sql)})
     returning o.id`;
   return updated.length === 1;
 }
 
 /** Records a message found at the provider after a crash (see `markSentMany`). */
-export async function markRecoveredSent(row: RowKey, claimId: string, messageId: string): Promise<boolean> {
+export async function markRecoveredSent(
+  sql: Sql,
+  row: RowKey,
+  owner: ClaimOwner,
+  messageId: string,
+): Promise<boolean> {
   const updated = await sql`
     with sent as (
-      update outreach
-      set status = case when status in ('queued', 'canceled') then 'sent' else status end,
-          sent_at = coalesce(sent_at, send_started_at, now()), provider_message_id = ${messageId}::varchar,
+      update outreach o
+      set status = case when o.status in ('queued', 'canceled') then 'sent' else o.status end,
+          sent_at = coalesce(o.sent_at, o.send_started_at, now()), provider_message_id = ${messageId}::varchar,
           send_started_at = null, lease_until = null, last_error = null
-      where id = ${row.id}::int and queued_at = ${row.queued_at}::text::timestamptz and claim_id = ${claimId}::uuid
-        and send_started_at is not null
-      returning id, queued_at, application_id
+      where ${isRow(sql, row)} and o.claim_id = ${owner.claimId}::uuid
+        and o.send_started_at is not null
+      returning o.id, o.queued_at, o.application_id
     ), charged as (
       insert into send_charges (outreach_id, queued_at, user_id)
       select s.id, s.queued_at, a.user_id from sent s join applications a on a.id = s.application_id
@@ -288,62 +325,55 @@ export async function markRecoveredSent(row: RowKey, claimId: string, messageId:
 
 /** Leaves a row queued for another try at `dueAt` (temporary failure, send window, lookup pending). */
 export async function rescheduleOutreach(
+  sql: Sql,
   row: RowKey,
-  owner: { claimId: string } | { attemptId: string },
+  owner: RowOwner,
   dueAt: Date | null,
   error: string | null,
   options: { clearAttempt?: boolean } = {},
 ): Promise<boolean> {
-  const claimId = "claimId" in owner ? owner.claimId : null;
-  const attemptId = "attemptId" in owner ? owner.attemptId : null;
   const updated = await sql`
-    update outreach
-    set due_at = coalesce(${dueAt}::timestamptz, due_at), lease_until = null,
-        last_error = coalesce(${error}::text, last_error),
+    update outreach o
+    set due_at = coalesce(${dueAt}::timestamptz, o.due_at), lease_until = null,
+        last_error = coalesce(${error}::text, o.last_error),
         send_started_at = case when ${
     options.clearAttempt ?? false
-  }::boolean then null else send_started_at end
-    where id = ${row.id}::int and queued_at = ${row.queued_at}::text::timestamptz and status = 'queued'
-      and (claim_id = ${claimId}::uuid or send_attempt_id = ${attemptId}::uuid)
-    returning id`;
+  }::boolean then null else o.send_started_at end
+    where ${isRow(sql, row)} and o.status = 'queued' and ${ownedBy(sql, owner)}
+    returning o.id`;
   return updated.length === 1;
 }
 
 /** Keeps a maybe-sent row away from other dispatchers until `until` (its provider lookup is not conclusive yet). */
 export async function holdUncertainOutreach(
+  sql: Sql,
   row: RowKey,
-  ownerId: string,
+  owner: RowOwner,
   until: Date,
   error: string,
 ): Promise<void> {
   await sql`
-    update outreach set lease_until = ${until}::timestamptz, last_error = ${error}::text
-    where id = ${row.id}::int and queued_at = ${row.queued_at}::text::timestamptz and status = 'queued'
-      and (claim_id = ${ownerId}::uuid or send_attempt_id = ${ownerId}::uuid)`;
+    update outreach o set lease_until = ${until}::timestamptz, last_error = ${error}::text
+    where ${isRow(sql, row)} and o.status = 'queued' and ${ownedBy(sql, owner)}`;
 }
 
 /** Ends a row as failed with its reason (permanent refusal, retries exhausted, unknowable outcome). */
-export async function markFailed(
-  row: RowKey,
-  owner: { claimId: string } | { attemptId: string },
-  reason: string,
-): Promise<void> {
-  const claimId = "claimId" in owner ? owner.claimId : null;
-  const attemptId = "attemptId" in owner ? owner.attemptId : null;
+export async function markFailed(sql: Sql, row: RowKey, owner: RowOwner, reason: string): Promise<void> {
   await sql`
-    update outreach
+    update outreach o
     set status = 'failed', last_error = ${
     reason.slice(0, 2000)
   }::text, send_started_at = null, lease_until = null
-    where id = ${row.id}::int and queued_at = ${row.queued_at}::text::timestamptz and status = 'queued'
-      and (claim_id = ${claimId}::uuid or send_attempt_id = ${attemptId}::uuid)`;
+    where ${isRow(sql, row)} and o.status = 'queued' and ${ownedBy(sql, owner)}`;
 }
 
 /** Gives claimed rows back at once (the dispatcher stops early: no mailbox capacity, shutdown). */
-export async function releaseClaims(rows: RowKey[], claimId: string): Promise<void> {
+export async function releaseClaims(sql: Sql, rows: RowKey[], owner: ClaimOwner): Promise<void> {
   if (!rows.length) return;
   await sql`
     update outreach set lease_until = null
-    where id = any(${rows.map((r) => r.id)}::int[]) and claim_id = ${claimId}::uuid and status = 'queued'
+    where id = any(${
+    rows.map((r) => r.id)
+  }::int[]) and claim_id = ${owner.claimId}::uuid and status = 'queued'
       and send_started_at is null`;
 }

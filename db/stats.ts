@@ -115,7 +115,7 @@ export async function getStats(): Promise<Stats> {
     listSlowestStatements(),
     countConnectionsByState(),
     getOutreachQueue(),
-    listMailboxHealth(),
+    listMailboxHealth(sql),
     listLatestJobRuns(),
     listOutreachPartitions(),
   ]);

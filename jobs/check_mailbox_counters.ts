@@ -1,3 +1,4 @@
+import type { Sql } from "@/db/client.ts";
 import { checkMailboxCounters } from "@/db/mailbox_health.ts";
 
 /**
@@ -8,7 +9,7 @@ import { checkMailboxCounters } from "@/db/mailbox_health.ts";
  * which an operator should look into (`select rebuild_mailbox_daily_stats()`
  * repairs the counters).
  */
-export async function checkMailboxCountersJob() {
-  const { drift, cells } = await checkMailboxCounters();
+export async function checkMailboxCountersJob(sql: Sql) {
+  const { drift, cells } = await checkMailboxCounters(sql);
   return { rows: drift, drift, cells };
 }

@@ -23,6 +23,11 @@ import { purgeSessions } from "./purge_sessions.ts";
 import { checkMailboxCountersJob } from "./check_mailbox_counters.ts";
 import { refreshMatchScores } from "./refresh_match_scores.ts";
 import { resetMailboxes } from "./reset_mailboxes.ts";
+import { config } from "@/fresh.config.ts";
+import { createAppContext } from "@/app/context.ts";
+
+/** Until the registry is handed the app context: one built from the process's pool and configuration. */
+const globalApp = () => createAppContext(config(), sql);
 
 export interface JobDefinition {
   /** Cron schedule, UTC (what jobs/cron.ts registers). */
@@ -39,8 +44,12 @@ export const JOBS = {
     leaseSeconds: 300,
     run: () => dispatch(),
   },
-  "reset-mailboxes": { schedule: "0 0 * * *", leaseSeconds: 3600, run: (tick: Date) => resetMailboxes(tick) },
-  "calculate-health": { schedule: "0 */6 * * *", leaseSeconds: 3600, run: () => calculateHealth() },
+  "reset-mailboxes": {
+    schedule: "0 0 * * *",
+    leaseSeconds: 3600,
+    run: (tick: Date) => resetMailboxes(sql, tick),
+  },
+  "calculate-health": { schedule: "0 */6 * * *", leaseSeconds: 3600, run: () => calculateHealth(sql) },
   "refresh-match-scores": { schedule: "0 * * * *", leaseSeconds: 3600, run: () => refreshMatchScores(sql) },
   "maintain-partitions": { schedule: "0 1 * * *", leaseSeconds: 3600, run: () => maintainPartitions() },
   "expire-jobs": { schedule: "30 * * * *", leaseSeconds: 3600, run: () => expireJobs() },
@@ -49,9 +58,13 @@ export const JOBS = {
   "check-mailbox-counters": {
     schedule: "30 0 * * *",
     leaseSeconds: 600,
-    run: () => checkMailboxCountersJob(),
+    run: () => checkMailboxCountersJob(sql),
   },
-  "check-mailbox-dns": { schedule: "20 3 * * *", leaseSeconds: 3600, run: () => checkMailboxDns() },
+  "check-mailbox-dns": {
+    schedule: "20 3 * * *",
+    leaseSeconds: 3600,
+    run: () => checkMailboxDns(globalApp()),
+  },
 } satisfies Record<string, JobDefinition>;
 
 export type JobName = keyof typeof JOBS;
@@ -61,11 +74,11 @@ export type JobName = keyof typeof JOBS;
  * stopped from claiming new batches at shutdown; its sends and failures feed the email metrics.
  */
 async function dispatch() {
-  const { dispatchOutreach } = await import("./dispatch_outreach.ts");
-  const result = await dispatchOutreach({ signal: shutdownSignal });
+  const { dispatchOutreachJob } = await import("./dispatch_outreach.ts");
+  const result = await dispatchOutreachJob(globalApp(), shutdownSignal);
   recordEmail("sent", result.sent);
   recordEmail("failed", result.failed);
-  return { rows: result.claimed, ...result };
+  return result;
 }
 
 /** The job names, for error messages and the OpenAPI document. */

@@ -1,3 +1,4 @@
+import type { Sql } from "@/db/client.ts";
 import { resetMailboxCounters } from "@/db/mailbox_health.ts";
 
 /**
@@ -5,7 +6,7 @@ import { resetMailboxCounters } from "@/db/mailbox_health.ts";
  * then the 7-day bounce/complaint counts and health of every mailbox. A second
  * run the same day only re-scores, so retries and manual runs are harmless.
  */
-export async function resetMailboxes(tick: Date = new Date()) {
-  const result = await resetMailboxCounters(tick);
+export async function resetMailboxes(sql: Sql, tick: Date = new Date()) {
+  const result = await resetMailboxCounters(sql, tick);
   return { rows: result.counters_reset + result.health_updated, ...result };
 }

@@ -13,6 +13,7 @@ import type { Clock } from "@/core/clock.ts";
 import type { Logger } from "@/core/log.ts";
 import type { SecretBox } from "@/core/secrets.ts";
 import type { Passwords } from "@/services/accounts/password.ts";
+import type { SystemMailQueue } from "@/services/mail/system_mail.ts";
 
 export interface AppContext {
   readonly config: Config;
@@ -26,4 +27,6 @@ export interface AppContext {
   readonly passwords: Passwords;
   /** Secrets at rest (SMTP passwords) under ROLEFERRY_SECRET; the key is derived once. */
   readonly secrets: SecretBox;
+  /** Password resets, verifications and notices being sent in the background (`queueSystemMail`). */
+  readonly systemMail: SystemMailQueue;
 }

@@ -33,7 +33,7 @@ async function postForm(path: string, fields: Record<string, string>, cookie?: s
 const csrfOf = (html: string) => /name="_csrf" value="([0-9a-f]{64})"/.exec(html)?.[1] ?? "";
 
 async function linkIn(to: string, kind: string, path: string): Promise<string> {
-  await settleSystemMail();
+  await settleSystemMail(server.app);
   const [row] = await db.sql`select body from outbox_messages
     where to_email = ${to} and headers->>'X-RoleFerry-System' = ${kind} order by id desc limit 1`;
   const match = new RegExp(`/${path}/([A-Za-z0-9_-]{43})`).exec(row?.body ?? "");

@@ -36,7 +36,7 @@ Deno.test("[e2e] PATCH /api/me - name and time zone; a new email is unverified, 
   assert.equal(moved.status, 200);
   assert.equal(moved.body.email, newEmail);
   assert.equal(moved.body.email_verified, false);
-  await settleSystemMail();
+  await settleSystemMail(server.app);
   const mails = await db.sql`select to_email, headers->>'X-RoleFerry-System' as kind from outbox_messages
     where to_email in (${u.user.email}, ${newEmail}) order by id`;
   assert.ok(mails.some((m) => m.to_email === newEmail && m.kind === "verify_email"));
@@ -150,7 +150,7 @@ Deno.test("[e2e] DELETE /api/me - wrong confirmation 422; then nothing of the us
                select id, queued_at, ${u.user.id} from outreach where id = ${ids[0]}`;
   await db.sql`update contacts set opted_out = true, opted_out_at = now() where id = ${contacts[1]}`;
   await refreshMatchScores(db.sql);
-  await settleSystemMail();
+  await settleSystemMail(server.app);
   const before = await rowsNaming(u.user.id, u.user.email);
   for (const table of ["users", "resumes", "job_preferences", "applications", "sessions", "account_tokens"]) {
     assert.ok(before[table], `the fixture has ${table} rows (${JSON.stringify(before)})`);

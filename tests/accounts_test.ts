@@ -14,7 +14,7 @@ const JSON_TYPE = /^application\/json/;
 
 /** The newest system mail to `to` (after the queued sends have settled). */
 async function lastMail(to: string, kind: string) {
-  await settleSystemMail();
+  await settleSystemMail(server.app);
   const [row] = await db.sql<
     { subject: string; body: string; mailbox_email: string; headers: Record<string, string> }[]
   >`
@@ -30,7 +30,7 @@ function linkToken(body: string, path: string): string {
 }
 
 async function mailCount(to: string): Promise<number> {
-  await settleSystemMail();
+  await settleSystemMail(server.app);
   const [{ n }] = await db.sql`select count(*)::int as n from outbox_messages where to_email = ${to}`;
   return n;
 }
@@ -236,7 +236,7 @@ Deno.test("[e2e] POST /api/auth/signup - a taken address answers like a new acco
   await api(server.url, "POST", "/api/auth/signup", {
     body: { email: owner.user.email, password: "someone-elses-pw", full_name: "Mallory" },
   });
-  await settleSystemMail();
+  await settleSystemMail(server.app);
   const [{ notices }] = await db.sql`select count(*)::int as notices from outbox_messages
     where to_email = ${owner.user.email} and headers->>'X-RoleFerry-System' = 'signup_notice'`;
   assert.equal(notices, 1);

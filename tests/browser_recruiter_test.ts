@@ -47,7 +47,7 @@ Deno.test({
       assert.doesNotMatch(await page.content(), /Resume/);
 
       // Confirm the address through the link in the email (the outbox in development).
-      await settleSystemMail();
+      await settleSystemMail(server.app);
       const [mail] = await db.sql`select body from outbox_messages where to_email = 'rita@agency.test'
         and headers->>'X-RoleFerry-System' = 'verify_email' order by id desc limit 1`;
       const link = /https?:\/\/\S+\/verify\/[A-Za-z0-9_-]{43}/.exec(mail.body)![0];

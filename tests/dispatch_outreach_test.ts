@@ -6,9 +6,8 @@
  */
 import assert from "node:assert/strict";
 import { dispatchOutreach } from "@/jobs/dispatch_outreach.ts";
+import { appOn } from "@/tests/helpers/app.ts";
 import { enrollContact } from "@/services/sequences/enrollment.ts";
-import { createAppContext } from "@/app/context.ts";
-import { config } from "@/fresh.config.ts";
 import { useAppDatabase } from "@/tests/helpers/db.ts";
 import { startFakeMailgun } from "@/tests/helpers/fake_mailgun.ts";
 import {
@@ -22,7 +21,7 @@ import {
 const db = await useAppDatabase("dispatch");
 const fake = startFakeMailgun();
 const transport = configureFakeMailgun(fake);
-const app = createAppContext(config(), db.sql, { transport });
+const app = appOn(db.sql, { transport });
 const SEED_SEQUENCE = "Job Seeker Default";
 
 /** Only this test's rows: earlier tests leave queued follow-ups behind. */
@@ -44,7 +43,7 @@ Deno.test("dispatchOutreach - sends step 1 to the fake Mailgun with exactly the 
   });
   assert.deepEqual(rows.map((r) => [r.step_no, r.status]), [[1, "queued"], [2, "queued"], [3, "queued"]]);
 
-  const result = await dispatchOutreach({ transport });
+  const result = await dispatchOutreach(appOn(db.sql), { transport });
   assert.equal(result.sent, 1, JSON.stringify(result));
   assert.equal(fake.messages.length, 1);
   const message = fake.messages[0];
@@ -96,7 +95,7 @@ Deno.test("dispatchOutreach - sends step 1 to the fake Mailgun with exactly the 
   const [mb] = await db.sql`select sent_today from mailboxes where id = ${mailbox.id}`;
   assert.equal(mb.sent_today, 1);
 
-  const again = await dispatchOutreach({ transport });
+  const again = await dispatchOutreach(appOn(db.sql), { transport });
   assert.equal(again.sent, 0, "a second run finds nothing due");
   assert.equal(fake.messages.length, 1);
 });
@@ -116,12 +115,12 @@ Deno.test("dispatchOutreach - a follow-up goes from the mailbox that sent step 1
     contact_id: contactId,
     sequence_id: seq.id,
   });
-  await dispatchOutreach({ transport });
+  await dispatchOutreach(appOn(db.sql), { transport });
   const [first] = await db.sql`select mailbox_id from outreach where id = ${rows[0].id}`;
   // Make the other mailboxes emptier, then step 2 due: it still leaves from step 1's mailbox.
   await db.sql`update mailboxes set sent_today = 50 where id = ${first.mailbox_id}`;
   await db.sql`update outreach set due_at = now() where id = ${rows[1].id}`;
-  const result = await dispatchOutreach({ transport });
+  const result = await dispatchOutreach(appOn(db.sql), { transport });
   assert.equal(result.sent, 1);
   const [second] = await db.sql`select mailbox_id, status from outreach where id = ${rows[1].id}`;
   assert.equal(second.status, "sent");
@@ -135,7 +134,7 @@ Deno.test("dispatchOutreach - load spreads evenly over the available mailboxes",
   const contacts = await createContacts(db.sql, sender.companyId, 30);
   const boxes = await createMailboxes(db.sql, [100, 100, 100]);
   await queueFirstSteps(db.sql, sender.applicationId, contacts);
-  const result = await dispatchOutreach({ transport });
+  const result = await dispatchOutreach(appOn(db.sql), { transport });
   assert.equal(result.sent, 30);
   const counts = await db.sql`select sent_today from mailboxes where id = any(${
     boxes.map((b) => b.id)
@@ -153,7 +152,7 @@ Deno.test("dispatchOutreach - a mailbox in warm-up sends on its ramp, never abov
     .sql`select mailbox_send_cap(status, warmup_enabled, warmup_start_date, daily_cap) as cap
                              from mailboxes where id = ${warm.id}`;
   assert.equal(cap.cap, 5, "day 1 of a 30-day ramp to 60: max(5, 60/30)");
-  const result = await dispatchOutreach({ transport });
+  const result = await dispatchOutreach(appOn(db.sql), { transport });
   assert.equal(result.sent, 5);
   assert.equal(result.no_capacity, true);
   const [mb] = await db.sql`select sent_today from mailboxes where id = ${warm.id}`;
@@ -178,7 +177,7 @@ Deno.test("dispatchOutreach - an opted-out contact is never mailed, even with ro
   const ids = await queueFirstSteps(db.sql, sender.applicationId, contacts);
   // Opted out behind the engine's back (rows not canceled): the last check before sending still catches it.
   await db.sql`update contacts set opted_out = true where id = ${contacts[0]}`;
-  const result = await dispatchOutreach({ transport });
+  const result = await dispatchOutreach(appOn(db.sql), { transport });
   assert.equal(result.sent, 1);
   assert.equal(result.canceled, 1);
   const [row] = await db.sql`select status, last_error from outreach where id = ${ids[0]}`;
@@ -195,7 +194,12 @@ Deno.test("dispatchOutreach - temporary failures retry with backoff; permanent o
   const [mb] = await createMailboxes(db.sql, [50]);
   const [a, b] = await queueFirstSteps(db.sql, sender.applicationId, contacts);
   fake.failNext(1, 503, "try later");
-  const first = await dispatchOutreach({ transport, concurrency: 1, maxBatches: 1, batchSize: 1 });
+  const first = await dispatchOutreach(appOn(db.sql), {
+    transport,
+    concurrency: 1,
+    maxBatches: 1,
+    batchSize: 1,
+  });
   assert.equal(first.retried, 1, JSON.stringify(first));
   const [retry] = await db
     .sql`select status, send_attempts, last_error, due_at > now() + interval '40 seconds' as later,
@@ -210,7 +214,7 @@ Deno.test("dispatchOutreach - temporary failures retry with backoff; permanent o
   assert.deepEqual({ ...afterRetry }, { sent_today: 0, consecutive_failures: 1 }, "capacity given back");
 
   fake.failNext(1, 400, "'to' parameter is not a valid address");
-  const second = await dispatchOutreach({ transport });
+  const second = await dispatchOutreach(appOn(db.sql), { transport });
   assert.equal(second.failed, 1, JSON.stringify(second));
   const [failed] = await db.sql`select status, last_error from outreach where id = ${b}`;
   assert.equal(failed.status, "failed");
@@ -225,7 +229,7 @@ Deno.test("dispatchOutreach - a mailbox that keeps failing is paused", async () 
   const [mb] = await createMailboxes(db.sql, [50]);
   await queueFirstSteps(db.sql, sender.applicationId, contacts);
   fake.failNext(5, 500, "internal error");
-  const result = await dispatchOutreach({ transport, concurrency: 1 });
+  const result = await dispatchOutreach(appOn(db.sql), { transport, concurrency: 1 });
   assert.equal(result.retried, 5, JSON.stringify(result));
   assert.equal(result.no_capacity, true, "the paused mailbox leaves no capacity");
   const [row] = await db
@@ -250,7 +254,7 @@ Deno.test("dispatchOutreach - a row with a send window waits for the window in t
   await createMailboxes(db.sql, [50]);
   const [id] = await queueFirstSteps(db.sql, sender.applicationId, contacts);
   await db.sql`update outreach set send_window = true where id = ${id}`;
-  const result = await dispatchOutreach({ transport });
+  const result = await dispatchOutreach(appOn(db.sql), { transport });
   const [row] = await db.sql`select status, due_at from outreach where id = ${id}`;
   if (inside) {
     assert.equal(row.status, "sent");

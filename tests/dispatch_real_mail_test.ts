@@ -8,6 +8,7 @@
  */
 import assert from "node:assert/strict";
 import { dispatchOutreach } from "@/jobs/dispatch_outreach.ts";
+import { appOn } from "@/tests/helpers/app.ts";
 import { mailgunTransport } from "@/services/mail/mailgun.ts";
 import { randomToken } from "@/core/crypto.ts";
 import { useAppDatabase } from "@/tests/helpers/db.ts";
@@ -55,7 +56,7 @@ Deno.test("dispatchOutreach - a follow-up waits for step 1, then threads on it f
   await createMailboxes(db.sql, [50]);
   const { step1, step2 } = await twoSteps();
 
-  const first = await dispatchOutreach({ transport });
+  const first = await dispatchOutreach(appOn(db.sql), { transport });
   assert.equal(first.sent, 1, JSON.stringify(first));
   const held = await row(step2.id);
   assert.deepEqual([held.status, held.hold_reason], ["queued", "earlier_step"]);
@@ -74,7 +75,7 @@ Deno.test("dispatchOutreach - a follow-up waits for step 1, then threads on it f
 
   // Make both mailboxes equally attractive: step 2 still goes from step 1's.
   await db.sql`update outreach set due_at = now() - interval '1 second' where id = ${step2.id}`;
-  const second = await dispatchOutreach({ transport });
+  const second = await dispatchOutreach(appOn(db.sql), { transport });
   assert.equal(second.sent, 1, JSON.stringify(second));
   const two = await row(step2.id);
   const m2 = fake.messages[1];
@@ -101,7 +102,7 @@ Deno.test("dispatchOutreach - Mailgun 420 is temporary and the row is retried at
     420,
     `Domain mb.example is not allowed to send: recipient limit exceeded, try again after ${retryAt.toUTCString()}`,
   );
-  const result = await dispatchOutreach({ transport });
+  const result = await dispatchOutreach(appOn(db.sql), { transport });
   assert.equal(result.retried, 1, JSON.stringify(result));
   const after = await row(id);
   assert.equal(after.status, "queued");
@@ -118,7 +119,7 @@ Deno.test("dispatchOutreach - Mailgun 420 is temporary and the row is retried at
   // 429 without a time: the usual backoff (second attempt: about 2 minutes), also temporary.
   await db.sql`update outreach set due_at = now() - interval '1 second' where id = ${id}`;
   fake.failNext(1, 429, "Too many requests");
-  const again = await dispatchOutreach({ transport });
+  const again = await dispatchOutreach(appOn(db.sql), { transport });
   assert.equal(again.retried, 1);
   const later = await row(id);
   assert.ok(later.due_at.getTime() > Date.now() + 60_000 && later.due_at.getTime() < Date.now() + 180_000);
@@ -129,11 +130,11 @@ Deno.test("dispatchOutreach - when step 1 fails for good, step 2 is canceled, ne
   await createMailboxes(db.sql, [50]);
   const { step1, step2 } = await twoSteps();
   fake.failNext(1, 400, "'to' parameter is not a valid address");
-  const first = await dispatchOutreach({ transport });
+  const first = await dispatchOutreach(appOn(db.sql), { transport });
   assert.equal(first.failed, 1, JSON.stringify(first));
   assert.equal((await row(step1.id)).status, "failed");
   await db.sql`update outreach set due_at = now() - interval '1 second' where id = ${step2.id}`;
-  const second = await dispatchOutreach({ transport });
+  const second = await dispatchOutreach(appOn(db.sql), { transport });
   assert.equal(second.canceled, 1, JSON.stringify(second));
   const two = await row(step2.id);
   assert.equal(two.status, "canceled");
@@ -145,12 +146,12 @@ Deno.test("dispatchOutreach - a follow-up waits for step 1's mailbox, then fails
   await reset();
   await createMailboxes(db.sql, [50, 50]);
   const { step1, step2 } = await twoSteps("");
-  await dispatchOutreach({ transport });
+  await dispatchOutreach(appOn(db.sql), { transport });
   const one = await row(step1.id);
   assert.equal(one.status, "sent");
   await db.sql`update mailboxes set status = 'paused' where id = ${one.mailbox_id}`;
   await db.sql`update outreach set due_at = now() - interval '1 second' where id = ${step2.id}`;
-  const waiting = await dispatchOutreach({ transport, followUpMailboxWaitMs: 3 * 86_400_000 });
+  const waiting = await dispatchOutreach(appOn(db.sql), { transport, followUpMailboxWaitMs: 3 * 86_400_000 });
   assert.equal(waiting.deferred, 1, JSON.stringify(waiting));
   const held = await row(step2.id);
   assert.deepEqual([held.status, held.hold_reason], ["queued", "follow_up_mailbox"]);
@@ -159,7 +160,7 @@ Deno.test("dispatchOutreach - a follow-up waits for step 1's mailbox, then fails
   await db
     .sql`update outreach set due_at = now() - interval '1 second', held_since = now() - interval '4 days'
                where id = ${step2.id}`;
-  const gaveUp = await dispatchOutreach({ transport, followUpMailboxWaitMs: 3 * 86_400_000 });
+  const gaveUp = await dispatchOutreach(appOn(db.sql), { transport, followUpMailboxWaitMs: 3 * 86_400_000 });
   assert.equal(gaveUp.failed, 1, JSON.stringify(gaveUp));
   const failed = await row(step2.id);
   assert.equal(failed.status, "failed");
@@ -213,7 +214,7 @@ Deno.test("dispatchOutreach - recovery finds a message by its Message-ID, and re
   fake.eventQueries.length = 0;
   const sentBefore = fake.messages.length;
 
-  const result = await dispatchOutreach({ transport, recoveryGraceMs: 15 * 60_000 });
+  const result = await dispatchOutreach(appOn(db.sql), { transport, recoveryGraceMs: 15 * 60_000 });
   assert.equal(result.recovered, 2, JSON.stringify(result));
   assert.equal((await row(withId)).provider_message_id, ownId);
   assert.equal((await row(legacy)).provider_message_id, legacyId);
@@ -243,7 +244,7 @@ Deno.test("dispatchOutreach - a lookup that cannot answer keeps the row held, ne
   await crashed(id, mailbox.id, `<rf.${outreach_token}.q@mb.example>`);
   fake.failEventQueries(1);
   const quick = mailgunTransport({ apiKey: fake.apiKey, url: fake.url, timeoutMs: 2_000 });
-  const result = await dispatchOutreach({ transport: quick, recoveryGraceMs: 15 * 60_000 });
+  const result = await dispatchOutreach(appOn(db.sql), { transport: quick, recoveryGraceMs: 15 * 60_000 });
   assert.equal(result.deferred, 1, JSON.stringify(result));
   assert.equal(fake.messages.length, 0, "not resent");
   const held = await row(id);

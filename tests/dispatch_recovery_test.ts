@@ -6,6 +6,7 @@
  */
 import assert from "node:assert/strict";
 import { dispatchOutreach } from "@/jobs/dispatch_outreach.ts";
+import { appOn } from "@/tests/helpers/app.ts";
 import { mailgunTransport } from "@/services/mail/mailgun.ts";
 import { useAppDatabase } from "@/tests/helpers/db.ts";
 import { startFakeMailgun } from "@/tests/helpers/fake_mailgun.ts";
@@ -36,7 +37,7 @@ Deno.test("dispatchOutreach - a send whose answer never came is looked up at Mai
   const [id] = await queueFirstSteps(db.sql, sender.applicationId, contacts);
   fake.hangAfterAccept(1);
   const quick = mailgunTransport({ apiKey: fake.apiKey, url: fake.url, timeoutMs: 300 });
-  const first = await dispatchOutreach({ transport: quick, recoveryGraceMs: 60_000 });
+  const first = await dispatchOutreach(appOn(db.sql), { transport: quick, recoveryGraceMs: 60_000 });
   assert.equal(first.uncertain, 1, JSON.stringify(first));
   assert.equal(fake.messages.length, 1, "Mailgun accepted it, but the answer was lost");
   const [maybe] = await db
@@ -44,10 +45,10 @@ Deno.test("dispatchOutreach - a send whose answer never came is looked up at Mai
   assert.deepEqual({ ...maybe }, { status: "queued", started: true });
 
   // Within the grace period and the lease: nobody touches it.
-  assert.equal((await dispatchOutreach({ transport })).claimed, 0);
+  assert.equal((await dispatchOutreach(appOn(db.sql), { transport })).claimed, 0);
   // The lease runs out: the next run asks Mailgun's events and records what it finds.
   await db.sql`update outreach set lease_until = now() - interval '1 second' where id = ${id}`;
-  const second = await dispatchOutreach({ transport, recoveryGraceMs: 60_000 });
+  const second = await dispatchOutreach(appOn(db.sql), { transport, recoveryGraceMs: 60_000 });
   assert.equal(second.recovered, 1, JSON.stringify(second));
   assert.equal(fake.messages.length, 1, "not sent twice");
   const [row] = await db.sql`select status, provider_message_id from outreach where id = ${id}`;
@@ -63,13 +64,17 @@ Deno.test("dispatchOutreach - maybe-sent rows are reconciled even when no mailbo
   const [first, , third] = await queueFirstSteps(db.sql, sender.applicationId, contacts);
   fake.hangAfterAccept(1);
   const quick = mailgunTransport({ apiKey: fake.apiKey, url: fake.url, timeoutMs: 300 });
-  const run = await dispatchOutreach({ transport: quick, concurrency: 1, recoveryGraceMs: 60_000 });
+  const run = await dispatchOutreach(appOn(db.sql), {
+    transport: quick,
+    concurrency: 1,
+    recoveryGraceMs: 60_000,
+  });
   assert.equal(run.uncertain, 1, JSON.stringify(run));
   assert.equal(run.no_capacity, true, "the one unit of capacity went to the lost send");
   const [{ sent_today }] = await db.sql`select sent_today from mailboxes where id = ${mb.id}`;
   assert.equal(sent_today, 1);
   await db.sql`update outreach set lease_until = now() - interval '1 second' where id = ${first}`;
-  const later = await dispatchOutreach({ transport, recoveryGraceMs: 60_000 });
+  const later = await dispatchOutreach(appOn(db.sql), { transport, recoveryGraceMs: 60_000 });
   assert.equal(later.recovered, 1, JSON.stringify(later));
   assert.equal(later.no_capacity, true);
   assert.equal(fake.messages.length, 1, "nothing else went out");
@@ -91,12 +96,12 @@ Deno.test("dispatchOutreach - a send that never reached Mailgun is sent again on
   await db
     .sql`update outreach set send_started_at = now(), send_attempt_id = gen_random_uuid(), send_attempts = 1,
                mailbox_id = ${mb.id}, from_mailbox = ${mb.email} where id = ${id}`;
-  const early = await dispatchOutreach({ transport, recoveryGraceMs: 60_000 });
+  const early = await dispatchOutreach(appOn(db.sql), { transport, recoveryGraceMs: 60_000 });
   assert.equal(early.deferred, 1, JSON.stringify(early));
   assert.equal(fake.messages.length, 0);
   await db
     .sql`update outreach set send_started_at = now() - interval '2 minutes', lease_until = null where id = ${id}`;
-  const late = await dispatchOutreach({ transport, recoveryGraceMs: 60_000 });
+  const late = await dispatchOutreach(appOn(db.sql), { transport, recoveryGraceMs: 60_000 });
   assert.equal(late.sent, 1, JSON.stringify(late));
   assert.equal(fake.messages.length, 1);
   const [row] = await db.sql`select status, send_attempts from outreach where id = ${id}`;

@@ -8,6 +8,7 @@ import assert from "node:assert/strict";
 import { connect } from "@/db/client.ts";
 import { loadConfig, setConfig } from "@/fresh.config.ts";
 import { dispatchOutreach } from "@/jobs/dispatch_outreach.ts";
+import { appOn } from "@/tests/helpers/app.ts";
 import { mailgunTransport } from "@/services/mail/mailgun.ts";
 import { useAppDatabase } from "@/tests/helpers/db.ts";
 import { startFakeMailgun } from "@/tests/helpers/fake_mailgun.ts";
@@ -45,7 +46,7 @@ Deno.test("[e2e] dispatchOutreach throughput - one process, 16 in flight, 100 se
     const started = performance.now();
     let sent = 0;
     for (let run = 0; run < 100 && sent < ROWS; run++) {
-      const result = await dispatchOutreach({
+      const result = await dispatchOutreach(appOn(sql), {
         transport,
         concurrency: 16,
         batchSize: 100,

@@ -14,6 +14,7 @@ import assert from "node:assert/strict";
 import postgres from "postgres";
 import { connect, disconnect } from "@/db/client.ts";
 import { dispatchOutreach } from "@/jobs/dispatch_outreach.ts";
+import { appOn } from "@/tests/helpers/app.ts";
 import { startApp } from "@/bench/app_process.ts";
 import { hasTool } from "@/scripts/system_tools.ts";
 import {
@@ -233,7 +234,7 @@ Deno.test({
     const transport = configureFakeMailgun(fake);
     const rows = 200;
     try {
-      await connect(primary.url("roleferry"), { max: 10 });
+      const pool = await connect(primary.url("roleferry"), { max: 10 });
       await owner`create table drill_commits (n int)`;
       const measure = async (sync: boolean) => {
         await setSynchronous(owner, sync);
@@ -257,7 +258,7 @@ Deno.test({
         const started = performance.now();
         let sent = 0;
         for (let run = 0; run < 50 && sent < rows; run++) {
-          const result = await dispatchOutreach({ transport, concurrency: 8, batchSize: 50 });
+          const result = await dispatchOutreach(appOn(pool), { transport, concurrency: 8, batchSize: 50 });
           sent += result.sent;
           if (result.claimed === 0) break;
         }

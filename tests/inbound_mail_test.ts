@@ -5,6 +5,7 @@
  */
 import assert from "node:assert/strict";
 import { dispatchOutreach } from "@/jobs/dispatch_outreach.ts";
+import { appOn } from "@/tests/helpers/app.ts";
 import { signWebhook } from "@/core/webhook_signature.ts";
 import { useAppDatabase } from "@/tests/helpers/db.ts";
 import { startFakeMailgun } from "@/tests/helpers/fake_mailgun.ts";
@@ -49,7 +50,7 @@ async function enrolledAndSent(name: string) {
     body: { contact_id: contact.body.id, sequence_id: seq.id, variables: { my_metric: "saved $2M" } },
   });
   assert.equal(enrolled.status, 201, JSON.stringify(enrolled.body));
-  const result = await dispatchOutreach();
+  const result = await dispatchOutreach(appOn(db.sql));
   assert.equal(result.sent, 1, JSON.stringify(result));
   const [sent] = await db.sql`select * from outreach where id = ${enrolled.body.items[0].id}`;
   return { app: app.body, contact: contact.body, email, sent };

@@ -81,7 +81,7 @@ Deno.test("calculate-health - scores hand-computed mailboxes and moves their sta
   await mailbox("m7@mh.test", "warmup", null);
 
   // Only the mailboxes whose numbers change are written: m3, m6 and m7 keep their 100.
-  const updated = await calculateMailboxHealth();
+  const updated = await calculateMailboxHealth(sql);
   assert.equal(updated, 4);
   assert.deepEqual(await state("m1@mh.test"), {
     health_score: 0,
@@ -120,26 +120,26 @@ Deno.test("calculate-health - scores hand-computed mailboxes and moves their sta
 
   // idempotent: a second run changes nothing, and writes nothing
   const snapshot = await sql`select email, health_score, status from mailboxes order by email`;
-  assert.equal(await calculateMailboxHealth(), 0);
+  assert.equal(await calculateMailboxHealth(sql), 0);
   assert.deepEqual(await sql`select email, health_score, status from mailboxes order by email`, snapshot);
 });
 
 Deno.test("reset-mailboxes - zeroes sent_today once per UTC day, re-scores on every run", async () => {
   await sql`update mailboxes set sent_today = 7`;
   const day = new Date("2031-05-05T00:00:10Z");
-  const first = await resetMailboxCounters(day);
+  const first = await resetMailboxCounters(sql, day);
   assert.equal(first.counters_reset, 7);
   assert.equal(first.health_updated, 0, "re-scored, and nothing changed since the last scoring");
   const [{ zeroed }] = await sql`select count(*)::int as zeroed from mailboxes where sent_today = 0`;
   assert.equal(zeroed, 7);
 
   await sql`update mailboxes set sent_today = 3`; // sends after midnight
-  const again = await resetMailboxCounters(new Date("2031-05-05T12:00:00Z"));
+  const again = await resetMailboxCounters(sql, new Date("2031-05-05T12:00:00Z"));
   assert.deepEqual(again, { counters_reset: 0, health_updated: 0 });
   const [{ kept }] = await sql`select count(*)::int as kept from mailboxes where sent_today = 3`;
   assert.equal(kept, 7);
 
-  const nextDay = await resetMailboxCounters(new Date("2031-05-06T00:00:05Z"));
+  const nextDay = await resetMailboxCounters(sql, new Date("2031-05-06T00:00:05Z"));
   assert.equal(nextDay.counters_reset, 7);
 });
 
@@ -151,7 +151,7 @@ Deno.test("reset-mailboxes - a unit reserved on a new UTC day before that day's 
     where email = 'm2@mh.test' returning id`;
   const today = new Date().toISOString().slice(0, 10);
   const yesterday = new Date(Date.now() - DAY).toISOString().slice(0, 10);
-  const unit = await reserveThisMailbox(id);
+  const unit = await reserveThisMailbox(sql, id);
   assert.ok(unit, "a unit of today's capacity");
   assert.equal(unit.counter_day, today);
   const counts = async () =>
@@ -160,13 +160,13 @@ Deno.test("reset-mailboxes - a unit reserved on a new UTC day before that day's 
     );
   assert.equal((await counts())["m2@mh.test"], 1, "the new day's count starts from 0");
 
-  const reset = await resetMailboxCounters(new Date());
+  const reset = await resetMailboxCounters(sql, new Date());
   assert.equal(reset.counters_reset, 6, "the six counters still on yesterday");
   assert.deepEqual(Object.values(await counts()).sort(), [0, 0, 0, 0, 0, 0, 1], "the send of today is kept");
 
-  await releaseMailboxUnits([{ id, counter_day: yesterday }]);
+  await releaseMailboxUnits(sql, [{ id, counter_day: yesterday }]);
   assert.equal((await counts())["m2@mh.test"], 1, "a unit of yesterday given back leaves today's count");
-  await releaseMailbox(unit);
+  await releaseMailbox(sql, unit);
   assert.equal((await counts())["m2@mh.test"], 0, "today's unit given back");
 });
 
@@ -232,7 +232,7 @@ Deno.test("calculate-health - the window is today and the six UTC days before it
       insert into outreach (application_id, contact_id, step_no, subject, body, from_mailbox, status, queued_at, sent_at)
       values (${app.id}, ${contact.id}, 1, 's', 'b', 'w@mh.test', ${status}, ${at}, ${at})`;
   }
-  await calculateMailboxHealth();
+  await calculateMailboxHealth(sql);
   // 1 bounce of 2 sends in the window (6 days ago at 00:00:30 counts; 7 days ago does not): 100 - 250 -> 0
   assert.deepEqual(await state("w@mh.test"), {
     health_score: 0,
@@ -279,7 +279,7 @@ Deno.test("calculate-health - agrees with the seed's function wherever that one 
   for (const row of initial) {
     await sql`update mailboxes set health_score = ${row.health_score}, status = ${row.status} where id = ${row.id}`;
   }
-  await calculateMailboxHealth();
+  await calculateMailboxHealth(sql);
   const ours = await sql`select email, health_score, status from mailboxes order by email`;
   assert.deepEqual(ours, seed);
   assert.ok(new Set(ours.map((r) => r.health_score)).size >= 5, "the cases cover different scores");
@@ -288,7 +288,7 @@ Deno.test("calculate-health - agrees with the seed's function wherever that one 
   await sql`update mailboxes set sent_today = 0, health_score = 100, status = 'active' where email = 'd@mh.test'`;
   await sql`select bench_seed_calculate_mailbox_health()`;
   assert.equal((await state("d@mh.test")).health_score, 100);
-  await calculateMailboxHealth();
+  await calculateMailboxHealth(sql);
   assert.equal((await state("d@mh.test")).health_score, 37);
 });
 

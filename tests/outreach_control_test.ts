@@ -12,6 +12,7 @@ import { createUserWithToken } from "@/tests/helpers/users.ts";
 import { tablesWrittenBy } from "@/tests/helpers/writes.ts";
 import { DEV_MAILBOX_DOMAIN, ensureDevMailboxes } from "@/db/dev_mailboxes.ts";
 import { dispatchOutreach } from "@/jobs/dispatch_outreach.ts";
+import { appOn } from "@/tests/helpers/app.ts";
 
 const db = await useAppDatabase("outreach_control");
 const server = await startTestServer();
@@ -155,11 +156,11 @@ Deno.test("[e2e] a paused row is not sent by the dispatcher; resumed, it is", as
                values ('initech.example', 'out@initech.example', 'active', 100, false, 'smtp', 'u', 'x')
                on conflict (email) do nothing`;
   await api(server.url, "POST", `${outreachPath}/${bill.id}/pause`, { token: alice.token });
-  const first = await dispatchOutreach({ maxBatches: 2 });
+  const first = await dispatchOutreach(appOn(db.sql), { maxBatches: 2 });
   const [row] = await db.sql`select status from outreach where contact_id = ${bill.id} and step_no = 1`;
   assert.equal(row.status, "queued", JSON.stringify(first));
   await api(server.url, "POST", `${outreachPath}/${bill.id}/resume`, { token: alice.token });
-  await dispatchOutreach({ maxBatches: 2 });
+  await dispatchOutreach(appOn(db.sql), { maxBatches: 2 });
   const [sent] = await db.sql`select status from outreach where contact_id = ${bill.id} and step_no = 1`;
   assert.equal(sent.status, "sent");
   await db.sql`delete from mailboxes where email = 'out@initech.example'`.catch(() => {});
@@ -303,11 +304,11 @@ Deno.test("[e2e] PATCH, DELETE /api/admin/mailboxes/:id - cap, pause and resume;
 
 Deno.test("ensureDevMailboxes - only in development with the outbox transport; once", async () => {
   await db.sql`delete from mailboxes where domain = ${DEV_MAILBOX_DOMAIN}`;
-  assert.equal(await ensureDevMailboxes({ env: "test", mailTransport: "outbox" }), 0);
-  assert.equal(await ensureDevMailboxes({ env: "development", mailTransport: "mailgun" }), 0);
+  assert.equal(await ensureDevMailboxes(db.sql, { env: "test", mailTransport: "outbox" }), 0);
+  assert.equal(await ensureDevMailboxes(db.sql, { env: "development", mailTransport: "mailgun" }), 0);
   const secret = TEST_ENV.ROLEFERRY_SECRET;
-  assert.equal(await ensureDevMailboxes({ env: "development", mailTransport: "outbox", secret }), 3);
-  assert.equal(await ensureDevMailboxes({ env: "development", mailTransport: "outbox", secret }), 0);
+  assert.equal(await ensureDevMailboxes(db.sql, { env: "development", mailTransport: "outbox", secret }), 3);
+  assert.equal(await ensureDevMailboxes(db.sql, { env: "development", mailTransport: "outbox", secret }), 0);
   const rows = await db
     .sql`select status, warmup_enabled from mailboxes where domain = ${DEV_MAILBOX_DOMAIN}`;
   assert.equal(rows.length, 3);

@@ -5,6 +5,7 @@
  */
 import assert from "node:assert/strict";
 import { dispatchOutreach } from "@/jobs/dispatch_outreach.ts";
+import { appOn } from "@/tests/helpers/app.ts";
 import { hasChromium, launchChromium } from "@/tests/helpers/browser.ts";
 import { useAppDatabase } from "@/tests/helpers/db.ts";
 import { createMailboxes } from "@/tests/helpers/outreach_fixtures.ts";
@@ -84,7 +85,7 @@ Deno.test({
       });
       assert.equal(enrolled.status, 201, JSON.stringify(enrolled.body));
       await createMailboxes(db.sql, [20]);
-      assert.equal((await dispatchOutreach()).sent, 1);
+      assert.equal((await dispatchOutreach(appOn(db.sql))).sent, 1);
       await page.goto(`${server.url}/dev/outbox`);
       assert.ok(await page.getByText("Hello Art about Import Analyst").isVisible());
 

@@ -5,6 +5,7 @@
  */
 import assert from "node:assert/strict";
 import { dispatchOutreach } from "@/jobs/dispatch_outreach.ts";
+import { appOn } from "@/tests/helpers/app.ts";
 import { useAppDatabase } from "@/tests/helpers/db.ts";
 import { startFakeMailgun } from "@/tests/helpers/fake_mailgun.ts";
 import { api, startTestServer } from "@/tests/helpers/server.ts";
@@ -167,8 +168,8 @@ Deno.test("dispatchOutreach - a free user's day cap holds: the rest waits queued
   const contacts = await createContacts(db.sql, sender.companyId, 80);
   await createMailboxes(db.sql, [1000, 1000]);
   await queueFirstSteps(db.sql, sender.applicationId, contacts);
-  const first = await dispatchOutreach({ transport });
-  const second = await dispatchOutreach({ transport });
+  const first = await dispatchOutreach(appOn(db.sql), { transport });
+  const second = await dispatchOutreach(appOn(db.sql), { transport });
   assert.equal(first.sent + second.sent, 50, JSON.stringify({ first, second }));
   assert.equal(fake.messages.length, 50);
   const [rows] = await db.sql`
@@ -180,7 +181,7 @@ Deno.test("dispatchOutreach - a free user's day cap holds: the rest waits queued
 
   // A new day (the counter of today moved back a day): the waiting rows go out, up to the cap again.
   await db.sql`update usage_daily set day = day - 1 where user_id = ${sender.userId}`;
-  const nextDay = await dispatchOutreach({ transport });
+  const nextDay = await dispatchOutreach(appOn(db.sql), { transport });
   assert.equal(nextDay.sent, 30);
 });
 
@@ -191,11 +192,11 @@ Deno.test("dispatchOutreach - an unverified user's rows wait (sending_block unve
   const contacts = await createContacts(db.sql, sender.companyId, 3);
   await createMailboxes(db.sql, [100]);
   await queueFirstSteps(db.sql, sender.applicationId, contacts);
-  assert.equal((await dispatchOutreach({ transport })).sent, 0);
+  assert.equal((await dispatchOutreach(appOn(db.sql), { transport })).sent, 0);
   const [{ block }] = await db.sql`select sending_block(${sender.userId}::int) as block`;
   assert.equal(block, "unverified");
   await db.sql`update users set email_verified = true where id = ${sender.userId}`;
-  assert.equal((await dispatchOutreach({ transport })).sent, 3);
+  assert.equal((await dispatchOutreach(appOn(db.sql), { transport })).sent, 3);
 });
 
 Deno.test("dispatchOutreach - four dispatchers at once: N sent means exactly N charged; credits stop the rest", async () => {
@@ -214,7 +215,10 @@ Deno.test("dispatchOutreach - four dispatchers at once: N sent means exactly N c
     let sentByRuns = 0;
     for (let round = 0; round < 20; round++) {
       const runs = await Promise.all(
-        Array.from({ length: 4 }, () => dispatchOutreach({ transport, batchSize: 20, concurrency: 8 })),
+        Array.from(
+          { length: 4 },
+          () => dispatchOutreach(appOn(db.sql), { transport, batchSize: 20, concurrency: 8 }),
+        ),
       );
       const sent = runs.reduce((sum, r) => sum + r.sent, 0);
       sentByRuns += sent;

@@ -15,6 +15,7 @@
 import assert from "node:assert/strict";
 import { loadConfig, resolveSecret, setConfig } from "@/fresh.config.ts";
 import { dispatchOutreach } from "@/jobs/dispatch_outreach.ts";
+import { appOn } from "@/tests/helpers/app.ts";
 import { startFakeMailgun } from "@/bench/fake_mailgun.ts";
 import { useAppDatabase } from "@/tests/helpers/db.ts";
 import { TEST_ENV } from "@/tests/helpers/server.ts";
@@ -101,7 +102,7 @@ Deno.test("[e2e] dispatcher SIGKILLed five times mid-send - nothing sent twice, 
     await db.sql`update outreach set due_at = least(due_at, now()) where status = 'queued'`;
     const config = setConfig(loadConfig({ ...env, PORT: "0" }));
     await resolveSecret(config);
-    const result = await dispatchOutreach({ recoveryGraceMs: 0, maxRuntimeMs: 60_000 });
+    const result = await dispatchOutreach(appOn(db.sql), { recoveryGraceMs: 0, maxRuntimeMs: 60_000 });
     assert.ok(
       result.recovered >= 1,
       `maybe-sent rows found at the provider were recorded, not resent (${result.recovered})`,

@@ -7,6 +7,7 @@
  */
 import assert from "node:assert/strict";
 import { dispatchOutreach } from "@/jobs/dispatch_outreach.ts";
+import { appOn } from "@/tests/helpers/app.ts";
 import { signWebhook } from "@/core/webhook_signature.ts";
 import { useAppDatabase } from "@/tests/helpers/db.ts";
 import { startFakeMailgun } from "@/tests/helpers/fake_mailgun.ts";
@@ -54,7 +55,7 @@ async function enrolledAndSent(name: string) {
     body: { contact_id: contact.body.id, sequence_id: seq.id, variables: { my_metric: "saved $2M" } },
   });
   assert.equal(enrolled.status, 201, JSON.stringify(enrolled.body));
-  const result = await dispatchOutreach();
+  const result = await dispatchOutreach(appOn(db.sql));
   assert.equal(result.sent, 1, JSON.stringify(result));
   const [row] = await db.sql`select * from outreach where id = ${enrolled.body.items[0].id}`;
   return { app: app.body, contact: contact.body, rows: enrolled.body.items, sent: row };
@@ -255,7 +256,7 @@ Deno.test("[e2e] /unsubscribe/:token - the page has one button; one-click POST o
   await bogus.body?.cancel();
   const sentBefore = fake.messages.length;
   await db.sql`update outreach set due_at = now() where contact_id = ${contact.id}`;
-  await dispatchOutreach();
+  await dispatchOutreach(appOn(db.sql));
   assert.equal(fake.messages.length, sentBefore, "an opted-out contact is never mailed");
   await server.close();
   await fake.close();

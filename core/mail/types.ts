@@ -59,6 +59,13 @@ export type LookupOutcome =
 
 export interface Transport {
   readonly name: "mailgun" | "smtp" | "outbox";
+  /**
+   * Whether `lookup` can ever find a message this transport sent. False for SMTP: servers keep no log
+   * RoleFerry can query, so its `unknown` stays unknown, and the dispatcher fails a row left "maybe sent" once
+   * the grace period is over instead of holding it forever (resending could mail the contact twice). True
+   * where `unknown` means the lookup itself failed for now (Mailgun's events API, the outbox table).
+   */
+  readonly canLookUp: boolean;
   send(message: OutgoingMessage): Promise<SendOutcome>;
   /**
    * Whether a message with this token (and, when known, this Message-ID) was accepted since `since`. Must

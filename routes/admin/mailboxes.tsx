@@ -7,7 +7,8 @@ import type { FreshContext, PageProps } from "@/fresh/types.ts";
 import { adminLogin, adminLogout, isAdminRequest } from "@/services/accounts/admin_session.ts";
 import { clientAddress } from "@/web/auth.ts";
 import { checkOrigin } from "@/web/csrf.ts";
-import { field, readForm, seeOther } from "@/core/page_forms.ts";
+import { formActions } from "@/web/form_actions.ts";
+import { field, seeOther } from "@/core/page_forms.ts";
 import type { AppState } from "@/web/state.ts";
 import { listDailySends, listMailboxes, type MailboxView } from "@/db/mailboxes.ts";
 import MailboxChart, { type DailySends } from "@/components/MailboxChart.tsx";
@@ -28,8 +29,8 @@ export const handler = {
       return ctx.render({ signedIn: false } satisfies Data, { status: 401 });
     }
     const [mailboxes, daily, summary, due] = await Promise.all([
-      listMailboxes(),
-      listDailySends(14),
+      listMailboxes(ctx.state.app.sql),
+      listDailySends(ctx.state.app.sql, 14),
       getMailboxSummary(ctx.state.app.sql),
       countDueQueued(ctx.state.app.sql),
     ]);
@@ -37,18 +38,25 @@ export const handler = {
       headers: { "cache-control": "no-store" },
     });
   },
-  async POST(ctx: FreshContext<AppState>) {
-    checkOrigin(ctx.req, ctx.state.app.config.appBaseUrl);
-    const form = await readForm(ctx.req);
-    if (field(form, "action") === "logout") {
-      return seeOther("/admin/mailboxes", { "set-cookie": await adminLogout(ctx.state.app, ctx.req) });
-    }
-    const cookie = await adminLogin(ctx.state.app, field(form, "token"), clientAddress(ctx));
-    if (!cookie) {
-      return ctx.render({ signedIn: false, message: "Wrong admin token." } satisfies Data, { status: 401 });
-    }
-    return seeOther("/admin/mailboxes", { "set-cookie": cookie });
-  },
+  // The sign-out form names its action; the sign-in form names none.
+  POST: formActions({
+    field: "action",
+    guard: (ctx) => Promise.resolve(checkOrigin(ctx.req, ctx.state.app.config.appBaseUrl)),
+    fallback: "login",
+    actions: {
+      logout: async (ctx) =>
+        seeOther("/admin/mailboxes", { "set-cookie": await adminLogout(ctx.state.app, ctx.req) }),
+      login: async (ctx, { form }) => {
+        const cookie = await adminLogin(ctx.state.app, field(form, "token"), clientAddress(ctx));
+        if (!cookie) {
+          return ctx.render({ signedIn: false, message: "Wrong admin token." } satisfies Data, {
+            status: 401,
+          });
+        }
+        return seeOther("/admin/mailboxes", { "set-cookie": cookie });
+      },
+    },
+  }),
 };
 
 function when(value: Date | null): string {

@@ -5,7 +5,6 @@
  * outreach, and system mail to their address (the messages carry unsubscribe links, tokens included).
  */
 import type { FreshContext, PageProps } from "@/fresh/types.ts";
-import { config } from "@/fresh.config.ts";
 import { HttpError } from "@/core/http_error.ts";
 import { redirectToLogin } from "@/web/auth.ts";
 import type { AppState } from "@/web/state.ts";
@@ -13,13 +12,14 @@ import { listOutboxMessages, type OutboxMessage } from "@/db/outbox.ts";
 
 export const handler = {
   async GET(ctx: FreshContext<AppState>) {
-    const { env, mailTransport } = config();
+    const { config, sql } = ctx.state.app;
+    const { env, mailTransport } = config;
     if ((env !== "development" && env !== "test") || mailTransport !== "outbox") {
       throw new HttpError(404, "not found");
     }
     const user = ctx.state.user;
     if (!user) return redirectToLogin(ctx.url);
-    return ctx.render(await listOutboxMessages(user, 100), { headers: { "cache-control": "no-store" } });
+    return ctx.render(await listOutboxMessages(sql, user, 100), { headers: { "cache-control": "no-store" } });
   },
 };
 

@@ -56,7 +56,9 @@ export async function requestPasswordReset(
   if (byEmail.hits > ACCOUNT_MAIL_LIMITS.resetPerEmail) return;
   const token = randomToken();
   const account = await issueResetToken(app.sql, email, await sha256Hex(token));
-  if (account) queueSystemMail(resetMessage(app.config.appBaseUrl, account.email, account.full_name, token));
+  if (account) {
+    queueSystemMail(app, resetMessage(app.config.appBaseUrl, account.email, account.full_name, token));
+  }
 }
 
 /** Sets a new password with a reset token; every session of the user ends. 400 for a bad token. */
@@ -85,7 +87,7 @@ export async function sendVerification(
 ): Promise<void> {
   const token = randomToken();
   await issueVerifyToken(app.sql, userId, email, await sha256Hex(token));
-  queueSystemMail(verifyMessage(app.config.appBaseUrl, email, name, token));
+  queueSystemMail(app, verifyMessage(app.config.appBaseUrl, email, name, token));
 }
 
 /** Resends the link to the signed-in user's address (rate-limited per user). */
@@ -129,7 +131,7 @@ export async function takenSignupAnswer(
   const notice = await hitRateLimit(app.sql, `signup-notice:${normalizeEmail(input.email)}`, 3600);
   if (notice.hits === 1) {
     const owner = await getUserByEmailForLogin(app.sql, input.email);
-    if (owner) queueSystemMail(signupNoticeMessage(app.config.appBaseUrl, owner.email, owner.full_name));
+    if (owner) queueSystemMail(app, signupNoticeMessage(app.config.appBaseUrl, owner.email, owner.full_name));
   }
   const now = new Date();
   return {

@@ -32,7 +32,10 @@ export async function patchMe(
     if (changed) {
       me = (await getMe(app.sql, userId))!;
       await sendVerification(app, userId, me.email, me.full_name);
-      queueSystemMail(emailChangedNoticeMessage(app.config.appBaseUrl, changed.old, me.full_name, me.email));
+      queueSystemMail(
+        app,
+        emailChangedNoticeMessage(app.config.appBaseUrl, changed.old, me.full_name, me.email),
+      );
     }
   }
   return me;

@@ -156,6 +156,7 @@ export function mailgunTransport(options: MailgunOptions): Transport {
   const authorization = `Basic ${btoa(`api:${options.apiKey}`)}`;
   return {
     name: "mailgun",
+    canLookUp: true,
     async send(message: OutgoingMessage): Promise<SendOutcome> {
       const thread = threadHeaders(message.thread);
       const fields: [string, string][] = [

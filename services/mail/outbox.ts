@@ -3,17 +3,19 @@
  * `outbox_messages` instead of sending it; /dev/outbox shows them. The store
  * keeps one message per outreach token, so it is exactly-once by itself.
  */
+import type { Sql } from "@/db/client.ts";
 import { findOutboxMessageId, storeOutboxMessage } from "@/db/outbox.ts";
 import { formatFrom, threadHeaders } from "@/core/mail/compose.ts";
 import type { LookupOutcome, OutgoingMessage, SendOutcome, Transport } from "@/core/mail/types.ts";
 
-export function outboxTransport(): Transport {
+export function outboxTransport(sql: Sql): Transport {
   return {
     name: "outbox",
+    canLookUp: true,
     async send(message: OutgoingMessage): Promise<SendOutcome> {
       const thread = threadHeaders(message.thread);
       try {
-        const messageId = await storeOutboxMessage({
+        const messageId = await storeOutboxMessage(sql, {
           token: message.token,
           messageId: message.messageId ?? `<${crypto.randomUUID()}@${message.mailbox.domain}>`,
           mailboxEmail: message.mailbox.email,
@@ -35,7 +37,7 @@ export function outboxTransport(): Transport {
     },
     async lookup(token: string): Promise<LookupOutcome> {
       try {
-        const messageId = await findOutboxMessageId(token);
+        const messageId = await findOutboxMessageId(sql, token);
         return messageId ? { kind: "found", messageId } : { kind: "absent" };
       } catch (error) {
         return { kind: "unknown", error: (error as Error).message };

@@ -55,6 +55,7 @@ export interface SmtpOptions {
 export function smtpTransport(options: SmtpOptions): Transport {
   return {
     name: "smtp",
+    canLookUp: false,
     async send(message: OutgoingMessage): Promise<SendOutcome> {
       const { mailbox } = message;
       let password: string;

@@ -8,16 +8,25 @@
  *   (allowed outside production) the message is kept in the outbox and a warning is logged;
  * - `outbox`: stored in `outbox_messages` (shown at /dev/outbox), under a `sys-` token.
  *
- * Requests do not wait for the provider: `queueSystemMail` starts the send and tracks it (shutdown and tests
- * wait for it with `settleSystemMail`), so an answer takes the same time whether or not a mail was sent
- * (password reset and sign-up must not reveal which addresses have accounts). A failed send is logged; the
- * user asks again (reset, resend verification).
+ * Requests do not wait for the provider: `queueSystemMail` starts the send on the app's `SystemMailQueue`
+ * (`app.systemMail`, one per app context), which tracks it (shutdown and tests wait for it with
+ * `settleSystemMail`), so an answer takes the same time whether or not a mail was sent (password reset and
+ * sign-up must not reveal which addresses have accounts). A failed send is logged; the user asks again
+ * (reset, resend verification).
  */
-import { config } from "@/fresh.config.ts";
+import type { Config } from "@/fresh.config.ts";
+import type { Sql } from "@/db/client.ts";
+import type { Logger } from "@/core/log.ts";
 import { storeOutboxMessage } from "@/db/outbox.ts";
-import { log } from "@/core/log.ts";
+import type { AppContext } from "@/services/app_context.ts";
 import { multipart } from "./mailgun.ts";
-import { trackWork } from "@/app/lifecycle.ts";
+
+/** What sending system mail needs: the configuration, the pool (outbox) and the log. */
+export interface SystemMailContext {
+  readonly config: Config;
+  readonly sql: Sql;
+  readonly log: Logger;
+}
 
 export interface SystemMessage {
   to: string;
@@ -27,8 +36,6 @@ export interface SystemMessage {
   kind: string;
 }
 
-const pending = new Set<Promise<unknown>>();
-
 /** The bare address of a `Name <addr>` or `addr` sender. */
 export function senderAddress(from: string): string {
   const match = /<([^<>\s]+@[^<>\s]+)>\s*$/.exec(from);
@@ -36,8 +43,8 @@ export function senderAddress(from: string): string {
 }
 
 /** Sends one system message now; answers the provider's message id. Throws on failure. */
-export async function sendSystemMail(message: SystemMessage): Promise<string> {
-  const cfg = config();
+export async function sendSystemMail(app: SystemMailContext, message: SystemMessage): Promise<string> {
+  const cfg = app.config;
   const from = cfg.mailSystemFrom;
   const address = senderAddress(from);
   const domain = address.slice(address.lastIndexOf("@") + 1);
@@ -78,9 +85,9 @@ export async function sendSystemMail(message: SystemMessage): Promise<string> {
     }
   }
   if (cfg.mailTransport === "smtp") {
-    log.warn("system mail kept in the outbox: MAIL_SYSTEM_SMTP_URL is not set", { kind: message.kind });
+    app.log.warn("system mail kept in the outbox: MAIL_SYSTEM_SMTP_URL is not set", { kind: message.kind });
   }
-  return await storeOutboxMessage({
+  return await storeOutboxMessage(app.sql, {
     token: `sys-${crypto.randomUUID()}`,
     messageId: `<${crypto.randomUUID()}@${domain}>`,
     mailboxEmail: address,
@@ -91,16 +98,39 @@ export async function sendSystemMail(message: SystemMessage): Promise<string> {
   });
 }
 
-/** Starts sending without making the caller wait; failures are logged, never thrown. */
-export function queueSystemMail(message: SystemMessage): void {
-  const promise = trackWork(() => sendSystemMail(message)).catch((error) => {
-    log.error("system mail failed", { kind: message.kind, error: (error as Error).message });
-  });
-  pending.add(promise);
-  promise.finally(() => pending.delete(promise));
+/**
+ * The system mails being sent for one app: made by the composition root (app/context.ts) with the app's way
+ * of tracking background work, so shutdown waits for them too.
+ */
+export class SystemMailQueue {
+  #pending = new Set<Promise<unknown>>();
+
+  constructor(
+    private readonly app: SystemMailContext,
+    private readonly track: <T>(work: () => Promise<T>) => Promise<T> = (work) => work(),
+  ) {}
+
+  /** Starts sending without making the caller wait; failures are logged, never thrown. */
+  queue(message: SystemMessage): void {
+    const promise = this.track(() => sendSystemMail(this.app, message)).catch((error) => {
+      this.app.log.error("system mail failed", { kind: message.kind, error: (error as Error).message });
+    });
+    this.#pending.add(promise);
+    promise.finally(() => this.#pending.delete(promise));
+  }
+
+  /** Waits until every queued message has been handed to the transport (tests, shutdown). */
+  async settle(): Promise<void> {
+    while (this.#pending.size) await Promise.allSettled([...this.#pending]);
+  }
 }
 
-/** Waits until every queued system message has been handed to the transport (tests, shutdown). */
-export async function settleSystemMail(): Promise<void> {
-  while (pending.size) await Promise.allSettled([...pending]);
+/** Starts sending `message` on the app's queue without making the caller wait. */
+export function queueSystemMail(app: Pick<AppContext, "systemMail">, message: SystemMessage): void {
+  app.systemMail.queue(message);
+}
+
+/** Waits until every system message the app queued has been handed to the transport (tests, shutdown). */
+export function settleSystemMail(app: Pick<AppContext, "systemMail">): Promise<void> {
+  return app.systemMail.settle();
 }

@@ -1,8 +1,14 @@
 import assert from "node:assert/strict";
-import { loadConfig, setConfig } from "@/fresh.config.ts";
+import { type Config, loadConfig } from "@/fresh.config.ts";
+import { createPool } from "@/db/client.ts";
+import { log } from "@/core/log.ts";
 import { startFakeMailgun } from "@/tests/helpers/fake_mailgun.ts";
 import { startFakeSmtp } from "@/tests/helpers/fake_smtp.ts";
-import { senderAddress, sendSystemMail } from "./system_mail.ts";
+import { senderAddress, sendSystemMail, SystemMailQueue } from "./system_mail.ts";
+
+// Never connected: only the outbox path stores through the pool, and these tests send through Mailgun and SMTP.
+const unused = createPool("postgres://unused@127.0.0.1:9/unused", { max: 1 });
+const mailApp = (config: Config) => ({ config, sql: unused, log });
 
 const MESSAGE = {
   to: "ada@people.example",
@@ -23,14 +29,14 @@ Deno.test({
   async fn() {
     const fake = startFakeMailgun();
     try {
-      setConfig(loadConfig({
+      const config = loadConfig({
         ROLEFERRY_ENV: "test",
         MAIL_TRANSPORT: "mailgun",
         MAILGUN_API_KEY: fake.apiKey,
         MAILGUN_URL: fake.url,
         MAIL_SYSTEM_FROM: "RoleFerry <no-reply@system.example>",
-      }));
-      const id = await sendSystemMail(MESSAGE);
+      });
+      const id = await sendSystemMail(mailApp(config), MESSAGE);
       assert.ok(id);
       assert.equal(fake.messages.length, 1);
       const [m] = fake.messages;
@@ -53,13 +59,13 @@ Deno.test({
   async fn() {
     const fake = startFakeSmtp();
     try {
-      setConfig(loadConfig({
+      const config = loadConfig({
         ROLEFERRY_ENV: "test",
         MAIL_TRANSPORT: "smtp",
         MAIL_SYSTEM_FROM: "no-reply@system.example",
         MAIL_SYSTEM_SMTP_URL: `smtp://sys-login:sys-pass@127.0.0.1:${fake.port}`,
-      }));
-      await sendSystemMail(MESSAGE);
+      });
+      await sendSystemMail(mailApp(config), MESSAGE);
       assert.equal(fake.messages.length, 1);
       const [m] = fake.messages;
       assert.equal(m.user, "sys-login");
@@ -88,4 +94,45 @@ Deno.test("loadConfig - MAIL_SYSTEM_FROM defaults to no-reply at the APP_BASE_UR
     /MAIL_SYSTEM_FROM is required in production/,
   );
   assert.throws(() => loadConfig({ MAIL_SYSTEM_FROM: "no address" }), /MAIL_SYSTEM_FROM/);
+});
+
+Deno.test({
+  name: "SystemMailQueue - queue does not wait; settle waits for the sends; a failure is logged, not thrown",
+  sanitizeResources: false,
+  sanitizeOps: false,
+  async fn() {
+    const fake = startFakeMailgun();
+    try {
+      const config = loadConfig({
+        ROLEFERRY_ENV: "test",
+        MAIL_TRANSPORT: "mailgun",
+        MAILGUN_API_KEY: fake.apiKey,
+        MAILGUN_URL: fake.url,
+        MAIL_SYSTEM_FROM: "no-reply@system.example",
+      });
+      const errors: unknown[] = [];
+      const quiet = { ...log, error: (...args: unknown[]) => void errors.push(args) } as typeof log;
+      const tracked: Promise<unknown>[] = [];
+      const queue = new SystemMailQueue({ config, sql: unused, log: quiet }, (work) => {
+        const promise = work();
+        tracked.push(promise);
+        return promise;
+      });
+      queue.queue(MESSAGE);
+      queue.queue({ ...MESSAGE, to: "bob@people.example" });
+      assert.equal(fake.messages.length, 0, "queue returns before the provider is asked");
+      await queue.settle();
+      assert.equal(fake.messages.length, 2);
+      assert.equal(tracked.length, 2, "each send is tracked (shutdown waits for it)");
+
+      const broken = new SystemMailQueue(
+        { config: { ...config, mailgunUrl: "http://127.0.0.1:9" }, sql: unused, log: quiet },
+      );
+      broken.queue(MESSAGE);
+      await broken.settle();
+      assert.equal(errors.length, 1, "the failure was logged");
+    } finally {
+      await fake.close();
+    }
+  },
 });

@@ -1,25 +1,21 @@
 /**
- * Mailbox capacity for one dispatcher batch. Units are reserved in rounds
- * (`reserveMailboxUnits`: one unit on each of the least-filled available
- * mailboxes, one statement) and handed out one per message; a follow-up asks
- * for the mailbox that sent step 1 first. What is left, or belongs to a
- * mailbox that started failing, goes back at the end (`close`). Every unit
- * was reserved atomically in PostgreSQL, so the caps hold across processes
- * whatever this pool does; a crash only leaves units reserved and unused
- * until the daily reset (the safe side).
+ * Mailbox capacity for one dispatcher run. Units are reserved in rounds, one statement per round, and handed
+ * out one per message. The dispatcher's rounds are multi-unit (`CapacityStore.reserveUnitsSpread`, db/
+ * `reserveMailboxUnitsSpread`): a round asks for what the waiting rows need and the units go where the fill
+ * (`sent_today / cap`) stays lowest, several per mailbox when there are fewer mailboxes than rows. Without
+ * `multiUnit` (the default, which only this pool's own tests use) a round takes one unit on each of the
+ * least-filled mailboxes (`reserveUnits`). A follow-up asks for the
+ * mailbox that sent step 1 first (`take(id)`). What is left, or belongs to a mailbox that started failing,
+ * goes back (`drop`, `close`). Every unit was reserved atomically in PostgreSQL, so the caps hold across
+ * processes whatever this pool does; a crash only leaves units reserved and unused until the daily reset
+ * (the safe side).
  */
-import {
-  hasMailboxCapacity,
-  releaseMailboxUnits,
-  type ReservedMailbox,
-  reserveMailboxUnits,
-  reserveMailboxUnitsSpread,
-  reserveThisMailbox,
-} from "@/db/mailboxes.ts";
+import type { ReservedMailbox } from "@/db/mailboxes.ts";
+import type { CapacityStore } from "./store.ts";
 
 export interface MailboxPoolOptions {
   /**
-   * A round may give several units per mailbox (`reserveMailboxUnitsSpread`:
+   * A round may give several units per mailbox (`reserveUnitsSpread`:
    * the units go where the fill stays lowest), so a batch bigger than the
    * number of available mailboxes needs one round, not one per
    * `mailboxes` messages. Default: one unit per mailbox per round.
@@ -38,8 +34,12 @@ export class MailboxPool {
   #roundSize: () => number;
   #multiUnit: boolean;
 
-  /** `roundSize`: how many units one round asks for (the messages still waiting in the batch). */
-  constructor(roundSize: () => number, options: MailboxPoolOptions = {}) {
+  /** `roundSize`: how many units one round asks for (the messages still waiting). */
+  constructor(
+    private readonly store: CapacityStore,
+    roundSize: () => number,
+    options: MailboxPoolOptions = {},
+  ) {
     this.#roundSize = roundSize;
     this.#multiUnit = options.multiUnit ?? false;
   }
@@ -60,7 +60,7 @@ export class MailboxPool {
     if (preferredId && !this.#dropped.has(preferredId)) {
       const i = this.#units.findIndex((u) => u.id === preferredId);
       if (i >= 0) return this.#units.splice(i, 1)[0];
-      const direct = await reserveThisMailbox(preferredId);
+      const direct = await this.store.reserveMailbox(preferredId);
       if (direct) return direct;
     }
     if (preferredId && options.only) return undefined;
@@ -77,17 +77,17 @@ export class MailboxPool {
     for (let attempt = 0;; attempt++) {
       const size = Math.max(1, this.#roundSize());
       const reserved = this.#multiUnit
-        ? interleave(await reserveMailboxUnitsSpread(size))
-        : await reserveMailboxUnits(size);
+        ? interleave(await this.store.reserveUnitsSpread(size))
+        : await this.store.reserveUnits(size);
       const units = reserved.filter((u) => !this.#dropped.has(u.id));
-      await releaseMailboxUnits(reserved.filter((u) => this.#dropped.has(u.id)));
+      await this.store.releaseUnits(reserved.filter((u) => this.#dropped.has(u.id)));
       if (units.length) {
         this.#units.push(...units);
         return;
       }
       // An empty round means no capacity, or rows locked for a moment (SKIP LOCKED): another dispatcher's
       // round, or the health/reset job updating every mailbox. Only the first ends the batch.
-      if (attempt >= LOCKED_RETRIES || !(await hasMailboxCapacity())) {
+      if (attempt >= LOCKED_RETRIES || !(await this.store.hasCapacity())) {
         this.#exhausted = true;
         return;
       }
@@ -100,7 +100,7 @@ export class MailboxPool {
     this.#dropped.add(mailboxId);
     const mine = this.#units.filter((u) => u.id === mailboxId);
     this.#units = this.#units.filter((u) => u.id !== mailboxId);
-    await releaseMailboxUnits(mine);
+    await this.store.releaseUnits(mine);
   }
 
   /** Gives back every unit not handed out. */
@@ -108,7 +108,7 @@ export class MailboxPool {
     await this.#refilling?.catch(() => {});
     const left = this.#units;
     this.#units = [];
-    await releaseMailboxUnits(left);
+    await this.store.releaseUnits(left);
   }
 }
 

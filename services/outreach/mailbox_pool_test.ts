@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { MailboxPool } from "./mailbox_pool.ts";
+import { sqlDispatchStore } from "./store.ts";
 import { useAppDatabase } from "@/tests/helpers/db.ts";
 import { createMailboxes } from "@/tests/helpers/outreach_fixtures.ts";
 
@@ -11,7 +12,7 @@ async function sentToday(): Promise<number[]> {
 
 Deno.test("MailboxPool - rounds spread units over the least filled; close gives back the unused", async () => {
   await createMailboxes(db.sql, [10, 10, 10]);
-  const pool = new MailboxPool(() => 5);
+  const pool = new MailboxPool(sqlDispatchStore(db.sql), () => 5);
   const taken = [await pool.take(), await pool.take(), await pool.take(), await pool.take()];
   const counts = new Map<number, number>();
   for (const m of taken) counts.set(m!.id, (counts.get(m!.id) ?? 0) + 1);
@@ -24,7 +25,7 @@ Deno.test("MailboxPool - rounds spread units over the least filled; close gives 
 
 Deno.test("MailboxPool - a preferred mailbox is used when it has capacity, else any other", async () => {
   const [a, b] = (await db.sql`select id from mailboxes order by id`).map((r) => r.id);
-  const pool = new MailboxPool(() => 1);
+  const pool = new MailboxPool(sqlDispatchStore(db.sql), () => 1);
   assert.equal((await pool.take(b))!.id, b);
   await db.sql`update mailboxes set status = 'paused' where id = ${b}`;
   const other = await pool.take(b);
@@ -41,7 +42,7 @@ Deno.test("MailboxPool - rows locked by another transaction are waited for, not 
     // What the health job's UPDATE of every mailbox does: holds all the rows for a moment.
     await locker`begin`;
     await locker`select id from mailboxes for update`;
-    const pool = new MailboxPool(() => 1);
+    const pool = new MailboxPool(sqlDispatchStore(db.sql), () => 1);
     const taking = pool.take();
     await new Promise((r) => setTimeout(r, 300));
     await locker`commit`;
@@ -57,7 +58,7 @@ Deno.test("MailboxPool - rows locked by another transaction are waited for, not 
 
 Deno.test("MailboxPool - dropping a failing mailbox returns its units; an empty round exhausts the pool", async () => {
   const ids = (await db.sql`select id from mailboxes order by id`).map((r) => r.id);
-  const pool = new MailboxPool(() => 3);
+  const pool = new MailboxPool(sqlDispatchStore(db.sql), () => 3);
   const first = await pool.take();
   const victim = ids.find((id) => id !== first!.id)!;
   await pool.drop(victim);
@@ -77,7 +78,7 @@ Deno.test("MailboxPool multiUnit - one round water-fills several units per mailb
   try {
     const boxes = await createMailboxes(db2.sql, [10, 10, 4]);
     await db2.sql`update mailboxes set sent_today = 2 where id = ${boxes[0].id}`;
-    const pool = new MailboxPool(() => 12, { multiUnit: true });
+    const pool = new MailboxPool(sqlDispatchStore(db2.sql), () => 12, { multiUnit: true });
     const first = await pool.take();
     const sent = async () =>
       (await db2.sql`select sent_today from mailboxes order by id`).map((r) => r.sent_today);

@@ -8,8 +8,8 @@
  * await createApplication(t.app.sql, userId, input);
  * await t.close();
  */
-import { loadConfig, resolveSecret } from "@/fresh.config.ts";
-import { createPool } from "@/db/client.ts";
+import { config, loadConfig, resolveSecret } from "@/fresh.config.ts";
+import { createPool, type Sql } from "@/db/client.ts";
 import { createAppContext } from "@/app/context.ts";
 import type { AppContext } from "@/services/app_context.ts";
 import { createTestDatabase, type TestDatabase } from "./db.ts";
@@ -40,4 +40,15 @@ export async function useTestApp(
       await db.drop();
     },
   };
+}
+
+/**
+ * An app context on a pool the test already has, with the configuration the process holds now (tests that
+ * still use `useAppDatabase` and `setConfig`). Built at each call, so it follows a `setConfig` made meanwhile.
+ *
+ * @example
+ * const result = await dispatchOutreach(appOn(db.sql), { transport });
+ */
+export function appOn(sql: Sql, overrides: Parameters<typeof createAppContext>[2] = {}): AppContext {
+  return createAppContext(config(), sql, overrides);
 }

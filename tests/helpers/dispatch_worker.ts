@@ -8,6 +8,7 @@
 import { connect, disconnect } from "@/db/client.ts";
 import { loadConfig, setConfig } from "@/fresh.config.ts";
 import { dispatchOutreach, type DispatchResult } from "@/jobs/dispatch_outreach.ts";
+import { appOn } from "./app.ts";
 import { mailgunTransport } from "@/services/mail/mailgun.ts";
 import { FIXTURE_SECRET } from "./outreach_fixtures.ts";
 
@@ -20,7 +21,7 @@ setConfig(loadConfig({
   MAILGUN_URL: env.MAILGUN_URL,
   APP_BASE_URL: "http://app.example",
 }));
-await connect(env.DATABASE_URL, { max: 10, application: "dispatch-worker" });
+const pool = await connect(env.DATABASE_URL, { max: 10, application: "dispatch-worker" });
 const transport = mailgunTransport({
   apiKey: env.MAILGUN_API_KEY,
   url: env.MAILGUN_URL,
@@ -29,7 +30,7 @@ const transport = mailgunTransport({
 const options = JSON.parse(env.DISPATCH_OPTIONS ?? "{}");
 const total: Record<string, number> = {};
 for (let run = 0; run < 1000; run++) {
-  const result: DispatchResult = await dispatchOutreach({ ...options, transport });
+  const result: DispatchResult = await dispatchOutreach(appOn(pool), { ...options, transport });
   for (const [k, v] of Object.entries(result)) if (typeof v === "number") total[k] = (total[k] ?? 0) + v;
   if (result.claimed === 0 || result.no_capacity) break;
 }

@@ -10,6 +10,7 @@
 import { connect, disconnect } from "@/db/client.ts";
 import { loadConfig, setConfig } from "@/fresh.config.ts";
 import { dispatchOutreach } from "@/jobs/dispatch_outreach.ts";
+import { appOn } from "./app.ts";
 import { mailgunTransport } from "@/services/mail/mailgun.ts";
 import { FIXTURE_SECRET } from "./outreach_fixtures.ts";
 
@@ -22,7 +23,7 @@ setConfig(loadConfig({
   MAILGUN_URL: env.MAILGUN_URL,
   APP_BASE_URL: "http://app.example",
 }));
-await connect(env.DATABASE_URL, { max: 6, application: "failover-dispatcher" });
+const pool = await connect(env.DATABASE_URL, { max: 6, application: "failover-dispatcher" });
 const transport = mailgunTransport({ apiKey: env.MAILGUN_API_KEY, url: env.MAILGUN_URL, timeoutMs: 5_000 });
 const options = JSON.parse(env.DISPATCH_OPTIONS ?? "{}");
 let stopping = false;
@@ -32,7 +33,7 @@ const errors: string[] = [];
 while (!stopping) {
   total.runs++;
   try {
-    const result = await dispatchOutreach({ ...options, transport });
+    const result = await dispatchOutreach(appOn(pool), { ...options, transport });
     for (const [k, v] of Object.entries(result)) if (typeof v === "number") total[k] = (total[k] ?? 0) + v;
     if (result.claimed === 0) await new Promise((r) => setTimeout(r, 50));
   } catch (error) {

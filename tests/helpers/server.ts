@@ -6,11 +6,14 @@ import { loadConfig, resolveSecret, setConfig } from "@/fresh.config.ts";
 import { createWebApp } from "@/app/server.ts";
 import { setReady } from "@/app/lifecycle.ts";
 import { createAppContext } from "@/app/context.ts";
+import type { AppContext } from "@/services/app_context.ts";
 import { type Sql, sql as currentPool } from "@/db/client.ts";
 import { startWorldDns } from "./dns_server.ts";
 
 export interface TestServer {
   url: string;
+  /** The app context the server runs with (to wait for its background mail: `settleSystemMail(server.app)`). */
+  app: AppContext;
   close(): Promise<void>;
 }
 
@@ -47,6 +50,7 @@ export async function startTestServer(
   );
   return {
     url: `http://127.0.0.1:${port}`,
+    app,
     close: async () => {
       await server.shutdown();
       app.passwords.close(); // the context's bcrypt workers

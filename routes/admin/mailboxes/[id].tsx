@@ -6,13 +6,16 @@
 import type { FreshContext, PageProps } from "@/fresh/types.ts";
 import { isAdminRequest } from "@/services/accounts/admin_session.ts";
 import { checkOrigin } from "@/web/csrf.ts";
+import { formActions } from "@/web/form_actions.ts";
 import { HttpError } from "@/core/http_error.ts";
-import { field, type FieldErrors, readForm, seeOther } from "@/core/page_forms.ts";
+import { type FieldErrors, seeOther } from "@/core/page_forms.ts";
 import { parseMailboxChanges } from "@/web/mailbox_forms.ts";
 import { parseId } from "@/core/validate.ts";
 import type { AppState } from "@/web/state.ts";
 import { listDailySends, type MailboxView } from "@/db/mailboxes.ts";
-import { deleteMailbox, getMailbox, updateMailbox } from "@/db/mailbox_admin.ts";
+import { deleteMailbox, getMailbox } from "@/db/mailbox_admin.ts";
+import { updateMailboxChecked } from "@/services/deliverability/mailbox_checks.ts";
+import type { AppContext } from "@/services/app_context.ts";
 import MailboxChart, { type DailySends } from "@/components/MailboxChart.tsx";
 import ErrorSummary from "@/components/ErrorSummary.tsx";
 import TextField from "@/components/TextField.tsx";
@@ -24,10 +27,10 @@ interface Data {
   values?: Record<string, string>;
 }
 
-async function load(id: number): Promise<Omit<Data, "errors" | "values">> {
-  const mailbox = await getMailbox(id);
+async function load(app: AppContext, id: number): Promise<Omit<Data, "errors" | "values">> {
+  const mailbox = await getMailbox(app.sql, id);
   if (!mailbox) throw new HttpError(404, "mailbox not found");
-  const daily = (await listDailySends(14)).filter((d) => d.email === mailbox.email);
+  const daily = (await listDailySends(app.sql, 14)).filter((d) => d.email === mailbox.email);
   return { mailbox, daily };
 }
 
@@ -36,44 +39,56 @@ export const handler = {
     if (!(await isAdminRequest(ctx.state.app, ctx.req))) {
       throw new HttpError(401, "sign in on /admin/mailboxes first");
     }
-    return ctx.render(await load(parseId(ctx.params.id, "mailbox")), {
+    return ctx.render(await load(ctx.state.app, parseId(ctx.params.id, "mailbox")), {
       headers: { "cache-control": "no-store" },
     });
   },
-  async POST(ctx: FreshContext<AppState>) {
-    checkOrigin(ctx.req, ctx.state.app.config.appBaseUrl);
-    if (!(await isAdminRequest(ctx.state.app, ctx.req))) {
-      throw new HttpError(401, "sign in on /admin/mailboxes first");
-    }
-    const id = parseId(ctx.params.id, "mailbox");
-    const form = await readForm(ctx.req);
-    const action = field(form, "action");
-    if (action === "delete") {
-      try {
-        await deleteMailbox(id);
-      } catch (error) {
-        if (!(error instanceof HttpError) || error.status !== 409) throw error;
-        return ctx.render({ ...(await load(id)), errors: { delete: error.message } } satisfies Data, {
-          status: 409,
-        });
-      }
-      return seeOther("/admin/mailboxes?deleted=1");
-    }
-    if (action === "pause" || action === "resume") {
-      await updateMailbox(id, { status: action === "pause" ? "paused" : "active" });
-      return seeOther(`/admin/mailboxes/${id}?saved=${action}`);
-    }
-    const parsed = parseMailboxChanges(form);
-    if (!parsed.ok) {
-      const values = Object.fromEntries(form);
-      return ctx.render({ ...(await load(id)), errors: parsed.errors, values } satisfies Data, {
-        status: 422,
-      });
-    }
-    await updateMailbox(id, parsed.value);
-    return seeOther(`/admin/mailboxes/${id}?saved=1`);
-  },
+  // The page's forms name their action in a hidden `action` field; the edit form names none ("save").
+  POST: formActions({
+    field: "action",
+    guard: adminOnMailbox,
+    fallback: "save",
+    actions: {
+      delete: async (ctx, { guarded: { app, id } }) => {
+        try {
+          await deleteMailbox(app.sql, id);
+        } catch (error) {
+          if (!(error instanceof HttpError) || error.status !== 409) throw error;
+          return ctx.render({ ...(await load(app, id)), errors: { delete: error.message } } satisfies Data, {
+            status: 409,
+          });
+        }
+        return seeOther("/admin/mailboxes?deleted=1");
+      },
+      pause: (_ctx, { guarded: { app, id } }) => setStatus(app, id, "pause"),
+      resume: (_ctx, { guarded: { app, id } }) => setStatus(app, id, "resume"),
+      save: async (ctx, { form, guarded: { app, id } }) => {
+        const parsed = parseMailboxChanges(form);
+        if (!parsed.ok) {
+          const values = Object.fromEntries(form);
+          return ctx.render({ ...(await load(app, id)), errors: parsed.errors, values } satisfies Data, {
+            status: 422,
+          });
+        }
+        await updateMailboxChecked(app, id, parsed.value);
+        return seeOther(`/admin/mailboxes/${id}?saved=1`);
+      },
+    },
+  }),
 };
+
+/** The admin, on this page's mailbox (before the form is read). */
+async function adminOnMailbox(ctx: FreshContext<AppState>): Promise<{ app: AppContext; id: number }> {
+  const { app } = ctx.state;
+  checkOrigin(ctx.req, app.config.appBaseUrl);
+  if (!(await isAdminRequest(app, ctx.req))) throw new HttpError(401, "sign in on /admin/mailboxes first");
+  return { app, id: parseId(ctx.params.id, "mailbox") };
+}
+
+async function setStatus(app: AppContext, id: number, action: "pause" | "resume"): Promise<Response> {
+  await updateMailboxChecked(app, id, { status: action === "pause" ? "paused" : "active" });
+  return seeOther(`/admin/mailboxes/${id}?saved=${action}`);
+}
 
 const day = (d: Date | null) => (d ? d.toISOString().slice(0, 10) : "");
 const when = (d: Date | null) => (d ? `${d.toISOString().slice(0, 16).replace("T", " ")} UTC` : "never");

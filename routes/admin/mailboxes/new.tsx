@@ -5,7 +5,6 @@
  * submit, except the password.
  */
 import type { FreshContext, PageProps } from "@/fresh/types.ts";
-import { config } from "@/fresh.config.ts";
 import { isAdminRequest } from "@/services/accounts/admin_session.ts";
 import type { AppContext } from "@/services/app_context.ts";
 import { checkOrigin } from "@/web/csrf.ts";
@@ -31,7 +30,7 @@ export const handler = {
   async GET(ctx: FreshContext<AppState>) {
     await requireAdminPage(ctx.state.app, ctx.req);
     return ctx.render({
-      transport: config().mailTransport,
+      transport: ctx.state.app.config.mailTransport,
       values: { status: "warmup", warmup_enabled: "on" },
     });
   },
@@ -39,14 +38,14 @@ export const handler = {
     checkOrigin(ctx.req, ctx.state.app.config.appBaseUrl);
     await requireAdminPage(ctx.state.app, ctx.req);
     const form = await readForm(ctx.req);
-    const transport = config().mailTransport;
+    const transport = ctx.state.app.config.mailTransport;
     const values = Object.fromEntries([...form].filter(([k]) => k !== "smtp_password" && k !== "_csrf"));
     const parsed = parseNewMailbox(form, transport);
     if (!parsed.ok) {
       return ctx.render({ transport, values, errors: parsed.errors } satisfies Data, { status: 422 });
     }
     try {
-      const mailbox = await createMailboxChecked(parsed.value, ctx.state.app.secrets);
+      const mailbox = await createMailboxChecked(ctx.state.app, parsed.value);
       return seeOther(`/admin/mailboxes/${mailbox.id}?created=1`);
     } catch (error) {
       if (!(error instanceof HttpError) || (error.status !== 409 && error.status !== 422)) throw error;

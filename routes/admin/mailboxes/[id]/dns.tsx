@@ -17,6 +17,7 @@ import {
   type MailboxDnsAnswer,
 } from "@/services/deliverability/mailbox_checks.ts";
 import { activateMailbox, getMailboxDnsRow, type MailboxDnsRow } from "@/db/mailbox_dns.ts";
+import type { AppContext } from "@/services/app_context.ts";
 import MailboxDnsTable from "@/components/MailboxDnsTable.tsx";
 
 interface Data {
@@ -25,37 +26,38 @@ interface Data {
   error?: string;
 }
 
-async function load(id: number, refresh: boolean): Promise<Data> {
-  const mailbox = await getMailboxDnsRow(id);
+async function load(app: AppContext, id: number, refresh: boolean): Promise<Data> {
+  const mailbox = await getMailboxDnsRow(app.sql, id);
   if (!mailbox) throw new HttpError(404, "mailbox not found");
-  return { mailbox, dns: await mailboxDns(id, refresh) };
+  return { mailbox, dns: await mailboxDns(app, id, refresh) };
 }
 
 export const handler = {
   async GET(ctx: FreshContext<AppState>) {
     if (!(await isAdminRequest(ctx.state.app, ctx.req))) return seeOther("/admin/mailboxes");
-    const data = await load(parseId(ctx.params.id, "mailbox"), false);
+    const data = await load(ctx.state.app, parseId(ctx.params.id, "mailbox"), false);
     return ctx.render(data, { headers: { "cache-control": "no-store" } });
   },
   async POST(ctx: FreshContext<AppState>) {
-    checkOrigin(ctx.req, ctx.state.app.config.appBaseUrl);
-    if (!(await isAdminRequest(ctx.state.app, ctx.req))) return seeOther("/admin/mailboxes");
+    const { app } = ctx.state;
+    checkOrigin(ctx.req, app.config.appBaseUrl);
+    if (!(await isAdminRequest(app, ctx.req))) return seeOther("/admin/mailboxes");
     const id = parseId(ctx.params.id, "mailbox");
     const action = field(await readForm(ctx.req), "action");
     if (action === "refresh") {
-      await load(id, true);
+      await load(app, id, true);
       return seeOther(`/admin/mailboxes/${id}/dns`);
     }
     if (action !== "activate") throw new HttpError(400, "unknown action");
-    const data = await load(id, false);
+    const data = await load(app, id, false);
     try {
-      await assertDomainMaySend(data.mailbox, "active");
+      await assertDomainMaySend(app, data.mailbox, "active");
     } catch (error) {
       if (!(error instanceof HttpError) || error.code !== "dns_check_failed") throw error;
-      const dns = await mailboxDns(id, false);
+      const dns = await mailboxDns(app, id, false);
       return ctx.render({ ...data, dns, error: error.message }, { status: 422 });
     }
-    await activateMailbox(id);
+    await activateMailbox(app.sql, id);
     return seeOther(`/admin/mailboxes/${id}/dns`);
   },
 };

@@ -1,34 +1,25 @@
-import { defineApi } from "@/web/api.ts";
-import { requireAdmin } from "@/services/accounts/admin.ts";
+import { defineRoute, op } from "@/web/define_route.ts";
 import { MailboxOut, UpdateMailbox } from "@/core/outreach_schemas.ts";
-import { parseId, parseJson } from "@/core/validate.ts";
-import { deleteMailbox, updateMailbox } from "@/db/mailbox_admin.ts";
-import type { FreshContext } from "@/fresh/types.ts";
-import type { AppState } from "@/web/state.ts";
+import { parseId } from "@/core/validate.ts";
+import { deleteMailbox } from "@/db/mailbox_admin.ts";
+import { updateMailboxChecked } from "@/services/deliverability/mailbox_checks.ts";
 
-export const api = defineApi({
-  PATCH: {
+export const { handler, api } = defineRoute({
+  PATCH: op({
     summary: "Change a mailbox's cap, warm-up or status (pause and resume); the password is never returned",
     auth: "admin",
     body: UpdateMailbox,
     response: MailboxOut,
-  },
-  DELETE: {
+    before: (ctx) => void parseId(ctx.params.id, "mailbox"), // a bad id is a 404 before the body is read
+    handler: (ctx, { app, body }) => updateMailboxChecked(app, parseId(ctx.params.id, "mailbox"), body),
+  }),
+  DELETE: op({
     summary: "Delete a mailbox that never sent (409 otherwise: pause it instead)",
     auth: "admin",
     status: 204,
-  },
+    handler: async (ctx, { app }) => {
+      await deleteMailbox(app.sql, parseId(ctx.params.id, "mailbox"));
+      return new Response(null, { status: 204 });
+    },
+  }),
 });
-
-export const handler = {
-  async PATCH(ctx: FreshContext<AppState>) {
-    requireAdmin(ctx.state.app, ctx.req);
-    const id = parseId(ctx.params.id, "mailbox");
-    return Response.json(await updateMailbox(id, await parseJson(ctx.req, api.PATCH.body)));
-  },
-  async DELETE(ctx: FreshContext<AppState>) {
-    requireAdmin(ctx.state.app, ctx.req);
-    await deleteMailbox(parseId(ctx.params.id, "mailbox"));
-    return new Response(null, { status: 204 });
-  },
-};

@@ -1,0 +1,237 @@
+/**
+ * The outreach dispatcher: sends every due queued outreach through an available mailbox, exactly once.
+ * Idempotent and safe to run in several processes at once; docs/outreach.md states the guarantee and why it
+ * holds, ./process_row.ts the steps each row goes through.
+ *
+ * One run claims batches of due rows (leased, SKIP LOCKED: ./batch.ts), and `concurrency` workers take their
+ * rows one at a time. The next batch is claimed while the last rows of the previous one are still in flight
+ * (when fewer rows than workers are left waiting), so the workers never wait for a claim they could have had.
+ * One mailbox pool (./mailbox_pool.ts) and one writer of sent outcomes (./group_commit.ts) serve the whole
+ * run.
+ *
+ * The run's modes, in the manner of graphile-worker's LocalQueue:
+ *
+ *   RUNNING ─────────── nothing due · time up · batch limit · aborted · a claim failed ──▶ DRAINING
+ *   RUNNING, DRAINING ── no mailbox has capacity ─────────────────────────────────────▶ OUT_OF_CAPACITY
+ *   any of those ─────── every worker is idle (or one failed) ──────────────────────────▶ CLOSING ──▶ DONE
+ *
+ * - RUNNING: workers take rows; a batch is claimed when fewer rows than workers are waiting.
+ * - DRAINING: no batch is claimed any more; the rows already claimed are worked off.
+ * - OUT_OF_CAPACITY: no batch is claimed, except that a claim that found no capacity still takes the rows
+ *   left "maybe sent" (a provider lookup needs no capacity). Rows that would need a unit are left untouched
+ *   and go back unclaimed with their batch.
+ * - CLOSING: the mailbox units not handed out go back; every batch waits for its outcomes and gives its
+ *   untouched rows back.
+ * - DONE: the result is final.
+ */
+import type { AppContext } from "@/services/app_context.ts";
+import type { ClaimedOutreach, SentMark } from "@/db/outreach_dispatch.ts";
+import type { Transport } from "@/core/mail/types.ts";
+import type { Clock } from "@/core/clock.ts";
+import { Batch } from "./batch.ts";
+import { GroupCommit } from "./group_commit.ts";
+import { MailboxPool } from "./mailbox_pool.ts";
+import {
+  type DispatchOptions,
+  type DispatchResult,
+  type DispatchSettings,
+  dispatchSettings,
+  emptyResult,
+} from "./options.ts";
+import { handled, processRow, type RowRun } from "./process_row.ts";
+import { type DispatchStore, sqlDispatchStore } from "./store.ts";
+
+export type DispatcherMode = "RUNNING" | "DRAINING" | "OUT_OF_CAPACITY" | "CLOSING" | "DONE";
+
+/** The transitions allowed from each mode (anything else is a bug, and throws). */
+const NEXT: Record<DispatcherMode, DispatcherMode[]> = {
+  RUNNING: ["DRAINING", "OUT_OF_CAPACITY", "CLOSING"],
+  DRAINING: ["OUT_OF_CAPACITY", "CLOSING"],
+  OUT_OF_CAPACITY: ["CLOSING"],
+  CLOSING: ["DONE"],
+  DONE: [],
+};
+
+export interface DispatcherDeps {
+  store: DispatchStore;
+  transport: Transport;
+  clock: Clock;
+  /** `APP_BASE_URL`, for the unsubscribe links. */
+  baseUrl: string;
+}
+
+export class Dispatcher {
+  #mode: DispatcherMode = "RUNNING";
+  readonly result: DispatchResult = emptyResult();
+  readonly #settings: DispatchSettings;
+  readonly #run: RowRun;
+  readonly #started: number;
+  /** Claimed rows not yet picked up by a worker, over all batches. */
+  #waiting = 0;
+  #claiming: Promise<unknown> | undefined;
+  #claimError: { error: unknown } | undefined;
+  /** Batches with rows waiting or in work. */
+  #open: Batch[] = [];
+  #all: Batch[] = [];
+  #closing: Promise<void>[] = [];
+
+  constructor(private readonly deps: DispatcherDeps, private readonly options: DispatchOptions = {}) {
+    const settings = dispatchSettings(options);
+    this.#settings = settings;
+    this.#started = deps.clock.now().getTime();
+    // A capacity round asks for what the waiting rows need, at most twice the messages in flight: a crash
+    // strands at most that many reserved units for the day.
+    const pool = new MailboxPool(
+      deps.store,
+      () => Math.min(this.#waiting + 1, 2 * Math.max(1, settings.concurrency)),
+      { multiUnit: true },
+    );
+    this.#run = {
+      ...deps,
+      settings,
+      pool,
+      // Outcomes wait up to 20 ms to be written together: nothing waits on them but the end of their batch,
+      // and a crash meanwhile only leaves more "maybe sent" rows, which recovery finds at the provider.
+      sentOutcomes: new GroupCommit((marks: SentMark[]) => deps.store.markSent(marks), { lingerMs: 20 }),
+      result: this.result,
+      capacityGone: () => this.#capacityGone(),
+      beforeSend: options.beforeSend,
+    };
+  }
+
+  get mode(): DispatcherMode {
+    return this.#mode;
+  }
+
+  /** Runs until nothing is due, no mailbox has capacity, the time is up or the signal aborts. Once. */
+  async run(): Promise<DispatchResult> {
+    try {
+      await Promise.all(
+        Array.from({ length: Math.max(1, this.#settings.concurrency) }, () => this.#worker()),
+      );
+    } finally {
+      this.#setMode("CLOSING");
+      await this.#run.pool.close();
+      // Every batch is closed, also one left with rows when the run stopped early (they go back unclaimed).
+      await this.#claiming;
+      for (const batch of this.#all) this.#close(batch);
+      await Promise.allSettled(this.#closing);
+    }
+    await Promise.all(this.#closing);
+    if (this.#claimError) throw this.#claimError.error;
+    this.result.ms = this.deps.clock.now().getTime() - this.#started;
+    this.#setMode("DONE");
+    return this.result;
+  }
+
+  #setMode(next: DispatcherMode): void {
+    if (!NEXT[this.#mode].includes(next)) {
+      throw new Error(`dispatcher: ${this.#mode} -> ${next} is not allowed`);
+    }
+    this.#mode = next;
+  }
+
+  /** RUNNING -> DRAINING: no more batches. */
+  #stopClaiming(): void {
+    if (this.#mode === "RUNNING") this.#setMode("DRAINING");
+  }
+
+  /** -> OUT_OF_CAPACITY: no more batches, and rows that need a mailbox unit are left for a later run. */
+  #capacityGone(): void {
+    this.result.no_capacity = true;
+    if (this.#mode === "RUNNING" || this.#mode === "DRAINING") this.#setMode("OUT_OF_CAPACITY");
+  }
+
+  async #worker(): Promise<void> {
+    for (let next = await this.#nextRow(); next; next = await this.#nextRow()) {
+      const [row, batch] = next;
+      try {
+        if (this.#mode === "OUT_OF_CAPACITY" && !row.send_started_at) continue; // released with its batch
+        batch.untouched.delete(row);
+        await processRow(this.#run, row, batch);
+      } finally {
+        if (batch.finish()) {
+          this.#open.splice(this.#open.indexOf(batch), 1);
+          this.#close(batch);
+        }
+      }
+    }
+  }
+
+  /** The next row for a worker: from an open batch, or from the batch being claimed; undefined at the end. */
+  async #nextRow(): Promise<[ClaimedOutreach, Batch] | undefined> {
+    while (!this.options.signal?.aborted) {
+      if (this.#claimError) throw this.#claimError.error;
+      const batch = this.#open.find((b) => b.queue.length > 0);
+      if (batch) {
+        const row = batch.take()!;
+        this.#waiting--;
+        if (this.#waiting < this.#settings.concurrency) this.#prefetch();
+        return [row, batch];
+      }
+      if (this.#mode !== "RUNNING" && !this.#claiming) return undefined;
+      this.#prefetch();
+      await this.#claiming;
+    }
+    return undefined;
+  }
+
+  /** Starts claiming the next batch unless one is being claimed or the run claims no more. */
+  #prefetch(): void {
+    if (this.#mode !== "RUNNING" || this.#claiming) return;
+    this.#claiming = this.#claimBatch()
+      .catch((error) => {
+        this.#claimError ??= { error };
+        this.#stopClaiming();
+      })
+      .finally(() => (this.#claiming = undefined));
+  }
+
+  async #claimBatch(): Promise<void> {
+    const s = this.#settings;
+    if (this.#mode !== "RUNNING") return;
+    if (
+      this.result.batches >= s.maxBatches ||
+      this.deps.clock.now().getTime() - this.#started >= s.maxRuntimeMs ||
+      this.options.signal?.aborted
+    ) {
+      return this.#stopClaiming();
+    }
+    // Without capacity, maybe-sent rows are still reconciled (a lookup needs no capacity), then the run ends.
+    if (this.#run.pool.exhausted || !(await this.deps.store.hasCapacity())) this.#capacityGone();
+    const owner = { claimId: crypto.randomUUID() };
+    const rows = await this.deps.store.claim(owner, s.batchSize, s.leaseSeconds, {
+      maybeSentOnly: this.result.no_capacity,
+    });
+    if (!rows.length) return this.#stopClaiming();
+    this.result.batches++;
+    this.result.claimed += rows.length;
+    this.#waiting += rows.length;
+    const batch = new Batch(owner, rows, this.deps.store);
+    this.#open.push(batch);
+    this.#all.push(batch);
+  }
+
+  #close(batch: Batch): void {
+    const { left, done } = batch.close();
+    this.#waiting -= left;
+    this.#closing.push(handled(done));
+  }
+}
+
+/**
+ * Runs the dispatcher once with the app's pool, transport, clock and `APP_BASE_URL` (each may be overridden
+ * in `options`, as tests and drills do).
+ *
+ * @example
+ * const result = await dispatchOutreach(app); // { sent: 12, failed: 0, ... }
+ */
+export function dispatchOutreach(app: AppContext, options: DispatchOptions = {}): Promise<DispatchResult> {
+  const deps: DispatcherDeps = {
+    store: sqlDispatchStore(app.sql),
+    transport: options.transport ?? app.transport,
+    clock: app.clock,
+    baseUrl: options.appBaseUrl ?? app.config.appBaseUrl,
+  };
+  return new Dispatcher(deps, options).run();
+}

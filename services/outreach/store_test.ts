@@ -1,0 +1,70 @@
+/**
+ * The store over db/ on a real database: the rules written once in the queries (opt-out, availability, the
+ * row's owner) seen through the interface the dispatcher uses.
+ */
+import assert from "node:assert/strict";
+import { useAppDatabase } from "@/tests/helpers/db.ts";
+import {
+  createContacts,
+  createMailboxes,
+  createSender,
+  queueFirstSteps,
+} from "@/tests/helpers/outreach_fixtures.ts";
+import { sqlDispatchStore } from "./store.ts";
+
+const db = await useAppDatabase("outreach_store");
+const store = sqlDispatchStore(db.sql);
+
+Deno.test("sqlDispatchStore - an address opted out on another contact row blocks the send, with the reason", async () => {
+  const sender = await createSender(db.sql);
+  const [contactId] = await createContacts(db.sql, sender.companyId, 1);
+  // The same person as a contact of another company (contacts are unique per company and address).
+  const [twinId] = await createContacts(db.sql, (await createSender(db.sql)).companyId, 1);
+  await db
+    .sql`update contacts set email = (select email from contacts where id = ${contactId}) where id = ${twinId}`;
+  await db.sql`update contacts set opted_out = true where id = ${twinId}`;
+  await queueFirstSteps(db.sql, sender.applicationId, [contactId]);
+  const [mailbox] = await createMailboxes(db.sql, [10]);
+  const owner = { claimId: crypto.randomUUID() };
+  const [row] = await store.claim(owner, 10, 60, {});
+  assert.ok(row, "claimed: opting out does not stop the claim, the last check does");
+  const mark = { row, attemptId: crypto.randomUUID(), mailbox, messageId: "<m@mb.example>" };
+  assert.deepEqual(await store.markSending([mark], owner), [false]);
+  assert.equal(await store.cancelBlocked(row, owner), true);
+  const [after] = await db.sql`select status, last_error, send_started_at from outreach where id = ${row.id}`;
+  assert.deepEqual([after.status, after.last_error, after.send_started_at], [
+    "canceled",
+    "contact opted out",
+    null,
+  ]);
+});
+
+Deno.test("sqlDispatchStore - writes check the owner: another claim or attempt changes nothing", async () => {
+  const sender = await createSender(db.sql);
+  const [contactId] = await createContacts(db.sql, sender.companyId, 1);
+  await queueFirstSteps(db.sql, sender.applicationId, [contactId]);
+  const owner = { claimId: crypto.randomUUID() };
+  const [row] = await store.claim(owner, 10, 60, {});
+  assert.equal(await store.reschedule(row, { claimId: crypto.randomUUID() }, null, "x"), false);
+  assert.equal(await store.reschedule(row, { attemptId: crypto.randomUUID() }, null, "x"), false);
+  await store.fail(row, { attemptId: crypto.randomUUID() }, "not mine");
+  assert.equal((await db.sql`select status from outreach where id = ${row.id}`)[0].status, "queued");
+  assert.equal(await store.reschedule(row, owner, null, "mine"), true);
+});
+
+Deno.test("sqlDispatchStore - capacity follows availability: active or warming up, healthy, under the cap", async () => {
+  await db.sql`update mailboxes set status = 'paused'`;
+  assert.equal(await store.hasCapacity(), false);
+  const [box] = await createMailboxes(db.sql, [1]);
+  assert.equal(await store.hasCapacity(), true);
+  await db.sql`update mailboxes set health_score = 69 where id = ${box.id}`;
+  assert.equal(await store.hasCapacity(), false, "unhealthy");
+  await db.sql`update mailboxes set health_score = 100 where id = ${box.id}`;
+  const unit = await store.reserveMailbox(box.id);
+  assert.ok(unit);
+  assert.equal(await store.hasCapacity(), false, "at its cap");
+  assert.equal(await store.reserveMailbox(box.id), undefined);
+  await store.releaseUnits([unit]);
+  assert.equal(await store.hasCapacity(), true);
+  await db.drop();
+});

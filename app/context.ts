@@ -1,6 +1,6 @@
 /**
  * Builds the app context (services/app_context.ts) from a loaded configuration and an open pool. The one
- * place that decides which transport, clock and logger the app runs with.
+ * place that decides which transport, clock, logger and DNS resolver the app runs with.
  */
 import type { Config } from "@/fresh.config.ts";
 import type { Sql } from "@/db/client.ts";
@@ -10,6 +10,7 @@ import { transportFromConfig } from "@/services/mail/transport.ts";
 import { SystemMailQueue } from "@/services/mail/system_mail.ts";
 import { trackWork } from "./lifecycle.ts";
 import type { AppContext } from "@/services/app_context.ts";
+import { createResolver } from "@/services/deliverability/dns.ts";
 import { createSecretBox } from "@/core/secrets.ts";
 import { passwordCost, Passwords } from "@/services/accounts/password.ts";
 
@@ -26,6 +27,7 @@ export function createAppContext(
     transport: overrides.transport ?? transportFromConfig(config, sql, secrets),
     clock: overrides.clock ?? systemClock,
     log: logger,
+    resolver: overrides.resolver ?? createResolver({ nameServer: config.dnsServer }),
     passwords: overrides.passwords ?? new Passwords(passwordCost(config.env)),
     secrets,
     systemMail: overrides.systemMail ?? new SystemMailQueue({ config, sql, log: logger }, trackWork),

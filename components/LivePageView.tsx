@@ -4,17 +4,7 @@
  * is fast and safe to open from any mail client; links go through the page's
  * own counter.
  */
-export interface LivePageContent {
-  token: string;
-  name: string;
-  headline: string;
-  pitch: string;
-  links: { label: string; url: string }[];
-  roles: string[];
-  metrics: string[];
-  accomplishments: string[];
-  job: null | { title: string; company: string; reasons: string[] };
-}
+import type { LivePageContent } from "@/services/live_pages/live_page_public.ts";
 
 export default function LivePageView({ page }: { page: LivePageContent }) {
   return (

@@ -1,6 +1,9 @@
-/** The zod schemas of recruiter mode (routes/api/roles). */
+/** The zod schemas of recruiter mode (routes/api/roles), and its candidate pipeline's stages. */
 import { z } from "zod";
-import { STAGES } from "@/db/roles.ts";
+
+/** A candidate's stages, in pipeline order (db/roles.ts moves a candidate along them). */
+export const STAGES = ["sourced", "contacted", "replied", "interviewing", "submitted", "hired"] as const;
+export type Stage = typeof STAGES[number];
 
 const Text = (max: number) =>
   z.string().trim().min(1, "is required").max(max, `must be at most ${max} characters`);

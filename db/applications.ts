@@ -2,7 +2,7 @@
  * The application tracker. Every function runs under `withUser`, so row-level security decides what a
  * user can see: another user's application is simply not found (a 404, never a 403).
  */
-import { type Tx, withUser } from "./client.ts";
+import { type Sql, type Tx, withUserOn } from "./client.ts";
 import { getMatchProfile, matchJobColumns, type MatchJobRow, toMatchJob } from "./match_scores.ts";
 import { computeMatch } from "@/core/match.ts";
 import { HttpError } from "@/core/http_error.ts";
@@ -64,10 +64,11 @@ async function findApplication(tx: Tx, id: number): Promise<Application | undefi
  * 409 when the user already tracks it.
  */
 export function createApplication(
+  sql: Sql,
   userId: number,
   input: { job_id: number; status?: ApplicationStatus },
 ): Promise<Application> {
-  return withUser(userId, async (tx) => {
+  return withUserOn(sql, userId, async (tx) => {
     const [job] = await tx<MatchJobRow[]>`
       select ${matchJobColumns(tx)} from jobs j join companies c on c.id = j.company_id
       where j.id = ${input.job_id}::int and (j.owner_user_id is null or j.owner_user_id = ${userId}::int)`;
@@ -89,8 +90,12 @@ export function createApplication(
 }
 
 /** The user's applications, most recently active first; optionally one status only. */
-export function listApplications(userId: number, status?: ApplicationStatus): Promise<Application[]> {
-  return withUser(userId, async (tx) => {
+export function listApplications(
+  sql: Sql,
+  userId: number,
+  status?: ApplicationStatus,
+): Promise<Application[]> {
+  return withUserOn(sql, userId, async (tx) => {
     const rows = await tx<Row[]>`
       ${select(tx)} ${status ? tx`where a.status = ${status}::varchar` : tx``}
       order by a.last_action_at desc nulls last, a.id desc
@@ -100,8 +105,8 @@ export function listApplications(userId: number, status?: ApplicationStatus): Pr
 }
 
 /** One of the user's applications, or undefined (also for another user's id). */
-export function getApplication(userId: number, id: number): Promise<Application | undefined> {
-  return withUser(userId, (tx) => findApplication(tx, id));
+export function getApplication(sql: Sql, userId: number, id: number): Promise<Application | undefined> {
+  return withUserOn(sql, userId, (tx) => findApplication(tx, id));
 }
 
 /**
@@ -109,11 +114,12 @@ export function getApplication(userId: number, id: number): Promise<Application 
  * allows (409 otherwise, naming the allowed ones); moving to `applied` stamps `applied_at`.
  */
 export function updateApplication(
+  sql: Sql,
   userId: number,
   id: number,
   input: UpdateApplicationInput,
 ): Promise<Application | undefined> {
-  return withUser(userId, async (tx) => {
+  return withUserOn(sql, userId, async (tx) => {
     const [current] = await tx<{ status: ApplicationStatus }[]>`
       select status from applications where id = ${id}::int for update`;
     if (!current) return undefined;
@@ -146,8 +152,8 @@ export function updateApplication(
 }
 
 /** Stops tracking; its outreach goes with it (the seed's ON DELETE CASCADE). False when not found. */
-export function deleteApplication(userId: number, id: number): Promise<boolean> {
-  return withUser(userId, async (tx) => {
+export function deleteApplication(sql: Sql, userId: number, id: number): Promise<boolean> {
+  return withUserOn(sql, userId, async (tx) => {
     const rows = await tx`delete from applications where id = ${id}::int returning id`;
     return rows.length > 0;
   });

@@ -6,7 +6,7 @@
  * and complaint state is never editable here: it belongs to the person and
  * the provider's events.
  */
-import { type Tx, withUser } from "./client.ts";
+import { type Sql, type Tx, withUserOn } from "./client.ts";
 import { HttpError } from "@/core/http_error.ts";
 import { type StoredVerification, verificationJson } from "./contact_verification.ts";
 
@@ -61,8 +61,8 @@ async function selectContact(tx: Tx, id: number): Promise<ContactDetail | undefi
 }
 
 /** The contact, or undefined. */
-export async function getContact(userId: number, id: number): Promise<ContactDetail | undefined> {
-  return await withUser(userId, (tx) => selectContact(tx, id));
+export async function getContact(sql: Sql, userId: number, id: number): Promise<ContactDetail | undefined> {
+  return await withUserOn(sql, userId, (tx) => selectContact(tx, id));
 }
 
 /**
@@ -71,11 +71,12 @@ export async function getContact(userId: number, id: number): Promise<ContactDet
  * the same company.
  */
 export async function updateContact(
+  sql: Sql,
   userId: number,
   id: number,
   changes: ContactChanges,
 ): Promise<ContactDetail> {
-  return await withUser(userId, async (tx) => {
+  return await withUserOn(sql, userId, async (tx) => {
     const current = await selectContact(tx, id);
     if (!current) throw new HttpError(404, "contact not found");
     if (!current.can_edit) {
@@ -107,12 +108,13 @@ export async function updateContact(
 
 /** Which of `emails` (any case) are already contacts at the company: an import merges those rows. */
 export async function findKnownEmails(
+  sql: Sql,
   userId: number,
   companyId: number,
   emails: string[],
 ): Promise<Set<string>> {
   if (!emails.length) return new Set();
-  const rows = await withUser(userId, (tx) =>
+  const rows = await withUserOn(sql, userId, (tx) =>
     tx<{ email: string }[]>`
       select lower(email) as email from contacts
       where company_id = ${companyId}::int and lower(email) = any(${

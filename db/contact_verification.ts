@@ -5,9 +5,9 @@
  * result is written by the owner, as opt-outs are: it is the system's finding,
  * not a user's edit, and `app_user` has no UPDATE on the shared contacts.
  */
-import { sql, withUser } from "./client.ts";
+import { type Sql, withUserOn } from "./client.ts";
 import type { KnownContact } from "@/core/deliverability/address_patterns.ts";
-import type { Verification } from "@/services/deliverability/verify_address.ts";
+import type { Verification } from "@/core/deliverability/verification.ts";
 
 export interface StoredVerification {
   result: "valid" | "risky" | "invalid";
@@ -42,10 +42,11 @@ export function verificationJson(alias = "c"): string {
 
 /** The contact as verification needs it; undefined when the user cannot see it. */
 export async function getVerificationTarget(
+  sql: Sql,
   userId: number,
   contactId: number,
 ): Promise<VerificationTarget | undefined> {
-  return await withUser(userId, async (tx) => {
+  return await withUserOn(sql, userId, async (tx) => {
     const [row] = await tx.unsafe<VerificationTarget[]>(
       `select c.id, contact_address(c.email) as email, c.email_guessed, coalesce(c.opted_out, false) as opted_out,
          coalesce(c.bounce_count, 0) as bounce_count, ${verificationJson()} as verification,
@@ -60,8 +61,10 @@ export async function getVerificationTarget(
 /**
  * Stores a result for the address it was about (unless the contact's email
  * changed meanwhile). A probe that accepted the address confirms a guess.
+ * `sql` is the owner pool, not a user's transaction: app_user may not update contacts.
  */
 export async function storeContactVerification(
+  sql: Sql,
   contactId: number,
   email: string,
   v: Verification,
@@ -82,8 +85,12 @@ export async function storeContactVerification(
  * pattern: those of the companies with that domain (the companies.domain
  * index), at most 2000.
  */
-export async function listKnownContactsAtDomain(userId: number, domain: string): Promise<KnownContact[]> {
-  return await withUser(userId, async (tx) =>
+export async function listKnownContactsAtDomain(
+  sql: Sql,
+  userId: number,
+  domain: string,
+): Promise<KnownContact[]> {
+  return await withUserOn(sql, userId, async (tx) =>
     await tx<KnownContact[]>`
       select c.full_name, c.first_name, c.last_name, c.email
       from contacts c join companies co on co.id = c.company_id

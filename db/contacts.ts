@@ -5,7 +5,7 @@
  * the contact (db/outreach_events.ts), and an opted-out contact is never
  * mailed again by anyone.
  */
-import { withUser } from "./client.ts";
+import { type Sql, type Tx, withUserOn } from "./client.ts";
 import { HttpError } from "@/core/http_error.ts";
 import { type StoredVerification, verificationJson } from "./contact_verification.ts";
 
@@ -57,9 +57,7 @@ const COLUMNS =
   } as verification, coalesce(opted_out, false) as opted_out, opted_out_at, coalesce(bounce_count, 0) as bounce_count,
   coalesce(spam_reports, 0) as spam_reports, last_contacted_at`;
 
-type UserTx = Parameters<Parameters<typeof withUser>[1]>[0];
-
-async function assertCompany(tx: UserTx, companyId: number, notFound: "404" | "422"): Promise<void> {
+async function assertCompany(tx: Tx, companyId: number, notFound: "404" | "422"): Promise<void> {
   const [company] = await tx`select 1 from companies where id = ${companyId}::int`;
   if (company) return;
   if (notFound === "404") throw new HttpError(404, "company not found");
@@ -68,7 +66,7 @@ async function assertCompany(tx: UserTx, companyId: number, notFound: "404" | "4
 
 /** Inserts the rows that are new; answers how many were. */
 async function insertContacts(
-  tx: UserTx,
+  tx: Tx,
   companyId: number,
   rows: NewContactInput[],
   columns = COLUMNS,
@@ -106,11 +104,12 @@ async function insertContacts(
  * same company: `created` says which (201 or 200).
  */
 export async function createContact(
+  sql: Sql,
   userId: number,
   companyId: number,
   input: NewContactInput,
 ): Promise<{ contact: Contact; created: boolean }> {
-  return await withUser(userId, async (tx) => {
+  return await withUserOn(sql, userId, async (tx) => {
     await assertCompany(tx, companyId, "422");
     const [created] = await insertContacts(tx, companyId, [input]);
     if (created) return { contact: created, created: true };
@@ -123,8 +122,12 @@ export async function createContact(
 }
 
 /** The company's contacts, opted-out ones last and marked (`opted_out`). 404 for an unknown company. */
-export async function listContactsForCompany(userId: number, companyId: number): Promise<Contact[]> {
-  return await withUser(userId, async (tx) => {
+export async function listContactsForCompany(
+  sql: Sql,
+  userId: number,
+  companyId: number,
+): Promise<Contact[]> {
+  return await withUserOn(sql, userId, async (tx) => {
     await assertCompany(tx, companyId, "404");
     return await tx.unsafe<Contact[]>(
       `select ${COLUMNS} from contacts where company_id = $1::int
@@ -140,11 +143,12 @@ export async function listContactsForCompany(userId: number, companyId: number):
  * file) are counted as existing and left unchanged.
  */
 export async function importContacts(
+  sql: Sql,
   userId: number,
   companyId: number,
   rows: ContactInput[],
 ): Promise<{ inserted: number; existing: number }> {
-  return await withUser(userId, async (tx) => {
+  return await withUserOn(sql, userId, async (tx) => {
     await assertCompany(tx, companyId, "404");
     // Only counted: returning the ids, not 5,000 whole rows.
     const inserted = rows.length ? await insertContacts(tx, companyId, rows, "id") : [];
@@ -153,8 +157,12 @@ export async function importContacts(
 }
 
 /** One contact as the user sees it (contacts are shared per company); undefined when unknown. */
-export async function findContact(userId: number, contactId: number): Promise<Contact | undefined> {
-  return await withUser(userId, async (tx) => {
+export async function findContact(
+  sql: Sql,
+  userId: number,
+  contactId: number,
+): Promise<Contact | undefined> {
+  return await withUserOn(sql, userId, async (tx) => {
     const [row] = await tx.unsafe<Contact[]>(`select ${COLUMNS} from contacts where id = $1::int`, [
       contactId,
     ]);

@@ -2,7 +2,7 @@
  * Live pages: the owner's side runs as the user (RLS), the public side as the
  * owner pool, reading one page by its token and counting visits.
  */
-import { type Sql, sql, type Tx, withUser } from "./client.ts";
+import { type Sql, type Tx, withUserOn } from "./client.ts";
 import { HttpError } from "@/core/http_error.ts";
 import { randomToken } from "@/core/crypto.ts";
 import type { CreateLivePageInput, UpdateLivePageInput } from "@/core/live_page_schemas.ts";
@@ -21,13 +21,17 @@ export interface LivePage {
   link_clicks: number;
 }
 
-/** A fragment, built per query: `sql` is only usable once connected (db/client.ts). */
+/** A fragment, built per query on the pool or transaction that runs it. */
 const columns = (q: Sql | Tx) =>
   q`id, user_id, application_id, token, headline, pitch, links, show_match, enabled, views, link_clicks`;
 
 /** 404 for an application that is not the caller's. */
-export async function createLivePage(userId: number, input: CreateLivePageInput): Promise<LivePage> {
-  return await withUser(userId, async (tx) => {
+export async function createLivePage(
+  sql: Sql,
+  userId: number,
+  input: CreateLivePageInput,
+): Promise<LivePage> {
+  return await withUserOn(sql, userId, async (tx) => {
     const [app] = await tx`select id from applications where id = ${input.application_id}::int`;
     if (!app) throw new HttpError(404, "application not found");
     const [page] = await tx<LivePage[]>`
@@ -40,11 +44,12 @@ export async function createLivePage(userId: number, input: CreateLivePageInput)
 }
 
 export async function updateLivePage(
+  sql: Sql,
   userId: number,
   id: number,
   input: UpdateLivePageInput,
 ): Promise<LivePage> {
-  return await withUser(userId, async (tx) => {
+  return await withUserOn(sql, userId, async (tx) => {
     const [page] = await tx<LivePage[]>`
       update live_pages set
         enabled = coalesce(${input.enabled ?? null}::boolean, enabled),
@@ -60,8 +65,12 @@ export async function updateLivePage(
   });
 }
 
-export async function listLivePages(userId: number, applicationId?: number): Promise<LivePage[]> {
-  return await withUser(userId, (tx) =>
+export async function listLivePages(
+  sql: Sql,
+  userId: number,
+  applicationId?: number,
+): Promise<LivePage[]> {
+  return await withUserOn(sql, userId, (tx) =>
     tx<LivePage[]>`
       select ${columns(tx)} from live_pages
       where ${applicationId ?? null}::int is null or application_id = ${applicationId ?? null}::int
@@ -80,7 +89,7 @@ export async function livePageOfApplication(
 }
 
 /** The page behind a public token, enabled or not (the caller answers 410 for a disabled one). */
-export async function getPageByToken(token: string): Promise<LivePage | undefined> {
+export async function getPageByToken(sql: Sql, token: string): Promise<LivePage | undefined> {
   const [page] = await sql<LivePage[]>`select ${
     columns(sql)
   } from live_pages where token = ${token}::varchar`;
@@ -91,7 +100,12 @@ export async function getPageByToken(token: string): Promise<LivePage | undefine
  * Counts a view (`what` = "view") or a click on link n (`what` = "link:n") once per visitor per day. Answers
  * whether it counted.
  */
-export async function recordVisit(pageId: number, visitor: string, what: string): Promise<boolean> {
+export async function recordVisit(
+  sql: Sql,
+  pageId: number,
+  visitor: string,
+  what: string,
+): Promise<boolean> {
   const [row] = await sql<{ counted: boolean }[]>`
     with seen as (
       insert into live_page_visits (page_id, day, visitor, what)
@@ -107,4 +121,11 @@ export async function recordVisit(pageId: number, visitor: string, what: string)
     )
     select exists (select 1 from bump) as counted`;
   return row.counted;
+}
+
+/** The name a public page shows: its owner's full name ("" when not set). Owner pool, like the public side. */
+export async function pageOwnerName(sql: Sql, page: Pick<LivePage, "user_id">): Promise<string> {
+  const [owner] = await sql<{ full_name: string | null }[]>`
+    select full_name from users where id = ${page.user_id}::int`;
+  return owner?.full_name ?? "";
 }

@@ -4,11 +4,9 @@
  * Reads and pipeline writes run under row-level security; creating a private job and its client company runs
  * on the owner pool (app_user may not write jobs or companies).
  */
-import { type Sql, sql, type Tx, withUser } from "./client.ts";
+import { type Sql, type Tx, withUserOn } from "./client.ts";
 import { HttpError } from "@/core/http_error.ts";
-
-export const STAGES = ["sourced", "contacted", "replied", "interviewing", "submitted", "hired"] as const;
-export type Stage = typeof STAGES[number];
+import { type Stage, STAGES } from "@/core/role_schemas.ts";
 
 export interface RoleSummary {
   id: number;
@@ -39,8 +37,8 @@ const EFFECTIVE_STAGE = `case
     else rc.stage end`;
 
 /** The recruiter's roles with their pipeline counts, newest first. */
-export async function listRoles(userId: number): Promise<RoleSummary[]> {
-  return await withUser(userId, async (tx) => {
+export async function listRoles(sql: Sql, userId: number): Promise<RoleSummary[]> {
+  return await withUserOn(sql, userId, async (tx) => {
     const rows = await tx.unsafe<(Omit<RoleSummary, "pipeline"> & { stages: Stage[] | null })[]>(
       `select a.id, a.applied_at as created_at,
          json_build_object('id', j.id, 'title', j.title, 'location', j.location, 'private', j.owner_user_id is not null) as job,
@@ -62,15 +60,15 @@ export async function listRoles(userId: number): Promise<RoleSummary[]> {
 }
 
 /** One role (404 when it is not the caller's). */
-export async function getRole(userId: number, roleId: number): Promise<RoleSummary> {
-  const role = (await listRoles(userId)).find((r) => r.id === roleId);
+export async function getRole(sql: Sql, userId: number, roleId: number): Promise<RoleSummary> {
+  const role = (await listRoles(sql, userId)).find((r) => r.id === roleId);
   if (!role) throw new HttpError(404, "role not found");
   return role;
 }
 
 /** The candidates of a role, by stage then name. */
-export async function listCandidates(userId: number, roleId: number): Promise<Candidate[]> {
-  return await withUser(userId, async (tx) => {
+export async function listCandidates(sql: Sql, userId: number, roleId: number): Promise<Candidate[]> {
+  return await withUserOn(sql, userId, async (tx) => {
     const [app] = await tx`select id from applications where id = ${roleId}::int`;
     if (!app) throw new HttpError(404, "role not found");
     return await tx.unsafe<Candidate[]>(
@@ -87,9 +85,21 @@ export async function listCandidates(userId: number, roleId: number): Promise<Ca
   });
 }
 
+/** One candidate of the role as the list shows it (404 when not on this role of the caller). */
+export async function getCandidate(
+  sql: Sql,
+  userId: number,
+  roleId: number,
+  candidateId: number,
+): Promise<Candidate> {
+  const candidate = (await listCandidates(sql, userId, roleId)).find((c) => c.id === candidateId);
+  if (!candidate) throw new HttpError(404, "candidate not found");
+  return candidate;
+}
+
 /** Makes a job the recruiter fills into a role (409 when it already is one). */
-export async function createRoleForJob(userId: number, jobId: number): Promise<number> {
-  return await withUser(userId, async (tx) => {
+export async function createRoleForJob(sql: Sql, userId: number, jobId: number): Promise<number> {
+  return await withUserOn(sql, userId, async (tx) => {
     const [job] = await tx`
       select id from jobs where id = ${jobId}::int and (owner_user_id is null or owner_user_id = ${userId}::int)`;
     if (!job) throw new HttpError(422, "invalid values", { fields: { job_id: "no such job" } });
@@ -106,6 +116,7 @@ export async function createRoleForJob(userId: number, jobId: number): Promise<n
  * transaction on the owner pool.
  */
 export async function createClientRole(
+  sql: Sql,
   userId: number,
   input: {
     title: string;
@@ -115,7 +126,7 @@ export async function createClientRole(
   },
 ): Promise<number> {
   return await sql.begin(async (tx) => {
-    const companyId = await findOrCreateCompany(input.company, tx);
+    const companyId = await findOrCreateCompany(tx, input.company);
     const [job] = await tx<{ id: number }[]>`
       insert into jobs (external_id, source, title, company_id, location, description, owner_user_id, posted_date)
       values (${`recruiter-${userId}-${crypto.randomUUID()}`}::varchar, 'recruiter', ${input.title}::varchar,
@@ -130,26 +141,31 @@ export async function createClientRole(
 
 /**
  * The company of `domain` when known, else a new one (without a domain: a new row each time, since name alone
- * does not identify a company). Owner pool: app_user may not write companies.
+ * does not identify a company). Owner pool (or a transaction on it): app_user may not write companies.
  */
 export async function findOrCreateCompany(
+  sql: Sql | Tx,
   company: { name: string; domain?: string | null },
-  tx: Tx | Sql = sql,
 ): Promise<number> {
   const domain = company.domain?.trim().toLowerCase() || null;
   if (domain) {
-    const [found] = await tx<{ id: number }[]>`select id from companies where domain = ${domain}::varchar`;
+    const [found] = await sql<{ id: number }[]>`select id from companies where domain = ${domain}::varchar`;
     if (found) return found.id;
   }
-  const [row] = await tx<{ id: number }[]>`
+  const [row] = await sql<{ id: number }[]>`
     insert into companies (name, domain) values (${company.name}::varchar, ${domain}::varchar)
     on conflict (domain) do update set name = companies.name returning id`;
   return row.id;
 }
 
 /** Puts a contact on the role's pipeline as sourced (or answers the existing candidate). */
-export async function addCandidate(userId: number, roleId: number, contactId: number): Promise<number> {
-  return await withUser(userId, async (tx) => {
+export async function addCandidate(
+  sql: Sql,
+  userId: number,
+  roleId: number,
+  contactId: number,
+): Promise<number> {
+  return await withUserOn(sql, userId, async (tx) => {
     const [app] = await tx`select id from applications where id = ${roleId}::int`;
     if (!app) throw new HttpError(404, "role not found");
     const [contact] = await tx`select id from contacts where id = ${contactId}::int`;
@@ -163,8 +179,14 @@ export async function addCandidate(userId: number, roleId: number, contactId: nu
 }
 
 /** Sets a candidate's stage (404 for another user's candidate or another role's). */
-export async function setCandidateStage(userId: number, roleId: number, candidateId: number, stage: Stage) {
-  return await withUser(userId, async (tx) => {
+export async function setCandidateStage(
+  sql: Sql,
+  userId: number,
+  roleId: number,
+  candidateId: number,
+  stage: Stage,
+) {
+  return await withUserOn(sql, userId, async (tx) => {
     const rows = await tx`
       update role_candidates set stage = ${stage}::varchar, updated_at = now()
       where id = ${candidateId}::int and application_id = ${roleId}::int returning id`;
@@ -174,11 +196,12 @@ export async function setCandidateStage(userId: number, roleId: number, candidat
 
 /** The candidate's contact id (404 when not on this role of the caller). */
 export async function getCandidateContact(
+  sql: Sql,
   userId: number,
   roleId: number,
   candidateId: number,
 ): Promise<number> {
-  return await withUser(userId, async (tx) => {
+  return await withUserOn(sql, userId, async (tx) => {
     const [row] = await tx<{ contact_id: number }[]>`
       select contact_id from role_candidates where id = ${candidateId}::int and application_id = ${roleId}::int`;
     if (!row) throw new HttpError(404, "candidate not found");
@@ -187,7 +210,7 @@ export async function getCandidateContact(
 }
 
 /** The platform's "Recruiter Cold Intro" template: the default for outreach to candidates. */
-export async function recruiterIntroSequenceId(): Promise<number> {
+export async function recruiterIntroSequenceId(sql: Sql): Promise<number> {
   const [row] = await sql<{ id: number }[]>`
     select id from sequence_templates where is_platform and name = 'Recruiter Cold Intro'`;
   if (!row) throw new HttpError(503, "the Recruiter Cold Intro template is missing");

@@ -17,7 +17,7 @@ export const handler = {
     if (user?.mode === "recruiter") return seeOther("/roles"); // a recruiter's dashboard is the roles
     if (!user) return ctx.render({} satisfies Data);
     const [applications, waiting] = await Promise.all([
-      listApplications(user.id),
+      listApplications(ctx.state.app.sql, user.id),
       listQueuedEmails(ctx.state.app.sql, user.id),
     ]);
     return ctx.render({ applications, waiting } satisfies Data);

@@ -11,6 +11,7 @@ import type { Sql } from "@/db/client.ts";
 import type { Transport } from "@/core/mail/types.ts";
 import type { Clock } from "@/core/clock.ts";
 import type { Logger } from "@/core/log.ts";
+import type { Resolver } from "@/core/deliverability/dns_types.ts";
 import type { SecretBox } from "@/core/secrets.ts";
 import type { Passwords } from "@/services/accounts/password.ts";
 import type { SystemMailQueue } from "@/services/mail/system_mail.ts";
@@ -23,6 +24,8 @@ export interface AppContext {
   readonly transport: Transport;
   readonly clock: Clock;
   readonly log: Logger;
+  /** DNS for the deliverability checks (`ROLEFERRY_DNS`), with the process's one answer cache. */
+  readonly resolver: Resolver;
   /** Password hashing on the app's bcrypt worker pool, at the environment's cost. */
   readonly passwords: Passwords;
   /** Secrets at rest (SMTP passwords) under ROLEFERRY_SECRET; the key is derived once. */

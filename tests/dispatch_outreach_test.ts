@@ -21,6 +21,7 @@ import {
 const db = await useAppDatabase("dispatch");
 const fake = startFakeMailgun();
 const transport = configureFakeMailgun(fake);
+/** For enrolling (the live page URL, the address check): the configuration the fake Mailgun set. */
 const app = appOn(db.sql, { transport });
 const SEED_SEQUENCE = "Job Seeker Default";
 

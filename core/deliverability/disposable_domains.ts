@@ -6,6 +6,7 @@
  */
 import { disposableEmailBlocklistSet } from "disposable-email-domains-js";
 
+// memo: the packaged list, built on first use (a constant of the installed package)
 let listed: Set<string> | undefined;
 
 /** Whether the ASCII (punycode) domain or one of its parent domains is on the list. */

@@ -18,7 +18,7 @@
  * A DNS timeout is `fail` with `found: null`: an unknown record must not let a
  * mailbox be activated, and the daily re-check clears it.
  */
-import { DnsTimeoutError, type Resolver } from "@/services/deliverability/dns.ts";
+import { DnsTimeoutError, type Resolver } from "./dns_types.ts";
 
 export type CheckStatus = "pass" | "warn" | "fail";
 export interface Check {

@@ -13,10 +13,11 @@ import LivePageView from "@/components/LivePageView.tsx";
 
 export const handler = {
   async GET(ctx: FreshContext<AppState>) {
-    const page = await openPage(ctx.params.token ?? "");
+    const app = ctx.state.app;
+    const page = await openPage(app.sql, ctx.params.token ?? "");
     const [content] = await Promise.all([
-      pageContent(page),
-      countVisit(page, ctx.req, clientAddress(ctx), "view"),
+      pageContent(app.sql, page),
+      countVisit(app, page, ctx.req, clientAddress(ctx), "view"),
     ]);
     return new Response("<!DOCTYPE html>" + renderToString(h(LivePageView, { page: content })), {
       headers: {

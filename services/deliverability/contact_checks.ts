@@ -5,13 +5,12 @@
  * invalid → 422 `invalid_address`; risky or guessed → 409 `risky_address`
  * unless `confirm_risky`.
  */
-import { config } from "@/fresh.config.ts";
-import { sql } from "@/db/client.ts";
 import { hitRateLimit } from "@/db/rate_limits.ts";
 import { HttpError } from "@/core/http_error.ts";
-import { appResolver } from "./dns.ts";
 import { candidateAddresses } from "@/core/deliverability/address_patterns.ts";
-import { type Verification, VERIFICATION_TTL_DAYS, verifyAddress } from "./verify_address.ts";
+import { type Verification, VERIFICATION_TTL_DAYS } from "@/core/deliverability/verification.ts";
+import type { AppContext } from "@/services/app_context.ts";
+import { verifyAddress } from "./verify_address.ts";
 import {
   getVerificationTarget,
   listKnownContactsAtDomain,
@@ -20,20 +19,23 @@ import {
   type VerificationTarget,
 } from "@/db/contact_verification.ts";
 
-/** Verifies with the app's configuration: ROLEFERRY_DNS, and the probe when ROLEFERRY_SMTP_PROBE=on. */
-export function verifyWithConfig(email: string): Promise<Verification> {
-  const c = config();
+/** Verifies with the app's resolver (ROLEFERRY_DNS), and the probe when ROLEFERRY_SMTP_PROBE=on. */
+export function verifyWithConfig(app: AppContext, email: string): Promise<Verification> {
+  const c = app.config;
   return verifyAddress(email, {
-    resolver: appResolver(c.dnsServer),
+    resolver: app.resolver,
     probe: c.smtpProbe ? { port: c.smtpProbePort ?? 25 } : undefined,
   });
 }
 
-async function verifyTarget(target: VerificationTarget & { email: string }): Promise<StoredVerification> {
-  const v = await verifyWithConfig(target.email);
-  const stored = await storeContactVerification(target.id, target.email, v, VERIFICATION_TTL_DAYS);
+async function verifyTarget(
+  app: AppContext,
+  target: VerificationTarget & { email: string },
+): Promise<StoredVerification> {
+  const v = await verifyWithConfig(app, target.email);
+  const stored = await storeContactVerification(app.sql, target.id, target.email, v, VERIFICATION_TTL_DAYS);
   // the email changed while we looked: answer what we found about the address we were given
-  const now = new Date();
+  const now = app.clock.now();
   return stored ?? {
     result: v.result,
     reason: v.reason,
@@ -48,8 +50,8 @@ async function verifyTarget(target: VerificationTarget & { email: string }): Pro
  */
 export const CHECKS_PER_HOUR = 300;
 
-async function limitChecks(userId: number): Promise<void> {
-  const { hits, resetIn } = await hitRateLimit(sql, `deliverability:user:${userId}`, 3600);
+async function limitChecks(app: AppContext, userId: number): Promise<void> {
+  const { hits, resetIn } = await hitRateLimit(app.sql, `deliverability:user:${userId}`, 3600);
   if (hits > CHECKS_PER_HOUR) {
     throw new HttpError(429, "too many address checks; try again later", {
       headers: { "retry-after": String(resetIn) },
@@ -58,16 +60,16 @@ async function limitChecks(userId: number): Promise<void> {
 }
 
 /** `POST /api/contacts/:id/verify`: checks again now and stores it. 404 unknown, 422 without an email. */
-export async function verifyContact(userId: number, contactId: number): Promise<void> {
-  await limitChecks(userId);
-  const target = await getVerificationTarget(userId, contactId);
+export async function verifyContact(app: AppContext, userId: number, contactId: number): Promise<void> {
+  await limitChecks(app, userId);
+  const target = await getVerificationTarget(app.sql, userId, contactId);
   if (!target) throw new HttpError(404, "contact not found");
   if (!target.email) {
     throw new HttpError(422, "the contact has no email address to verify", {
       fields: { email: "the contact has no email address" },
     });
   }
-  await verifyTarget({ ...target, email: target.email });
+  await verifyTarget(app, { ...target, email: target.email });
 }
 
 /**
@@ -75,11 +77,12 @@ export async function verifyContact(userId: number, contactId: number): Promise<
  * (unknown, opted out, bounced) are left to it, so its answers stay as they were.
  */
 export async function assertDeliverable(
+  app: AppContext,
   userId: number,
   contactId: number,
   confirmRisky: boolean,
 ): Promise<void> {
-  const target = await getVerificationTarget(userId, contactId);
+  const target = await getVerificationTarget(app.sql, userId, contactId);
   if (!target || target.opted_out || target.bounce_count > 0) return;
   if (!target.email) {
     throw new HttpError(422, "the contact has no email address", {
@@ -89,7 +92,7 @@ export async function assertDeliverable(
   }
   const v = target.fresh && target.verification
     ? target.verification
-    : await verifyTarget({ ...target, email: target.email });
+    : await verifyTarget(app, { ...target, email: target.email });
   if (v.result === "invalid") {
     throw new HttpError(422, `the contact's address is invalid (${v.reason})`, {
       code: "invalid_address",
@@ -124,20 +127,21 @@ export interface Suggestion {
 
 /** `GET /api/contacts/suggest`: candidates ranked by evidence, each verified (DNS answers are cached). */
 export async function suggestContactAddresses(
+  app: AppContext,
   userId: number,
   fullName: string,
   domain: string,
 ): Promise<Suggestion[]> {
-  await limitChecks(userId);
-  const known = await listKnownContactsAtDomain(userId, domain);
+  await limitChecks(app, userId);
+  const known = await listKnownContactsAtDomain(app.sql, userId, domain);
   const candidates = candidateAddresses(fullName, domain, known);
   if (!candidates.length) {
     throw new HttpError(422, "invalid values", { fields: { full_name: "needs a first and a last name" } });
   }
-  const checkedAt = new Date();
+  const checkedAt = app.clock.now();
   const expiresAt = new Date(checkedAt.getTime() + VERIFICATION_TTL_DAYS * 86_400_000);
   return await Promise.all(candidates.map(async (c) => {
-    const v = await verifyWithConfig(c.email);
+    const v = await verifyWithConfig(app, c.email);
     return {
       ...c,
       verification: {

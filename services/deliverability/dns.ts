@@ -10,22 +10,25 @@
  * - NXDOMAIN, NODATA and SERVFAIL all surface as `Deno.errors.NotFound`, so
  *   "the name does not exist" is told from "it has no such record" by asking
  *   for the records every existing domain has (`domainExists`).
+ *
+ * The app's resolver is made once by the composition root (app/context.ts → `app.resolver`), so its cache is
+ * the process's; a check that must see fresh answers makes its own with `createResolver`.
  */
 
-export type RecordType = "A" | "AAAA" | "MX" | "TXT" | "NS" | "SOA" | "CNAME";
+import {
+  DnsTimeoutError,
+  type MxRecord,
+  type RecordType,
+  type Resolver,
+} from "@/core/deliverability/dns_types.ts";
 
-export interface MxRecord {
-  preference: number;
-  exchange: string;
-}
-
-/** The DNS server did not answer in time (or the query failed otherwise than "no records"). */
-export class DnsTimeoutError extends Error {
-  constructor(name: string, type: string, options?: { cause?: unknown }) {
-    super(`DNS ${type} ${name}: no answer`, options);
-    this.name = "DnsTimeoutError";
-  }
-}
+/** The pure interface lives in core (core/deliverability/dns_types.ts); re-exported for this module's users. */
+export {
+  DnsTimeoutError,
+  type MxRecord,
+  type RecordType,
+  type Resolver,
+} from "@/core/deliverability/dns_types.ts";
 
 export interface ResolverOptions {
   /** `host:port` (IPv6 in brackets); undefined: the system's resolver. */
@@ -36,17 +39,6 @@ export interface ResolverOptions {
   /** Cache entries kept at most (oldest dropped first). */
   maxEntries?: number;
   now?: () => number;
-}
-
-export interface Resolver {
-  /** Records of one type; [] when there are none. Throws DnsTimeoutError on no answer. */
-  txt(name: string): Promise<string[]>;
-  mx(name: string): Promise<MxRecord[]>;
-  a(name: string): Promise<string[]>;
-  /** Whether the name exists at all (any of NS, SOA, A, AAAA, MX, TXT). */
-  domainExists(name: string): Promise<boolean>;
-  /** Lookups that went to the network (not answered from the cache). */
-  readonly queries: number;
 }
 
 /** Parses `host:port` (`[::1]:53`, `127.0.0.1:5353`, `127.0.0.1`); throws on anything else. */
@@ -107,13 +99,4 @@ export function createResolver(opts: ResolverOptions = {}): Resolver {
       return queries;
     },
   };
-}
-
-let shared: { key: string; resolver: Resolver } | undefined;
-
-/** The process's resolver for the given name server (one cache per process). */
-export function appResolver(nameServer: string | undefined): Resolver {
-  const key = nameServer ?? "";
-  if (!shared || shared.key !== key) shared = { key, resolver: createResolver({ nameServer }) };
-  return shared.resolver;
 }

@@ -9,7 +9,7 @@
 import type { Config } from "@/fresh.config.ts";
 import type { AppContext } from "@/services/app_context.ts";
 import { HttpError } from "@/core/http_error.ts";
-import { appResolver, createResolver } from "./dns.ts";
+import { createResolver } from "./dns.ts";
 import {
   blocksActivation,
   checkMailboxDomain,
@@ -44,7 +44,7 @@ export function checkMailboxDomainWithConfig(
     domain: m.domain,
     dkimSelector: m.dkim_selector ?? "smtp",
     spfInclude: requiredSpfInclude(app.config, m.spf_include),
-  }, fresh ? createResolver({ nameServer }) : appResolver(nameServer));
+  }, fresh ? createResolver({ nameServer }) : app.resolver);
 }
 
 /**

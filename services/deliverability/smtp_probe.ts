@@ -10,15 +10,7 @@
  * of the same machine. Most hosting providers also block outbound port 25.
  */
 
-export type ProbeOutcome =
-  /** 250 for the address, 5xx for the random one. */
-  | "accepted"
-  /** 5xx for the address. */
-  | "rejected"
-  /** 250 for the address and for a random one. */
-  | "catch_all"
-  /** No verdict: connection refused, timeout, 4xx (greylisting), an unexpected reply. */
-  | "unknown";
+import type { ProbeOutcome } from "@/core/deliverability/verification.ts";
 
 export interface ProbeOptions {
   /** IP address (or host) of the mail exchanger, already resolved. */

@@ -10,34 +10,17 @@
  * (`dns_timeout`), never an error. A probe that gives no verdict
  * (greylisting, timeout) leaves the DNS verdict standing.
  */
-import type { Resolver } from "./dns.ts";
-import { DnsTimeoutError } from "./dns.ts";
+import { DnsTimeoutError, type Resolver } from "@/core/deliverability/dns_types.ts";
 import { parseAddress } from "@/core/deliverability/email_syntax.ts";
 import { isDisposableDomain } from "@/core/deliverability/disposable_domains.ts";
 import { isRoleAddress } from "@/core/deliverability/role_addresses.ts";
-import { probeAddress, type ProbeOutcome } from "./smtp_probe.ts";
-
-export type VerificationResult = "valid" | "risky" | "invalid";
-export type VerificationReason =
-  | "syntax"
-  | "no_mx"
-  | "no_domain"
-  | "disposable"
-  | "role"
-  | "catch_all"
-  | "dns_timeout"
-  | "smtp_rejected"
-  | "ok";
-
-export interface Verification {
-  result: VerificationResult;
-  reason: VerificationReason;
-  /** Whether an SMTP probe accepted this very address (a guessed address is then confirmed). */
-  probe: ProbeOutcome | null;
-}
-
-/** Results are trusted this long; after that enrollment checks again. */
-export const VERIFICATION_TTL_DAYS = 90;
+import { probeAddress } from "./smtp_probe.ts";
+import type {
+  ProbeOutcome,
+  Verification,
+  VerificationReason,
+  VerificationResult,
+} from "@/core/deliverability/verification.ts";
 
 export interface VerifyOptions {
   resolver: Resolver;

@@ -9,6 +9,7 @@ import { HttpError } from "@/core/http_error.ts";
 import { fieldLabel, humanMessage } from "@/core/form_messages.ts";
 import { findKnownEmails } from "@/db/contact_edit.ts";
 import type { ContactInput } from "@/db/contacts.ts";
+import type { Sql } from "@/db/client.ts";
 
 export interface ImportPreviewRow {
   /** 1-based line of the data row (the header is line 1, so the first contact is line 2). */
@@ -30,12 +31,13 @@ export interface ImportPreview {
 
 /** The preview of importing `csv` for the company; a CSV without its header is a 422 with the reason. */
 export async function previewContactImport(
+  sql: Sql,
   userId: number,
   companyId: number,
   csv: string,
 ): Promise<ImportPreview> {
   const parsed = parseContactCsv(csv);
-  const known = await findKnownEmails(userId, companyId, parsed.rows.map((r) => r.email));
+  const known = await findKnownEmails(sql, userId, companyId, parsed.rows.map((r) => r.email));
   const seen = new Set<string>();
   const rows: ImportPreviewRow[] = [];
   let i = 0;

@@ -1,16 +1,17 @@
 /** A live page as the owner's API shows it: its public URL instead of its token. */
-import { config } from "@/fresh.config.ts";
+import type { AppContext } from "@/services/app_context.ts";
 import type { LivePage } from "@/db/live_pages.ts";
 
-export function livePageUrl(token: string): string {
-  return `${config().appBaseUrl}/p/${token}`;
+/** The page's public address, under the app's base URL (`APP_BASE_URL`). */
+export function livePageUrl(app: AppContext, token: string): string {
+  return `${app.config.appBaseUrl}/p/${token}`;
 }
 
-export function livePageView(page: LivePage) {
+export function livePageView(app: AppContext, page: LivePage) {
   return {
     id: page.id,
     application_id: page.application_id,
-    url: livePageUrl(page.token),
+    url: livePageUrl(app, page.token),
     enabled: page.enabled,
     headline: page.headline,
     pitch: page.pitch,

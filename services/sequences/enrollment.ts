@@ -39,7 +39,12 @@ interface Prepared {
  * Checks an enrollment and renders its emails, in the user's transaction. A step the user reviewed
  * (`overrides`) keeps their text as written; only the parts not overridden need their variables.
  */
-async function prepare(tx: Tx, applicationId: number, input: EnrollInput): Promise<Prepared> {
+async function prepare(
+  app: AppContext,
+  tx: Tx,
+  applicationId: number,
+  input: EnrollInput,
+): Promise<Prepared> {
   const { application, contact, sequence } = await getEnrollmentFacts(
     tx,
     applicationId,
@@ -75,7 +80,7 @@ async function prepare(tx: Tx, applicationId: number, input: EnrollInput): Promi
   // `{{live_page}}`: the application's enabled live page, if it has one (a template that uses it without one
   // is refused like any variable without a value).
   const page = await livePageOfApplication(tx, applicationId);
-  const livePage = page ? { id: page.id, url: livePageUrl(page.token) } : undefined;
+  const livePage = page ? { id: page.id, url: livePageUrl(app, page.token) } : undefined;
   if (livePage) variables.live_page = livePage.url;
   const promoted = sequence.auto_promote
     ? await promotedVariants(tx, application.user_id, sequence.id)
@@ -103,7 +108,7 @@ export async function previewEnrollment(
   input: EnrollInput,
 ): Promise<PreviewItem[]> {
   return await withUserOn(app.sql, userId, async (tx) => {
-    const { rendered } = await prepare(tx, applicationId, input);
+    const { rendered } = await prepare(app, tx, applicationId, input);
     const now = await transactionNow(tx);
     return rendered.map(({ step, subject, body }) => ({
       step_no: step.step_no,
@@ -126,10 +131,10 @@ export async function enrollContact(
   input: EnrollInput,
 ): Promise<OutreachView[]> {
   // deliverability: invalid addresses are refused (422), risky or guessed ones need confirm_risky (409)
-  await assertDeliverable(userId, input.contact_id, input.confirm_risky === true);
+  await assertDeliverable(app, userId, input.contact_id, input.confirm_risky === true);
   return await withUserOn(app.sql, userId, async (tx) => {
     await lockEnrollment(tx, applicationId, input.contact_id);
-    const { contactId, sequenceId, rendered } = await prepare(tx, applicationId, input);
+    const { contactId, sequenceId, rendered } = await prepare(app, tx, applicationId, input);
     // Verification and plan limits; counted only when this enrollment commits.
     const refused = await reserveEnrollment(tx);
     if (refused) throw await enrollmentRefusal(app.sql, userId, refused);

@@ -1,15 +1,13 @@
 import assert from "node:assert/strict";
 import { HttpError } from "@/core/http_error.ts";
-import { loadConfig } from "@/fresh.config.ts";
-import { createAppContext } from "@/app/context.ts";
-import { useAppDatabase } from "@/tests/helpers/db.ts";
-import { TEST_ENV } from "@/tests/helpers/server.ts";
+import { useTestApp } from "@/tests/helpers/app.ts";
 import { createContacts, createSender } from "@/tests/helpers/outreach_fixtures.ts";
 import { enrollContact, previewEnrollment } from "./enrollment.ts";
 
-// The global pool too (useAppDatabase): deliverability's and the plans' checks still read it.
-const db = await useAppDatabase("enrollment");
-const app = createAppContext(loadConfig({ ...TEST_ENV, DATABASE_URL: db.url }), db.sql);
+// Its own database and pool: nothing here reads the global pool or configuration.
+const t = await useTestApp("enrollment");
+const { app } = t;
+const db = { sql: app.sql };
 const [seed] = await db.sql<{ id: number; steps: { step_no: number; delay_hours: number }[] }[]>`
   select id, steps from sequence_templates where name = 'Job Seeker Default'`;
 
@@ -59,5 +57,5 @@ Deno.test("enrollContact - refuses a second live enrollment (409) and an applica
 });
 
 Deno.test("enrollment - teardown", async () => {
-  await db.drop();
+  await t.close();
 });

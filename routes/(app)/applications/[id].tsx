@@ -3,13 +3,14 @@ import { requireUser } from "@/web/auth.ts";
 import { UpdateApplication } from "@/core/application_schemas.ts";
 import { changeFor } from "@/web/application_forms.ts";
 import { HttpError } from "@/core/http_error.ts";
-import { errorFor, field, type FieldErrors, readForm, seeOther } from "@/core/page_forms.ts";
+import { errorFor, field, type FieldErrors, seeOther } from "@/core/page_forms.ts";
 import { allowedMoves, nextStage, STATUS_LABELS } from "@/core/pipeline.ts";
 import { issuesToFields, parseId } from "@/core/validate.ts";
-import type { AppState } from "@/web/state.ts";
-import type { AppContext } from "@/services/app_context.ts";
+import type { AppState, SessionUser } from "@/web/state.ts";
+import { type FormAction, formActions } from "@/web/form_actions.ts";
 import { type Application, deleteApplication, getApplication, updateApplication } from "@/db/applications.ts";
 import { type CompanyContact, listCompanyContacts } from "@/db/companies.ts";
+import type { Sql } from "@/db/client.ts";
 import { listOutreachForApplication, type TimelineItem } from "@/db/outreach.ts";
 import { enrollContact, previewEnrollment } from "@/services/sequences/enrollment.ts";
 import { changeSequence } from "@/db/outreach_control.ts";
@@ -57,16 +58,12 @@ interface Data {
 }
 
 /** Everything the page shows besides the application: its outreach, and what a new one can use. */
-async function pageData(
-  app: AppContext,
-  userId: number,
-  application: Application,
-): Promise<Omit<Data, "errors">> {
+async function pageData(sql: Sql, userId: number, application: Application): Promise<Omit<Data, "errors">> {
   const [outreach, mail, contacts, sequences] = await Promise.all([
-    listOutreachForApplication(app.sql, userId, application.id),
-    getMailStateForApplication(app.sql, userId, application.id),
-    listCompanyContacts(app.sql, userId, application.job.company.id),
-    listSequences(app.sql, userId),
+    listOutreachForApplication(sql, userId, application.id),
+    getMailStateForApplication(sql, userId, application.id),
+    listCompanyContacts(sql, userId, application.job.company.id),
+    listSequences(sql, userId),
   ]);
   return {
     application,
@@ -79,144 +76,202 @@ async function pageData(
 
 const notFound = () => new HttpError(404, "application not found");
 
+/** What every form of the page acts on: the signed-in user and their application (404 when not theirs). */
+interface Target {
+  user: SessionUser;
+  id: number;
+  current: Application;
+}
+
+async function loadTarget(ctx: FreshContext<AppState>): Promise<Target> {
+  const user = await requireUser(ctx);
+  const id = parseId(ctx.params.id, "application");
+  const current = await getApplication(ctx.state.app.sql, user.id, id);
+  if (!current) throw notFound();
+  return { user, id, current };
+}
+
+/** The page again, with `extra` (errors, a preview, a confirmation) and the status that goes with it. */
+async function renderPage(ctx: FreshContext<AppState>, t: Target, status: number, extra: Partial<Data>) {
+  return ctx.render(
+    { ...(await pageData(ctx.state.app.sql, t.user.id, t.current)), ...extra } satisfies Data,
+    { status },
+  );
+}
+
+const refuse = (ctx: FreshContext<AppState>, t: Target, status: number, errors?: FieldErrors) =>
+  renderPage(ctx, t, status, { errors });
+
+/** Deleting takes the outreach with it: it is done only once confirmed (the page asks first). */
+const deleteAction: FormAction<Target> = async (ctx, { form, guarded: t }) => {
+  if (field(form, "confirm") !== "yes") return await renderPage(ctx, t, 200, { confirmDelete: true });
+  await deleteApplication(ctx.state.app.sql, t.user.id, t.id);
+  return seeOther("/applications");
+};
+
+const addContact: FormAction<Target> = async (ctx, { form, guarded: t }) => {
+  const sql = ctx.state.app.sql;
+  const parsed = parseNewContact(form);
+  if (!parsed.ok) {
+    return await renderPage(ctx, t, 422, {
+      contactForm: { values: contactFormValues(form), errors: parsed.errors },
+    });
+  }
+  const { contact, created } = await createContact(
+    sql,
+    t.user.id,
+    t.current.job.company.id,
+    parsed.value.contact,
+  );
+  if (created && parsed.value.notes) {
+    await updateContact(sql, t.user.id, contact.id, { notes: parsed.value.notes });
+  }
+  return seeOther(`/applications/${t.id}?contact=${created ? "added" : "known"}#outreach`);
+};
+
+/** `import_preview` shows what the CSV would do; `import` does it. */
+const importCsv: FormAction<Target> = async (ctx, { form, guarded: t }) => {
+  const sql = ctx.state.app.sql;
+  const csv = field(form, "csv");
+  if (!csv.trim()) {
+    return await renderPage(ctx, t, 422, {
+      contactImport: { csv, errors: { csv: "paste the CSV or choose a file" } },
+    });
+  }
+  let preview: ImportPreview;
+  try {
+    preview = await previewContactImport(sql, t.user.id, t.current.job.company.id, csv);
+  } catch (error) {
+    return await renderPage(ctx, t, 422, { contactImport: { csv, errors: importErrors(error) } });
+  }
+  if (field(form, "action") === "import_preview") {
+    return await renderPage(ctx, t, 200, { contactImport: { csv, preview } });
+  }
+  const counts = await importContacts(sql, t.user.id, t.current.job.company.id, preview.valid);
+  return seeOther(`/applications/${t.id}?imported=${counts.inserted}&known=${counts.existing}#outreach`);
+};
+
+/** `pause`, `resume` or `stop` a contact's sequence. */
+const controlSequence: FormAction<Target> = async (ctx, { form, guarded: t }) => {
+  const action = field(form, "action") as "pause" | "resume" | "stop";
+  const contactId = Number(field(form, "contact_id"));
+  if (!(contactId > 0 && contactId <= 2_147_483_647)) {
+    return await refuse(ctx, t, 422, { outreach: "choose a contact" });
+  }
+  try {
+    await changeSequence(ctx.state.app.sql, t.user.id, t.id, contactId, action);
+  } catch (error) {
+    if (!(error instanceof HttpError) || error.status !== 409) throw error;
+    return await refuse(ctx, t, 409, { outreach: error.message });
+  }
+  return seeOther(`/applications/${t.id}?sequence=${action}#outreach`);
+};
+
+/** `review` renders the emails an enrollment would queue; `outreach` queues them (as reviewed). */
+const enroll: FormAction<Target> = async (ctx, { form, guarded: t }) => {
+  const app = ctx.state.app;
+  const action = field(form, "action");
+  const contact = Number(field(form, "contact_id"));
+  const sequence = Number(field(form, "sequence_id"));
+  if (!(contact > 0 && contact <= 2_147_483_647) || !(sequence > 0 && sequence <= 2_147_483_647)) {
+    return await refuse(ctx, t, 422, { outreach: "choose a contact and a sequence" });
+  }
+  const data = await pageData(ctx.state.app.sql, t.user.id, t.current);
+  const variables = readVariables(form);
+  const overrides = action === "outreach" ? readOverrides(form) : [];
+  const review: ReviewState = {
+    contact_id: contact,
+    contact_name: data.contacts.find((c) => c.id === contact)?.full_name ?? "the contact",
+    sequence_id: sequence,
+    variables,
+    missing: [],
+    items: [],
+  };
+  const input = { contact_id: contact, sequence_id: sequence, variables, overrides };
+  const show = (status: number, errors?: FieldErrors) =>
+    ctx.render({ ...data, review: { ...review, errors } } satisfies Data, { status });
+  const checked = Enroll.safeParse(input);
+  if (!checked.success) {
+    review.items = overrides.map((o) => ({
+      step_no: o.step_no,
+      subject: o.subject ?? "",
+      body: o.body ?? "",
+      due_at: null,
+    }));
+    return await show(422, humanErrors(issuesToFields(checked.error.issues)));
+  }
+  try {
+    if (action === "review") {
+      review.items = await previewEnrollment(app, t.user.id, t.id, input);
+      return await show(200);
+    }
+    await enrollContact(app, t.user.id, t.id, input);
+  } catch (error) {
+    if (!(error instanceof HttpError) || (error.status !== 409 && error.status !== 422)) throw error;
+    const fields = error.fields ?? { outreach: error.message };
+    review.missing = Object.keys(fields).filter((k) => k.startsWith("variables.")).map((k) => k.slice(10));
+    if (action === "outreach") {
+      review.items = overrides.map((o) => ({
+        step_no: o.step_no,
+        subject: o.subject ?? "",
+        body: o.body ?? "",
+        due_at: null,
+      }));
+    }
+    if (error.status === 409) return await renderPage(ctx, t, 409, { errors: { outreach: error.message } });
+    return await show(422, humanErrors(fields));
+  }
+  return seeOther(`/applications/${t.id}?queued=1#outreach`);
+};
+
+/** The forms that stand for a PATCH of the application (web/application_forms.ts `changeFor`). */
+const update: FormAction<Target> = async (ctx, { form, guarded: t }) => {
+  const action = field(form, "action");
+  const parsed = UpdateApplication.safeParse(changeFor(action, form, t.current, t.user.timezone ?? "UTC"));
+  if (!parsed.success) {
+    return await renderPage(ctx, t, 422, {
+      errors: humanErrors(issuesToFields(parsed.error.issues)),
+      typed: { action, values: Object.fromEntries(form) },
+    });
+  }
+  try {
+    await updateApplication(ctx.state.app.sql, t.user.id, t.id, parsed.data);
+  } catch (error) {
+    if (!(error instanceof HttpError) || error.status !== 409) throw error;
+    return await refuse(ctx, t, 409, error.fields);
+  }
+  const back = field(form, "back") === "/applications" ? "/applications" : `/applications/${t.id}?saved=1`;
+  return seeOther(back);
+};
+
 export const handler = {
   async GET(ctx: FreshContext<AppState>) {
-    const user = await requireUser(ctx);
-    const application = await getApplication(user.id, parseId(ctx.params.id, "application"));
-    if (!application) throw notFound();
-    return ctx.render((await pageData(ctx.state.app, user.id, application)) satisfies Data);
+    const t = await loadTarget(ctx);
+    return ctx.render((await pageData(ctx.state.app.sql, t.user.id, t.current)) satisfies Data);
   },
-  /** The page's forms (and the board's no-JavaScript "Move" form): one `action` per form. */
-  async POST(ctx: FreshContext<AppState>) {
-    const user = await requireUser(ctx);
-    const id = parseId(ctx.params.id, "application");
-    const form = await readForm(ctx.req);
-    const current = await getApplication(user.id, id);
-    if (!current) throw notFound();
-    const action = field(form, "action");
-    const render = async (status: number, extra: Partial<Data>) =>
-      ctx.render({ ...(await pageData(ctx.state.app, user.id, current)), ...extra } satisfies Data, {
-        status,
-      });
-    const refuse = (status: number, errors?: FieldErrors) => render(status, { errors });
-    if (action === "delete") {
-      // Deleting takes the outreach with it: it is done only once confirmed (the page asks first).
-      if (field(form, "confirm") !== "yes") return await render(200, { confirmDelete: true });
-      await deleteApplication(user.id, id);
-      return seeOther("/applications");
-    }
-    if (action === "add_contact") {
-      const parsed = parseNewContact(form);
-      if (!parsed.ok) {
-        return await render(422, { contactForm: { values: contactFormValues(form), errors: parsed.errors } });
-      }
-      const { contact, created } = await createContact(user.id, current.job.company.id, parsed.value.contact);
-      if (created && parsed.value.notes) {
-        await updateContact(user.id, contact.id, { notes: parsed.value.notes });
-      }
-      return seeOther(`/applications/${id}?contact=${created ? "added" : "known"}#outreach`);
-    }
-    if (action === "import_preview" || action === "import") {
-      const csv = field(form, "csv");
-      if (!csv.trim()) {
-        return await render(422, {
-          contactImport: { csv, errors: { csv: "paste the CSV or choose a file" } },
-        });
-      }
-      let preview: ImportPreview;
-      try {
-        preview = await previewContactImport(user.id, current.job.company.id, csv);
-      } catch (error) {
-        return await render(422, { contactImport: { csv, errors: importErrors(error) } });
-      }
-      if (action === "import_preview") return await render(200, { contactImport: { csv, preview } });
-      const counts = await importContacts(user.id, current.job.company.id, preview.valid);
-      return seeOther(`/applications/${id}?imported=${counts.inserted}&known=${counts.existing}#outreach`);
-    }
-    if (action === "pause" || action === "resume" || action === "stop") {
-      const contactId = Number(field(form, "contact_id"));
-      if (!(contactId > 0 && contactId <= 2_147_483_647)) {
-        return await refuse(422, { outreach: "choose a contact" });
-      }
-      try {
-        await changeSequence(ctx.state.app.sql, user.id, id, contactId, action);
-      } catch (error) {
-        if (!(error instanceof HttpError) || error.status !== 409) throw error;
-        return await refuse(409, { outreach: error.message });
-      }
-      return seeOther(`/applications/${id}?sequence=${action}#outreach`);
-    }
-    if (action === "review" || action === "outreach") {
-      const contact = Number(field(form, "contact_id"));
-      const sequence = Number(field(form, "sequence_id"));
-      if (!(contact > 0 && contact <= 2_147_483_647) || !(sequence > 0 && sequence <= 2_147_483_647)) {
-        return await refuse(422, { outreach: "choose a contact and a sequence" });
-      }
-      const data = await pageData(ctx.state.app, user.id, current);
-      const variables = readVariables(form);
-      const overrides = action === "outreach" ? readOverrides(form) : [];
-      const review: ReviewState = {
-        contact_id: contact,
-        contact_name: data.contacts.find((c) => c.id === contact)?.full_name ?? "the contact",
-        sequence_id: sequence,
-        variables,
-        missing: [],
-        items: [],
-      };
-      const input = { contact_id: contact, sequence_id: sequence, variables, overrides };
-      const show = (status: number, errors?: FieldErrors) =>
-        ctx.render({ ...data, review: { ...review, errors } } satisfies Data, { status });
-      const checked = Enroll.safeParse(input);
-      if (!checked.success) {
-        review.items = overrides.map((o) => ({
-          step_no: o.step_no,
-          subject: o.subject ?? "",
-          body: o.body ?? "",
-          due_at: null,
-        }));
-        return await show(422, humanErrors(issuesToFields(checked.error.issues)));
-      }
-      try {
-        if (action === "review") {
-          review.items = await previewEnrollment(ctx.state.app, user.id, id, input);
-          return await show(200);
-        }
-        await enrollContact(ctx.state.app, user.id, id, input);
-      } catch (error) {
-        if (!(error instanceof HttpError) || (error.status !== 409 && error.status !== 422)) throw error;
-        const fields = error.fields ?? { outreach: error.message };
-        review.missing = Object.keys(fields).filter((k) => k.startsWith("variables.")).map((k) =>
-          k.slice(10)
-        );
-        if (action === "outreach") {
-          review.items = overrides.map((o) => ({
-            step_no: o.step_no,
-            subject: o.subject ?? "",
-            body: o.body ?? "",
-            due_at: null,
-          }));
-        }
-        if (error.status === 409) return await render(409, { errors: { outreach: error.message } });
-        return await show(422, humanErrors(fields));
-      }
-      return seeOther(`/applications/${id}?queued=1#outreach`);
-    }
-    const parsed = UpdateApplication.safeParse(changeFor(action, form, current, user.timezone ?? "UTC"));
-    if (!parsed.success) {
-      return await render(422, {
-        errors: humanErrors(issuesToFields(parsed.error.issues)),
-        typed: { action, values: Object.fromEntries(form) },
-      });
-    }
-    try {
-      await updateApplication(user.id, id, parsed.data);
-    } catch (error) {
-      if (!(error instanceof HttpError) || error.status !== 409) throw error;
-      return await refuse(409, error.fields);
-    }
-    const back = field(form, "back") === "/applications" ? "/applications" : `/applications/${id}?saved=1`;
-    return seeOther(back);
-  },
+  /** The page's forms (and the board's no-JavaScript "Move" form): one named `action` per form. */
+  POST: formActions({
+    field: "action",
+    guard: loadTarget,
+    actions: {
+      delete: deleteAction,
+      add_contact: addContact,
+      import_preview: importCsv,
+      import: importCsv,
+      pause: controlSequence,
+      resume: controlSequence,
+      stop: controlSequence,
+      review: enroll,
+      outreach: enroll,
+      move: update,
+      notes: update,
+      add_interview: update,
+      remove_interview: update,
+      offer: update,
+    },
+    // any other name is a PATCH of nothing, which `update` answers as before: 422 on the page
+    fallback: "move",
+  }),
 };
 
 const NOTICES: Record<string, string> = {

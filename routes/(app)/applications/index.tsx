@@ -48,7 +48,7 @@ export const handler = {
   async GET(ctx: FreshContext<AppState>) {
     const user = await requireUser(ctx);
     const [applications, facts] = await Promise.all([
-      listApplications(user.id),
+      listApplications(ctx.state.app.sql, user.id),
       listBoardFacts(ctx.state.app.sql, user.id),
     ]);
     const cards: BoardCard[] = applications.map((a) => ({

@@ -21,7 +21,7 @@ interface Data {
 export const handler = {
   async GET(ctx: FreshContext<AppState>) {
     const user = await requireUser(ctx);
-    const contact = await getContact(user.id, parseId(ctx.params.id, "contact"));
+    const contact = await getContact(ctx.state.app.sql, user.id, parseId(ctx.params.id, "contact"));
     if (!contact) throw new HttpError(404, "contact not found");
     return ctx.render({ contact } satisfies Data);
   },
@@ -29,14 +29,14 @@ export const handler = {
     const user = await requireUser(ctx);
     const id = parseId(ctx.params.id, "contact");
     const form = await readForm(ctx.req);
-    const contact = await getContact(user.id, id);
+    const contact = await getContact(ctx.state.app.sql, user.id, id);
     if (!contact) throw new HttpError(404, "contact not found");
     const parsed = parseContactChanges(form);
     const refuse = (status: number, errors: FieldErrors) =>
       ctx.render({ contact, form: { values: contactFormValues(form), errors } } satisfies Data, { status });
     if (!parsed.ok) return await refuse(422, parsed.errors);
     try {
-      await updateContact(user.id, id, parsed.value);
+      await updateContact(ctx.state.app.sql, user.id, id, parsed.value);
     } catch (error) {
       if (!(error instanceof HttpError) || (error.status !== 409 && error.status !== 403)) throw error;
       return await refuse(error.status, error.fields ?? { full_name: error.message });

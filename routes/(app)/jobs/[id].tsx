@@ -60,9 +60,14 @@ export const handler = {
           const contactForm = { values: contactFormValues(form), errors: parsed.errors };
           return ctx.render({ job, contacts, contactForm } satisfies Data, { status: 422 });
         }
-        const { contact, created } = await createContact(user.id, job.company.id, parsed.value.contact);
+        const { contact, created } = await createContact(
+          app.sql,
+          user.id,
+          job.company.id,
+          parsed.value.contact,
+        );
         if (created && parsed.value.notes) {
-          await updateContact(user.id, contact.id, { notes: parsed.value.notes });
+          await updateContact(app.sql, user.id, contact.id, { notes: parsed.value.notes });
         }
         return seeOther(`/jobs/${jobId}?contact=${created ? "added" : "known"}#people`);
       },
@@ -76,7 +81,7 @@ export const handler = {
       track: async (ctx, { form, guarded: { user, jobId } }) => {
         const status = field(form, "status") === "applied" ? "applied" : "saved";
         try {
-          const application = await createApplication(user.id, { job_id: jobId, status });
+          const application = await createApplication(ctx.state.app.sql, user.id, { job_id: jobId, status });
           return seeOther(`/applications/${application.id}`);
         } catch (error) {
           if (!(error instanceof HttpError)) throw error;

@@ -1,19 +1,14 @@
 import type { FreshContext, PageProps } from "@/fresh/types.ts";
 import { requireUser } from "@/web/auth.ts";
 import { HttpError } from "@/core/http_error.ts";
-import { field, type FieldErrors, readForm, seeOther } from "@/core/page_forms.ts";
-import { AddCandidate, SetStage } from "@/core/role_schemas.ts";
-import { reachCandidate, requireRecruiter, sourceCandidate } from "@/services/accounts/roles.ts";
+import { field, type FieldErrors, seeOther } from "@/core/page_forms.ts";
+import { AddCandidate, SetStage, STAGES } from "@/core/role_schemas.ts";
+import { reachCandidate, requireRecruiter, sourceCandidate } from "@/services/roles/roles.ts";
 import { issuesToFields, parseId } from "@/core/validate.ts";
 import type { AppState } from "@/web/state.ts";
-import {
-  type Candidate,
-  getRole,
-  listCandidates,
-  type RoleSummary,
-  setCandidateStage,
-  STAGES,
-} from "@/db/roles.ts";
+import { type FormAction, formActions } from "@/web/form_actions.ts";
+import { type Candidate, getRole, listCandidates, type RoleSummary, setCandidateStage } from "@/db/roles.ts";
+import type { Sql } from "@/db/client.ts";
 import CsrfField from "@/components/CsrfField.tsx";
 import FieldError from "@/components/FieldError.tsx";
 
@@ -31,63 +26,87 @@ const NOTICES: Record<string, string> = {
   moved: "Stage changed.",
 };
 
-async function load(userId: number, roleId: number) {
-  return { role: await getRole(userId, roleId), candidates: await listCandidates(userId, roleId) };
+async function load(sql: Sql, userId: number, roleId: number) {
+  return { role: await getRole(sql, userId, roleId), candidates: await listCandidates(sql, userId, roleId) };
 }
+
+/** What the forms act on: the recruiter (job seekers get 404) and the role. */
+interface Target {
+  userId: number;
+  roleId: number;
+}
+
+async function loadTarget(ctx: FreshContext<AppState>): Promise<Target> {
+  const user = await requireUser(ctx);
+  requireRecruiter(user);
+  return { userId: user.id, roleId: parseId(ctx.params.id, "role") };
+}
+
+/** The page again with why the change was refused. */
+async function fail(
+  ctx: FreshContext<AppState>,
+  t: Target,
+  status: number,
+  error: string,
+  errors?: FieldErrors,
+) {
+  const data = await load(ctx.state.app.sql, t.userId, t.roleId);
+  return ctx.render({ ...data, error, errors } satisfies Data, { status });
+}
+
+/** A refused change (a 4xx other than 404) is shown on the page; anything else is the error page. */
+function shownOnPage(action: FormAction<Target>): FormAction<Target> {
+  return async (ctx, input) => {
+    try {
+      return await action(ctx, input);
+    } catch (error) {
+      if (error instanceof HttpError && error.status < 500 && error.status !== 404) {
+        return await fail(ctx, input.guarded, error.status, error.message, error.fields);
+      }
+      throw error;
+    }
+  };
+}
+
+const add = shownOnPage(async (ctx, { form, guarded: t }) => {
+  const parsed = AddCandidate.safeParse({
+    full_name: field(form, "full_name"),
+    email: field(form, "email"),
+    title: field(form, "title").trim() || null,
+    company: {
+      name: field(form, "company_name"),
+      domain: field(form, "company_domain").trim() || null,
+    },
+  });
+  if (!parsed.success) {
+    return await fail(ctx, t, 422, "Some values need fixing.", issuesToFields(parsed.error.issues));
+  }
+  await sourceCandidate(ctx.state.app.sql, t.userId, t.roleId, parsed.data);
+  return seeOther(`/roles/${t.roleId}?done=added`);
+});
+
+const stage = shownOnPage(async (ctx, { form, guarded: t }) => {
+  const candidateId = parseId(field(form, "candidate_id"), "candidate");
+  const parsed = SetStage.safeParse({ stage: field(form, "stage") });
+  if (!parsed.success) return await fail(ctx, t, 422, "Choose a stage.");
+  await setCandidateStage(ctx.state.app.sql, t.userId, t.roleId, candidateId, parsed.data.stage);
+  return seeOther(`/roles/${t.roleId}?done=moved`);
+});
+
+const reach = shownOnPage(async (ctx, { form, guarded: t }) => {
+  const candidateId = parseId(field(form, "candidate_id"), "candidate");
+  await reachCandidate(ctx.state.app, t.userId, t.roleId, candidateId, {});
+  return seeOther(`/roles/${t.roleId}?done=reached`);
+});
 
 /** One role's candidate pipeline. No resume, no match score: the recruiter's view is the candidates. */
 export const handler = {
   async GET(ctx: FreshContext<AppState>) {
-    const user = await requireUser(ctx);
-    requireRecruiter(user);
-    const id = parseId(ctx.params.id, "role");
+    const t = await loadTarget(ctx);
     const notice = NOTICES[ctx.url.searchParams.get("done") ?? ""];
-    return ctx.render({ ...(await load(user.id, id)), notice } satisfies Data);
+    return ctx.render({ ...(await load(ctx.state.app.sql, t.userId, t.roleId)), notice } satisfies Data);
   },
-  async POST(ctx: FreshContext<AppState>) {
-    const user = await requireUser(ctx);
-    requireRecruiter(user);
-    const id = parseId(ctx.params.id, "role");
-    const form = await readForm(ctx.req);
-    const action = field(form, "form");
-    const fail = async (status: number, error: string, errors?: FieldErrors) =>
-      ctx.render({ ...(await load(user.id, id)), error, errors } satisfies Data, { status });
-    try {
-      if (action === "add") {
-        const parsed = AddCandidate.safeParse({
-          full_name: field(form, "full_name"),
-          email: field(form, "email"),
-          title: field(form, "title").trim() || null,
-          company: {
-            name: field(form, "company_name"),
-            domain: field(form, "company_domain").trim() || null,
-          },
-        });
-        if (!parsed.success) {
-          return await fail(422, "Some values need fixing.", issuesToFields(parsed.error.issues));
-        }
-        await sourceCandidate(user.id, id, parsed.data);
-        return seeOther(`/roles/${id}?done=added`);
-      }
-      const candidateId = parseId(field(form, "candidate_id"), "candidate");
-      if (action === "stage") {
-        const parsed = SetStage.safeParse({ stage: field(form, "stage") });
-        if (!parsed.success) return await fail(422, "Choose a stage.");
-        await setCandidateStage(user.id, id, candidateId, parsed.data.stage);
-        return seeOther(`/roles/${id}?done=moved`);
-      }
-      if (action === "reach") {
-        await reachCandidate(ctx.state.app, user.id, id, candidateId, {});
-        return seeOther(`/roles/${id}?done=reached`);
-      }
-    } catch (error) {
-      if (error instanceof HttpError && error.status < 500 && error.status !== 404) {
-        return await fail(error.status, error.message, error.fields);
-      }
-      throw error;
-    }
-    throw new HttpError(422, "unknown form", { fields: { form: "unknown form" } });
-  },
+  POST: formActions({ field: "form", guard: loadTarget, actions: { add, stage, reach } }),
 };
 
 export default function RolePage({ data, state }: PageProps<Data, AppState>) {

@@ -2,11 +2,11 @@ import type { FreshContext, PageProps } from "@/fresh/types.ts";
 import { requireUser } from "@/web/auth.ts";
 import { HttpError } from "@/core/http_error.ts";
 import { field, type FieldErrors, readForm, seeOther } from "@/core/page_forms.ts";
-import { CreateRole } from "@/core/role_schemas.ts";
-import { createRole, requireRecruiter } from "@/services/accounts/roles.ts";
+import { createRole, requireRecruiter } from "@/services/roles/roles.ts";
 import { issuesToFields } from "@/core/validate.ts";
 import type { AppState } from "@/web/state.ts";
-import { listRoles, type RoleSummary, STAGES } from "@/db/roles.ts";
+import { CreateRole, STAGES } from "@/core/role_schemas.ts";
+import { listRoles, type RoleSummary } from "@/db/roles.ts";
 import CsrfField from "@/components/CsrfField.tsx";
 import FieldError from "@/components/FieldError.tsx";
 
@@ -21,7 +21,7 @@ export const handler = {
   async GET(ctx: FreshContext<AppState>) {
     const user = await requireUser(ctx);
     requireRecruiter(user);
-    return ctx.render({ roles: await listRoles(user.id) } satisfies Data);
+    return ctx.render({ roles: await listRoles(ctx.state.app.sql, user.id) } satisfies Data);
   },
   async POST(ctx: FreshContext<AppState>) {
     const user = await requireUser(ctx);
@@ -34,7 +34,7 @@ export const handler = {
         throw new HttpError(422, "invalid values", { fields: { job_id: "no such job" } });
       }
       try {
-        return seeOther(`/roles/${await createRole(user.id, parsedJob.data)}`);
+        return seeOther(`/roles/${await createRole(ctx.state.app.sql, user.id, parsedJob.data)}`);
       } catch (error) {
         if (error instanceof HttpError && error.status === 409) return seeOther("/roles");
         throw error;
@@ -52,10 +52,12 @@ export const handler = {
       location: values.location.trim() || null,
     });
     const fail = async (errors: FieldErrors, status = 422) =>
-      ctx.render({ roles: await listRoles(user.id), errors, values } satisfies Data, { status });
+      ctx.render({ roles: await listRoles(ctx.state.app.sql, user.id), errors, values } satisfies Data, {
+        status,
+      });
     if (!parsed.success) return await fail(issuesToFields(parsed.error.issues));
     try {
-      const id = await createRole(user.id, parsed.data);
+      const id = await createRole(ctx.state.app.sql, user.id, parsed.data);
       return seeOther(`/roles/${id}`);
     } catch (error) {
       if (error instanceof HttpError && error.status < 500) {

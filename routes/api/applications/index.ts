@@ -10,13 +10,15 @@ export const { handler, api } = defineRoute({
     body: CreateApplication,
     response: ApplicationOut,
     status: 201,
-    handler: (_ctx, { user, body }) => createApplication(user.id, body),
+    handler: (_ctx, { app, user, body }) => createApplication(app.sql, user.id, body),
   }),
   GET: op({
     summary: "The caller's applications, most recently active first",
     auth: "user",
     query: ListApplicationsQuery,
     response: z.object({ items: z.array(ApplicationOut) }),
-    handler: async (_ctx, { user, query }) => ({ items: await listApplications(user.id, query.status) }),
+    handler: async (_ctx, { app, user, query }) => ({
+      items: await listApplications(app.sql, user.id, query.status),
+    }),
   }),
 });

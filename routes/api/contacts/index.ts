@@ -1,27 +1,19 @@
-import { defineApi } from "@/web/api.ts";
-import { requireUser } from "@/web/auth.ts";
+import { defineRoute, op } from "@/web/define_route.ts";
 import { ContactOut, CreateContact } from "@/core/outreach_schemas.ts";
-import { assertStorableText } from "@/core/text_guard.ts";
-import { parseJson } from "@/core/validate.ts";
 import { createContact } from "@/db/contacts.ts";
-import type { FreshContext } from "@/fresh/types.ts";
-import type { AppState } from "@/web/state.ts";
 
-export const api = defineApi({
-  POST: {
+export const { handler, api } = defineRoute({
+  POST: op({
     summary: "Add a contact at a company; the same email (any case) at the same company answers 200 with it",
     auth: "user",
     body: CreateContact,
     response: ContactOut,
     status: 201,
-  },
+    handler: async (_ctx, { app, user, body }) => {
+      const { company_id, ...input } = body;
+      const { contact, created } = await createContact(app.sql, user.id, company_id, input);
+      // 201 or 200 depends on the outcome, so the answer is made here
+      return Response.json(contact, { status: created ? 201 : 200 });
+    },
+  }),
 });
-
-export const handler = {
-  async POST(ctx: FreshContext<AppState>) {
-    const user = await requireUser(ctx);
-    const { company_id, ...input } = assertStorableText(await parseJson(ctx.req, api.POST.body));
-    const { contact, created } = await createContact(user.id, company_id, input);
-    return Response.json(contact, { status: created ? 201 : 200 });
-  },
-};

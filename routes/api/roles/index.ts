@@ -1,38 +1,26 @@
 import { z } from "zod";
-import { defineApi } from "@/web/api.ts";
-import { requireUser } from "@/web/auth.ts";
+import { defineRoute, op } from "@/web/define_route.ts";
+import { recruiterOnly } from "@/web/recruiter_only.ts";
 import { CreateRole, RoleOut } from "@/core/role_schemas.ts";
-import { createRole, requireRecruiter } from "@/services/accounts/roles.ts";
-import { parseJson } from "@/core/validate.ts";
+import { createRole } from "@/services/roles/roles.ts";
 import { getRole, listRoles } from "@/db/roles.ts";
-import type { FreshContext } from "@/fresh/types.ts";
-import type { AppState } from "@/web/state.ts";
 
-export const api = defineApi({
-  GET: {
+export const { handler, api } = defineRoute({
+  GET: op({
     summary: "Recruiter mode: the roles being filled, each with its candidate pipeline counts",
     auth: "user",
+    before: recruiterOnly(),
     response: z.object({ items: z.array(RoleOut) }),
-  },
-  POST: {
+    handler: async (_ctx, { app, user }) => ({ items: await listRoles(app.sql, user.id) }),
+  }),
+  POST: op({
     summary: "Recruiter mode: fill a job ({job_id}) or a new private role for a client ({title, company})",
     auth: "user",
+    before: recruiterOnly(),
     body: CreateRole,
     response: RoleOut,
     status: 201,
-  },
+    handler: async (_ctx, { app, user, body }) =>
+      await getRole(app.sql, user.id, await createRole(app.sql, user.id, body)),
+  }),
 });
-
-export const handler = {
-  async GET(ctx: FreshContext<AppState>) {
-    const user = await requireUser(ctx);
-    requireRecruiter(user);
-    return Response.json({ items: await listRoles(user.id) });
-  },
-  async POST(ctx: FreshContext<AppState>) {
-    const user = await requireUser(ctx);
-    requireRecruiter(user);
-    const id = await createRole(user.id, await parseJson(ctx.req, api.POST.body));
-    return Response.json(await getRole(user.id, id), { status: 201 });
-  },
-};

@@ -6,9 +6,11 @@
 import type { FreshContext, PageProps } from "@/fresh/types.ts";
 import { requireUser } from "@/web/auth.ts";
 import { HttpError } from "@/core/http_error.ts";
-import { field, type FieldErrors, readForm, seeOther } from "@/core/page_forms.ts";
+import { field, type FieldErrors, seeOther } from "@/core/page_forms.ts";
 import { parseId } from "@/core/validate.ts";
 import type { AppState } from "@/web/state.ts";
+import { type FormAction, formActions } from "@/web/form_actions.ts";
+import type { AppContext } from "@/services/app_context.ts";
 import { type LivePageFormValues, livePageFormValues, parseLivePageForm } from "@/web/live_page_forms.ts";
 import { livePageUrl } from "@/services/live_pages/live_page_view.ts";
 import { type Application, getApplication } from "@/db/applications.ts";
@@ -20,46 +22,66 @@ import TextField from "@/components/TextField.tsx";
 interface Data {
   application: Application;
   page?: LivePage;
+  /** The page's public address, when there is a page. */
+  url?: string;
   form?: { values: LivePageFormValues; errors: FieldErrors };
 }
 
-async function load(userId: number, id: number): Promise<{ application: Application; page?: LivePage }> {
-  const application = await getApplication(userId, id);
+async function load(app: AppContext, userId: number, id: number): Promise<Data> {
+  const application = await getApplication(app.sql, userId, id);
   if (!application) throw new HttpError(404, "application not found");
-  const pages = await listLivePages(userId, id);
-  return { application, page: pages.at(-1) };
+  const page = (await listLivePages(app.sql, userId, id)).at(-1);
+  return { application, page, url: page && livePageUrl(app, page.token) };
 }
+
+/** What the forms act on: the signed-in user and the page's state (404 when the application is not theirs). */
+interface Target {
+  userId: number;
+  data: Data;
+}
+
+async function loadTarget(ctx: FreshContext<AppState>): Promise<Target> {
+  const user = await requireUser(ctx);
+  return { userId: user.id, data: await load(ctx.state.app, user.id, parseId(ctx.params.id, "application")) };
+}
+
+/** The form's fields: create the page, or save its changes. */
+const save: FormAction<Target> = async (ctx, { form, guarded: { userId, data } }) => {
+  const { application, page } = data;
+  const values = livePageFormValues(form);
+  const parsed = parseLivePageForm(application.id, values);
+  if (!parsed.ok) {
+    return ctx.render({ ...data, form: { values, errors: parsed.errors } } satisfies Data, { status: 422 });
+  }
+  const sql = ctx.state.app.sql;
+  if (page) {
+    const { application_id: _, ...changes } = parsed.value;
+    await updateLivePage(sql, userId, page.id, changes);
+  } else {
+    await createLivePage(sql, userId, parsed.value);
+  }
+  return seeOther(`/applications/${application.id}/live-page?saved=1`);
+};
+
+/** `disable` (its URL answers 410 at once) or `enable`; without a page yet, the post is the save form's. */
+const toggle: FormAction<Target> = async (ctx, input) => {
+  const { userId, data: { application, page } } = input.guarded;
+  if (!page) return await save(ctx, input);
+  const action = field(input.form, "action");
+  await updateLivePage(ctx.state.app.sql, userId, page.id, { enabled: action === "enable" });
+  return seeOther(`/applications/${application.id}/live-page?${action}d=1`);
+};
 
 export const handler = {
   async GET(ctx: FreshContext<AppState>) {
-    const user = await requireUser(ctx);
-    return ctx.render((await load(user.id, parseId(ctx.params.id, "application"))) satisfies Data);
+    return ctx.render((await loadTarget(ctx)).data);
   },
-  async POST(ctx: FreshContext<AppState>) {
-    const user = await requireUser(ctx);
-    const id = parseId(ctx.params.id, "application");
-    const { application, page } = await load(user.id, id);
-    const form = await readForm(ctx.req);
-    const action = field(form, "action");
-    if (page && (action === "disable" || action === "enable")) {
-      await updateLivePage(user.id, page.id, { enabled: action === "enable" });
-      return seeOther(`/applications/${id}/live-page?${action}d=1`);
-    }
-    const values = livePageFormValues(form);
-    const parsed = parseLivePageForm(id, values);
-    if (!parsed.ok) {
-      return ctx.render({ application, page, form: { values, errors: parsed.errors } } satisfies Data, {
-        status: 422,
-      });
-    }
-    if (page) {
-      const { application_id: _, ...changes } = parsed.value;
-      await updateLivePage(user.id, page.id, changes);
-    } else {
-      await createLivePage(user.id, parsed.value);
-    }
-    return seeOther(`/applications/${id}/live-page?saved=1`);
-  },
+  POST: formActions({
+    field: "action",
+    guard: loadTarget,
+    actions: { save, disable: toggle, enable: toggle },
+    fallback: "save",
+  }),
 };
 
 export default function LivePageSettings({ data, state, url }: PageProps<Data, AppState>) {
@@ -95,7 +117,7 @@ export default function LivePageSettings({ data, state, url }: PageProps<Data, A
         <section class="panel" aria-labelledby="live-state-heading">
           <h2 id="live-state-heading">{page.enabled ? "On" : "Off"}</h2>
           <p>
-            <a href={livePageUrl(page.token)}>{livePageUrl(page.token)}</a>
+            <a href={data.url}>{data.url}</a>
           </p>
           <p>
             {page.views} {page.views === 1 ? "view" : "views"}, {page.link_clicks}{" "}

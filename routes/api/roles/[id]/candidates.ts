@@ -1,32 +1,23 @@
-import { defineApi } from "@/web/api.ts";
-import { requireUser } from "@/web/auth.ts";
-import { HttpError } from "@/core/http_error.ts";
+import { defineRoute, op } from "@/web/define_route.ts";
+import { recruiterOnly } from "@/web/recruiter_only.ts";
 import { AddCandidate, CandidateOut } from "@/core/role_schemas.ts";
-import { requireRecruiter, sourceCandidate } from "@/services/accounts/roles.ts";
-import { parseId, parseJson } from "@/core/validate.ts";
-import { listCandidates } from "@/db/roles.ts";
-import type { FreshContext } from "@/fresh/types.ts";
-import type { AppState } from "@/web/state.ts";
+import { sourceCandidate } from "@/services/roles/roles.ts";
+import { parseId } from "@/core/validate.ts";
+import { getCandidate } from "@/db/roles.ts";
 
-export const api = defineApi({
-  POST: {
+export const { handler, api } = defineRoute({
+  POST: op({
     summary:
       "Recruiter mode: source a candidate for the role (an existing contact, or a new one at their company)",
     auth: "user",
+    before: recruiterOnly({ id: "role" }),
     body: AddCandidate,
     response: CandidateOut,
     status: 201,
-  },
+    handler: async (ctx, { app, user, body }) => {
+      const roleId = parseId(ctx.params.id, "role");
+      const candidateId = await sourceCandidate(app.sql, user.id, roleId, body);
+      return await getCandidate(app.sql, user.id, roleId, candidateId);
+    },
+  }),
 });
-
-export const handler = {
-  async POST(ctx: FreshContext<AppState>) {
-    const user = await requireUser(ctx);
-    requireRecruiter(user);
-    const roleId = parseId(ctx.params.id, "role");
-    const candidateId = await sourceCandidate(user.id, roleId, await parseJson(ctx.req, api.POST.body));
-    const candidate = (await listCandidates(user.id, roleId)).find((c) => c.id === candidateId);
-    if (!candidate) throw new HttpError(404, "candidate not found");
-    return Response.json(candidate, { status: 201 });
-  },
-};

@@ -7,11 +7,12 @@ import { countVisit, openPage } from "@/services/live_pages/live_page_public.ts"
 
 export const handler = {
   async GET(ctx: FreshContext<AppState>) {
-    const page = await openPage(ctx.params.token ?? "");
+    const app = ctx.state.app;
+    const page = await openPage(app.sql, ctx.params.token ?? "");
     const n = /^\d{1,2}$/.test(ctx.params.n ?? "") ? Number(ctx.params.n) : -1;
     const link = page.links[n];
     if (!link) throw new HttpError(404, "no such link on this page");
-    await countVisit(page, ctx.req, clientAddress(ctx), `link:${n}`);
+    await countVisit(app, page, ctx.req, clientAddress(ctx), `link:${n}`);
     return new Response(null, { status: 303, headers: { location: link.url, "cache-control": "no-store" } });
   },
 };

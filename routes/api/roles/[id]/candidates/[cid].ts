@@ -1,32 +1,21 @@
-import { defineApi } from "@/web/api.ts";
-import { requireUser } from "@/web/auth.ts";
-import { HttpError } from "@/core/http_error.ts";
+import { defineRoute, op } from "@/web/define_route.ts";
+import { recruiterOnly } from "@/web/recruiter_only.ts";
 import { CandidateOut, SetStage } from "@/core/role_schemas.ts";
-import { requireRecruiter } from "@/services/accounts/roles.ts";
-import { parseId, parseJson } from "@/core/validate.ts";
-import { listCandidates, setCandidateStage } from "@/db/roles.ts";
-import type { FreshContext } from "@/fresh/types.ts";
-import type { AppState } from "@/web/state.ts";
+import { parseId } from "@/core/validate.ts";
+import { getCandidate, setCandidateStage } from "@/db/roles.ts";
 
-export const api = defineApi({
-  PATCH: {
+export const { handler, api } = defineRoute({
+  PATCH: op({
     summary: "Recruiter mode: move a candidate to another pipeline stage",
     auth: "user",
+    before: recruiterOnly({ id: "role", cid: "candidate" }),
     body: SetStage,
     response: CandidateOut,
-  },
+    handler: async (ctx, { app, user, body }) => {
+      const roleId = parseId(ctx.params.id, "role");
+      const candidateId = parseId(ctx.params.cid, "candidate");
+      await setCandidateStage(app.sql, user.id, roleId, candidateId, body.stage);
+      return await getCandidate(app.sql, user.id, roleId, candidateId);
+    },
+  }),
 });
-
-export const handler = {
-  async PATCH(ctx: FreshContext<AppState>) {
-    const user = await requireUser(ctx);
-    requireRecruiter(user);
-    const roleId = parseId(ctx.params.id, "role");
-    const candidateId = parseId(ctx.params.cid, "candidate");
-    const { stage } = await parseJson(ctx.req, api.PATCH.body);
-    await setCandidateStage(user.id, roleId, candidateId, stage);
-    const candidate = (await listCandidates(user.id, roleId)).find((c) => c.id === candidateId);
-    if (!candidate) throw new HttpError(404, "candidate not found");
-    return Response.json(candidate);
-  },
-};

@@ -2,7 +2,8 @@ import { z } from "zod";
 import { defineRoute, op } from "@/web/define_route.ts";
 import { OutreachOut } from "@/core/outreach_schemas.ts";
 import { CandidateOutreach } from "@/core/role_schemas.ts";
-import { reachCandidate, requireRecruiter } from "@/services/accounts/roles.ts";
+import { reachCandidate } from "@/services/roles/roles.ts";
+import { recruiterOnly } from "@/web/recruiter_only.ts";
 import { parseId } from "@/core/validate.ts";
 
 export const { handler, api } = defineRoute({
@@ -13,12 +14,7 @@ export const { handler, api } = defineRoute({
     body: CandidateOutreach,
     response: z.object({ items: z.array(OutreachOut) }),
     status: 201,
-    // As before: a job seeker gets 404, and a bad id 404, before the body is read.
-    before: (ctx) => {
-      requireRecruiter(ctx.state.user!);
-      parseId(ctx.params.id, "role");
-      parseId(ctx.params.cid, "candidate");
-    },
+    before: recruiterOnly({ id: "role", cid: "candidate" }),
     handler: async (ctx, { app, user, body }) => {
       const roleId = parseId(ctx.params.id, "role");
       const candidateId = parseId(ctx.params.cid, "candidate");

@@ -33,7 +33,7 @@ export async function benchFunnel(
   options: { users?: number } = {},
 ): Promise<Measurement[]> {
   const owner = postgres(url, { max: 1, onnotice: () => {} });
-  await connect(url, { max: 2 });
+  const pool = await connect(url, { max: 2 });
   try {
     const [{ cells }] = await owner<{ cells: string }[]>`select count(*) as cells from outreach_funnel_daily`;
     const [{ rows }] = await owner<{ rows: string }[]>`
@@ -47,13 +47,13 @@ export async function benchFunnel(
       order by 1 limit ${options.users ?? 200}`).map((r) => r.user_id);
 
     // Warm both paths once, then alternate them user by user so that noise hits both alike.
-    await getSequenceFunnel(users[0], TEMPLATE, "all");
+    await getSequenceFunnel(pool, users[0], TEMPLATE, "all");
     await scanUserFunnel(owner, users[0]);
     const rollup: number[] = [], scan: number[] = [];
     // At least 200 samples: small scales have fewer users, so each is asked again.
     const rounds = Math.max(1, Math.ceil(200 / users.length));
     for (const userId of Array.from({ length: rounds }, () => users).flat()) {
-      rollup.push(await timed(() => getSequenceFunnel(userId, TEMPLATE, "all")));
+      rollup.push(await timed(() => getSequenceFunnel(pool, userId, TEMPLATE, "all")));
       scan.push(await timed(() => scanUserFunnel(owner, userId)));
     }
     const userP99 = p99(rollup), scanP99 = p99(scan);
@@ -64,7 +64,7 @@ export async function benchFunnel(
     );
 
     const admin: number[] = [];
-    for (let i = 0; i < 5; i++) admin.push(await timed(() => getTemplateFunnel(TEMPLATE, "all")));
+    for (let i = 0; i < 5; i++) admin.push(await timed(() => getTemplateFunnel(pool, TEMPLATE, "all")));
     const adminMs = Math.max(...admin);
     const adminScan = await timed(() =>
       owner`
@@ -75,7 +75,7 @@ export async function benchFunnel(
     log(`funnel: admin funnel ${adminMs.toFixed(1)} ms (scan ${adminScan.toFixed(0)} ms)`);
 
     const driftMs = performance.now();
-    const drift = await checkFunnelDrift();
+    const drift = await checkFunnelDrift(pool);
     log(`funnel: drift ${drift.cells} cells (full recount ${(performance.now() - driftMs).toFixed(0)} ms)`);
 
     return [

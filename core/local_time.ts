@@ -5,6 +5,7 @@
  */
 import { safeTimeZone } from "./send_window.ts";
 
+// memo: pure function of its key (time zone and format)
 const cache = new Map<string, Intl.DateTimeFormat>();
 
 function format(timeZone: string, withTime: boolean): Intl.DateTimeFormat {

@@ -291,7 +291,8 @@ export const OutreachOut = z.object({
 
 /** An inbound message as classified (issue 11), on the timeline and in the admin review list. */
 export const InboundOut = z.object({
-  id: z.number(),
+  /** A bigserial: PostgreSQL's int8 is answered as a string, so no id loses precision in JSON. */
+  id: z.string(),
   received_at: z.string(),
   kind: z.enum(["human", "auto_reply", "bounce", "other"]),
   message_id: z.string().nullable(),
@@ -309,6 +310,13 @@ export const InboundOut = z.object({
   matched_by: z.string().nullable(),
   action: z.string(),
   delayed_until: z.string().nullable(),
+});
+
+/** `GET /api/admin/inbound` and `/admin/inbound`: one kind, matched or unmatched only, how many. */
+export const InboundQuery = z.object({
+  kind: InboundOut.shape.kind.optional(),
+  matched: z.enum(["true", "false", "1", "0"]).transform((v) => v === "true" || v === "1").optional(),
+  limit: z.coerce.number().int().min(1).max(500).default(100),
 });
 
 const Domain = z.string().trim().toLowerCase().regex(

@@ -15,6 +15,7 @@ export interface SendWindow {
 
 export const BUSINESS_HOURS: SendWindow = { days: [1, 2, 3, 4, 5], startHour: 8, endHour: 18 };
 
+// memo: pure function of its key (a time zone's formatter)
 const formatters = new Map<string, Intl.DateTimeFormat>();
 
 function formatter(timeZone: string): Intl.DateTimeFormat {

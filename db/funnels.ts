@@ -3,7 +3,7 @@
  * (`outreach_funnel_daily`), never from outreach itself: a user's funnel is a
  * few dozen cells whatever the size of the outreach table.
  */
-import { sql, type Tx, withUser } from "./client.ts";
+import { type Sql, type Tx, withUserOn } from "./client.ts";
 import { declareWinner, type Interval, wilson } from "@/core/ab_stats.ts";
 import { type FunnelWindow, type Stage, STAGES } from "@/core/funnel_format.ts";
 
@@ -71,13 +71,14 @@ function shape(cells: Cell[], window: FunnelWindow): Funnel {
 }
 /** A user's funnel of one of their sequences (or of a platform template they used), under RLS. */
 export async function getSequenceFunnel(
+  sql: Sql,
   userId: number,
   sequenceId: number,
   window: FunnelWindow,
   now = new Date(),
 ): Promise<Funnel> {
   const since = windowStart(window, now);
-  const cells = await withUser(userId, (tx) =>
+  const cells = await withUserOn(sql, userId, (tx) =>
     tx<Cell[]>`
       select step_no, variant,
         sum(queued)::int as queued, sum(sent)::int as sent, sum(delivered)::int as delivered,
@@ -93,6 +94,7 @@ export async function getSequenceFunnel(
 
 /** The admin's aggregate of one template over every user (owner pool, no RLS), from the per-template rollup. */
 export async function getTemplateFunnel(
+  sql: Sql,
   sequenceId: number,
   window: FunnelWindow,
   now = new Date(),
@@ -112,13 +114,14 @@ export async function getTemplateFunnel(
 
 /** Sends and replies per cohort day of a user's sequence over the window. */
 export async function getDailyReplies(
+  sql: Sql,
   userId: number,
   sequenceId: number,
   window: FunnelWindow,
   now = new Date(),
 ): Promise<DailyReplies[]> {
   const since = windowStart(window, now);
-  return await withUser(userId, (tx) =>
+  return await withUserOn(sql, userId, (tx) =>
     tx<DailyReplies[]>`
       select to_char(day, 'YYYY-MM-DD') as day, sum(sent)::int as sent, sum(replied)::int as replied
       from outreach_funnel_daily
@@ -128,7 +131,7 @@ export async function getDailyReplies(
 }
 
 /** Cells where the rollup and a full recount differ: empty unless a write bypassed the triggers. */
-export async function checkFunnelDrift(): Promise<{ cells: number }> {
+export async function checkFunnelDrift(sql: Sql): Promise<{ cells: number }> {
   const [row] = await sql<{ cells: number }[]>`select count(*)::int as cells from check_outreach_funnel()`;
   return row;
 }

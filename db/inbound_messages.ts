@@ -1,17 +1,14 @@
 /**
  * Inbound mail: what the inbound webhook stores for every message (classified, matched or not) and what it
  * does to the outreach it answers. Runs as the owner (webhook, admin route); the timeline reads a user's own
- * matched messages through `withUser` (row-level security, migration 0050).
+ * matched messages through `withUserOn` (row-level security, migration 0050).
  */
-import { sql, type Tx, withUser } from "./client.ts";
-import { applyPermanentFailure, type EventTarget } from "./outreach_events.ts";
+import { type Sql, type Tx, withUserOn } from "./client.ts";
+import { applyPermanentFailure, type EventTarget, TARGET_COLUMNS } from "./outreach_events.ts";
 import type { Classification, InboundKind } from "@/core/mail/inbound_classify.ts";
 
-const TARGET_COLUMNS =
-  "id, queued_at::text as queued_at, application_id, contact_id, mailbox_id, from_mailbox, status";
-
 /** The outreach whose own Message-ID or provider message id is one of `ids` (newest send first). */
-export async function findOutreachByMessageIds(ids: string[]): Promise<EventTarget | undefined> {
+export async function findOutreachByMessageIds(sql: Sql, ids: string[]): Promise<EventTarget | undefined> {
   if (!ids.length) return undefined;
   const [row] = await sql.unsafe<EventTarget[]>(
     `select ${TARGET_COLUMNS} from outreach
@@ -26,7 +23,7 @@ export async function findOutreachByMessageIds(ids: string[]): Promise<EventTarg
  * For a bounce report that names no message we know: the latest outreach sent to that address in the last
  * 30 days (a bounce comes within minutes to days of the send).
  */
-export async function findOutreachByRecipient(email: string): Promise<EventTarget | undefined> {
+export async function findOutreachByRecipient(sql: Sql, email: string): Promise<EventTarget | undefined> {
   const [row] = await sql.unsafe<EventTarget[]>(
     `select ${
       TARGET_COLUMNS.replace(/(^|, )(\w+)/g, "$1o.$2")
@@ -44,7 +41,7 @@ export async function findOutreachByRecipient(email: string): Promise<EventTarge
  * sender's address in the last 14 days, only when exactly one application mailed that address then (contacts
  * are shared, so two users may have); otherwise nothing.
  */
-export async function findOutreachBySender(email: string): Promise<EventTarget | undefined> {
+export async function findOutreachBySender(sql: Sql, email: string): Promise<EventTarget | undefined> {
   const rows = await sql.unsafe<(EventTarget & { apps: number })[]>(
     `with sent as (
        select ${TARGET_COLUMNS.replace(/(^|, )(\w+)/g, "$1o.$2")}, o.sent_at as at
@@ -83,7 +80,8 @@ export interface InboundMatch {
 export interface InboundResult {
   result: "applied" | "duplicate" | "stored";
   action: "replied" | "delayed" | "bounced" | "stored" | "unmatched";
-  id: number;
+  /** inbound_messages.id, a bigserial: postgres.js answers int8 as a string. */
+  id: string;
   delayed_until?: Date;
 }
 
@@ -96,6 +94,7 @@ export interface InboundResult {
  * `claim`: the webhook's signature token, stored in the same transaction when given (a replay loses here).
  */
 export async function storeInbound(
+  sql: Sql,
   record: InboundRecord,
   match: InboundMatch | undefined,
   options: { autoReplyDelayDays: number; claim?: (tx: Tx) => Promise<boolean> },
@@ -113,7 +112,7 @@ export async function storeInbound(
       : c.kind === "bounce"
       ? "bounced"
       : "stored";
-    const [stored] = await tx<{ id: number }[]>`
+    const [stored] = await tx<{ id: string }[]>`
       insert into inbound_messages (kind, reasons, message_id, sender, from_header, subject, in_reply_to,
         references_header, return_date, bounce_message_id, bounce_recipient, bounce_status, bounce_diagnostic,
         outreach_id, application_id, contact_id, matched_by, action, stripped_text, raw_headers)
@@ -132,7 +131,7 @@ export async function storeInbound(
       on conflict (message_id) where message_id is not null do nothing
       returning id`;
     if (!stored) {
-      const [first] = await tx<{ id: number; action: InboundResult["action"] }[]>`
+      const [first] = await tx<{ id: string; action: InboundResult["action"] }[]>`
         select id, action from inbound_messages where message_id = ${record.messageId!}::varchar`;
       return { result: "duplicate", action: first.action, id: first.id };
     }
@@ -180,7 +179,8 @@ export async function storeInbound(
 
 /** One stored inbound message as the admin list and the timeline show it. */
 export interface InboundView {
-  id: number;
+  /** A bigserial, answered as a string. */
+  id: string;
   received_at: Date;
   kind: InboundKind;
   reasons: string[];
@@ -201,13 +201,14 @@ export interface InboundView {
   delayed_until: Date | null;
 }
 
-const VIEW = (tx: Tx | typeof sql) =>
+const VIEW = (tx: Tx | Sql) =>
   tx`id, received_at, kind, reasons, message_id, sender, from_header, subject, return_date::text as return_date,
      bounce_message_id, bounce_recipient, bounce_status, bounce_diagnostic, outreach_id, application_id,
      contact_id, matched_by, action, delayed_until`;
 
 /** `GET /api/admin/inbound`: newest first, optionally one kind, matched or unmatched only; with raw headers. */
 export async function listInbound(
+  sql: Sql,
   filter: { kind?: InboundKind; matched?: boolean; limit: number },
 ): Promise<(InboundView & { raw_headers: unknown; stripped_text: string | null })[]> {
   return await sql<(InboundView & { raw_headers: unknown; stripped_text: string | null })[]>`
@@ -222,10 +223,11 @@ export async function listInbound(
 
 /** For the timeline, as its user sees it (RLS): the application's inbound messages, oldest first. */
 export async function getMailStateForApplication(
+  sql: Sql,
   userId: number,
   applicationId: number,
 ): Promise<{ inbound: InboundView[] }> {
-  return await withUser(userId, async (tx) => {
+  return await withUserOn(sql, userId, async (tx) => {
     const inbound = await tx<InboundView[]>`
       select ${VIEW(tx)} from inbound_messages where application_id = ${applicationId}::int
       order by received_at, id`;

@@ -1,12 +1,12 @@
 /**
  * Pause, resume and stop one contact's sequence within an application
- * (contract §6), as the user (`withUser`: row-level security keeps them to
+ * (contract §6), as the user (`withUserOn`: row-level security keeps them to
  * their own outreach). Only rows not yet handed to a provider change: a step
  * whose send has started (`send_started_at`) goes out or fails on its own.
  * The dispatcher skips paused rows at its claim and again at its last check
  * before sending, so a row it claimed just before the pause is not sent.
  */
-import { type Tx, withUser } from "./client.ts";
+import { type Sql, type Tx, withUserOn } from "./client.ts";
 import { HttpError } from "@/core/http_error.ts";
 import { listOutreachForApplication, type TimelineItem } from "./outreach.ts";
 
@@ -26,12 +26,13 @@ async function assertApplication(tx: Tx, applicationId: number): Promise<void> {
  * paused).
  */
 export async function changeSequence(
+  sql: Sql,
   userId: number,
   applicationId: number,
   contactId: number,
   action: SequenceAction,
 ): Promise<TimelineItem[]> {
-  await withUser(userId, async (tx) => {
+  await withUserOn(sql, userId, async (tx) => {
     await assertApplication(tx, applicationId);
     const match = tx`application_id = ${applicationId}::int and contact_id = ${contactId}::int
       and status = 'queued' and send_started_at is null`;
@@ -57,6 +58,6 @@ export async function changeSequence(
       throw new HttpError(409, message, { code: "nothing_to_change" });
     }
   });
-  const items = await listOutreachForApplication(userId, applicationId);
+  const items = await listOutreachForApplication(sql, userId, applicationId);
   return items.filter((r) => r.contact_id === contactId);
 }

@@ -7,7 +7,7 @@
  * after that (unknown event, unmatched outreach) writes nothing else. The
  * token lives in PostgreSQL, so a replay is refused across app processes.
  */
-import { sql, type Tx } from "./client.ts";
+import type { Sql, Tx } from "./client.ts";
 
 export interface EventTarget {
   id: number;
@@ -35,11 +35,16 @@ export interface MailgunEvent {
   payload: unknown;
 }
 
-const TARGET_COLUMNS =
+/** The columns of an `EventTarget` (db/inbound_messages.ts matches inbound mail to the same shape). */
+export const TARGET_COLUMNS =
   "id, queued_at::text as queued_at, application_id, contact_id, mailbox_id, from_mailbox, status";
 
 /** The outreach an event is about: by our opaque `v:outreach` token, else by the provider's message id. */
-export async function findEventTarget(token?: string, messageId?: string): Promise<EventTarget | undefined> {
+export async function findEventTarget(
+  sql: Sql,
+  token?: string,
+  messageId?: string,
+): Promise<EventTarget | undefined> {
   if (token) {
     const [row] = await sql.unsafe<EventTarget[]>(
       `select ${TARGET_COLUMNS} from outreach where outreach_token = $1::varchar limit 1`,
@@ -49,13 +54,13 @@ export async function findEventTarget(token?: string, messageId?: string): Promi
   }
   if (messageId) {
     const ids = messageId.startsWith("<") ? [messageId] : [`<${messageId}>`, messageId];
-    return await findByMessageIds(ids);
+    return await findByMessageIds(sql, ids);
   }
   return undefined;
 }
 
 /** The outreach whose stored provider message id is one of `ids` (inbound reply matching). */
-export async function findByMessageIds(ids: string[]): Promise<EventTarget | undefined> {
+export async function findByMessageIds(sql: Sql, ids: string[]): Promise<EventTarget | undefined> {
   if (!ids.length) return undefined;
   const [row] = await sql.unsafe<EventTarget[]>(
     `select ${TARGET_COLUMNS} from outreach where provider_message_id = any($1::varchar[])
@@ -71,7 +76,7 @@ export async function findByMessageIds(ids: string[]): Promise<EventTarget | und
  * can never be used again, so it cannot be replayed with another body. False when it was seen before.
  * Mailgun signs each delivery attempt anew (a retry would be stale after 5 minutes otherwise).
  */
-export async function claimWebhookToken(token: string): Promise<boolean> {
+export async function claimWebhookToken(sql: Sql, token: string): Promise<boolean> {
   const inserted = await sql`
     insert into webhook_tokens (token) values (${token}::varchar) on conflict do nothing returning token`;
   if (Math.random() < 0.01) await sql`delete from webhook_tokens where seen_at < now() - interval '1 day'`;
@@ -173,6 +178,7 @@ const mailboxMatch = (tx: Tx, target: EventTarget) =>
  * "duplicate" when the same event id was handled before (its effects are not applied twice), else "applied".
  */
 export async function applyMailgunEvent(
+  sql: Sql,
   target: EventTarget,
   e: MailgunEvent,
 ): Promise<"applied" | "duplicate"> {
@@ -223,30 +229,14 @@ export async function applyMailgunEvent(
 }
 
 /**
- * Marks the outreach replied (the seed's trigger then cancels the later
- * steps and moves the application along). "duplicate" as in applyMailgunEvent.
- */
-export async function applyInboundReply(
-  target: EventTarget,
-  messageId: string | undefined,
-  payload: unknown,
-): Promise<"applied" | "duplicate"> {
-  return await sql.begin(async (tx) => {
-    const eventId = messageId ? `inbound:${messageId}`.slice(0, 255) : undefined;
-    if (!(await recordEvent(tx, target, "replied", eventId, new Date(), payload))) return "duplicate";
-    await tx`
-      update outreach set status = 'replied', replied_at = coalesce(replied_at, now())
-      where id = ${target.id}::int and queued_at = ${target.queued_at}::text::timestamptz and status <> 'replied'`;
-    return "applied";
-  });
-}
-
-/**
  * RFC 8058 one-click and the unsubscribe page: opts the contact of the
  * outreach carrying `token` out, at once. Answers the contact's email, or
  * undefined for an unknown token. Idempotent.
  */
-export async function unsubscribeByToken(token: string): Promise<{ email: string } | undefined> {
+export async function unsubscribeByToken(
+  sql: Sql,
+  token: string,
+): Promise<{ email: string } | undefined> {
   const [target] = await sql<{ id: number; contact_id: number; email: string; opted_out: boolean }[]>`
     select o.id, o.contact_id, c.email, c.opted_out from outreach o join contacts c on c.id = o.contact_id
     where o.unsubscribe_token = ${token}::varchar limit 1`;
@@ -264,6 +254,7 @@ export async function unsubscribeByToken(token: string): Promise<{ email: string
 
 /** Whether an unsubscribe token exists, and whether its contact already opted out (the GET page). */
 export async function getUnsubscribeState(
+  sql: Sql,
   token: string,
 ): Promise<{ email: string; opted_out: boolean } | undefined> {
   const [row] = await sql<{ email: string; opted_out: boolean }[]>`

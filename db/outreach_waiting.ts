@@ -3,7 +3,7 @@
  * (core/waiting_reason.ts decides): the state of the mailboxes, read once per
  * page or request, and the caller's queued emails for the dashboard.
  */
-import { sql, type Tx, withUser } from "./client.ts";
+import { type Sql, type Tx, withUserOn } from "./client.ts";
 import { type SendingState, type Waiting, waitingFor, type WaitingRow } from "@/core/waiting_reason.ts";
 import { safeTimeZone } from "@/core/send_window.ts";
 
@@ -13,7 +13,7 @@ import { safeTimeZone } from "@/core/send_window.ts";
  * still on an earlier UTC day counts as 0 (the first send of a day starts
  * from 0 whether or not the daily reset has run, migration 0033).
  */
-export async function getMailboxSummary(): Promise<Omit<SendingState, "timezone" | "now">> {
+export async function getMailboxSummary(sql: Sql): Promise<Omit<SendingState, "timezone" | "now">> {
   const [row] = await sql<{ mailboxes: number; usable: number; available: number }[]>`
     select count(*)::int as mailboxes,
       count(*) filter (where status in ('active', 'warmup') and health_score >= 70)::int as usable,
@@ -24,13 +24,16 @@ export async function getMailboxSummary(): Promise<Omit<SendingState, "timezone"
   return row;
 }
 
-/** The sending state for one user: the pool's summary, their time zone, now. */
-export async function getSendingState(tx: Tx): Promise<SendingState> {
+/**
+ * The sending state for one user: the pool's summary (counted on the owner pool `sql`), their time zone and
+ * account block (in `tx`, the user's transaction), now.
+ */
+export async function getSendingState(sql: Sql, tx: Tx): Promise<SendingState> {
   const [[user], summary] = await Promise.all([
     tx<{ timezone: string | null; account: "unverified" | "plan_limit" | null }[]>`
       select timezone, sending_block(id) as account from users
       where id = (select nullif(current_setting('app.current_user_id', true), '')::int)`,
-    getMailboxSummary(),
+    getMailboxSummary(sql),
   ]);
   return {
     ...summary,
@@ -55,8 +58,12 @@ export interface QueuedEmail extends WaitingRow {
 }
 
 /** The caller's queued emails, soonest first (at most `limit`), each with why it waits. */
-export async function listQueuedEmails(userId: number, limit = 20): Promise<(QueuedEmail & Waiting)[]> {
-  return await withUser(userId, async (tx) => {
+export async function listQueuedEmails(
+  sql: Sql,
+  userId: number,
+  limit = 20,
+): Promise<(QueuedEmail & Waiting)[]> {
+  return await withUserOn(sql, userId, async (tx) => {
     const [rows, state] = await Promise.all([
       tx<QueuedEmail[]>`
         select o.id, o.application_id, j.title as job_title, c.full_name as contact_name, o.step_no, o.status,
@@ -68,14 +75,14 @@ export async function listQueuedEmails(userId: number, limit = 20): Promise<(Que
         where o.status = 'queued'
         order by o.due_at, o.id
         limit ${limit}::int`,
-      getSendingState(tx),
+      getSendingState(sql, tx),
     ]);
     return withWaiting(rows, state);
   });
 }
 
 /** Queued emails due now and not paused, across every user (the admin page's "waiting" count). */
-export async function countDueQueued(): Promise<number> {
+export async function countDueQueued(sql: Sql): Promise<number> {
   const [row] = await sql<{ n: number }[]>`
     select count(*)::int as n from outreach where status = 'queued' and due_at <= now() and paused_at is null`;
   return row.n;

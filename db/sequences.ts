@@ -3,7 +3,8 @@
  * the user, so row-level security shows platform templates plus the caller's
  * and refuses writes to anything else.
  */
-import { withUser } from "./client.ts";
+import { type Sql, type Tx, withUserOn } from "./client.ts";
+import { builtinVariables } from "@/core/enrollment_render.ts";
 import { HttpError } from "@/core/http_error.ts";
 
 export interface StepVariant {
@@ -45,27 +46,25 @@ const COLUMNS =
   "created_at, updated_at";
 
 /** Platform templates first, then the caller's own, oldest first. */
-export async function listSequences(userId: number): Promise<Sequence[]> {
-  return await withUser(
-    userId,
-    (tx) =>
-      tx.unsafe<Sequence[]>(
-        `select ${COLUMNS} from sequence_templates order by is_platform desc nulls last, id`,
-      ),
-  );
+export async function listSequences(sql: Sql, userId: number): Promise<Sequence[]> {
+  return await withUserOn(sql, userId, (tx) =>
+    tx.unsafe<Sequence[]>(
+      `select ${COLUMNS} from sequence_templates order by is_platform desc nulls last, id`,
+    ));
 }
 
 /** One visible template (platform or own), or undefined. */
-export async function getSequence(userId: number, id: number): Promise<Sequence | undefined> {
-  const rows = await withUser(
+export async function getSequence(sql: Sql, userId: number, id: number): Promise<Sequence | undefined> {
+  const rows = await withUserOn(
+    sql,
     userId,
     (tx) => tx.unsafe<Sequence[]>(`select ${COLUMNS} from sequence_templates where id = $1::int`, [id]),
   );
   return rows[0];
 }
 
-export async function createSequence(userId: number, input: SequenceInput): Promise<Sequence> {
-  const [row] = await withUser(userId, (tx) =>
+export async function createSequence(sql: Sql, userId: number, input: SequenceInput): Promise<Sequence> {
+  const [row] = await withUserOn(sql, userId, (tx) =>
     tx.unsafe<Sequence[]>(
       `insert into sequence_templates (user_id, name, description, is_platform, steps, auto_promote)
        values ($1::int, $2::varchar, $3::text, false, $4::text::jsonb, $5::boolean) returning ${COLUMNS}`,
@@ -81,7 +80,7 @@ export async function createSequence(userId: number, input: SequenceInput): Prom
 }
 
 /** Throws 404 for a template the caller cannot see, 403 for a platform template. */
-async function assertOwn(tx: Parameters<Parameters<typeof withUser>[1]>[0], id: number): Promise<void> {
+async function assertOwn(tx: Tx, id: number): Promise<void> {
   const [row] = await tx<{ is_platform: boolean }[]>`
     select coalesce(is_platform, false) as is_platform from sequence_templates where id = ${id}::int`;
   if (!row) throw new HttpError(404, "sequence not found");
@@ -89,11 +88,12 @@ async function assertOwn(tx: Parameters<Parameters<typeof withUser>[1]>[0], id: 
 }
 
 export async function updateSequence(
+  sql: Sql,
   userId: number,
   id: number,
   input: Partial<SequenceInput>,
 ): Promise<Sequence> {
-  return await withUser(userId, async (tx) => {
+  return await withUserOn(sql, userId, async (tx) => {
     await assertOwn(tx, id);
     const [row] = await tx.unsafe<Sequence[]>(
       `update sequence_templates set
@@ -116,8 +116,8 @@ export async function updateSequence(
   });
 }
 
-export async function deleteSequence(userId: number, id: number): Promise<void> {
-  await withUser(userId, async (tx) => {
+export async function deleteSequence(sql: Sql, userId: number, id: number): Promise<void> {
+  await withUserOn(sql, userId, async (tx) => {
     await assertOwn(tx, id);
     await tx`delete from sequence_templates where id = ${id}::int`;
   });
@@ -132,11 +132,11 @@ export interface PreviewTarget {
 
 /**
  * Up to 50 (contact, application) pairs of the user's pipeline, each with
- * the built-in variables as enrollment (db/outreach.ts) fills them, so the
+ * the built-in variables as enrollment fills them (core/enrollment_render.ts), so the
  * editor's preview shows what would really go out.
  */
-export async function listPreviewTargets(userId: number): Promise<PreviewTarget[]> {
-  const rows = await withUser(userId, (tx) =>
+export async function listPreviewTargets(sql: Sql, userId: number): Promise<PreviewTarget[]> {
+  const rows = await withUserOn(sql, userId, (tx) =>
     tx<
       {
         contact_id: number;
@@ -163,15 +163,6 @@ export async function listPreviewTargets(userId: number): Promise<PreviewTarget[
   return rows.map((r) => ({
     contact_id: r.contact_id,
     label: `${r.full_name} <${r.email}> · ${r.role} at ${r.company}`,
-    variables: {
-      first_name: r.first_name ?? r.full_name.split(/\s+/)[0],
-      last_name: r.last_name ??
-        (r.full_name.includes(" ") ? r.full_name.split(/\s+/).slice(1).join(" ") : null),
-      full_name: r.full_name,
-      role: r.role,
-      company: r.company,
-      my_name: r.my_name,
-      my_metric: r.metric,
-    },
+    variables: builtinVariables(r),
   }));
 }

@@ -18,7 +18,7 @@ export const handler = {
     if (!user) return ctx.render({} satisfies Data);
     const [applications, waiting] = await Promise.all([
       listApplications(ctx.state.app.sql, user.id),
-      listQueuedEmails(user.id),
+      listQueuedEmails(ctx.state.app.sql, user.id),
     ]);
     return ctx.render({ applications, waiting } satisfies Data);
   },

@@ -7,7 +7,7 @@
 import assert from "node:assert/strict";
 import { dispatchOutreach } from "@/jobs/dispatch_outreach.ts";
 import { appOn } from "@/tests/helpers/app.ts";
-import { enrollContact } from "@/db/outreach.ts";
+import { enrollContact } from "@/services/sequences/enrollment.ts";
 import { useAppDatabase } from "@/tests/helpers/db.ts";
 import { startFakeMailgun } from "@/tests/helpers/fake_mailgun.ts";
 import {

@@ -57,7 +57,7 @@ const old = await queue(contacts.slice(8, 12), 1, "A", 40);
 await sql`update outreach set status = 'sent', sent_at = now() where id = any(${old}::int[])`;
 
 Deno.test("Funnel - per step and variant, the hand-counted numbers over all time", async () => {
-  const funnel = await getSequenceFunnel(sender.userId, sequence.id, "all");
+  const funnel = await getSequenceFunnel(sql, sender.userId, sequence.id, "all");
   assert.deepEqual(funnel.steps.map((s) => s.step_no), [1, 2]);
   const [stepA, stepB] = funnel.steps[0].variants;
   const { reply_rate: rateA, ...countsA } = stepA;
@@ -97,40 +97,40 @@ Deno.test("Funnel - per step and variant, the hand-counted numbers over all time
 });
 
 Deno.test("Funnel - the 7-day window leaves out the cohort queued 40 days ago", async () => {
-  const funnel = await getSequenceFunnel(sender.userId, sequence.id, "7d");
+  const funnel = await getSequenceFunnel(sql, sender.userId, sequence.id, "7d");
   const stepA = funnel.steps[0].variants[0];
   assert.equal(stepA.queued, 4);
   assert.equal(stepA.sent, 3);
-  const ninety = await getSequenceFunnel(sender.userId, sequence.id, "90d");
+  const ninety = await getSequenceFunnel(sql, sender.userId, sequence.id, "90d");
   assert.equal(ninety.steps[0].variants[0].queued, 8);
 });
 
 Deno.test("Funnel - another user sees nothing of it; the admin aggregate sees it all", async () => {
   const other = await createSender(sql);
-  const funnel = await getSequenceFunnel(other.userId, sequence.id, "all");
+  const funnel = await getSequenceFunnel(sql, other.userId, sequence.id, "all");
   assert.deepEqual(funnel.steps, []);
-  const admin = await getTemplateFunnel(sequence.id, "all");
+  const admin = await getTemplateFunnel(sql, sequence.id, "all");
   assert.equal(admin.steps[0].variants[0].queued, 8);
 });
 
 Deno.test("Funnel - replies over time by cohort day", async () => {
-  const days = await getDailyReplies(sender.userId, sequence.id, "all");
+  const days = await getDailyReplies(sql, sender.userId, sequence.id, "all");
   assert.equal(days.length, 2);
   assert.deepEqual(days.map((d) => [d.sent, d.replied]), [[4, 0], [7, 3]]);
 });
 
 Deno.test("Funnel - the rollup equals a full recount, also after a deletion", async () => {
-  assert.deepEqual(await checkFunnelDrift(), { cells: 0 });
+  assert.deepEqual(await checkFunnelDrift(sql), { cells: 0 });
   await sql`delete from outreach where id = ${b[3]}::int`;
-  assert.deepEqual(await checkFunnelDrift(), { cells: 0 });
-  const funnel = await getSequenceFunnel(sender.userId, sequence.id, "all");
+  assert.deepEqual(await checkFunnelDrift(sql), { cells: 0 });
+  const funnel = await getSequenceFunnel(sql, sender.userId, sequence.id, "all");
   assert.equal(funnel.steps[0].variants[1].queued, 3);
 });
 
 Deno.test("Funnel - a write around the triggers shows as drift", async () => {
   await sql`update outreach_funnel_daily set queued = queued + 1
     where user_id = ${sender.userId}::int and variant = 'B'`;
-  assert.deepEqual(await checkFunnelDrift(), { cells: 1 });
+  assert.deepEqual(await checkFunnelDrift(sql), { cells: 1 });
   await sql`update outreach_funnel_daily set queued = queued - 1
     where user_id = ${sender.userId}::int and variant = 'B'`;
 });

@@ -9,7 +9,8 @@
  *    verifies its own signature, which needs the raw body).
  * 2. `query`: parsed against the schema; a bad value answers 422 naming the field.
  * 3. `body`: read within the body limit, parsed as JSON against the schema (400 for malformed JSON, 422
- *    naming the field). Text that cannot be stored (lone surrogates, control characters) is refused.
+ *    naming the field). Text that cannot be stored (lone surrogates, control characters) is refused. Not for
+ *    "webhook": its body is declared for the document and read by the handler, after its signature.
  *
  * The handler returns data, answered as JSON with `status` (200 unless said), or a `Response` of its own.
  * Under test the data must match `response` (see `checkResponse`).
@@ -83,7 +84,11 @@ function enforce(op: AnyOperation): Handler<AppState> {
     else if (op.auth === "admin") requireAdmin(ctx.state.app, ctx.req);
     await op.before?.(ctx, ctx.state.app);
     const query = op.query ? parseQuery(ctx.url, op.query) : undefined;
-    const body = op.body ? await parseJson(ctx.req, op.body, op.maxBodyBytes) : undefined;
+    // A webhook's body is declared for the document only: it reads the raw body itself, to check its
+    // signature before parsing anything.
+    const body = op.body && op.auth !== "webhook"
+      ? await parseJson(ctx.req, op.body, op.maxBodyBytes)
+      : undefined;
     const app = ctx.state.app;
     const result = await op.handler(ctx, { app, user, query, body });
     if (result instanceof Response) return result;

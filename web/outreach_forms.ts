@@ -4,7 +4,7 @@
  * `variables` and `overrides` of `POST /api/applications/:id/outreach`.
  */
 import { field } from "@/core/page_forms.ts";
-import type { StepOverride } from "@/db/outreach.ts";
+import type { StepOverride } from "@/core/enrollment_render.ts";
 
 const VARIABLE = /^var_([A-Za-z_][A-Za-z0-9_]{0,63})$/;
 

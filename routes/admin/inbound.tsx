@@ -8,7 +8,7 @@ import { isAdminRequest } from "@/services/accounts/admin_session.ts";
 import type { AppState } from "@/web/state.ts";
 import { parseQuery } from "@/core/validate.ts";
 import { listInbound } from "@/db/inbound_messages.ts";
-import { InboundQuery } from "@/routes/api/admin/inbound/index.ts";
+import { InboundQuery } from "@/core/outreach_schemas.ts";
 
 type Item = Awaited<ReturnType<typeof listInbound>>[number];
 type Data = { signedIn: false } | { signedIn: true; items: Item[]; kind?: string; matched?: boolean };
@@ -19,7 +19,7 @@ export const handler = {
       return ctx.render({ signedIn: false } satisfies Data, { status: 401 });
     }
     const query = parseQuery(new URL(ctx.req.url), InboundQuery);
-    const items = await listInbound(query);
+    const items = await listInbound(ctx.state.app.sql, query);
     return ctx.render({ signedIn: true, items, kind: query.kind, matched: query.matched } satisfies Data, {
       headers: { "cache-control": "no-store" },
     });

@@ -31,8 +31,8 @@ export const handler = {
     const [mailboxes, daily, summary, due] = await Promise.all([
       listMailboxes(ctx.state.app.sql),
       listDailySends(ctx.state.app.sql, 14),
-      getMailboxSummary(),
-      countDueQueued(),
+      getMailboxSummary(ctx.state.app.sql),
+      countDueQueued(ctx.state.app.sql),
     ]);
     return ctx.render({ signedIn: true, mailboxes, daily, summary, due } satisfies Data, {
       headers: { "cache-control": "no-store" },

@@ -33,7 +33,7 @@ function masked(email: string): string {
 
 export const handler = {
   async GET(ctx: FreshContext<AppState>) {
-    const state = await getUnsubscribeState(token(ctx));
+    const state = await getUnsubscribeState(ctx.state.app.sql, token(ctx));
     if (!state) throw new HttpError(404, "this unsubscribe link is not valid");
     return ctx.render(
       { token: token(ctx), email: masked(state.email), done: state.opted_out } satisfies Data,
@@ -44,7 +44,7 @@ export const handler = {
   },
   async POST(ctx: FreshContext<AppState>) {
     await readBody(ctx.req, 64 * 1024); // "List-Unsubscribe=One-Click" or the button's empty form: either will do
-    const result = await unsubscribeByToken(token(ctx));
+    const result = await unsubscribeByToken(ctx.state.app.sql, token(ctx));
     if (!result) throw new HttpError(404, "this unsubscribe link is not valid");
     return ctx.render({ token: token(ctx), email: masked(result.email), done: true } satisfies Data, {
       headers: { "cache-control": "no-store", "referrer-policy": "no-referrer" },

@@ -10,8 +10,8 @@
  * URL ends in `mime`), else from the text of `body-plain` (Postfix and Exim repeat them there).
  */
 import { storableCopy } from "@/core/text_guard.ts";
-import { config } from "@/fresh.config.ts";
-import type { Tx } from "@/db/client.ts";
+import type { Sql, Tx } from "@/db/client.ts";
+import type { AppContext } from "@/services/app_context.ts";
 import {
   findOutreachByMessageIds,
   findOutreachByRecipient,
@@ -65,21 +65,24 @@ export function reportParts(mime: string): InboundPart[] {
 }
 
 async function findMatch(
+  sql: Sql,
   referenced: string[],
   c: Classification,
   sender: string | undefined,
 ): Promise<InboundMatch | undefined> {
-  const byReference = await findOutreachByMessageIds(referenced);
+  const byReference = await findOutreachByMessageIds(sql, referenced);
   if (byReference) return { target: byReference, by: "in_reply_to" };
   if (c.kind === "auto_reply" && sender) {
-    const bySender = await findOutreachBySender(sender);
+    const bySender = await findOutreachBySender(sql, sender);
     return bySender ? { target: bySender, by: "sender" } : undefined;
   }
   if (c.kind !== "bounce") return undefined;
   const original = c.bounce?.originalMessageId;
-  const byOriginal = original ? await findOutreachByMessageIds([original]) : undefined;
+  const byOriginal = original ? await findOutreachByMessageIds(sql, [original]) : undefined;
   if (byOriginal) return { target: byOriginal, by: "report_message_id" };
-  const byRecipient = c.bounce?.recipient ? await findOutreachByRecipient(c.bounce.recipient) : undefined;
+  const byRecipient = c.bounce?.recipient
+    ? await findOutreachByRecipient(sql, c.bounce.recipient)
+    : undefined;
   return byRecipient ? { target: byRecipient, by: "final_recipient" } : undefined;
 }
 
@@ -89,11 +92,12 @@ async function findMatch(
  * token in the same transaction (false: a concurrent replay).
  */
 export async function processInbound(
+  app: AppContext,
   fields: Record<string, string>,
   /** The `<id>`s of In-Reply-To and References (`referencedMessageIds`), newest first. */
   referenced: string[],
   claim?: (tx: Tx) => Promise<boolean>,
-): Promise<{ result: string; kind: string; outreach_id: number; action: string; inbound_id: number }> {
+): Promise<{ result: string; kind: string; outreach_id: number; action: string; inbound_id: string }> {
   // message-headers is JSON: a "\u0000" in it becomes a NUL once parsed, which PostgreSQL refuses.
   const headers = storableCopy(headerPairs(fields)) as [string, string][];
   const header = (name: string) => headers.find(([k]) => k.toLowerCase() === name)?.[1];
@@ -109,9 +113,10 @@ export async function processInbound(
   const fromAddress = /<([^<>\s]+@[^<>\s]+)>/.exec(fromRaw)?.[1] ??
     /^\s*([^<>\s]+@[^<>\s]+)\s*$/.exec(fromRaw)?.[1] ??
     /^\s*([^<>\s]+@[^<>\s]+)\s*$/.exec(fields.sender ?? "")?.[1];
-  const match = await findMatch(referenced, classification, fromAddress);
+  const match = await findMatch(app.sql, referenced, classification, fromAddress);
   const messageId = header("message-id") ?? fields["Message-Id"] ?? fields["message-id"];
   const stored = await storeInbound(
+    app.sql,
     {
       classification,
       messageId: /<[^<>\s]{1,900}>/.exec(messageId ?? "")?.[0] ?? messageId?.slice(0, 998),
@@ -124,7 +129,7 @@ export async function processInbound(
       rawHeaders: headers,
     },
     match,
-    { autoReplyDelayDays: config().autoReplyDelayDays, claim },
+    { autoReplyDelayDays: app.config.autoReplyDelayDays, claim },
   );
   if (stored === "replay") throw refuse("signature already used");
   if (!match) throw refuse(`no outreach matches this ${classification.kind} message; stored for review`);

@@ -11,7 +11,7 @@
  * fields kept. 406 tells Mailgun not to retry.
  */
 import { z } from "zod";
-import { config } from "@/fresh.config.ts";
+import type { AppContext } from "@/services/app_context.ts";
 import {
   applyMailgunEvent,
   claimWebhookToken,
@@ -49,17 +49,22 @@ export const EventWebhook = z.object({
 
 const refuse = (message: string) => new HttpError(406, message, { code: "not_acceptable" });
 
-function signingKey(): string {
-  const key = config().mailgunWebhookSigningKey;
+function signingKey(app: AppContext): string {
+  const key = app.config.mailgunWebhookSigningKey;
   if (!key) throw new HttpError(503, "webhooks are off: MAILGUN_WEBHOOK_SIGNING_KEY is not set");
   return key;
 }
 
 /** Checks the signature, then claims its token at once (before any other outcome is decided). */
-async function verify(key: string, fields: { timestamp?: unknown; token?: unknown; signature?: unknown }) {
-  const check = await verifySignature(key, fields as Record<string, string>);
+async function verify(
+  app: AppContext,
+  key: string,
+  fields: { timestamp?: unknown; token?: unknown; signature?: unknown },
+) {
+  const nowSeconds = Math.floor(app.clock.now().getTime() / 1000);
+  const check = await verifySignature(key, fields as Record<string, string>, nowSeconds);
   if (!check.ok) throw refuse(`signature ${check.reason}`);
-  if (!(await claimWebhookToken(fields.token as string))) throw refuse("signature already used");
+  if (!(await claimWebhookToken(app.sql, fields.token as string))) throw refuse("signature already used");
   return fields.token as string;
 }
 
@@ -78,8 +83,11 @@ export const INBOUND_LIMITS = {
 };
 
 /** `POST /webhooks/mailgun/events`: answers what was done ("applied" or "duplicate"). */
-export async function handleEventWebhook(req: Request): Promise<{ result: string; event: string }> {
-  const key = signingKey();
+export async function handleEventWebhook(
+  app: AppContext,
+  req: Request,
+): Promise<{ result: string; event: string }> {
+  const key = signingKey(app);
   let json: unknown;
   try {
     json = JSON.parse(
@@ -91,7 +99,7 @@ export async function handleEventWebhook(req: Request): Promise<{ result: string
   }
   const signature = EventWebhook.shape.signature.safeParse((json as { signature?: unknown })?.signature);
   if (!signature.success) throw refuse("signature missing");
-  await verify(key, signature.data);
+  await verify(app, key, signature.data);
   // Provider data is kept as sent, less what PostgreSQL cannot store (NUL, lone surrogates).
   const parsed = EventWebhook.safeParse(storableCopy(json));
   if (!parsed.success) throw refuse("unknown event data");
@@ -99,14 +107,16 @@ export async function handleEventWebhook(req: Request): Promise<{ result: string
   if (!HANDLED.includes(data.event as EventName)) throw refuse(`event ${data.event} is not handled`);
   const outreachToken = data["user-variables"]?.outreach;
   const target = await findEventTarget(
+    app.sql,
     typeof outreachToken === "string" ? outreachToken : undefined,
     data.message?.headers["message-id"],
   );
   if (!target) throw refuse("no outreach matches this event");
+  const now = app.clock.now();
   const occurredAt = data.timestamp && Number.isFinite(data.timestamp) && data.timestamp > 0
-    ? new Date(Math.min(data.timestamp * 1000, Date.now() + 300_000))
-    : new Date();
-  const result = await applyMailgunEvent(target, {
+    ? new Date(Math.min(data.timestamp * 1000, now.getTime() + 300_000))
+    : now;
+  const result = await applyMailgunEvent(app.sql, target, {
     event: data.event as EventName,
     severity: data.severity,
     reason: data.reason,
@@ -147,24 +157,27 @@ export function referencedMessageIds(fields: Record<string, string>): string[] {
 }
 
 /** `POST /webhooks/mailgun/inbound`: a reply, an auto-reply, a bounce notice or other mail (services/inbound/inbound_mail.ts). */
-export async function handleInboundWebhook(req: Request): Promise<{ result: string; outreach_id: number }> {
-  const key = signingKey();
+export async function handleInboundWebhook(
+  app: AppContext,
+  req: Request,
+): Promise<{ result: string; outreach_id: number }> {
+  const key = signingKey(app);
   let token: string | undefined;
   let fields: Record<string, string>;
   try {
     fields = await readFormFields(req, INBOUND_LIMITS, async (seen) => {
       // Verified (and refused) as soon as the three signature fields have streamed by.
       if (token === undefined && "timestamp" in seen && "token" in seen && "signature" in seen) {
-        token = await verify(key, seen);
+        token = await verify(app, key, seen);
       }
     });
   } catch (error) {
     if (error instanceof HttpError && error.status !== 400) throw error;
     throw refuse("body must be Mailgun's inbound form");
   }
-  token ??= await verify(key, fields);
+  token ??= await verify(app, key, fields);
   fields = storableCopy(fields) as Record<string, string>;
   // Classified, matched, stored and acted on by kind (issue 11): services/inbound/inbound_mail.ts. The signature token was
   // claimed by `verify`.
-  return await processInbound(fields, referencedMessageIds(fields));
+  return await processInbound(app, fields, referencedMessageIds(fields));
 }

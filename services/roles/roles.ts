@@ -4,7 +4,7 @@
  */
 import type { Sql } from "@/db/client.ts";
 import { createContact } from "@/db/contacts.ts";
-import { enrollContact } from "@/db/outreach.ts";
+import { enrollContact } from "@/services/sequences/enrollment.ts";
 import {
   addCandidate,
   createClientRole,

@@ -11,12 +11,8 @@ import { type FormAction, formActions } from "@/web/form_actions.ts";
 import { type Application, deleteApplication, getApplication, updateApplication } from "@/db/applications.ts";
 import { type CompanyContact, listCompanyContacts } from "@/db/companies.ts";
 import type { Sql } from "@/db/client.ts";
-import {
-  enrollContact,
-  listOutreachForApplication,
-  previewEnrollment,
-  type TimelineItem,
-} from "@/db/outreach.ts";
+import { listOutreachForApplication, type TimelineItem } from "@/db/outreach.ts";
+import { enrollContact, previewEnrollment } from "@/services/sequences/enrollment.ts";
 import { changeSequence } from "@/db/outreach_control.ts";
 import { createContact } from "@/db/contacts.ts";
 import { updateContact } from "@/db/contact_edit.ts";
@@ -64,10 +60,10 @@ interface Data {
 /** Everything the page shows besides the application: its outreach, and what a new one can use. */
 async function pageData(sql: Sql, userId: number, application: Application): Promise<Omit<Data, "errors">> {
   const [outreach, mail, contacts, sequences] = await Promise.all([
-    listOutreachForApplication(userId, application.id),
-    getMailStateForApplication(userId, application.id),
+    listOutreachForApplication(sql, userId, application.id),
+    getMailStateForApplication(sql, userId, application.id),
     listCompanyContacts(sql, userId, application.job.company.id),
-    listSequences(userId),
+    listSequences(sql, userId),
   ]);
   return {
     application,
@@ -163,7 +159,7 @@ const controlSequence: FormAction<Target> = async (ctx, { form, guarded: t }) =>
     return await refuse(ctx, t, 422, { outreach: "choose a contact" });
   }
   try {
-    await changeSequence(t.user.id, t.id, contactId, action);
+    await changeSequence(ctx.state.app.sql, t.user.id, t.id, contactId, action);
   } catch (error) {
     if (!(error instanceof HttpError) || error.status !== 409) throw error;
     return await refuse(ctx, t, 409, { outreach: error.message });

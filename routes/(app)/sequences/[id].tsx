@@ -15,9 +15,10 @@ interface Data {
 export const handler = {
   async GET(ctx: FreshContext<AppState>) {
     const user = await requireUser(ctx);
-    const sequence = await getSequence(user.id, parseId(ctx.params.id, "sequence"));
+    const { sql } = ctx.state.app;
+    const sequence = await getSequence(sql, user.id, parseId(ctx.params.id, "sequence"));
     if (!sequence) throw new HttpError(404, "sequence not found");
-    return ctx.render({ sequence, targets: await listPreviewTargets(user.id) } satisfies Data);
+    return ctx.render({ sequence, targets: await listPreviewTargets(sql, user.id) } satisfies Data);
   },
 };
 

@@ -29,22 +29,23 @@ const FIRST_STEP = {
 export const handler = {
   async GET(ctx: FreshContext<AppState>) {
     const user = await requireUser(ctx);
-    return ctx.render({ sequences: await listSequences(user.id) } satisfies Data);
+    return ctx.render({ sequences: await listSequences(ctx.state.app.sql, user.id) } satisfies Data);
   },
   async POST(ctx: FreshContext<AppState>) {
     const user = await requireUser(ctx);
+    const { sql } = ctx.state.app;
     const form = await readForm(ctx.req);
     const name = field(form, "name");
     const parsed = CreateSequence.safeParse({ name, steps: [FIRST_STEP] });
     if (!parsed.success) {
       const data: Data = {
-        sequences: await listSequences(user.id),
+        sequences: await listSequences(sql, user.id),
         name,
         errors: issuesToFields(parsed.error.issues),
       };
       return ctx.render(data, { status: 422 });
     }
-    const created = await createSequence(user.id, parsed.data);
+    const created = await createSequence(sql, user.id, parsed.data);
     return seeOther(`/sequences/${created.id}`);
   },
 };

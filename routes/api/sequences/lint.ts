@@ -1,25 +1,14 @@
-import { defineApi } from "@/web/api.ts";
-import { requireUser } from "@/web/auth.ts";
+import { defineRoute, op } from "@/web/define_route.ts";
 import { LintBody, LintOut } from "@/core/deliverability/schemas.ts";
 import { lintTemplate } from "@/core/deliverability/template_lint.ts";
-import { parseJson } from "@/core/validate.ts";
-import type { FreshContext } from "@/fresh/types.ts";
-import type { AppState } from "@/web/state.ts";
 
-export const api = defineApi({
-  POST: {
+export const { handler, api } = defineRoute({
+  POST: op({
     summary: "Lint a step's subject and body: spam-trigger phrases, capitals, exclamation runs, links and " +
       "shorteners, length, personalisation, an opt-out line. Warnings only; saving is never blocked",
     auth: "user",
     body: LintBody,
     response: LintOut,
-  },
+    handler: (_ctx, { body }) => Promise.resolve({ warnings: lintTemplate(body.subject, body.body) }),
+  }),
 });
-
-export const handler = {
-  async POST(ctx: FreshContext<AppState>) {
-    await requireUser(ctx);
-    const { subject, body } = await parseJson(ctx.req, api.POST.body);
-    return Response.json({ warnings: lintTemplate(subject, body) });
-  },
-};

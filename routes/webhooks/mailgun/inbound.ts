@@ -1,14 +1,13 @@
 import { z } from "zod";
-import { defineApi } from "@/web/api.ts";
+import { defineRoute, op } from "@/web/define_route.ts";
 import { handleInboundWebhook } from "@/services/inbound/mailgun_webhooks.ts";
-import type { FreshContext } from "@/fresh/types.ts";
-import type { AppState } from "@/web/state.ts";
 
-export const api = defineApi({
-  POST: {
+export const { handler, api } = defineRoute({
+  POST: op({
     summary:
       "Mailgun inbound route forward(): classified (human, auto_reply, bounce, other), stored, matched " +
       "by In-Reply-To/References or a bounce report's Message-ID/Final-Recipient, and acted on; signed",
+    // The form is streamed by handleInboundWebhook, which refuses it as soon as its signature fields fail.
     auth: "webhook",
     bodyType: "multipart/form-data",
     body: z.object({
@@ -31,13 +30,9 @@ export const api = defineApi({
       outreach_id: z.number(),
       kind: z.enum(["human", "auto_reply", "bounce", "other"]),
       action: z.string(),
-      inbound_id: z.number(),
+      /** The stored message's id (inbound_messages is a bigserial: a string, as every int8). */
+      inbound_id: z.string(),
     }),
-  },
+    handler: async (ctx, { app }) => ({ ok: true as const, ...(await handleInboundWebhook(app, ctx.req)) }),
+  }),
 });
-
-export const handler = {
-  async POST(ctx: FreshContext<AppState>) {
-    return Response.json({ ok: true, ...(await handleInboundWebhook(ctx.req)) });
-  },
-};

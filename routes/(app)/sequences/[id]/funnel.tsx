@@ -40,11 +40,12 @@ export const handler = {
     const user = await requireUser(ctx);
     const id = parseId(ctx.params.id, "sequence");
     const { window } = parseQuery(ctx.url, FunnelQuery);
-    const sequence = await getSequence(user.id, id);
+    const { sql } = ctx.state.app;
+    const sequence = await getSequence(sql, user.id, id);
     if (!sequence) throw new HttpError(404, "sequence not found");
     const [funnel, days] = await Promise.all([
-      getSequenceFunnel(user.id, id, window),
-      getDailyReplies(user.id, id, window),
+      getSequenceFunnel(sql, user.id, id, window),
+      getDailyReplies(sql, user.id, id, window),
     ]);
     return ctx.render({ sequence, funnel, days } satisfies Data);
   },

@@ -190,17 +190,3 @@ export async function resolveSecret(config: Config): Promise<string> {
   }
   return config.secret;
 }
-
-let current: Config | undefined;
-
-/** The configuration the process booted with (set by `setConfig` at boot). */
-export function config(): Config {
-  if (!current) throw new Error("configuration not loaded: call setConfig(loadConfig()) at boot");
-  return current;
-}
-
-/** Installs the configuration for this process (boot, tests). */
-export function setConfig(next: Config): Config {
-  current = next;
-  return next;
-}

@@ -6,7 +6,7 @@
  * flight, stop the jobs, close the pool, stop the embedded database.
  */
 import { fileURLToPath } from "node:url";
-import { type Config, loadConfig, resolveSecret, setConfig } from "@/fresh.config.ts";
+import { type Config, loadConfig, resolveSecret } from "@/fresh.config.ts";
 import { createPool, type Sql } from "@/db/client.ts";
 import { migrate, readMigrations } from "@/db/migrate.ts";
 import { seedTestUsers } from "@/services/accounts/seed.ts";
@@ -100,7 +100,6 @@ export async function boot(config: Config = loadConfig(), options: BootOptions =
     parts[name] = Math.round((now - mark) * 10) / 10;
     mark = now;
   };
-  setConfig(config);
   await resolveSecret(config);
   lap("config");
   let database: DatabaseHandle | undefined;

@@ -9,7 +9,7 @@
  * over that user's outreach as the owner.
  */
 import postgres from "postgres";
-import { connect, disconnect } from "@/db/client.ts";
+import { createPool } from "@/db/client.ts";
 import { checkFunnelDrift, getSequenceFunnel, getTemplateFunnel } from "@/db/funnels.ts";
 import type { Measurement } from "./report.ts";
 import { ratio } from "./report.ts";
@@ -33,7 +33,7 @@ export async function benchFunnel(
   options: { users?: number } = {},
 ): Promise<Measurement[]> {
   const owner = postgres(url, { max: 1, onnotice: () => {} });
-  const pool = await connect(url, { max: 2 });
+  const pool = createPool(url, { max: 2 });
   try {
     const [{ cells }] = await owner<{ cells: string }[]>`select count(*) as cells from outreach_funnel_daily`;
     const [{ rows }] = await owner<{ rows: string }[]>`
@@ -111,7 +111,7 @@ export async function benchFunnel(
       },
     ];
   } finally {
-    await disconnect();
+    await pool.end({ timeout: 5 });
     await owner.end({ timeout: 5 });
   }
 }

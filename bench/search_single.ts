@@ -8,7 +8,7 @@
  * refresh (services/matching/candidates.ts), and its time per user is reported: it is the cost the table
  * moves off the request, paid after each profile change.
  */
-import { createPool, type Sql, withUserOn } from "@/db/client.ts";
+import { createPool, type Sql, withUser } from "@/db/client.ts";
 import { getMatchProfile, matchJobColumns, type MatchJobRow, toMatchJob } from "@/db/match_scores.ts";
 import { refreshCandidates } from "@/services/matching/candidates.ts";
 import { loadConfig, resolveSecret } from "@/fresh.config.ts";
@@ -174,7 +174,7 @@ async function candidateRecall(
   const values: number[] = [];
   for (let userId = 1; userId <= n; userId++) {
     const top = await answer(userId);
-    const { full } = await withUserOn(sql, userId, async (tx) => {
+    const { full } = await withUser(sql, userId, async (tx) => {
       const profile = await getMatchProfile(tx, userId);
       const open = () =>
         tx`(j.expires_at is null or j.expires_at > now()) and j.owner_user_id is null

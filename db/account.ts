@@ -3,7 +3,7 @@
  * Profile columns are written under row-level security (`withUser`); the email, the password and the deletion
  * run on the owner pool, because app_user may not write those columns or the owner-only tables they touch.
  */
-import { type Sql, withUserOn } from "./client.ts";
+import { type Sql, withUser } from "./client.ts";
 import { getMeTx, normalizeEmail, type PublicUser } from "./users.ts";
 import { HttpError } from "@/core/http_error.ts";
 
@@ -13,7 +13,7 @@ export async function updateProfile(
   userId: number,
   input: { full_name?: string; timezone?: string },
 ): Promise<PublicUser> {
-  return await withUserOn(sql, userId, async (tx) => {
+  return await withUser(sql, userId, async (tx) => {
     if (input.full_name !== undefined || input.timezone !== undefined) {
       await tx`
         update users set full_name = coalesce(${input.full_name ?? null}::varchar, full_name),

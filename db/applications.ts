@@ -2,7 +2,7 @@
  * The application tracker. Every function runs under `withUser`, so row-level security decides what a
  * user can see: another user's application is simply not found (a 404, never a 403).
  */
-import { type Sql, type Tx, withUserOn } from "./client.ts";
+import { type Sql, type Tx, withUser } from "./client.ts";
 import { getMatchProfile, matchJobColumns, type MatchJobRow, toMatchJob } from "./match_scores.ts";
 import { computeMatch } from "@/core/match.ts";
 import { HttpError } from "@/core/http_error.ts";
@@ -68,7 +68,7 @@ export function createApplication(
   userId: number,
   input: { job_id: number; status?: ApplicationStatus },
 ): Promise<Application> {
-  return withUserOn(sql, userId, async (tx) => {
+  return withUser(sql, userId, async (tx) => {
     const [job] = await tx<MatchJobRow[]>`
       select ${matchJobColumns(tx)} from jobs j join companies c on c.id = j.company_id
       where j.id = ${input.job_id}::int and (j.owner_user_id is null or j.owner_user_id = ${userId}::int)`;
@@ -95,7 +95,7 @@ export function listApplications(
   userId: number,
   status?: ApplicationStatus,
 ): Promise<Application[]> {
-  return withUserOn(sql, userId, async (tx) => {
+  return withUser(sql, userId, async (tx) => {
     const rows = await tx<Row[]>`
       ${select(tx)} ${status ? tx`where a.status = ${status}::varchar` : tx``}
       order by a.last_action_at desc nulls last, a.id desc
@@ -106,7 +106,7 @@ export function listApplications(
 
 /** One of the user's applications, or undefined (also for another user's id). */
 export function getApplication(sql: Sql, userId: number, id: number): Promise<Application | undefined> {
-  return withUserOn(sql, userId, (tx) => findApplication(tx, id));
+  return withUser(sql, userId, (tx) => findApplication(tx, id));
 }
 
 /**
@@ -119,7 +119,7 @@ export function updateApplication(
   id: number,
   input: UpdateApplicationInput,
 ): Promise<Application | undefined> {
-  return withUserOn(sql, userId, async (tx) => {
+  return withUser(sql, userId, async (tx) => {
     const [current] = await tx<{ status: ApplicationStatus }[]>`
       select status from applications where id = ${id}::int for update`;
     if (!current) return undefined;
@@ -153,7 +153,7 @@ export function updateApplication(
 
 /** Stops tracking; its outreach goes with it (the seed's ON DELETE CASCADE). False when not found. */
 export function deleteApplication(sql: Sql, userId: number, id: number): Promise<boolean> {
-  return withUserOn(sql, userId, async (tx) => {
+  return withUser(sql, userId, async (tx) => {
     const rows = await tx`delete from applications where id = ${id}::int returning id`;
     return rows.length > 0;
   });

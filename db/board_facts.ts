@@ -3,7 +3,7 @@
  * and the next queued email of each application (issue 12: "cards show the
  * next step and its date, and the salary"). One query for the whole board.
  */
-import { type Sql, withUserOn } from "./client.ts";
+import { type Sql, withUser } from "./client.ts";
 
 export interface BoardFacts {
   application_id: number;
@@ -16,7 +16,7 @@ export interface BoardFacts {
 }
 
 export async function listBoardFacts(sql: Sql, userId: number): Promise<Map<number, BoardFacts>> {
-  const rows = await withUserOn(sql, userId, (tx) =>
+  const rows = await withUser(sql, userId, (tx) =>
     tx<BoardFacts[]>`
       select a.id as application_id, j.comp_min, j.comp_max, n.due_at as next_email_at, n.step_no as next_email_step,
              n.full_name as next_email_contact

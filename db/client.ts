@@ -4,13 +4,11 @@
  * - `createPool(url)` makes a pool owned by its caller: the composition root (`app.sql`), a test, a script.
  *   It runs as the owner: migrations, scheduled jobs, webhooks, admin work. Row-level security does not
  *   apply to the owner.
- * - `withUserOn(sql, userId, fn)` runs `fn` in a transaction as `app_user` with `app.current_user_id` set,
+ * - `withUser(sql, userId, fn)` runs `fn` in a transaction as `app_user` with `app.current_user_id` set,
  *   so every user-owned table shows only that user's rows. Every request made on a user's behalf goes
  *   through it.
  *
- * Transition (issue 10): the process-wide `sql` Proxy, `connect()`/`disconnect()` and `withUser(userId, fn)`
- * remain for modules not yet handed a pool; `connect()` replaces the pool behind `sql`. They go once nothing
- * uses them.
+ * There is no process-wide pool: every function that queries takes its pool (or a transaction) first.
  */
 import postgres from "postgres";
 
@@ -18,13 +16,6 @@ export type Sql = postgres.Sql;
 export type Tx = postgres.TransactionSql;
 /** A piece of SQL built with `tx\`...\`` to be placed inside another statement. */
 export type Frag = postgres.PendingQuery<postgres.Row[]>;
-
-function notConnected(): never {
-  throw new Error("database not connected: call connect(url) first");
-}
-
-// deno-lint-ignore no-explicit-any
-export let sql: Sql = new Proxy(notConnected as any, { get: notConnected, apply: notConnected });
 
 /**
  * How long one connection attempt may take. It also bounds how long a request can wait when PostgreSQL
@@ -44,21 +35,6 @@ export interface ConnectOptions {
    */
   prepare?: boolean;
   application?: string;
-}
-
-/**
- * Opens the pool. Call once at boot; calling it again closes the previous pool.
- *
- * @example
- * await connect(Deno.env.get("DATABASE_URL")!);
- * const [row] = await sql`select 1 as one`;
- */
-export async function connect(url: string, options: ConnectOptions = {}): Promise<Sql> {
-  const previous = current;
-  current = createPool(url, options);
-  sql = current;
-  if (previous) await previous.end({ timeout: 5 });
-  return current;
 }
 
 /**
@@ -86,11 +62,9 @@ export function createPool(url: string, options: ConnectOptions = {}): Sql {
 /** Where `createPool` keeps the URL a pool was opened with (a property of the pool, not module state). */
 const POOL_URL = Symbol("roleferry.poolUrl");
 
-let current: Sql | undefined;
-
 /**
  * The URL `pool` was opened with (`?pgbouncer=true` kept), for a connection of its own (db/job_runs.ts).
- * Only pools made by `createPool` (or `connect`) know it.
+ * Only pools made by `createPool` know it.
  */
 export function connectionUrl(pool: Sql): string {
   const url = (pool as unknown as { [POOL_URL]?: string })[POOL_URL];
@@ -98,26 +72,15 @@ export function connectionUrl(pool: Sql): string {
   return url;
 }
 
-/** Closes the pool, letting in-flight queries finish for up to `timeout` seconds. */
-export async function disconnect(timeout = 5): Promise<void> {
-  const pool = current;
-  current = undefined;
-  if (pool) await pool.end({ timeout });
-}
-
 /**
- * Runs `fn` in one transaction as `app_user` for one user: the row-level
- * security policies then show and accept only that user's rows.
+ * Runs `fn` in one transaction on `pool` as `app_user` for one user: the row-level security policies then
+ * show and accept only that user's rows. `pool` is the app's (`app.sql`), a replica's (db/replicas.ts) or a
+ * test's.
  *
  * @example
- * const apps = await withUser(userId, (tx) => tx`select * from applications`);
+ * const apps = await withUser(app.sql, userId, (tx) => tx`select * from applications`);
  */
-export function withUser<T>(userId: number, fn: (tx: Tx) => Promise<T>): Promise<T> {
-  return withUserOn(sql, userId, fn);
-}
-
-/** `withUser` on a given pool (db/replicas.ts runs it on a replica). */
-export function withUserOn<T>(pool: Sql, userId: number, fn: (tx: Tx) => Promise<T>): Promise<T> {
+export function withUser<T>(pool: Sql, userId: number, fn: (tx: Tx) => Promise<T>): Promise<T> {
   if (!Number.isSafeInteger(userId) || userId <= 0) throw new Error(`withUser: bad user id ${userId}`);
   return pool.begin(async (tx) => {
     await tx`select set_config('app.current_user_id', ${String(userId)}, true),

@@ -1,5 +1,5 @@
 /** Companies: the shared catalogue of employers, written by the job import, read by everyone. */
-import { type Sql, withUserOn } from "./client.ts";
+import { type Sql, withUser } from "./client.ts";
 
 export interface CompanySummary {
   id: number;
@@ -47,7 +47,7 @@ export interface CompanyContact {
  * the user (`withUser`): contacts are a shared catalogue that app_user may read.
  */
 export function listCompanyContacts(sql: Sql, userId: number, companyId: number): Promise<CompanyContact[]> {
-  return withUserOn(sql, userId, (tx) =>
+  return withUser(sql, userId, (tx) =>
     tx<CompanyContact[]>`
       select id, full_name, title, contact_address(email) as email, linkedin_url,
         coalesce(opted_out, false) as opted_out

@@ -6,7 +6,7 @@
  * and complaint state is never editable here: it belongs to the person and
  * the provider's events.
  */
-import { type Sql, type Tx, withUserOn } from "./client.ts";
+import { type Sql, type Tx, withUser } from "./client.ts";
 import { HttpError } from "@/core/http_error.ts";
 import { type StoredVerification, verificationJson } from "./contact_verification.ts";
 
@@ -62,7 +62,7 @@ async function selectContact(tx: Tx, id: number): Promise<ContactDetail | undefi
 
 /** The contact, or undefined. */
 export async function getContact(sql: Sql, userId: number, id: number): Promise<ContactDetail | undefined> {
-  return await withUserOn(sql, userId, (tx) => selectContact(tx, id));
+  return await withUser(sql, userId, (tx) => selectContact(tx, id));
 }
 
 /**
@@ -76,7 +76,7 @@ export async function updateContact(
   id: number,
   changes: ContactChanges,
 ): Promise<ContactDetail> {
-  return await withUserOn(sql, userId, async (tx) => {
+  return await withUser(sql, userId, async (tx) => {
     const current = await selectContact(tx, id);
     if (!current) throw new HttpError(404, "contact not found");
     if (!current.can_edit) {
@@ -114,7 +114,7 @@ export async function findKnownEmails(
   emails: string[],
 ): Promise<Set<string>> {
   if (!emails.length) return new Set();
-  const rows = await withUserOn(sql, userId, (tx) =>
+  const rows = await withUser(sql, userId, (tx) =>
     tx<{ email: string }[]>`
       select lower(email) as email from contacts
       where company_id = ${companyId}::int and lower(email) = any(${

@@ -5,7 +5,7 @@
  * result is written by the owner, as opt-outs are: it is the system's finding,
  * not a user's edit, and `app_user` has no UPDATE on the shared contacts.
  */
-import { type Sql, withUserOn } from "./client.ts";
+import { type Sql, withUser } from "./client.ts";
 import type { KnownContact } from "@/core/deliverability/address_patterns.ts";
 import type { Verification } from "@/core/deliverability/verification.ts";
 
@@ -46,7 +46,7 @@ export async function getVerificationTarget(
   userId: number,
   contactId: number,
 ): Promise<VerificationTarget | undefined> {
-  return await withUserOn(sql, userId, async (tx) => {
+  return await withUser(sql, userId, async (tx) => {
     const [row] = await tx.unsafe<VerificationTarget[]>(
       `select c.id, contact_address(c.email) as email, c.email_guessed, coalesce(c.opted_out, false) as opted_out,
          coalesce(c.bounce_count, 0) as bounce_count, ${verificationJson()} as verification,
@@ -90,7 +90,7 @@ export async function listKnownContactsAtDomain(
   userId: number,
   domain: string,
 ): Promise<KnownContact[]> {
-  return await withUserOn(sql, userId, async (tx) =>
+  return await withUser(sql, userId, async (tx) =>
     await tx<KnownContact[]>`
       select c.full_name, c.first_name, c.last_name, c.email
       from contacts c join companies co on co.id = c.company_id

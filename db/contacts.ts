@@ -5,7 +5,7 @@
  * the contact (db/outreach_events.ts), and an opted-out contact is never
  * mailed again by anyone.
  */
-import { type Sql, type Tx, withUserOn } from "./client.ts";
+import { type Sql, type Tx, withUser } from "./client.ts";
 import { HttpError } from "@/core/http_error.ts";
 import { type StoredVerification, verificationJson } from "./contact_verification.ts";
 
@@ -109,7 +109,7 @@ export async function createContact(
   companyId: number,
   input: NewContactInput,
 ): Promise<{ contact: Contact; created: boolean }> {
-  return await withUserOn(sql, userId, async (tx) => {
+  return await withUser(sql, userId, async (tx) => {
     await assertCompany(tx, companyId, "422");
     const [created] = await insertContacts(tx, companyId, [input]);
     if (created) return { contact: created, created: true };
@@ -127,7 +127,7 @@ export async function listContactsForCompany(
   userId: number,
   companyId: number,
 ): Promise<Contact[]> {
-  return await withUserOn(sql, userId, async (tx) => {
+  return await withUser(sql, userId, async (tx) => {
     await assertCompany(tx, companyId, "404");
     return await tx.unsafe<Contact[]>(
       `select ${COLUMNS} from contacts where company_id = $1::int
@@ -148,7 +148,7 @@ export async function importContacts(
   companyId: number,
   rows: ContactInput[],
 ): Promise<{ inserted: number; existing: number }> {
-  return await withUserOn(sql, userId, async (tx) => {
+  return await withUser(sql, userId, async (tx) => {
     await assertCompany(tx, companyId, "404");
     // Only counted: returning the ids, not 5,000 whole rows.
     const inserted = rows.length ? await insertContacts(tx, companyId, rows, "id") : [];
@@ -162,7 +162,7 @@ export async function findContact(
   userId: number,
   contactId: number,
 ): Promise<Contact | undefined> {
-  return await withUserOn(sql, userId, async (tx) => {
+  return await withUser(sql, userId, async (tx) => {
     const [row] = await tx.unsafe<Contact[]>(`select ${COLUMNS} from contacts where id = $1::int`, [
       contactId,
     ]);

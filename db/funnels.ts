@@ -3,7 +3,7 @@
  * (`outreach_funnel_daily`), never from outreach itself: a user's funnel is a
  * few dozen cells whatever the size of the outreach table.
  */
-import { type Sql, type Tx, withUserOn } from "./client.ts";
+import { type Sql, type Tx, withUser } from "./client.ts";
 import { declareWinner, type Interval, wilson } from "@/core/ab_stats.ts";
 import { type FunnelWindow, type Stage, STAGES } from "@/core/funnel_format.ts";
 
@@ -78,7 +78,7 @@ export async function getSequenceFunnel(
   now = new Date(),
 ): Promise<Funnel> {
   const since = windowStart(window, now);
-  const cells = await withUserOn(sql, userId, (tx) =>
+  const cells = await withUser(sql, userId, (tx) =>
     tx<Cell[]>`
       select step_no, variant,
         sum(queued)::int as queued, sum(sent)::int as sent, sum(delivered)::int as delivered,
@@ -121,7 +121,7 @@ export async function getDailyReplies(
   now = new Date(),
 ): Promise<DailyReplies[]> {
   const since = windowStart(window, now);
-  return await withUserOn(sql, userId, (tx) =>
+  return await withUser(sql, userId, (tx) =>
     tx<DailyReplies[]>`
       select to_char(day, 'YYYY-MM-DD') as day, sum(sent)::int as sent, sum(replied)::int as replied
       from outreach_funnel_daily

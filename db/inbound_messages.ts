@@ -1,9 +1,9 @@
 /**
  * Inbound mail: what the inbound webhook stores for every message (classified, matched or not) and what it
  * does to the outreach it answers. Runs as the owner (webhook, admin route); the timeline reads a user's own
- * matched messages through `withUserOn` (row-level security, migration 0050).
+ * matched messages through `withUser` (row-level security, migration 0050).
  */
-import { type Sql, type Tx, withUserOn } from "./client.ts";
+import { type Sql, type Tx, withUser } from "./client.ts";
 import { applyPermanentFailure, type EventTarget, TARGET_COLUMNS } from "./outreach_events.ts";
 import type { Classification, InboundKind } from "@/core/mail/inbound_classify.ts";
 
@@ -227,7 +227,7 @@ export async function getMailStateForApplication(
   userId: number,
   applicationId: number,
 ): Promise<{ inbound: InboundView[] }> {
-  return await withUserOn(sql, userId, async (tx) => {
+  return await withUser(sql, userId, async (tx) => {
     const inbound = await tx<InboundView[]>`
       select ${VIEW(tx)} from inbound_messages where application_id = ${applicationId}::int
       order by received_at, id`;

@@ -2,7 +2,7 @@
  * Jobs for the job seeker: the search and the job page, under the user's row-level security transaction
  * (which also reads their profile for the match scores). The import is db/job_imports.ts.
  */
-import { type Frag, type Sql, type Tx, withUserOn } from "./client.ts";
+import { type Frag, type Sql, type Tx, withUser } from "./client.ts";
 import { getMatchProfile, matchJobColumns, type MatchJobRow, toMatchJob } from "./match_scores.ts";
 import { type JobListItem, listItem, rowsOf, type SearchRow } from "./job_rows.ts";
 import { matchPage, tableMatchPage } from "./job_match_rank.ts";
@@ -59,7 +59,7 @@ export const WORD_SIMILARITY = 0.5;
  * when one is fresh enough (`app.replicas.readSql`, db/replicas.ts), else the primary.
  */
 export function searchJobs(sql: Sql, userId: number, s: JobSearch): Promise<JobPage> {
-  return withUserOn(sql, userId, async (tx) => {
+  return withUser(sql, userId, async (tx) => {
     const profile = await getMatchProfile(tx, userId);
     const sort: SearchSort = s.sort ?? (profile.has_resume ? "match" : "date");
     if (s.cursor && s.cursor.sort !== sort) {
@@ -236,7 +236,7 @@ export interface JobDetail {
 
 /** One job with its company, the caller's match (with reasons) and the caller's application, if any. */
 export function getJobForUser(sql: Sql, userId: number, jobId: number): Promise<JobDetail | undefined> {
-  return withUserOn(sql, userId, async (tx) => {
+  return withUser(sql, userId, async (tx) => {
     const [row] = await tx<(MatchJobRow & Record<string, unknown>)[]>`
       select j.id, j.external_id, j.source, j.description, j.posted_date, j.expires_at,
              (j.expires_at is not null and j.expires_at <= now()) as expired,

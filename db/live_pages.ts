@@ -2,7 +2,7 @@
  * Live pages: the owner's side runs as the user (RLS), the public side as the
  * owner pool, reading one page by its token and counting visits.
  */
-import { type Sql, type Tx, withUserOn } from "./client.ts";
+import { type Sql, type Tx, withUser } from "./client.ts";
 import { HttpError } from "@/core/http_error.ts";
 import { randomToken } from "@/core/crypto.ts";
 import type { CreateLivePageInput, UpdateLivePageInput } from "@/core/live_page_schemas.ts";
@@ -31,7 +31,7 @@ export async function createLivePage(
   userId: number,
   input: CreateLivePageInput,
 ): Promise<LivePage> {
-  return await withUserOn(sql, userId, async (tx) => {
+  return await withUser(sql, userId, async (tx) => {
     const [app] = await tx`select id from applications where id = ${input.application_id}::int`;
     if (!app) throw new HttpError(404, "application not found");
     const [page] = await tx<LivePage[]>`
@@ -49,7 +49,7 @@ export async function updateLivePage(
   id: number,
   input: UpdateLivePageInput,
 ): Promise<LivePage> {
-  return await withUserOn(sql, userId, async (tx) => {
+  return await withUser(sql, userId, async (tx) => {
     const [page] = await tx<LivePage[]>`
       update live_pages set
         enabled = coalesce(${input.enabled ?? null}::boolean, enabled),
@@ -70,7 +70,7 @@ export async function listLivePages(
   userId: number,
   applicationId?: number,
 ): Promise<LivePage[]> {
-  return await withUserOn(sql, userId, (tx) =>
+  return await withUser(sql, userId, (tx) =>
     tx<LivePage[]>`
       select ${columns(tx)} from live_pages
       where ${applicationId ?? null}::int is null or application_id = ${applicationId ?? null}::int

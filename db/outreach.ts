@@ -2,10 +2,10 @@
  * Enrollment's queries and the outreach timeline of an application. The
  * enrollment itself (checks, rendering, deliverability, plan limits) is
  * services/sequences/enrollment.ts; these run in its transaction, as the user
- * (`withUserOn`), so row-level security keeps every user to their own
+ * (`withUser`), so row-level security keeps every user to their own
  * applications and outreach.
  */
-import { type Sql, type Tx, withUserOn } from "./client.ts";
+import { type Sql, type Tx, withUser } from "./client.ts";
 import { HttpError } from "@/core/http_error.ts";
 import { randomToken } from "@/core/crypto.ts";
 import type { RenderedStep, StepOverride } from "@/core/enrollment_render.ts";
@@ -203,7 +203,7 @@ export async function listOutreachForApplication(
   userId: number,
   applicationId: number,
 ): Promise<TimelineItem[]> {
-  return await withUserOn(sql, userId, async (tx) => {
+  return await withUser(sql, userId, async (tx) => {
     const [app] = await tx`select id from applications where id = ${applicationId}::int`;
     if (!app) throw new HttpError(404, "application not found");
     const rows = await tx<OutreachView[]>`

@@ -1,12 +1,12 @@
 /**
  * Pause, resume and stop one contact's sequence within an application
- * (contract §6), as the user (`withUserOn`: row-level security keeps them to
+ * (contract §6), as the user (`withUser`: row-level security keeps them to
  * their own outreach). Only rows not yet handed to a provider change: a step
  * whose send has started (`send_started_at`) goes out or fails on its own.
  * The dispatcher skips paused rows at its claim and again at its last check
  * before sending, so a row it claimed just before the pause is not sent.
  */
-import { type Sql, type Tx, withUserOn } from "./client.ts";
+import { type Sql, type Tx, withUser } from "./client.ts";
 import { HttpError } from "@/core/http_error.ts";
 import { listOutreachForApplication, type TimelineItem } from "./outreach.ts";
 
@@ -32,7 +32,7 @@ export async function changeSequence(
   contactId: number,
   action: SequenceAction,
 ): Promise<TimelineItem[]> {
-  await withUserOn(sql, userId, async (tx) => {
+  await withUser(sql, userId, async (tx) => {
     await assertApplication(tx, applicationId);
     const match = tx`application_id = ${applicationId}::int and contact_id = ${contactId}::int
       and status = 'queued' and send_started_at is null`;

@@ -3,7 +3,7 @@
  * (core/waiting_reason.ts decides): the state of the mailboxes, read once per
  * page or request, and the caller's queued emails for the dashboard.
  */
-import { type Sql, type Tx, withUserOn } from "./client.ts";
+import { type Sql, type Tx, withUser } from "./client.ts";
 import { type SendingState, type Waiting, waitingFor, type WaitingRow } from "@/core/waiting_reason.ts";
 import { safeTimeZone } from "@/core/send_window.ts";
 
@@ -63,7 +63,7 @@ export async function listQueuedEmails(
   userId: number,
   limit = 20,
 ): Promise<(QueuedEmail & Waiting)[]> {
-  return await withUserOn(sql, userId, async (tx) => {
+  return await withUser(sql, userId, async (tx) => {
     const [rows, state] = await Promise.all([
       tx<QueuedEmail[]>`
         select o.id, o.application_id, j.title as job_title, c.full_name as contact_name, o.step_no, o.status,

@@ -1,5 +1,5 @@
 /** The job seeker's preferences (one row per user), under row-level security. */
-import { type Sql, withUserOn } from "./client.ts";
+import { type Sql, withUser } from "./client.ts";
 import { rescoreApplications } from "./match_scores.ts";
 import { markCandidatesStale } from "./match_candidates.ts";
 import type { PreferencesInput } from "@/core/profile_schemas.ts";
@@ -30,7 +30,7 @@ export const DEFAULT_PREFERENCES: Preferences = {
 
 /** The user's preferences; the defaults when none were saved. */
 export function getPreferences(sql: Sql, userId: number): Promise<Preferences> {
-  return withUserOn(sql, userId, async (tx) => {
+  return withUser(sql, userId, async (tx) => {
     const [row] = await tx.unsafe<Preferences[]>(`select ${COLUMNS} from job_preferences`);
     return row ?? structuredClone(DEFAULT_PREFERENCES);
   });
@@ -38,7 +38,7 @@ export function getPreferences(sql: Sql, userId: number): Promise<Preferences> {
 
 /** Replaces the preferences and re-scores the user's applications in the same transaction. */
 export function putPreferences(sql: Sql, userId: number, p: PreferencesInput): Promise<Preferences> {
-  return withUserOn(sql, userId, async (tx) => {
+  return withUser(sql, userId, async (tx) => {
     const [row] = await tx<Preferences[]>`
       insert into job_preferences (user_id, values, role_types, locations, remote_ok, role_levels, company_sizes,
                                    industries, skills, hidden_companies, min_salary, max_salary,
@@ -73,7 +73,7 @@ export function setCompanyHidden(
   companyId: number,
   hidden: boolean,
 ): Promise<number[]> {
-  return withUserOn(sql, userId, async (tx) => {
+  return withUser(sql, userId, async (tx) => {
     const [row] = await tx<{ hidden_companies: number[] }[]>`
       insert into job_preferences (user_id, hidden_companies)
       values (${userId}::int, case when ${hidden}::boolean then jsonb_build_array(${companyId}::int) else '[]'::jsonb end)

@@ -26,7 +26,7 @@
  */
 import { AsyncLocalStorage } from "node:async_hooks";
 import postgres from "postgres";
-import { CONNECT_TIMEOUT_S, type Sql, type Tx, withUserOn } from "./client.ts";
+import { CONNECT_TIMEOUT_S, type Sql, type Tx, withUser } from "./client.ts";
 import { stampSessionWrite } from "./sessions.ts";
 import { isDatabaseUnavailable } from "@/core/db_errors.ts";
 
@@ -233,7 +233,7 @@ export class Replicas {
 
   /** `withUser` for stale-tolerant reads: the same RLS transaction, on a replica when the rule allows. */
   withReader<T>(userId: number, fn: (tx: Tx) => Promise<T>): Promise<T> {
-    return this.#onReader((pool) => withUserOn(pool, userId, fn));
+    return this.#onReader((pool) => withUser(pool, userId, fn));
   }
 
   /** The replica the current read may use (round robin over the eligible ones), or undefined for the primary. */

@@ -1,5 +1,5 @@
 /** The job seeker's resume (one per user), always read and written under row-level security. */
-import { type Sql, type Tx, withUserOn } from "./client.ts";
+import { type Sql, type Tx, withUser } from "./client.ts";
 import { rescoreApplications } from "./match_scores.ts";
 import { markCandidatesStale } from "./match_candidates.ts";
 import type { ResumeInput } from "@/core/profile_schemas.ts";
@@ -31,7 +31,7 @@ async function selectResume(tx: Tx): Promise<Resume> {
 
 /** The user's resume; an empty one when none was saved yet. */
 export function getResume(sql: Sql, userId: number): Promise<Resume> {
-  return withUserOn(sql, userId, selectResume);
+  return withUser(sql, userId, selectResume);
 }
 
 /**
@@ -40,7 +40,7 @@ export function getResume(sql: Sql, userId: number): Promise<Resume> {
  */
 export function putResume(sql: Sql, userId: number, input: ResumeInput): Promise<Resume> {
   const skills = input.skills ?? extractSkills(input.raw_text);
-  return withUserOn(sql, userId, async (tx) => {
+  return withUser(sql, userId, async (tx) => {
     const [row] = await tx<Resume[]>`
       insert into resumes (user_id, roles, key_metrics, accomplishments, skills, raw_text)
       values (${userId}::int, ${tx.json(input.roles)}::jsonb, ${tx.json(input.key_metrics)}::jsonb,

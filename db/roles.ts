@@ -4,7 +4,7 @@
  * Reads and pipeline writes run under row-level security; creating a private job and its client company runs
  * on the owner pool (app_user may not write jobs or companies).
  */
-import { type Sql, type Tx, withUserOn } from "./client.ts";
+import { type Sql, type Tx, withUser } from "./client.ts";
 import { HttpError } from "@/core/http_error.ts";
 import { type Stage, STAGES } from "@/core/role_schemas.ts";
 
@@ -38,7 +38,7 @@ const EFFECTIVE_STAGE = `case
 
 /** The recruiter's roles with their pipeline counts, newest first. */
 export async function listRoles(sql: Sql, userId: number): Promise<RoleSummary[]> {
-  return await withUserOn(sql, userId, async (tx) => {
+  return await withUser(sql, userId, async (tx) => {
     const rows = await tx.unsafe<(Omit<RoleSummary, "pipeline"> & { stages: Stage[] | null })[]>(
       `select a.id, a.applied_at as created_at,
          json_build_object('id', j.id, 'title', j.title, 'location', j.location, 'private', j.owner_user_id is not null) as job,
@@ -68,7 +68,7 @@ export async function getRole(sql: Sql, userId: number, roleId: number): Promise
 
 /** The candidates of a role, by stage then name. */
 export async function listCandidates(sql: Sql, userId: number, roleId: number): Promise<Candidate[]> {
-  return await withUserOn(sql, userId, async (tx) => {
+  return await withUser(sql, userId, async (tx) => {
     const [app] = await tx`select id from applications where id = ${roleId}::int`;
     if (!app) throw new HttpError(404, "role not found");
     return await tx.unsafe<Candidate[]>(
@@ -99,7 +99,7 @@ export async function getCandidate(
 
 /** Makes a job the recruiter fills into a role (409 when it already is one). */
 export async function createRoleForJob(sql: Sql, userId: number, jobId: number): Promise<number> {
-  return await withUserOn(sql, userId, async (tx) => {
+  return await withUser(sql, userId, async (tx) => {
     const [job] = await tx`
       select id from jobs where id = ${jobId}::int and (owner_user_id is null or owner_user_id = ${userId}::int)`;
     if (!job) throw new HttpError(422, "invalid values", { fields: { job_id: "no such job" } });
@@ -165,7 +165,7 @@ export async function addCandidate(
   roleId: number,
   contactId: number,
 ): Promise<number> {
-  return await withUserOn(sql, userId, async (tx) => {
+  return await withUser(sql, userId, async (tx) => {
     const [app] = await tx`select id from applications where id = ${roleId}::int`;
     if (!app) throw new HttpError(404, "role not found");
     const [contact] = await tx`select id from contacts where id = ${contactId}::int`;
@@ -186,7 +186,7 @@ export async function setCandidateStage(
   candidateId: number,
   stage: Stage,
 ) {
-  return await withUserOn(sql, userId, async (tx) => {
+  return await withUser(sql, userId, async (tx) => {
     const rows = await tx`
       update role_candidates set stage = ${stage}::varchar, updated_at = now()
       where id = ${candidateId}::int and application_id = ${roleId}::int returning id`;
@@ -201,7 +201,7 @@ export async function getCandidateContact(
   roleId: number,
   candidateId: number,
 ): Promise<number> {
-  return await withUserOn(sql, userId, async (tx) => {
+  return await withUser(sql, userId, async (tx) => {
     const [row] = await tx<{ contact_id: number }[]>`
       select contact_id from role_candidates where id = ${candidateId}::int and application_id = ${roleId}::int`;
     if (!row) throw new HttpError(404, "candidate not found");

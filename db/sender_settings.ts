@@ -2,7 +2,7 @@
  * How a user's outreach presents its sender (issue 11): `From: "<full_name>" <mailbox>` and an optional
  * Reply-To. Runs as the user (row-level security on users; app_user may update only `reply_to_email` here).
  */
-import { type Sql, withUserOn } from "./client.ts";
+import { type Sql, withUser } from "./client.ts";
 
 export interface SenderSettings {
   /** The name in `From` (the user's full name; changed with the profile). */
@@ -12,7 +12,7 @@ export interface SenderSettings {
 }
 
 export async function getSenderSettings(sql: Sql, userId: number): Promise<SenderSettings> {
-  return await withUserOn(sql, userId, async (tx) => {
+  return await withUser(sql, userId, async (tx) => {
     const [row] = await tx<SenderSettings[]>`
       select full_name as from_name, reply_to_email as reply_to from users where id = ${userId}::int`;
     return row;
@@ -24,7 +24,7 @@ export async function putSenderSettings(
   userId: number,
   input: { reply_to: string | null },
 ): Promise<SenderSettings> {
-  return await withUserOn(sql, userId, async (tx) => {
+  return await withUser(sql, userId, async (tx) => {
     const [row] = await tx<SenderSettings[]>`
       update users set reply_to_email = ${
       input.reply_to?.toLowerCase() ?? null

@@ -3,7 +3,7 @@
  * the user, so row-level security shows platform templates plus the caller's
  * and refuses writes to anything else.
  */
-import { type Sql, type Tx, withUserOn } from "./client.ts";
+import { type Sql, type Tx, withUser } from "./client.ts";
 import { builtinVariables } from "@/core/enrollment_render.ts";
 import { HttpError } from "@/core/http_error.ts";
 
@@ -47,7 +47,7 @@ const COLUMNS =
 
 /** Platform templates first, then the caller's own, oldest first. */
 export async function listSequences(sql: Sql, userId: number): Promise<Sequence[]> {
-  return await withUserOn(sql, userId, (tx) =>
+  return await withUser(sql, userId, (tx) =>
     tx.unsafe<Sequence[]>(
       `select ${COLUMNS} from sequence_templates order by is_platform desc nulls last, id`,
     ));
@@ -55,7 +55,7 @@ export async function listSequences(sql: Sql, userId: number): Promise<Sequence[
 
 /** One visible template (platform or own), or undefined. */
 export async function getSequence(sql: Sql, userId: number, id: number): Promise<Sequence | undefined> {
-  const rows = await withUserOn(
+  const rows = await withUser(
     sql,
     userId,
     (tx) => tx.unsafe<Sequence[]>(`select ${COLUMNS} from sequence_templates where id = $1::int`, [id]),
@@ -64,7 +64,7 @@ export async function getSequence(sql: Sql, userId: number, id: number): Promise
 }
 
 export async function createSequence(sql: Sql, userId: number, input: SequenceInput): Promise<Sequence> {
-  const [row] = await withUserOn(sql, userId, (tx) =>
+  const [row] = await withUser(sql, userId, (tx) =>
     tx.unsafe<Sequence[]>(
       `insert into sequence_templates (user_id, name, description, is_platform, steps, auto_promote)
        values ($1::int, $2::varchar, $3::text, false, $4::text::jsonb, $5::boolean) returning ${COLUMNS}`,
@@ -93,7 +93,7 @@ export async function updateSequence(
   id: number,
   input: Partial<SequenceInput>,
 ): Promise<Sequence> {
-  return await withUserOn(sql, userId, async (tx) => {
+  return await withUser(sql, userId, async (tx) => {
     await assertOwn(tx, id);
     const [row] = await tx.unsafe<Sequence[]>(
       `update sequence_templates set
@@ -117,7 +117,7 @@ export async function updateSequence(
 }
 
 export async function deleteSequence(sql: Sql, userId: number, id: number): Promise<void> {
-  await withUserOn(sql, userId, async (tx) => {
+  await withUser(sql, userId, async (tx) => {
     await assertOwn(tx, id);
     await tx`delete from sequence_templates where id = ${id}::int`;
   });
@@ -136,7 +136,7 @@ export interface PreviewTarget {
  * editor's preview shows what would really go out.
  */
 export async function listPreviewTargets(sql: Sql, userId: number): Promise<PreviewTarget[]> {
-  const rows = await withUserOn(sql, userId, (tx) =>
+  const rows = await withUser(sql, userId, (tx) =>
     tx<
       {
         contact_id: number;

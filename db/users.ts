@@ -2,7 +2,7 @@
  * Accounts. Signup and login run on the owner pool (no user is known yet, and app_user has no INSERT on
  * users); everything a signed-in user reads about themselves goes through `withUser`.
  */
-import { type Sql, type Tx, withUserOn } from "./client.ts";
+import { type Sql, type Tx, withUser } from "./client.ts";
 import { HttpError } from "@/core/http_error.ts";
 
 /** What the API shows of a user: never the password hash. */
@@ -74,7 +74,7 @@ export async function touchLastLogin(sql: Sql, userId: number): Promise<Date> {
 
 /** The signed-in user's own account, read under row-level security. */
 export function getMe(sql: Sql, userId: number): Promise<PublicUser | undefined> {
-  return withUserOn(sql, userId, (tx) => getMeTx(tx, userId));
+  return withUser(sql, userId, (tx) => getMeTx(tx, userId));
 }
 
 /** The same inside an open user transaction. */

@@ -4,7 +4,7 @@
  * run as one JSON object on stdout (log lines go to stderr). Exit 0 when it ran,
  * 1 when it failed or another process is running it, 2 for an unknown name.
  */
-import { ConfigError, loadConfig, resolveSecret, setConfig } from "@/fresh.config.ts";
+import { ConfigError, loadConfig, resolveSecret } from "@/fresh.config.ts";
 import { createPool } from "@/db/client.ts";
 import { migrate } from "@/db/migrate.ts";
 import { openDatabase } from "@/app/database.ts";
@@ -23,7 +23,7 @@ if (!isJobName(name)) {
 const log = createLogger({ sink: stderrSink, level: "info" });
 let code = 1;
 try {
-  const config = setConfig(loadConfig());
+  const config = loadConfig();
   await resolveSecret(config);
   const database = await openDatabase(config);
   const pool = createPool(database.url, { max: 4, application: `roleferry-job-${name}` });

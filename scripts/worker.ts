@@ -4,7 +4,7 @@
  * on) may share one database: each tick still runs once (jobs/registry.ts).
  * Stops on SIGINT/SIGTERM after the runs in flight finish.
  */
-import { ConfigError, loadConfig, resolveSecret, setConfig } from "@/fresh.config.ts";
+import { ConfigError, loadConfig, resolveSecret } from "@/fresh.config.ts";
 import { createPool } from "@/db/client.ts";
 import { migrate } from "@/db/migrate.ts";
 import { openDatabase } from "@/app/database.ts";
@@ -16,7 +16,7 @@ import { registerCrons } from "@/jobs/cron.ts";
 const log = createLogger();
 installProcessGuard(log);
 try {
-  const config = setConfig(loadConfig());
+  const config = loadConfig();
   await resolveSecret(config);
   const database = await openDatabase(config);
   const pool = createPool(database.url, { max: 4, application: "roleferry-worker" });

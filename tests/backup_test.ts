@@ -12,7 +12,7 @@
  */
 import assert from "node:assert/strict";
 import postgres from "postgres";
-import { createPool, type Sql, withUserOn } from "@/db/client.ts";
+import { createPool, type Sql, withUser } from "@/db/client.ts";
 import { migrate } from "@/db/migrate.ts";
 import { runJob } from "@/jobs/registry.ts";
 import { testAppOn } from "@/tests/helpers/app.ts";
@@ -175,7 +175,7 @@ Deno.test({
       // the app works on the copy: nothing to migrate, RLS still isolates, ids continue
       const restoredPool = pools.open(pg.url("dst"), 2);
       assert.deepEqual((await migrate(restoredPool)).applied, []);
-      const seen = await withUserOn(restoredPool, a.id, (tx) => tx`select user_id from applications`);
+      const seen = await withUser(restoredPool, a.id, (tx) => tx`select user_id from applications`);
       assert.deepEqual(seen.map((r) => r.user_id), [a.id]);
       const [next] = await restoredPool`insert into users (email) values ('after@test.io') returning id`;
       assert.ok(next.id > b.id);
@@ -229,7 +229,7 @@ Deno.test("[e2e] backup and restore drill (builtin format, embedded PostgreSQL 1
     }
     const restoredPool = pools.open(target.toString(), 2);
     assert.deepEqual((await migrate(restoredPool)).applied, []);
-    const seen = await withUserOn(restoredPool, a.id, (tx) => tx`select user_id from applications`);
+    const seen = await withUser(restoredPool, a.id, (tx) => tx`select user_id from applications`);
     assert.deepEqual(seen.map((r) => r.user_id), [a.id]);
     await restoredPool.end({ timeout: 5 });
 

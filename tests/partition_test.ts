@@ -4,7 +4,7 @@
  */
 import assert from "node:assert/strict";
 import postgres from "postgres";
-import { createPool, withUserOn } from "@/db/client.ts";
+import { createPool, withUser } from "@/db/client.ts";
 import { migrate } from "@/db/migrate.ts";
 import { listOutreachPartitions } from "@/db/partitions.ts";
 import { maintainPartitions } from "@/jobs/maintain_partitions.ts";
@@ -163,7 +163,7 @@ Deno.test("0030 - converts outreach to monthly partitions keeping rows, names, t
 Deno.test("0030 - the partitioned table works: ids continue, triggers fire, RLS isolates users", async () => {
   const maxBefore = Math.max(...before.map((r) => r.id));
   const [contact] = await sql`select id from contacts limit 1`;
-  const inserted = await withUserOn(
+  const inserted = await withUser(
     sql,
     userA,
     (tx) =>
@@ -175,11 +175,11 @@ Deno.test("0030 - the partitioned table works: ids continue, triggers fire, RLS 
   const [app] = await sql`select last_action_at from applications where id = ${appA}`;
   assert.ok(app.last_action_at > new Date("2021-01-01"), "trg_outreach_updates_application fired");
 
-  const seenByA = await withUserOn(sql, userA, (tx) => tx`select application_id from outreach`);
+  const seenByA = await withUser(sql, userA, (tx) => tx`select application_id from outreach`);
   assert.ok(seenByA.length > 0);
   assert.ok(seenByA.every((r) => r.application_id === appA));
   await assert.rejects(
-    withUserOn(sql, userA, (tx) => tx`select * from outreach_default`),
+    withUser(sql, userA, (tx) => tx`select * from outreach_default`),
     /permission denied/,
   );
 

@@ -6,7 +6,7 @@ import assert from "node:assert/strict";
 import { useAppDatabase } from "@/tests/helpers/db.ts";
 import { api, startTestServer, TEST_ENV } from "@/tests/helpers/server.ts";
 import { createUserWithToken } from "@/tests/helpers/users.ts";
-import { withUserOn } from "@/db/client.ts";
+import { withUser } from "@/db/client.ts";
 
 const db = await useAppDatabase("recruiter");
 const server = await startTestServer({}, { sql: db.sql });
@@ -169,10 +169,10 @@ Deno.test("role_candidates - RLS: a user cannot read others' rows or hang a cand
     token: a.token,
     body: { full_name: "Ann", email: "ann@rls-cand.test", company: { name: "Else" } },
   });
-  const seen = await withUserOn(db.sql, b.user.id, (tx) => tx`select id from role_candidates`);
+  const seen = await withUser(db.sql, b.user.id, (tx) => tx`select id from role_candidates`);
   assert.equal(seen.length, 0);
   await assert.rejects(
-    withUserOn(db.sql, b.user.id, (tx) =>
+    withUser(db.sql, b.user.id, (tx) =>
       tx`insert into role_candidates (user_id, application_id, contact_id)
          values (${b.user.id}, ${role.body.id}, ${cand.body.contact.id})`),
     /row-level security/,

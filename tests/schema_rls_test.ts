@@ -5,7 +5,7 @@
  */
 import assert from "node:assert/strict";
 import { useAppDatabase } from "@/tests/helpers/db.ts";
-import { type Tx, withUserOn } from "@/db/client.ts";
+import { type Tx, withUser } from "@/db/client.ts";
 
 const db = await useAppDatabase("schema_rls");
 const sql = db.sql;
@@ -79,7 +79,7 @@ await sql`refresh materialized view match_scores`;
 /** Runs `fn` as app_user for `uid`, returning the error it raised (the transaction is rolled back). */
 async function failureAs(uid: number, fn: (tx: Tx) => Promise<unknown>): Promise<Error & { code?: string }> {
   try {
-    await withUserOn(db.sql, uid, fn);
+    await withUser(db.sql, uid, fn);
   } catch (error) {
     return error as Error & { code?: string };
   }
@@ -97,7 +97,7 @@ function asAnonymousAppUser<T>(fn: (tx: Tx) => Promise<T>, setting?: string): Pr
 
 Deno.test("RLS - user B sees only their own rows in every user-owned table, none of A's", async () => {
   for (const [table, own] of Object.entries(bob.ids)) {
-    const visible = await withUserOn(
+    const visible = await withUser(
       db.sql,
       bob.id,
       (tx) => tx.unsafe(`select id from ${table} order by id`),
@@ -115,7 +115,7 @@ Deno.test("RLS - user B sees only their own rows in every user-owned table, none
       assert.deepEqual(ids, own, table);
     }
     // Naming A's rows explicitly finds nothing either.
-    const direct = await withUserOn(
+    const direct = await withUser(
       db.sql,
       bob.id,
       (tx) => tx.unsafe(`select count(*)::int as n from ${table} where id = any($1::bigint[])`, [annsIds]),
@@ -123,7 +123,7 @@ Deno.test("RLS - user B sees only their own rows in every user-owned table, none
     assert.equal(direct[0].n, 0, `${table}: Bob reads Ann's rows by id`);
   }
   // Ann, symmetrically, sees her own outreach (the EXISTS policy through applications).
-  const annsOutreach = await withUserOn(db.sql, ann.id, (tx) => tx`select id from outreach order by id`);
+  const annsOutreach = await withUser(db.sql, ann.id, (tx) => tx`select id from outreach order by id`);
   assert.deepEqual(annsOutreach.map((row) => row.id), ann.ids.outreach);
 });
 
@@ -138,13 +138,13 @@ Deno.test("RLS - user B cannot update or delete A's rows", async () => {
   };
   for (const [table, assignment] of Object.entries(updates)) {
     const ids = ann.ids[table];
-    const updated = await withUserOn(
+    const updated = await withUser(
       db.sql,
       bob.id,
       (tx) => tx.unsafe(`update ${table} set ${assignment} where id = any($1::int[])`, [ids]),
     );
     assert.equal(updated.count, 0, `${table}: Bob updated Ann's rows`);
-    const deleted = await withUserOn(
+    const deleted = await withUser(
       db.sql,
       bob.id,
       (tx) => tx.unsafe(`delete from ${table} where id = any($1::int[])`, [ids]),
@@ -214,7 +214,7 @@ Deno.test("RLS - user B cannot insert rows for A, nor move own rows over to A", 
   const [{ n }] = await sql`select count(*)::int as n from resumes where user_id = ${ann.id}`;
   assert.equal(n, 1);
   // Bob can still write his own rows (the refusals above are not a blanket refusal).
-  const own = await withUserOn(
+  const own = await withUser(
     db.sql,
     bob.id,
     (tx) => tx`update resumes set raw_text = 'new' where user_id = ${bob.id}`,
@@ -227,19 +227,19 @@ Deno.test("RLS - platform templates are visible to every user and writable by no
   assert.deepEqual(platform.map((row) => row.name), ["Job Seeker Default", "Recruiter Cold Intro"]);
   const ids = platform.map((row) => row.id);
   for (const user of [ann, bob]) {
-    const seen = await withUserOn(
+    const seen = await withUser(
       db.sql,
       user.id,
       (tx) => tx`select id from sequence_templates where is_platform order by id`,
     );
     assert.deepEqual(seen.map((row) => row.id), ids);
-    const updated = await withUserOn(
+    const updated = await withUser(
       db.sql,
       user.id,
       (tx) => tx`update sequence_templates set name = 'mine' where id = any(${ids})`,
     );
     assert.equal(updated.count, 0);
-    const deleted = await withUserOn(
+    const deleted = await withUser(
       db.sql,
       user.id,
       (tx) => tx`delete from sequence_templates where id = any(${ids})`,
@@ -339,9 +339,9 @@ Deno.test("app_user - cannot read users.hashed_password, mailboxes.smtp_password
     assert.equal(error.code, "42501", `${statement}: ${error.message}`);
   }
   // The other columns are readable when named, and Bob's own match scores come through my_match_scores.
-  const [me] = await withUserOn(db.sql, bob.id, (tx) => tx`select id, email, mode from users`);
+  const [me] = await withUser(db.sql, bob.id, (tx) => tx`select id, email, mode from users`);
   assert.equal(me.email, "bob@rls.test");
-  const profile = await withUserOn(
+  const profile = await withUser(
     db.sql,
     bob.id,
     (tx) =>
@@ -350,9 +350,9 @@ Deno.test("app_user - cannot read users.hashed_password, mailboxes.smtp_password
   assert.deepEqual(profile.map((row) => row.full_name), ["Bob"]);
   const [stored] = await sql`select hashed_password, subscription_tier from users where id = ${bob.id}`;
   assert.deepEqual({ ...stored }, { hashed_password: "hash-of-bob", subscription_tier: "free" });
-  const [mailbox] = await withUserOn(db.sql, bob.id, (tx) => tx`select email, health_score from mailboxes`);
+  const [mailbox] = await withUser(db.sql, bob.id, (tx) => tx`select email, health_score from mailboxes`);
   assert.equal(mailbox.email, "out@rls.test");
-  const scores = await withUserOn(
+  const scores = await withUser(
     db.sql,
     bob.id,
     (tx) => tx`select user_id, score, category from my_match_scores order by score`,

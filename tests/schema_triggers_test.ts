@@ -6,7 +6,7 @@
  */
 import assert from "node:assert/strict";
 import { useAppDatabase } from "@/tests/helpers/db.ts";
-import { withUserOn } from "@/db/client.ts";
+import { withUser } from "@/db/client.ts";
 
 const db = await useAppDatabase("schema_triggers");
 const sql = db.sql;
@@ -250,7 +250,7 @@ Deno.test("trg_outreach_reply - works when the reply is marked by app_user under
   const step2 = await newOutreach(app, contact, 2, "queued");
   const repliedAt = new Date("2026-05-06T07:08:09Z");
 
-  const updated = await withUserOn(db.sql, ann.id, async (tx) => {
+  const updated = await withUser(db.sql, ann.id, async (tx) => {
     const [{ role }] = await tx`select current_user as role`;
     assert.equal(role, "app_user");
     return await tx`
@@ -268,7 +268,7 @@ Deno.test("trg_outreach_reply - works when the reply is marked by app_user under
   // And another user cannot trigger it on Ann's outreach at all: the row is invisible to Bob.
   const step3 = await newOutreach(app, contact, 3, "queued");
   const step4 = await newOutreach(app, contact, 4, "sent");
-  const bobs = await withUserOn(
+  const bobs = await withUser(
     db.sql,
     bob.id,
     (tx) => tx`update outreach set status = 'replied' where id = ${step4}`,

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { useTestApp } from "@/tests/helpers/app.ts";
-import { type Sql, type Tx, withUserOn } from "@/db/client.ts";
+import { type Sql, type Tx, withUser } from "@/db/client.ts";
 import { candidateState, storedCandidates } from "@/db/match_candidates.ts";
 import { getMatchProfile, matchJobColumns, type MatchJobRow, toMatchJob } from "@/db/match_scores.ts";
 import { putResume } from "@/db/resumes.ts";
@@ -74,7 +74,7 @@ async function backendProfile(userId: number) {
 
 /** Every open public job the user can see, scored, best first: what the table must agree with. */
 function bruteForce(s: Sql, userId: number, where = (_tx: Tx) => _tx`true`) {
-  return withUserOn(s, userId, async (tx) => {
+  return withUser(s, userId, async (tx) => {
     const profile = await getMatchProfile(tx, userId);
     const rows = await tx<(MatchJobRow & { id: number })[]>`
       select j.id, ${matchJobColumns(tx)} from jobs j join companies c on c.id = j.company_id
@@ -105,7 +105,7 @@ Deno.test("refreshCandidates - a saved profile queues a rebuild; the rebuild hol
   // Another save: the table is stale again and the search goes back to the pools.
   await putPreferences(sql, me, PreferencesBody.parse({ locations: ["Paris"] }));
   assert.equal((await candidateState(sql, me))?.stale, true);
-  const page = await withUserOn(sql, me, (tx) => tableMatchPage(tx, me, () => tx`true`, 10, undefined));
+  const page = await withUser(sql, me, (tx) => tableMatchPage(tx, me, () => tx`true`, 10, undefined));
   assert.equal(page, undefined);
   // The scheduled run rebuilds it for the new profile.
   const run = await refreshCandidateTables(sql, { k: 40 });
@@ -146,16 +146,16 @@ Deno.test("match_candidates - row-level security: a user reads only their own ro
   await backendProfile(b);
   await refreshCandidates(sql, a, 20);
   await refreshCandidates(sql, b, 20);
-  const seen = await withUserOn(
+  const seen = await withUser(
     sql,
     b,
     (tx) => tx<{ user_id: number }[]>`select user_id from match_candidates`,
   );
   assert.ok(seen.length > 0 && seen.every((r) => r.user_id === b));
-  const states = await withUserOn(sql, b, (tx) => tx`select user_id from match_candidate_state`);
+  const states = await withUser(sql, b, (tx) => tx`select user_id from match_candidate_state`);
   assert.deepEqual(states.map((r) => r.user_id), [b]);
   await assert.rejects(
-    withUserOn(
+    withUser(
       sql,
       b,
       (tx) =>
@@ -164,7 +164,7 @@ Deno.test("match_candidates - row-level security: a user reads only their own ro
     /permission denied/,
   );
   await assert.rejects(
-    withUserOn(
+    withUser(
       sql,
       b,
       (tx) => tx`update match_candidate_state set stale = false, exact_score = 0 where user_id = ${a}`,
@@ -179,7 +179,7 @@ Deno.test("searchJobs - sort=match pages from the table with a dense filter and 
   await refreshCandidates(sql, me, 60);
   // Dense: remote jobs are a third of all; their best are in the table's exact part.
   const dense = await searchJobs(sql, me, { sort: "match", limit: 5, remote: true });
-  const fromTable = await withUserOn(
+  const fromTable = await withUser(
     sql,
     me,
     (tx) =>
@@ -196,7 +196,7 @@ Deno.test("searchJobs - sort=match pages from the table with a dense filter and 
   assert.deepEqual(dense.items.map((i) => `${i.match.score}:${i.id}`), keys(remote.slice(0, 5)));
   // Rare: one company, whose jobs in the table cannot fill a page of 50: the pools rank them all.
   const [company] = await sql<{ id: number }[]>`select id from companies where domain = 'co3.test'`;
-  const rare = await withUserOn(
+  const rare = await withUser(
     sql,
     me,
     (tx) => tableMatchPage(tx, me, () => tx`j.company_id = ${company.id}::int`, 50, undefined),

@@ -3,10 +3,10 @@
  * enrollment (in this order, so every refusal answers as before: 404 application, 422 contact, 422 sequence,
  * 409 opted out, 409 bounced, 409 already enrolled, 422 template), renders it (core/enrollment_render.ts),
  * and for a real enrollment first asks deliverability (services/deliverability/contact_checks.ts) and then
- * the plan limits (services/accounts/plans.ts). Everything runs as the user (`withUserOn`): row-level
+ * the plan limits (services/accounts/plans.ts). Everything runs as the user (`withUser`): row-level
  * security keeps each user to their own applications and outreach.
  */
-import { type Tx, withUserOn } from "@/db/client.ts";
+import { type Tx, withUser } from "@/db/client.ts";
 import { HttpError } from "@/core/http_error.ts";
 import { builtinVariables, type RenderedStep, renderEnrollment } from "@/core/enrollment_render.ts";
 import type { Variables } from "@/core/template.ts";
@@ -107,7 +107,7 @@ export async function previewEnrollment(
   applicationId: number,
   input: EnrollInput,
 ): Promise<PreviewItem[]> {
-  return await withUserOn(app.sql, userId, async (tx) => {
+  return await withUser(app.sql, userId, async (tx) => {
     const { rendered } = await prepare(app, tx, applicationId, input);
     const now = await transactionNow(tx);
     return rendered.map(({ step, subject, body }) => ({
@@ -132,7 +132,7 @@ export async function enrollContact(
 ): Promise<OutreachView[]> {
   // deliverability: invalid addresses are refused (422), risky or guessed ones need confirm_risky (409)
   await assertDeliverable(app, userId, input.contact_id, input.confirm_risky === true);
-  return await withUserOn(app.sql, userId, async (tx) => {
+  return await withUser(app.sql, userId, async (tx) => {
     await lockEnrollment(tx, applicationId, input.contact_id);
     const { contactId, sequenceId, rendered } = await prepare(app, tx, applicationId, input);
     // Verification and plan limits; counted only when this enrollment commits.

@@ -2,7 +2,7 @@
  * The real app on a random port, in this test process, on the pool the test hands it (`db.sql` of
  * `useAppDatabase()`). Real HTTP: tests talk to it with fetch.
  */
-import { loadConfig, resolveSecret, setConfig } from "@/fresh.config.ts";
+import { loadConfig, resolveSecret } from "@/fresh.config.ts";
 import { createWebApp } from "@/app/server.ts";
 import { createAppContext } from "@/app/context.ts";
 import type { AppContext } from "@/services/app_context.ts";
@@ -55,9 +55,12 @@ export async function startTestServer(
   // address verification asks DNS: a local fake world unless the test brings its own zones
   const dns = env.ROLEFERRY_DNS ? undefined : await startWorldDns();
   try {
-    const config = setConfig(
-      loadConfig({ ...TEST_ENV, PORT: String(port), ...(dns ? { ROLEFERRY_DNS: dns.address } : {}), ...env }),
-    );
+    const config = loadConfig({
+      ...TEST_ENV,
+      PORT: String(port),
+      ...(dns ? { ROLEFERRY_DNS: dns.address } : {}),
+      ...env,
+    });
     await resolveSecret(config);
     app = createAppContext(config, options.sql);
     fetch = await createWebApp(app);

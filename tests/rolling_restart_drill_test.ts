@@ -105,7 +105,7 @@ Deno.test({
         if (ok) break;
         await new Promise((r) => setTimeout(r, 50));
       }
-      const { token } = await createUserWithToken(lbUrl);
+      const { token } = await createUserWithToken(lbUrl, { sql: db.sql });
       const statuses: { status: number; path: string; at: number; detail?: string }[] = [];
       let running = true;
       const paths = ["/api/me", "/api/jobs?limit=5", "/healthz", "/api/companies?q=a"];

@@ -4,54 +4,14 @@
  */
 import assert from "node:assert/strict";
 import type { ClaimedOutreach, RowKey } from "@/db/outreach_dispatch.ts";
-import type { ReservedMailbox } from "@/db/mailboxes.ts";
 import type { OutgoingMessage, SendOutcome, Transport } from "@/core/mail/types.ts";
 import { systemClock } from "@/core/clock.ts";
 import { Dispatcher } from "./dispatcher.ts";
 import type { DispatchStore } from "./store.ts";
+import { claimedRow, reservedMailbox } from "@/tests/helpers/dispatch_rows.ts";
 
-function row(id: number, extra: Partial<ClaimedOutreach> = {}): ClaimedOutreach {
-  return {
-    id,
-    queued_at: "2031-01-01 00:00:00+00",
-    application_id: 1,
-    contact_id: id,
-    step_no: 1,
-    subject: "Hello",
-    body: "Hi",
-    outreach_token: `t${id}`,
-    unsubscribe_token: `u${id}`,
-    send_window: false,
-    send_attempts: 0,
-    send_started_at: null,
-    mailbox_id: null,
-    contact_email: `c${id}@people.example`,
-    timezone: null,
-    preferred_mailbox_id: null,
-    attempt_mailbox: null,
-    message_id: null,
-    hold_reason: null,
-    held_since: null,
-    sender_name: null,
-    reply_to: null,
-    earlier_state: null,
-    earlier_due_at: null,
-    thread_ids: null,
-    ...extra,
-  };
-}
-
-const MAILBOX: ReservedMailbox = {
-  id: 7,
-  email: "a@mb.example",
-  domain: "mb.example",
-  smtp_host: "smtp.mb.example",
-  smtp_port: 587,
-  smtp_username: "a",
-  smtp_password_encrypted: "x",
-  consecutive_failures: 0,
-  counter_day: "2031-01-01",
-};
+const row = claimedRow;
+const MAILBOX = reservedMailbox(7);
 
 /** Due rows in memory; `capacity` units for the whole run. Records what the dispatcher wrote. */
 function memoryStore(due: ClaimedOutreach[], capacity: number) {

@@ -4,7 +4,6 @@
  */
 import assert from "node:assert/strict";
 import type { ClaimedOutreach, SentMark } from "@/db/outreach_dispatch.ts";
-import type { ReservedMailbox } from "@/db/mailboxes.ts";
 import type { LookupOutcome, SendOutcome, Transport } from "@/core/mail/types.ts";
 import { systemClock } from "@/core/clock.ts";
 import { Batch } from "./batch.ts";
@@ -13,43 +12,11 @@ import { MailboxPool } from "./mailbox_pool.ts";
 import { dispatchSettings, emptyResult } from "./options.ts";
 import { processRow, type RowRun } from "./process_row.ts";
 import type { DispatchStore } from "./store.ts";
+import { claimedRow, reservedMailbox } from "@/tests/helpers/dispatch_rows.ts";
 
-const MAILBOX: ReservedMailbox = {
-  id: 3,
-  email: "a@mb.example",
-  domain: "mb.example",
-  smtp_host: "smtp.mb.example",
-  smtp_port: 587,
-  smtp_username: "a",
-  smtp_password_encrypted: "x",
-  consecutive_failures: 0,
-  counter_day: "2031-01-01",
-};
+const MAILBOX = reservedMailbox(3);
 
-const ROW = {
-  id: 1,
-  queued_at: "2031-01-01 00:00:00+00",
-  step_no: 1,
-  subject: "Hello",
-  body: "Hi",
-  outreach_token: "t1",
-  unsubscribe_token: "u1",
-  send_window: false,
-  send_attempts: 0,
-  send_started_at: null,
-  contact_email: "c@people.example",
-  timezone: null,
-  preferred_mailbox_id: null,
-  attempt_mailbox: null,
-  message_id: null,
-  hold_reason: null,
-  held_since: null,
-  sender_name: null,
-  reply_to: null,
-  earlier_state: null,
-  earlier_due_at: null,
-  thread_ids: null,
-} as unknown as ClaimedOutreach;
+const ROW = claimedRow(1, { contact_email: "c@people.example" });
 
 /** A store that answers yes to everything, has one mailbox unit, and records each call by name. */
 function recordingStore() {

@@ -85,8 +85,6 @@ const MAY_IMPORT: Record<Layer, Layer[]> = {
 const MAY_IMPORT_TYPES: Partial<Record<Layer, Layer[]>> = {
   components: ["db", "services", "web"],
   islands: ["db", "services", "web"],
-  db: ["services"],
-  core: ["services"],
 };
 
 export interface Import {

@@ -55,3 +55,19 @@ export function describeTop(top: TopStatement[]): string {
   }..." (${first.calls} calls, ${first.mean_ms} ms mean, ` +
     `${Math.round(first.total_ms / 1000)} s in all)`;
 }
+
+/** The execution time of every statement of this database since the reset, ms (null without the extension). */
+export async function statementTotalMs(url: string): Promise<number | null> {
+  const sql = postgres(url, { max: 1, onnotice: () => {} });
+  try {
+    const [row] = await sql<{ ms: number }[]>`
+      select coalesce(sum(total_exec_time), 0)::float8 as ms from pg_stat_statements
+      where dbid = (select oid from pg_database where datname = current_database())
+        and query !~* '^\\s*select pg_stat_statements_reset'`;
+    return row.ms;
+  } catch {
+    return null;
+  } finally {
+    await sql.end();
+  }
+}

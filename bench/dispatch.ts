@@ -55,7 +55,10 @@ export async function benchDispatch(options: DispatchOptions): Promise<Measureme
   );
   options.log("dispatch: statements with the most execution time during the dispatch (reset after set-up):");
   for (const s of project.top) {
-    options.log(`  ${s.total_ms} ms, ${s.calls} calls, ${s.mean_ms} ms mean: ${s.query.slice(0, 150)}`);
+    options.log(
+      `  ${s.total_ms} ms, ${s.calls} calls, ${s.mean_ms} ms mean${s.toplevel ? "" : " (nested)"}: ` +
+        s.query.slice(0, 150),
+    );
   }
   const bounce = await benchBounce({ url: options.url, contacts: options.emails, log: options.log });
   return [

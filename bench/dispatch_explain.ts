@@ -1,5 +1,5 @@
 /**
- * `deno run -A bench/dispatch_explain.ts [--scale 1] [--dir .data/bench] [--emails 1000]`: the plans of every
+ * `deno run -A bench/dispatch_explain.ts [--scale 1] [--dir .data/bench | --url postgres://…] [--emails 1000] [--timing]`: the plans of every
  * statement the dispatcher sends, as it sends them. The benchmark's due rows are set up as the dispatch
  * section does, then one dispatcher run sends them to the fake Mailgun on connections that load
  * `auto_explain` (ANALYZE, BUFFERS, nested statements: the triggers' statements too) and hand the plans back as
@@ -22,10 +22,13 @@ const flag = (name: string) => {
 };
 const root = new URL("../", import.meta.url).pathname;
 const emails = Number(flag("emails") ?? 1000);
-const pg = await startBenchPostgres({ dir: flag("dir") ?? `${root}.data/bench`, large: args.scale >= 0.1 });
+// `--url`: a bench server already running (started under the full-scale lock), else one on `--dir`.
+const pg = flag("url")
+  ? undefined
+  : await startBenchPostgres({ dir: flag("dir") ?? `${root}.data/bench`, large: args.scale >= 0.1 });
 const fake = await startFakeMailgunProcess();
 try {
-  const url = pg.urlFor(databaseName(args.scale));
+  const url = flag("url") ?? pg!.urlFor(databaseName(args.scale));
   const sql = postgres(url, { max: 1, onnotice: () => {} });
   if (!(await generatedMeta(sql))) {
     throw new Error(`no bench database for scale ${args.scale}: run deno task bench --scale ${args.scale}`);
@@ -47,6 +50,8 @@ try {
       "auto_explain.log_min_duration": "0",
       "auto_explain.log_analyze": "on",
       "auto_explain.log_buffers": "on",
+      // per-node timing costs more than some statements; the statement's own duration is still measured
+      "auto_explain.log_timing": Deno.args.includes("--timing") ? "on" : "off",
       "auto_explain.log_nested_statements": "on",
       "auto_explain.log_triggers": "on",
       "auto_explain.log_level": "notice",
@@ -85,5 +90,5 @@ try {
   await sql.end();
 } finally {
   await fake.close();
-  await pg.close();
+  await pg?.close();
 }

@@ -182,7 +182,7 @@ async function bareLoop(emails: number): Promise<number> {
  * jobs do nothing; "send" jobs make the same mailgun.js `messages.create` call as the bare loop, to a fake of
  * their own, so the queue pays the same transport cost as the dispatcher.
  */
-async function graphileWorker(
+export async function graphileWorker(
   options: DispatchOptions,
   task: "noop" | "send",
 ): Promise<{ rate: number; denoCpuMs: number; pgCpuMs: number | null }> {

@@ -4,8 +4,9 @@
  * holds, ./process_row.ts the steps each row goes through.
  *
  * One run claims batches of due rows (leased, SKIP LOCKED: ./batch.ts), and `concurrency` workers take their
- * rows one at a time. The next batch is claimed while the last rows of the previous one are still in flight
- * (when fewer rows than workers are left waiting), so the workers never wait for a claim they could have had.
+ * rows one at a time. The next batch is claimed while the previous one is still being worked off (when fewer
+ * than half a batch, or fewer rows than workers, are left waiting), so the workers never wait for a claim
+ * they could have had: a claim takes 40-100 ms at full scale, in which 16 workers send 40-100 rows.
  * One mailbox pool (./mailbox_pool.ts) and one writer of sent outcomes (./group_commit.ts) serve the whole
  * run.
  *
@@ -66,6 +67,8 @@ export class Dispatcher {
   readonly #settings: DispatchSettings;
   readonly #run: RowRun;
   readonly #started: number;
+  /** The next batch is claimed when fewer rows than this are waiting. */
+  readonly #prefetchBelow: number;
   /** Claimed rows not yet picked up by a worker, over all batches. */
   #waiting = 0;
   #claiming: Promise<unknown> | undefined;
@@ -79,6 +82,7 @@ export class Dispatcher {
     const settings = dispatchSettings(options);
     this.#settings = settings;
     this.#started = deps.clock.now().getTime();
+    this.#prefetchBelow = Math.max(settings.concurrency, Math.ceil(settings.batchSize / 2));
     // A capacity round asks for what the waiting rows and the next messages in flight need, at most one batch
     // (or twice the messages in flight, if more): a crash strands at most that many reserved units for the
     // day, and units not used go back when the run ends. A round costs about the same whatever its size (one
@@ -97,7 +101,7 @@ export class Dispatcher {
       pool,
       // Outcomes wait up to 20 ms to be written together: nothing waits on them but the end of their batch,
       // and a crash meanwhile only leaves more "maybe sent" rows, which recovery finds at the provider.
-      sentOutcomes: new GroupCommit((marks: SentMark[]) => deps.store.markSent(marks), { lingerMs: 20 }),
+      sentOutcomes: new GroupCommit((marks: SentMark[]) => deps.store.markSent(marks), { lingerMs: 50 }),
       result: this.result,
       capacityGone: () => this.#capacityGone(),
       beforeSend: options.beforeSend,
@@ -171,7 +175,7 @@ export class Dispatcher {
       if (batch) {
         const row = batch.take()!;
         this.#waiting--;
-        if (this.#waiting < this.#settings.concurrency) this.#prefetch();
+        if (this.#waiting < this.#prefetchBelow) this.#prefetch();
         return [row, batch];
       }
       if (this.#mode !== "RUNNING" && !this.#claiming) return undefined;

@@ -75,7 +75,8 @@ export class Dispatcher {
   #claimError: { error: unknown } | undefined;
   /** Batches with rows waiting or in work. */
   #open: Batch[] = [];
-  #all: Batch[] = [];
+  /** Batches not closed yet (a closed batch and its rows are let go: a run of 5,000 rows kept them all). */
+  #all = new Set<Batch>();
   #closing: Promise<void>[] = [];
 
   constructor(private readonly deps: DispatcherDeps, private readonly options: DispatchOptions = {}) {
@@ -123,7 +124,7 @@ export class Dispatcher {
       await this.#run.pool.close();
       // Every batch is closed, also one left with rows when the run stopped early (they go back unclaimed).
       await this.#claiming;
-      for (const batch of this.#all) this.#close(batch);
+      for (const batch of [...this.#all]) this.#close(batch);
       await Promise.allSettled(this.#closing);
     }
     await Promise.all(this.#closing);
@@ -218,10 +219,11 @@ export class Dispatcher {
     this.#waiting += rows.length;
     const batch = new Batch(owner, rows, this.deps.store);
     this.#open.push(batch);
-    this.#all.push(batch);
+    this.#all.add(batch);
   }
 
   #close(batch: Batch): void {
+    this.#all.delete(batch);
     const { left, done } = batch.close();
     this.#waiting -= left;
     this.#closing.push(handled(done));

@@ -151,3 +151,17 @@ Deno.test("Dispatcher - past its batch limit it drains: the rows it claimed are 
   assert.equal(result.no_capacity, false);
   assert.deepEqual(log.released, [], "nothing claimed was left untouched");
 });
+
+Deno.test("Dispatcher - capacity rounds ask for the rows waiting and the next in flight, at most a batch", async () => {
+  const due = Array.from({ length: 450 }, (_, i) => row(i + 1));
+  const { store, log } = memoryStore(due, 10_000);
+  const asked: number[] = [];
+  const spread = store.reserveUnitsSpread;
+  store.reserveUnitsSpread = (count) => (asked.push(count), spread(count));
+  const { transport } = memoryTransport();
+  const result = await new Dispatcher(deps(store, transport), { batchSize: 100, concurrency: 8 }).run();
+  assert.equal(result.sent, 450);
+  assert.equal(new Set(log.sent).size, 450);
+  assert.ok(Math.max(...asked) <= 100, `at most a batch per round: ${asked}`);
+  assert.ok(asked.length <= 12, `rounds of about a batch, not of the messages in flight: ${asked.length}`);
+});

@@ -52,6 +52,37 @@ Deno.test("sqlDispatchStore - writes check the owner: another claim or attempt c
   assert.equal(await store.reschedule(row, owner, null, "mine"), true);
 });
 
+Deno.test("sqlDispatchStore - the claim walks past a blocked sender's rows at the head and still fills its limit", async () => {
+  await db.sql`delete from outreach where status = 'queued'`; // left by the tests above
+  const blocked = await createSender(db.sql);
+  await db.sql`update users set email_verified = false where id = ${blocked.userId}`;
+  const waiting = await queueFirstSteps(
+    db.sql,
+    blocked.applicationId,
+    await createContacts(db.sql, blocked.companyId, 5),
+  );
+  await db.sql`update outreach set due_at = now() - interval '1 hour' where id = any(${waiting}::int[])`;
+  const sender = await createSender(db.sql);
+  const ready = await queueFirstSteps(
+    db.sql,
+    sender.applicationId,
+    await createContacts(db.sql, sender.companyId, 3),
+  );
+  const owner = { claimId: crypto.randomUUID() };
+  const rows = await store.claim(owner, 2, 60, {});
+  assert.deepEqual(
+    rows.map((r) => r.id),
+    ready.slice(0, 2),
+    "the first two of the sender who may send, in order",
+  );
+  const leased = await db.sql`select id from outreach where claim_id = ${owner.claimId}::uuid order by id`;
+  assert.deepEqual(leased.map((r) => r.id), ready.slice(0, 2), "nothing else is leased");
+  assert.deepEqual((await store.claim({ claimId: crypto.randomUUID() }, 10, 60, {})).map((r) => r.id), [
+    ready[2],
+  ]);
+  await db.sql`delete from outreach where id = any(${[...waiting, ...ready]}::int[])`;
+});
+
 Deno.test("sqlDispatchStore - capacity follows availability: active or warming up, healthy, under the cap", async () => {
   await db.sql`update mailboxes set status = 'paused'`;
   assert.equal(await store.hasCapacity(), false);

@@ -47,7 +47,7 @@ export interface MailboxHealthRow {
 export async function listMailboxHealth(sql: Sql): Promise<MailboxHealthRow[]> {
   return await sql<MailboxHealthRow[]>`
     select id::int as id, email::text as email, status::text as status, health_score::int as health_score,
-           sent_today::int as sent_today, daily_cap::int as daily_cap,
+           mailbox_sent_today(sent_today, sent_today_day)::int as sent_today, daily_cap::int as daily_cap,
            bounce_count_7d::int as bounce_count_7d, spam_reports_7d::int as spam_reports_7d,
            last_health_check
     from mailboxes

@@ -11,8 +11,8 @@
  * on yesterday, so the window has moved a day and six hours of sends came in
  * since. Each variant starts from that committed state on a freshly vacuumed
  * `mailboxes` (what autovacuum keeps it close to in production), runs in its
- * own transaction and is rolled back; the mailboxes are put back as they were
- * at the end. The case where every score changes (the generated scores, which
+ * own transaction and is rolled back; the mailboxes are put back as generated
+ * at the end (from `bench_mailboxes_as_generated`, kept in the bench database). The case where every score changes (the generated scores, which
  * are not the formula's) is reported as its own row.
  */
 import postgres from "postgres";
@@ -49,8 +49,13 @@ export async function benchScheduled(url: string, log: (line: string) => void): 
     const [{ today, previous }] = await sql`
       select (now() at time zone 'UTC')::date::text as today,
              (date_trunc('day', now() at time zone 'UTC') - interval '6 hours') at time zone 'UTC' as previous`;
-    // The mailboxes as generated (put back at the end), and as the previous scheduled run left them.
+    // The mailboxes as generated, kept in the bench database: a run stopped half-way (Ctrl-C) leaves a
+    // variant's state committed, and the next run puts them back first; every run puts them back at the end.
+    await sql`create table if not exists bench_mailboxes_as_generated as table mailboxes`;
+    await setState(sql, "bench_mailboxes_as_generated");
+    restoreAtEnd = true;
     await sql`create temp table bench_generated as table mailboxes`;
+    // As the previous scheduled run left them.
     await sql`create temp table bench_previous as table mailboxes`;
     await sql`update bench_previous p set health_score = h.health_score, bounce_count_7d = h.bounce_count_7d,
       spam_reports_7d = h.spam_reports_7d, status = h.status, last_health_check = h.last_health_check
@@ -69,7 +74,6 @@ export async function benchScheduled(url: string, log: (line: string) => void): 
     await sql`select count(*) from outreach_events where occurred_at > now() - interval '8 days'`;
     await sql`select count(*) from mailbox_daily_stats`;
 
-    restoreAtEnd = true;
     const variant = async (
       name: string,
       from: string,
@@ -228,7 +232,7 @@ export async function benchScheduled(url: string, log: (line: string) => void): 
   } finally {
     await sql`rollback`.catch(() => {});
     if (restoreAtEnd) {
-      await setState(sql, "bench_generated");
+      await setState(sql, "bench_mailboxes_as_generated");
       // What the reset would drop anyway (the set-up added the oldest day).
       await sql`delete from mailbox_daily_stats
         where day < mailbox_window_start((now() at time zone 'UTC')::date) - 1`;

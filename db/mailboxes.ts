@@ -83,9 +83,8 @@ const viewColumns = (sql: Sql): Frag =>
   sql`
   m.id, m.email, m.domain, m.status, m.health_score, m.warmup_enabled, m.warmup_start_date, m.daily_cap,
   ${sendCap(sql)} as send_cap,
-  ${
-    sentToday(sql)
-  } as sent_today, m.bounce_count_7d, m.spam_reports_7d, m.consecutive_failures, m.last_error, m.paused_reason,
+  ${sentToday(sql)} as sent_today,
+  m.bounce_count_7d, m.spam_reports_7d, m.consecutive_failures, m.last_error, m.paused_reason,
   m.last_health_check, m.last_sent_at, m.smtp_host, m.smtp_port, m.smtp_username, m.created_at, m.dkim_selector,
   m.spf_include`;
 

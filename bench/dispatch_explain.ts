@@ -1,5 +1,5 @@
 /**
- * `deno run -A bench/dispatch_explain.ts [--scale 1] [--dir .data/bench | --url postgres://…] [--emails 1000] [--timing]`: the plans of every
+ * `deno run -A bench/dispatch_explain.ts [--scale 1] [--dir .data/bench | --url postgres://…] [--emails 1000] [--timing] [--nested]`: the plans of every
  * statement the dispatcher sends, as it sends them. The benchmark's due rows are set up as the dispatch
  * section does, then one dispatcher run sends them to the fake Mailgun on connections that load
  * `auto_explain` (ANALYZE, BUFFERS, nested statements: the triggers' statements too) and hand the plans back as
@@ -52,7 +52,8 @@ try {
       "auto_explain.log_buffers": "on",
       // per-node timing costs more than some statements; the statement's own duration is still measured
       "auto_explain.log_timing": Deno.args.includes("--timing") ? "on" : "off",
-      "auto_explain.log_nested_statements": "on",
+      // `--nested`: the statements of functions and triggers too (each then pays for its own plan's logging)
+      "auto_explain.log_nested_statements": Deno.args.includes("--nested") ? "on" : "off",
       "auto_explain.log_triggers": "on",
       "auto_explain.log_level": "notice",
     },

@@ -196,9 +196,11 @@ const earlierSteps = (sql: Sql): Frag =>
     order by p.step_no
   ) end as thread_ids,`;
 
-/** One row of `markSendingMany`: the row, the attempt's id and the mailbox whose unit it took. */
+/** One row of `markSendingMany`: the row, the claim it is sent under, the attempt's id and the mailbox whose unit it took. */
 export interface SendingMark {
   row: RowKey;
+  /** The claim that holds the row (the marks of several claims of one run go in one statement). */
+  owner: ClaimOwner;
   attemptId: string;
   mailbox: { id: number; email: string };
   /**
@@ -217,11 +219,7 @@ export interface SendingMark {
  * leaves a "maybe sent" row) and answers, in order, whether each row may be
  * sent.
  */
-export async function markSendingMany(
-  sql: Sql,
-  marks: SendingMark[],
-  owner: ClaimOwner,
-): Promise<boolean[]> {
+export async function markSendingMany(sql: Sql, marks: SendingMark[]): Promise<boolean[]> {
   if (!marks.length) return [];
   const updated = await sql<{ id: number }[]>`
     update outreach o
@@ -230,14 +228,15 @@ export async function markSendingMany(
         hold_reason = null, held_since = null
     from unnest(${marks.map((m) => m.row.id)}::int[], ${marks.map((m) => m.row.queued_at)}::text[],
                 ${marks.map((m) => m.attemptId)}::uuid[], ${marks.map((m) => m.mailbox.id)}::int[],
-                ${marks.map((m) => m.mailbox.email)}::varchar[], ${marks.map((m) => m.messageId)}::varchar[])
-           as v(id, queued_at, attempt_id, mailbox_id, mailbox_email, message_id),
+                ${marks.map((m) => m.mailbox.email)}::varchar[], ${marks.map((m) => m.messageId)}::varchar[],
+                ${marks.map((m) => m.owner.claimId)}::uuid[])
+           as v(id, queued_at, attempt_id, mailbox_id, mailbox_email, message_id, claim_id),
          contacts c
     where o.id = v.id and o.queued_at = v.queued_at::timestamptz
       -- "is true": not an index condition, so each row is found by its primary key; as one, the planner took
       -- the (status, queued_at) index and read every queued row sharing the row's queued_at (rows enrolled
       -- by one statement share it: 8 ms per call with 5,000 of them at full scale)
-      and (o.status = 'queued') is true and o.claim_id = ${owner.claimId}::uuid and o.paused_at is null
+      and (o.status = 'queued') is true and o.claim_id = v.claim_id and o.paused_at is null
       and c.id = o.contact_id and ${notOptedOut(sql)} and not ${repliedOrBounced(sql)}
     returning o.id`;
   const ok = new Set(updated.map((r) => r.id));

@@ -26,7 +26,7 @@
  * - DONE: the result is final.
  */
 import type { AppContext } from "@/services/app_context.ts";
-import type { ClaimedOutreach, SentMark } from "@/db/outreach_dispatch.ts";
+import type { ClaimedOutreach, SendingMark, SentMark } from "@/db/outreach_dispatch.ts";
 import type { Transport } from "@/core/mail/types.ts";
 import type { Clock } from "@/core/clock.ts";
 import { Batch } from "./batch.ts";
@@ -102,6 +102,7 @@ export class Dispatcher {
       pool,
       // Outcomes wait up to 20 ms to be written together: nothing waits on them but the end of their batch,
       // and a crash meanwhile only leaves more "maybe sent" rows, which recovery finds at the provider.
+      attempts: new GroupCommit((marks: SendingMark[]) => deps.store.markSending(marks)),
       sentOutcomes: new GroupCommit((marks: SentMark[]) => deps.store.markSent(marks), { lingerMs: 50 }),
       result: this.result,
       capacityGone: () => this.#capacityGone(),

@@ -10,7 +10,7 @@
  *   5. the provider is called; 6. the outcome is recorded.
  * Every write names the row's owner: the claim until step 4, the attempt from then on.
  */
-import type { ClaimedOutreach, ClaimOwner, RowOwner, SentMark } from "@/db/outreach_dispatch.ts";
+import type { ClaimedOutreach, ClaimOwner, RowOwner, SendingMark, SentMark } from "@/db/outreach_dispatch.ts";
 import type { ReservedMailbox } from "@/db/mailboxes.ts";
 import { earlierStepGate, followUpMailboxGate, type Gate } from "@/core/outreach_gates.ts";
 import { newMessageId, withOptOutLine } from "@/core/mail/compose.ts";
@@ -32,6 +32,11 @@ export interface RowRun {
   readonly settings: DispatchSettings;
   readonly baseUrl: string;
   readonly pool: MailboxPool;
+  /**
+   * The last check and the attempt of the run's rows, written together (group commit) whatever their claim:
+   * with the next batch claimed at half a batch left, two claims' rows are often in flight at once.
+   */
+  readonly attempts: GroupCommit<SendingMark, boolean>;
   /** Sent outcomes of the whole run, written together (they wait a little to gather more). */
   readonly sentOutcomes: GroupCommit<SentMark, boolean>;
   readonly result: DispatchResult;
@@ -92,7 +97,7 @@ export async function processRow(run: RowRun, row: ClaimedOutreach, batch: Batch
   const messageId = row.send_started_at && row.message_id
     ? row.message_id
     : newMessageId(row.outreach_token, mailbox.domain);
-  if (!(await batch.marks.add({ row, attemptId: attempt.attemptId, mailbox, messageId }))) {
+  if (!(await run.attempts.add({ row, owner, attemptId: attempt.attemptId, mailbox, messageId }))) {
     await run.store.releaseUnits([mailbox]);
     if (await run.store.cancelBlocked(row, owner)) run.result.canceled++;
     return;

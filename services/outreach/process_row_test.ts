@@ -3,7 +3,7 @@
  * to, and under which owner (the claim before the attempt, the attempt after it).
  */
 import assert from "node:assert/strict";
-import type { ClaimedOutreach, SentMark } from "@/db/outreach_dispatch.ts";
+import type { ClaimedOutreach, SendingMark, SentMark } from "@/db/outreach_dispatch.ts";
 import type { LookupOutcome, SendOutcome, Transport } from "@/core/mail/types.ts";
 import { systemClock } from "@/core/clock.ts";
 import { Batch } from "./batch.ts";
@@ -48,6 +48,7 @@ function runWith(store: DispatchStore, transport: Transport): RowRun {
     settings: dispatchSettings({ recoveryGraceMs: 60_000 }),
     baseUrl: "http://app.example",
     pool: new MailboxPool(store, () => 1, { multiUnit: true }),
+    attempts: new GroupCommit((marks: SendingMark[]) => store.markSending(marks)),
     sentOutcomes: new GroupCommit((marks: SentMark[]) => store.markSent(marks)),
     result: emptyResult(),
     capacityGone: () => {},
@@ -103,8 +104,8 @@ Deno.test("processRow - a temporary refusal gives the unit back and reschedules 
   assert.deepEqual(named("releaseUnits").filter(([units]) => (units as unknown[]).length), [[[MAILBOX]]]);
   assert.equal(named("recordFailure").length, 1, "a 503 counts against the mailbox");
   const [[, attemptOwner, due, error, options]] = named("reschedule");
-  const [[marks, markOwner]] = named("markSending") as [[{ attemptId: string }[], unknown]];
-  assert.deepEqual(markOwner, owner, "the attempt is recorded under the claim");
+  const [[marks]] = named("markSending") as [[{ attemptId: string; owner: unknown }[]]];
+  assert.deepEqual(marks[0].owner, owner, "the attempt is recorded under the claim");
   assert.deepEqual(attemptOwner, { attemptId: marks[0].attemptId }, "the outcome under the attempt");
   assert.ok(
     (due as Date).getTime() >= Date.now() + 40_000,

@@ -28,8 +28,8 @@ Deno.test("sqlDispatchStore - an address opted out on another contact row blocks
   const owner = { claimId: crypto.randomUUID() };
   const [row] = await store.claim(owner, 10, 60, {});
   assert.ok(row, "claimed: opting out does not stop the claim, the last check does");
-  const mark = { row, attemptId: crypto.randomUUID(), mailbox, messageId: "<m@mb.example>" };
-  assert.deepEqual(await store.markSending([mark], owner), [false]);
+  const mark = { row, owner, attemptId: crypto.randomUUID(), mailbox, messageId: "<m@mb.example>" };
+  assert.deepEqual(await store.markSending([mark]), [false]);
   assert.equal(await store.cancelBlocked(row, owner), true);
   const [after] = await db.sql`select status, last_error, send_started_at from outreach where id = ${row.id}`;
   assert.deepEqual([after.status, after.last_error, after.send_started_at], [

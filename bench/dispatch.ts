@@ -10,7 +10,7 @@
  */
 import Mailgun from "mailgun.js";
 import postgres from "postgres";
-import { dispatcherRate } from "./dispatch_project.ts";
+import { dispatcherRate, type DispatcherRun } from "./dispatch_project.ts";
 import { benchBounce } from "./bounce.ts";
 import { describeTop } from "./pg_stats.ts";
 import { cpuMs, parentOf, serverCpuMs } from "./proc_stats.ts";
@@ -27,33 +27,49 @@ export interface DispatchOptions {
 }
 
 const CONCURRENCY = 16;
+/** Rounds of the same-POST baseline and the dispatcher, alternated. */
+const ROUNDS = 2;
 
 export async function benchDispatch(options: DispatchOptions): Promise<Measurement[]> {
   const bare = await bareLoop(options.emails);
   options.log(`dispatch: bare mailgun.js loop ${bare.toFixed(0)} emails/s`);
   const { rate: graphile } = await graphileWorker(options, "noop");
   options.log(`dispatch: graphile-worker ${graphile.toFixed(0)} no-op jobs/s`);
-  const send = await graphileWorker(options, "send");
+  // The fair baseline and the dispatcher alternate, ROUNDS times: the machine is shared and its load moves
+  // within seconds, so each side is reported at its best round (every round is logged), and nothing sent
+  // twice or lost in any round.
+  const sends: Awaited<ReturnType<typeof graphileWorker>>[] = [];
+  const runs: DispatcherRun[] = [];
+  for (let round = 1; round <= ROUNDS; round++) {
+    const send = await graphileWorker(options, "send");
+    sends.push(send);
+    options.log(
+      `dispatch: round ${round}: graphile-worker ${send.rate.toFixed(0)} jobs/s posting to the fake ` +
+        `(per job: ${perEmail(send.denoCpuMs, options.emails)} ms CPU in Deno, ` +
+        `${perEmail(send.pgCpuMs, options.emails)} ms in PostgreSQL)`,
+    );
+    const run = await dispatcherRate(options);
+    runs.push(run);
+    options.log(
+      `dispatch: round ${round}: project dispatcher ${run.rate.toFixed(0)} emails/s (${run.sent} sent, ` +
+        `${run.duplicates} twice, ${run.batches} batches, ${run.seconds.toFixed(1)} s; per email ` +
+        `${(run.denoCpuMs / run.sent).toFixed(3)} ms CPU in the dispatcher process, ` +
+        `${perEmail(run.pgCpuMs, run.sent)} ms in PostgreSQL, ${perEmail(run.statementMs, run.sent)} ms of ` +
+        `statement execution; peak RSS ${run.peakRssMiB} MiB)`,
+    );
+  }
+  const send = sends.reduce((a, b) => (b.rate > a.rate ? b : a));
   const graphileSend = send.rate;
-  options.log(
-    `dispatch: graphile-worker ${graphileSend.toFixed(0)} jobs/s posting to the fake ` +
-      `(per job: ${perEmail(send.denoCpuMs, options.emails)} ms CPU in Deno, ` +
-      `${perEmail(send.pgCpuMs, options.emails)} ms in PostgreSQL)`,
-  );
-  const project = await dispatcherRate(options);
+  const project = runs.reduce((a, b) => (b.rate > a.rate ? b : a));
+  const allDelivered = runs.every((r) => r.duplicates === 0 && r.sent === options.emails);
+  const peakRss = Math.max(...runs.map((r) => r.peakRssMiB));
   const top = describeTop(project.top);
   const denoMs = project.denoCpuMs / project.sent;
   const pgMs = project.pgCpuMs === null ? null : project.pgCpuMs / project.sent;
   const stmtMs = project.statementMs === null ? null : project.statementMs / project.sent;
   options.log(
-    `dispatch: project dispatcher ${project.rate.toFixed(0)} emails/s (${project.sent} sent, ` +
-      `${project.batches} batches, ${project.seconds.toFixed(1)} s; per email ${
-        denoMs.toFixed(3)
-      } ms CPU in ` +
-      `the dispatcher process, ${pgMs?.toFixed(3)} ms in PostgreSQL, ${stmtMs?.toFixed(3)} ms of statement ` +
-      `execution; peak RSS ${project.peakRssMiB} MiB)`,
+    "dispatch: statements with the most execution time during the best round's dispatch (reset after set-up):",
   );
-  options.log("dispatch: statements with the most execution time during the dispatch (reset after set-up):");
   for (const s of project.top) {
     options.log(
       `  ${s.total_ms} ms, ${s.calls} calls, ${s.mean_ms} ms mean${s.toplevel ? "" : " (nested)"}: ` +
@@ -71,10 +87,11 @@ export async function benchDispatch(options: DispatchOptions): Promise<Measureme
       baseline: { name: "graphile-worker, same mailgun.js POST", value: graphileSend },
       ratio: ratio(project.rate, graphileSend),
       goal: ">= 1000/s and >= 1.0x graphile-worker doing the same POST",
-      met: project.rate >= 1000 && project.rate >= graphileSend && project.duplicates === 0 &&
-        project.sent === options.emails,
-      note:
-        `${project.sent}/${options.emails} delivered to the fake, ${project.duplicates} duplicates; ${top}`,
+      met: project.rate >= 1000 && project.rate >= graphileSend && allDelivered,
+      note: `best of ${ROUNDS} rounds each (dispatcher ${runs.map((r) => r.rate.toFixed(0)).join(", ")}/s; ` +
+        `graphile-worker ${sends.map((r) => r.rate.toFixed(0)).join(", ")}/s); every round: ` +
+        `${runs.map((r) => `${r.sent}/${options.emails}`).join(", ")} delivered to the fake, ` +
+        `${runs.map((r) => r.duplicates).join(", ")} duplicates; ${top}`,
     },
     {
       section: "dispatch",
@@ -104,12 +121,12 @@ export async function benchDispatch(options: DispatchOptions): Promise<Measureme
     {
       section: "dispatch",
       name: "worker process RSS during the dispatch (peak)",
-      value: project.peakRssMiB,
+      value: peakRss,
       unit: "MiB",
       goal: "< 150 MB",
-      met: project.peakRssMiB * 1.048576 < 150,
+      met: peakRss * 1.048576 < 150,
       note: `VmHWM of the dispatching process, started with deno task worker's flags and pool ` +
-        `(bench/dispatch_worker.ts), ${project.sent} emails`,
+        `(bench/dispatch_worker.ts), ${project.sent} emails, the higher of ${ROUNDS} rounds`,
     },
     {
       section: "dispatch",

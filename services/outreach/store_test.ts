@@ -83,6 +83,31 @@ Deno.test("sqlDispatchStore - the claim walks past a blocked sender's rows at th
   await db.sql`delete from outreach where id = any(${[...waiting, ...ready]}::int[])`;
 });
 
+Deno.test("sqlDispatchStore - one attempts statement checks each row against its own claim", async () => {
+  await db.sql`delete from outreach where status = 'queued'`; // left by the tests above
+  const sender = await createSender(db.sql);
+  await queueFirstSteps(db.sql, sender.applicationId, await createContacts(db.sql, sender.companyId, 3));
+  const [mailbox] = await createMailboxes(db.sql, [10]);
+  const first = { claimId: crypto.randomUUID() };
+  const second = { claimId: crypto.randomUUID() };
+  const [a] = await store.claim(first, 1, 60, {});
+  const [b, c] = await store.claim(second, 2, 60, {});
+  const mark = (row: typeof a, owner: typeof first) => ({
+    row,
+    owner,
+    attemptId: crypto.randomUUID(),
+    mailbox,
+    messageId: `<${row.id}@mb.example>`,
+  });
+  assert.deepEqual(await store.markSending([mark(a, first), mark(b, second), mark(c, first)]), [
+    true,
+    true,
+    false,
+  ]);
+  const started = await db.sql`select id from outreach where send_started_at is not null order by id`;
+  assert.deepEqual(started.map((r) => r.id), [a.id, b.id], "the row named under another claim is untouched");
+});
+
 Deno.test("sqlDispatchStore - capacity follows availability: active or warming up, healthy, under the cap", async () => {
   await db.sql`update mailboxes set status = 'paused'`;
   assert.equal(await store.hasCapacity(), false);

@@ -406,3 +406,11 @@ export function computeMatch(job: MatchJob, profile: MatchProfile): Match {
   const score = Math.max(0, Math.min(cap, Math.round((100 * got) / total)));
   return { score, category: categoryOf(score), reasons: parts.map((p) => p.reason) };
 }
+
+/**
+ * `computeMatch` for one profile and many jobs (a page, a pool of candidates): what depends only on the
+ * profile is worked out once, not per job.
+ */
+export function matcherFor(profile: MatchProfile): (job: MatchJob) => Match {
+  return (job) => computeMatch(job, profile);
+}

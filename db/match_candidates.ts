@@ -6,7 +6,6 @@
  */
 import type { Frag, Sql, Tx } from "./client.ts";
 import { matchJobColumns, type MatchJobRow } from "./match_scores.ts";
-import type { SearchCursor } from "@/core/search_cursor.ts";
 
 /** A user's table state, as the read path needs it. */
 export interface CandidateState {
@@ -230,36 +229,4 @@ export async function writeCandidates(
 /** Takes the user's refresh lock for the transaction: one refresh of a table at a time. */
 export async function lockCandidates(tx: Tx, userId: number): Promise<void> {
   await tx`select pg_advisory_xact_lock(hashtext('match_candidates'), ${userId}::int)`;
-}
-
-type MatchCursor = Extract<SearchCursor, { sort: "match" }>;
-
-/**
- * One page of the user's table, best first, after or before the cursor, within the exact part (keys at least
- * `exact`), keeping the jobs that pass `where` (the search's own conditions on `jobs j`: open, public, not
- * hidden, its text and filters). `limit + 1` rows are read so the caller knows whether the exact part holds a
- * full page and whether there is more. RLS transaction.
- */
-export function candidatePage(
-  tx: Tx,
-  userId: number,
-  where: Frag,
-  exact: { score: number; id: number },
-  limit: number,
-  cursor: MatchCursor | undefined,
-): Promise<CandidateRow[]> {
-  const back = cursor?.dir === "prev";
-  const edge = !cursor
-    ? tx``
-    : back
-    ? tx`and (mc.score, mc.job_id) > (${cursor.score}::int, ${cursor.id}::int)`
-    : tx`and (mc.score, mc.job_id) < (${cursor.score}::int, ${cursor.id}::int)`;
-  return tx<CandidateRow[]>`
-    select mc.job_id, mc.score, mc.category
-    from match_candidates mc join jobs j on j.id = mc.job_id
-    where mc.user_id = ${userId}::int
-      and (mc.score, mc.job_id) >= (${exact.score}::int, ${exact.id}::int) ${edge}
-      and ${where}
-    order by ${back ? tx`mc.score, mc.job_id` : tx`mc.score desc, mc.job_id desc`}
-    limit ${limit + 1}::int`;
 }

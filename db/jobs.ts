@@ -22,7 +22,7 @@ import {
   tablePageRows,
   type TableRow,
 } from "./job_match_rank.ts";
-import { computeMatch, type Match } from "@/core/match.ts";
+import { computeMatch, type Match, matcherFor } from "@/core/match.ts";
 import { HttpError } from "@/core/http_error.ts";
 import { parseSearchText } from "@/core/search_query.ts";
 import type { SearchCursor, SearchSort } from "@/core/search_cursor.ts";
@@ -101,7 +101,8 @@ export async function searchJobs(sql: Sql, userId: number, s: JobSearch): Promis
   }
   const cursor = s.cursor as DateCursor | undefined;
   const rows = finishDatePage(round.date, s.limit, cursor);
-  const items = rows.page.map((r) => listItem(r, computeMatch(toMatchJob(r), profile)));
+  const score = matcherFor(profile);
+  const items = rows.page.map((r) => listItem(r, score(toMatchJob(r))));
   const key = (r: SearchRow | undefined, dir: "next" | "prev"): DateCursor | undefined =>
     r && { sort: "date", dir, posted: r.posted_key, id: r.id };
   const backward = cursor?.dir === "prev";
@@ -135,19 +136,25 @@ interface SearchRound {
   date: SearchRow[];
 }
 
+/** `max_parallel_workers_per_gather` for the pools: PostgreSQL's default. */
+const POOL_WORKERS = "2";
+
 /** The settings every search statement runs under; `fuzzy`: those of the similar-text search too. */
 function searchSettings(fuzzy: boolean): Record<string, string> {
   // Custom plans: the filters' values decide between very different plans (a rare word, a common one).
+  // No parallel workers: every statement reads a bounded number of rows, and a page whose gate is false
+  // would still start its workers (the one-time filter sits below the Gather) only for them to read nothing.
   // The similar-text search: similar titles and names are few by nature, but the planner guesses half the
   // table for `<%`, so it is kept on the trigram indexes; one typo in a short word leaves about half its
   // trigrams (`engneer`/`engineer`: 0.55), under pg_trgm's default threshold of 0.6.
   return fuzzy
     ? {
       plan_cache_mode: "force_custom_plan",
+      max_parallel_workers_per_gather: "0",
       enable_seqscan: "off",
       "pg_trgm.word_similarity_threshold": String(WORD_SIMILARITY),
     }
-    : { plan_cache_mode: "force_custom_plan" };
+    : { plan_cache_mode: "force_custom_plan", max_parallel_workers_per_gather: "0" };
 }
 
 /**
@@ -291,7 +298,8 @@ async function poolsPage(
     sql,
     userId,
     (tx) => [poolRows(tx, profile, () => searchFilters(tx, userId, s, fuzzy), all)] as const,
-    searchSettings(fuzzy),
+    // Parallel workers allowed here: the pools read thousands of rows (one client waits 2-3x longer without).
+    { ...searchSettings(fuzzy), max_parallel_workers_per_gather: POOL_WORKERS },
   );
   return matchPageOf(rankRows(rows, profile), s.limit, cursor);
 }

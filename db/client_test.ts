@@ -83,6 +83,30 @@ Deno.test("pipelineAsUser - refuses a bad user id before sending anything", asyn
   assert.deepEqual(proxy.counts(), before);
 });
 
+Deno.test("pipelineAsUser - without named prepared statements (behind PgBouncer): the same answers, in one transaction", async () => {
+  const bouncer = new URL(proxied);
+  bouncer.searchParams.set("pgbouncer", "true");
+  const unprepared = createPool(bouncer.toString(), { max: 1 });
+  try {
+    const [[ctx], resumes] = await pipelineAsUser(unprepared, bob.id, (tx) =>
+      [
+        tx<{ who: string; uid: string; xid: string }[]>`
+          select current_user as who, current_setting('app.current_user_id') as uid,
+                 txid_current_if_assigned()::text as xid`,
+        tx<{ user_id: number }[]>`select user_id from resumes`,
+      ] as const);
+    assert.deepEqual({ who: ctx.who, uid: ctx.uid }, { who: "app_user", uid: String(bob.id) });
+    assert.deepEqual(resumes.map((r) => r.user_id), [bob.id]);
+    // postgres.js describes each parameterised statement first without prepared statements: more round
+    // trips, the same single transaction.
+    const [after] = await unprepared<{ uid: string | null }[]>`
+      select current_setting('app.current_user_id', true) as uid`;
+    assert.ok(!after.uid);
+  } finally {
+    await unprepared.end({ timeout: 5 });
+  }
+});
+
 Deno.test("client - teardown", async () => {
   await pool.end({ timeout: 5 });
   await proxy.close();

@@ -86,8 +86,8 @@ async function benchSearchLoad(options: SearchOptions): Promise<Measurement[]> {
       unit: "req/s",
       baseline: { name: "pgbench same SQL", value: pgbench.rate },
       ratio: ratio(wrk.rate, pgbench.rate),
-      goal: ">= 0.5x pgbench",
-      met: wrk.errors === 0 && wrk.rate >= pgbench.rate / 2,
+      goal: ">= 0.8x pgbench",
+      met: wrk.errors === 0 && wrk.rate >= pgbench.rate * 0.8,
       note: wrk.errors ? `${wrk.errors} non-2xx answers or socket errors` : undefined,
     },
     {
@@ -97,8 +97,8 @@ async function benchSearchLoad(options: SearchOptions): Promise<Measurement[]> {
       unit: "ms",
       baseline: { name: "pgbench p99", value: pgbench.p99 },
       ratio: ratio(wrk.p99, pgbench.p99),
-      goal: "< 25 ms (full scale)",
-      met: wrk.p99 < 25,
+      // No goal since issue 15: at 64 connections on 2 cores Little's law sets it; the latency goal is one
+      // client's, per shape (bench/search_single.ts).
       note: `p50 ${wrk.p50.toFixed(1)} ms; pgbench p50 ${pgbench.p50.toFixed(1)} ms; under pgbench, ${top}`,
     },
     {

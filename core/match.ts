@@ -207,6 +207,7 @@ interface Prepared {
   wanted: RoleLevel[];
   remoteOk: boolean;
   locations: string[];
+  places: Place[];
   roleTypes: Set<string>;
   industries: Set<string>;
   sizes: number[];
@@ -227,6 +228,7 @@ function prepare(profile: MatchProfile): Prepared {
     wanted,
     remoteOk: profile.remote_ok || profile.locations.some((l) => l.trim().toLowerCase() === "remote"),
     locations: profile.locations,
+    places: profile.locations.map(placeOf),
     roleTypes: new Set(profile.role_types.map((t) => t.toLowerCase())),
     industries: new Set(profile.industries.map((i) => i.trim().toLowerCase())),
     sizes: profile.company_sizes.map((s) => COMPANY_SIZES.indexOf(s as typeof COMPANY_SIZES[number]))
@@ -330,16 +332,23 @@ function rolePart(job: MatchJob, p: Prepared): Part {
   return { weight: WEIGHTS.role, value: fit.value, reason: () => fit.reason };
 }
 
-function sameLocation(a: string, b: string): boolean {
-  const x = a.trim().toLowerCase();
-  const y = b.trim().toLowerCase();
-  if (!x || !y) return false;
-  return x.includes(y) || y.includes(x) || x.split(",")[0].trim() === y.split(",")[0].trim();
+/** A place as `sameLocation` compares it: trimmed, lowercase, and its part before the first comma. */
+type Place = { text: string; city: string };
+const placeOf = (raw: string): Place => {
+  const text = raw.trim().toLowerCase();
+  return { text, city: text.split(",")[0].trim() };
+};
+
+/** Either contains the other, or the same city before the comma; an empty place matches nothing. */
+function sameLocation(x: Place, y: Place): boolean {
+  if (!x.text || !y.text) return false;
+  return x.text.includes(y.text) || y.text.includes(x.text) || x.city === y.city;
 }
 
 function locationPart(job: MatchJob, p: Prepared): Part {
   const place = job.location?.trim();
-  const hit = place ? p.locations.find((l) => sameLocation(place, l)) : undefined;
+  const at = place && p.places.length ? placeOf(place) : undefined;
+  const hit = at ? p.places.some((l) => sameLocation(at, l)) : false;
   const w = WEIGHTS.location;
   if (hit) return { weight: w, value: 1, reason: () => `in ${place}, one of your locations` };
   if (job.remote) {

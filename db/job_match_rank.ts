@@ -19,55 +19,13 @@ import { type JobListItem, listItem, rowsOf, type SearchRow } from "./job_rows.t
 import { matchJobColumns, toMatchJob } from "./match_scores.ts";
 import { candidateState } from "./match_candidates.ts";
 import { type MatchCategory, matcherFor, type MatchProfile } from "@/core/match.ts";
-import { canonicalSkill } from "@/core/skills.ts";
-import { searchWords } from "@/core/search_query.ts";
+import { poolInputs } from "@/core/match_pools.ts";
 import type { SearchCursor } from "@/core/search_cursor.ts";
 
 /** Candidates per pool: the bound on the work of one page (two pools, at most 10,000 scores at ~5 µs each). */
 export const MATCH_POOL = 5000;
 
-/** Words of a role title that say nothing about the kind of work. */
-const NOT_ROLE_WORDS = new Set([
-  "senior",
-  "sr",
-  "junior",
-  "jr",
-  "lead",
-  "staff",
-  "principal",
-  "head",
-  "chief",
-  "intern",
-  "associate",
-  "mid",
-  "level",
-  "i",
-  "ii",
-  "iii",
-  "iv",
-  "of",
-  "and",
-  "the",
-  "a",
-  "an",
-  "for",
-  "at",
-  "in",
-  "to",
-  "with",
-]);
-
-/** The tsquery text of the resume's role words, title weight only: "'backend':A | 'engineer':A". */
-export function roleWordsQuery(roles: readonly string[]): string | null {
-  const words = new Set<string>();
-  for (const role of roles) {
-    // Broad words too ("engineer"): a "Software Engineer" job that names no skill is found only by them.
-    for (const w of searchWords(role).toLowerCase().split(/[^\p{L}\p{N}]+/u)) {
-      if (w.length >= 2 && !NOT_ROLE_WORDS.has(w)) words.add(w);
-    }
-  }
-  return words.size ? [...words].slice(0, 20).map((w) => `'${w}':A`).join(" | ") : null;
-}
+export { roleWordsQuery } from "@/core/match_pools.ts";
 
 type Scored = { row: SearchRow; score: number; category: MatchCategory };
 
@@ -81,8 +39,7 @@ export function poolRows(
   filters: () => Frag,
   all = false,
 ): Promise<SearchRow[]> {
-  const skills = [...new Set(profile.skills.map(canonicalSkill))];
-  const roles = roleWordsQuery(profile.roles ?? []);
+  const { skills, roles } = poolInputs(profile);
   const newest = (cond: Frag) =>
     tx`(select j.id from jobs j where ${filters()} and ${cond}
         order by j.posted_date desc nulls last, j.id desc limit ${MATCH_POOL}::int)`;
@@ -95,6 +52,41 @@ export function poolRows(
     : pools.length === 1
     ? pools[0]
     : tx`${pools[0]} union ${pools[1]}`;
+  return rowsOf(tx, tx`select id from (${ids}) u`);
+}
+
+/**
+ * `poolRows` with the pools' inputs read in the statement from the user's table state (`pool_skills`,
+ * `pool_roles`, migration 0098, written with every save of the profile) instead of from a profile in hand, so
+ * that it can ride in the search's first round trip. The same candidates: every job the search finds when
+ * `rf.search_n` (the count the round's head left) is at most `COUNT_CAP` or the profile has neither skills nor
+ * role words; else the skill pool and the role pool that exist. `gate`: a condition without columns under
+ * which it is read at all, false when the inputs are not known (the caller then reads the pools with the
+ * profile, `poolRows`).
+ */
+export function storedPoolRows(
+  tx: Sql | Tx,
+  userId: number,
+  filters: () => Frag,
+  gate: Frag,
+  countCap: number,
+): Promise<SearchRow[]> {
+  const input = (column: Frag) =>
+    tx`(select ${column} from match_candidate_state st where st.user_id = ${userId}::int)`;
+  // No state row, or inputs not kept: the caller's gate only lets this run when the profile has no skills
+  // and no roles, whose inputs are empty.
+  const skills = () => tx`coalesce(${input(tx`st.pool_skills`)}, '{}'::text[])`;
+  const roles = () => input(tx`st.pool_roles`);
+  const all = () => tx`current_setting('rf.search_n', true)::int <= ${countCap}::int`;
+  const newest = (cond: Frag) =>
+    tx`(select j.id from jobs j where ${gate} and ${cond} and ${filters()}
+        order by j.posted_date desc nulls last, j.id desc limit ${MATCH_POOL}::int)`;
+  const ids = tx`
+    ${newest(tx`(${all()} or (cardinality(${skills()}) = 0 and ${roles()} is null))`)}
+    union ${newest(tx`not ${all()} and cardinality(${skills()}) > 0 and j.skills ?| ${skills()}`)}
+    union ${
+    newest(tx`not ${all()} and ${roles()} is not null and j.search_tsv @@ to_tsquery('english', ${roles()})`)
+  }`;
   return rowsOf(tx, tx`select id from (${ids}) u`);
 }
 

@@ -19,6 +19,7 @@ import {
   matchPageOf,
   poolRows,
   rankRows,
+  storedPoolRows,
   tablePageRows,
   type TableRow,
 } from "./job_match_rank.ts";
@@ -96,7 +97,9 @@ export async function searchJobs(sql: Sql, userId: number, s: JobSearch): Promis
     const cursor = s.cursor as MatchCursor;
     // The user's best-match table first (db/job_match_rank.ts `tableMatchPage`), else the pools.
     const page = finishTablePage(round.table, round.tableUsable, s.limit, cursor) ??
-      await poolsPage(sql, userId, profile, s, fuzzy, cursor, n <= COUNT_CAP);
+      (round.pools
+        ? matchPageOf(rankRows(round.pools, profile), s.limit, cursor)
+        : await poolsPage(sql, userId, profile, s, fuzzy, cursor, n <= COUNT_CAP));
     return { ...page, sort, count, fuzzy };
   }
   const cursor = s.cursor as DateCursor | undefined;
@@ -132,6 +135,11 @@ interface SearchRound {
   tableUsable: boolean;
   /** Its page (`limit + 1` rows), when the sort is best match and the table is usable. */
   table: TableRow[];
+  /**
+   * The pools' rows, read in this round from the inputs kept with the table state (`storedPoolRows`) when
+   * the table cannot answer; undefined when they were not (the caller reads them with the profile).
+   */
+  pools?: SearchRow[];
   /** The newest-first rows (`limit + 1`, unsorted), when the sort is newest first. */
   date: SearchRow[];
 }
@@ -209,6 +217,7 @@ type HeadRow = MatchProfileRow & {
   n: number;
   sort: SearchSort;
   table_usable: boolean;
+  pool_known: boolean;
 };
 
 /**
@@ -230,10 +239,12 @@ async function searchRound(sql: Sql, userId: number, s: JobSearch, fuzzy: boolea
         ? tx`and current_setting('rf.search_n', true)::int <= ${COUNT_CAP}::int`
         : tx`and current_setting('rf.search_n', true)::int > ${COUNT_CAP}::int`
     })`;
+  const back = matchCursor?.dir === "prev";
+  const sent: string[] = [];
   const results = await pipelineAsUser(sql, userId, (tx) => {
     const filters = () => searchFilters(tx, userId, s, fuzzy);
     // Back from a row below the table's exact part: what lies between is not all in the table (the pools).
-    const backBelow = matchCursor?.dir === "prev"
+    const backBelow = back
       ? tx`or (${matchCursor.score}::int, ${matchCursor.id}::int) < (st.exact_score, st.exact_id)`
       : tx``;
     const head = tx<HeadRow[]>`
@@ -251,39 +262,82 @@ async function searchRound(sql: Sql, userId: number, s: JobSearch, fuzzy: boolea
     }::text, case when prof.has_resume then 'match' else 'date' end) as sort,
                counted.n
         from prof, counted
+      ), state as (
+        select coalesce(not st.stale and st.exact_score is not null and not (false ${backBelow}), false)
+                 as table_usable,
+               -- The pools' inputs: kept with the state (migration 0098), or none to keep (no skills, no roles).
+               coalesce(st.pool_skills is not null, false)
+                 or not (${hasStrings(tx, tx`prof.resume_skills`)} or ${hasStrings(tx, tx`prof.skills`)}
+                         or ${hasStrings(tx, tx`prof.resume_roles`)}) as pool_known
+        from prof left join match_candidate_state st on st.user_id = ${userId}::int
       )
-      select prof.*, decided.n, decided.sort,
-             coalesce(not st.stale and st.exact_score is not null and not (false ${backBelow}), false)
-               as table_usable,
-             set_config('rf.search_sort', decided.sort, true), set_config('rf.search_n', decided.n::text, true)
-      from prof cross join decided
-      left join match_candidate_state st on st.user_id = ${userId}::int`;
-    return [
-      head,
-      sendMatch ? tablePageRows(tx, userId, filters(), s.limit, matchCursor, gate("match")(tx)) : noRows(tx),
-      sendDate ? datePageRows(tx, filters, s.limit, dateCursor, true, gate("date", "few")(tx)) : noRows(tx),
+      select prof.*, decided.n, decided.sort, state.table_usable, state.pool_known,
+             set_config('rf.search_sort', decided.sort, true), set_config('rf.search_n', decided.n::text, true),
+             set_config('rf.search_table', case when state.table_usable then 'on' else 'off' end, true),
+             set_config('rf.search_pool_known', case when state.pool_known then 'on' else 'off' end, true)
+      from prof cross join decided cross join state`;
+    const statements: Promise<unknown>[] = [];
+    const send = (name: string, q: Promise<unknown>) => {
+      sent.push(name);
+      statements.push(q);
+    };
+    send("head", head);
+    if (sendMatch) {
+      // The table's page, and whether the pools must rank instead (`rf.search_pools`): the same rule as
+      // `finishTablePage`. The pools may then use parallel workers (they read thousands of rows).
+      const page = tablePageRows(tx, userId, filters(), s.limit, matchCursor, gate("match")(tx));
+      const answers = back ? tx`true` : tx`c.n > ${s.limit}::int`;
+      send(
+        "table",
+        tx<(TableRow & { pools_ran: string })[]>`
+          with page as (${page as unknown as Frag}), decided as materialized (
+            select set_config('rf.search_pools', x.pools::text, true) as pools_ran,
+                   set_config('max_parallel_workers_per_gather',
+                              case when x.pools then ${POOL_WORKERS}::text else '0' end, true)
+            from (select current_setting('rf.search_sort', true) = 'match'
+                         and current_setting('rf.search_pool_known', true) = 'on'
+                         and not (current_setting('rf.search_table', true) = 'on' and ${answers}) as pools
+                  from (select count(*)::int as n from page) c) x
+          )
+          select decided.pools_ran, page.* from decided left join page on true
+          order by ${back ? tx`page.score, page.job_id` : tx`page.score desc, page.job_id desc`}`,
+      );
+      send(
+        "pools",
+        storedPoolRows(tx, userId, filters, tx`current_setting('rf.search_pools', true) = 'true'`, COUNT_CAP),
+      );
+    }
+    if (sendDate) {
+      send("few", datePageRows(tx, filters, s.limit, dateCursor, true, gate("date", "few")(tx)));
       // The walk: the keyset index newest first, the only plan left once bitmap and sequential scans are off.
-      sendDate
-        ? tx`select set_config('enable_bitmapscan', 'off', true), set_config('enable_seqscan', 'off', true)`
-        : noRows(tx),
-      sendDate ? datePageRows(tx, filters, s.limit, dateCursor, false, gate("date", "many")(tx)) : noRows(tx),
-    ] as const;
+      send(
+        "off",
+        tx`select set_config('enable_bitmapscan', 'off', true), set_config('enable_seqscan', 'off', true),
+                  set_config('max_parallel_workers_per_gather', '0', true)`,
+      );
+      send("many", datePageRows(tx, filters, s.limit, dateCursor, false, gate("date", "many")(tx)));
+    }
+    return statements;
   }, searchSettings(fuzzy));
-  const [[head], table, few, , many] = results;
+  const got = <T>(name: string): T[] => (sent.includes(name) ? results[sent.indexOf(name)] as T[] : []);
+  const [head] = got<HeadRow>("head");
+  const table = got<TableRow & { pools_ran: string | null }>("table");
+  const poolsRan = table[0]?.pools_ran === "true";
   return {
     profile: toMatchProfile(head),
     sort: head.sort,
     n: head.n,
     tableUsable: head.sort === "match" && head.table_usable,
-    table: table as TableRow[],
-    date: [...few as SearchRow[], ...many as SearchRow[]],
+    table: table.filter((r) => r.job_id !== null),
+    pools: poolsRan ? got<SearchRow>("pools") : undefined,
+    date: [...got<SearchRow>("few"), ...got<SearchRow>("many")],
   };
 }
 
 /**
- * Best match first from the candidate pools (db/job_match_rank.ts), when the user's table cannot answer:
- * one more pipelined round with the profile the first one read (the pools are chosen by its skills and
- * roles), ranked here.
+ * Best match first from the candidate pools (db/job_match_rank.ts), when the user's table cannot answer and
+ * the first round could not read them (no pool inputs kept for the user yet): one more pipelined round with
+ * the profile the first one read (the pools are chosen by its skills and roles), ranked here.
  */
 async function poolsPage(
   sql: Sql,
@@ -303,9 +357,6 @@ async function poolsPage(
   );
   return matchPageOf(rankRows(rows, profile), s.limit, cursor);
 }
-
-/** A statement that reads nothing, to keep the batch's shape: a pipelined `select` costs ~nothing. */
-const noRows = (tx: Sql) => tx<never[]>`select where false`;
 
 /**
  * A page newest first, after (or before) the cursor: its `limit + 1` rows, unsorted (`finishDatePage` sorts).

@@ -19,7 +19,7 @@ import { type JobListItem, listItem, rowsOf, type SearchRow } from "./job_rows.t
 import { matchJobColumns, toMatchJob } from "./match_scores.ts";
 import { candidateState } from "./match_candidates.ts";
 import { type MatchCategory, matcherFor, type MatchProfile } from "@/core/match.ts";
-import { poolInputs } from "@/core/match_pools.ts";
+import { type PoolInputs, poolInputs } from "@/core/match_pools.ts";
 import type { SearchCursor } from "@/core/search_cursor.ts";
 
 /** Candidates per pool: the bound on the work of one page (two pools, at most 10,000 scores at ~5 µs each). */
@@ -30,63 +30,35 @@ export { roleWordsQuery } from "@/core/match_pools.ts";
 type Scored = { row: SearchRow; score: number; category: MatchCategory };
 
 /**
- * The candidates' rows (statement only): the pools below, or every job the search finds when `all` (at
- * most `COUNT_CAP`, fewer than a pool holds).
+ * The candidates' rows (statement only): the pools below, chosen by the pools' inputs (core/match_pools.ts:
+ * the profile's, or the ones its last save kept), or every job the search finds when `all` (at most
+ * `COUNT_CAP`, fewer than a pool holds). `all` may be a condition without columns decided in the statement
+ * (the search's first round: the count its head left), and `gate` one under which anything is read.
  */
 export function poolRows(
   tx: Sql | Tx,
-  profile: MatchProfile,
+  inputs: PoolInputs,
   filters: () => Frag,
-  all = false,
+  all: boolean | Frag = false,
+  gate: Frag = tx`true`,
 ): Promise<SearchRow[]> {
-  const { skills, roles } = poolInputs(profile);
-  const newest = (cond: Frag) =>
-    tx`(select j.id from jobs j where ${filters()} and ${cond}
-        order by j.posted_date desc nulls last, j.id desc limit ${MATCH_POOL}::int)`;
-  const pools = [
-    skills.length ? newest(tx`j.skills ?| ${skills}::text[]`) : null,
-    roles ? newest(tx`j.search_tsv @@ to_tsquery('english', ${roles}::text)`) : null,
-  ].filter((p) => p !== null);
-  const ids = all || pools.length === 0
-    ? newest(tx`true`)
-    : pools.length === 1
-    ? pools[0]
-    : tx`${pools[0]} union ${pools[1]}`;
-  return rowsOf(tx, tx`select id from (${ids}) u`);
-}
-
-/**
- * `poolRows` with the pools' inputs read in the statement from the user's table state (`pool_skills`,
- * `pool_roles`, migration 0098, written with every save of the profile) instead of from a profile in hand, so
- * that it can ride in the search's first round trip. The same candidates: every job the search finds when
- * `rf.search_n` (the count the round's head left) is at most `COUNT_CAP` or the profile has neither skills nor
- * role words; else the skill pool and the role pool that exist. `gate`: a condition without columns under
- * which it is read at all, false when the inputs are not known (the caller then reads the pools with the
- * profile, `poolRows`).
- */
-export function storedPoolRows(
-  tx: Sql | Tx,
-  userId: number,
-  filters: () => Frag,
-  gate: Frag,
-  countCap: number,
-): Promise<SearchRow[]> {
-  const input = (column: Frag) =>
-    tx`(select ${column} from match_candidate_state st where st.user_id = ${userId}::int)`;
-  // No state row, or inputs not kept: the caller's gate only lets this run when the profile has no skills
-  // and no roles, whose inputs are empty.
-  const skills = () => tx`coalesce(${input(tx`st.pool_skills`)}, '{}'::text[])`;
-  const roles = () => input(tx`st.pool_roles`);
-  const all = () => tx`current_setting('rf.search_n', true)::int <= ${countCap}::int`;
+  const { skills, roles } = inputs;
   const newest = (cond: Frag) =>
     tx`(select j.id from jobs j where ${gate} and ${cond} and ${filters()}
         order by j.posted_date desc nulls last, j.id desc limit ${MATCH_POOL}::int)`;
-  const ids = tx`
-    ${newest(tx`(${all()} or (cardinality(${skills()}) = 0 and ${roles()} is null))`)}
-    union ${newest(tx`not ${all()} and cardinality(${skills()}) > 0 and j.skills ?| ${skills()}`)}
-    union ${
-    newest(tx`not ${all()} and ${roles()} is not null and j.search_tsv @@ to_tsquery('english', ${roles()})`)
-  }`;
+  const pools = [
+    skills.length ? tx`j.skills ?| ${skills}::text[]` : null,
+    roles ? tx`j.search_tsv @@ to_tsquery('english', ${roles}::text)` : null,
+  ].filter((p) => p !== null);
+  let ids: Frag;
+  if (all === true || pools.length === 0) ids = newest(tx`true`);
+  else if (all === false) {
+    ids = pools.length === 1 ? newest(pools[0]) : tx`${newest(pools[0])} union ${newest(pools[1])}`;
+  } else {
+    // Decided in the statement: every job found, or the pools (one-time filters: only one side is read).
+    ids = tx`${newest(all)}`;
+    for (const pool of pools) ids = tx`${ids} union ${newest(tx`not ${all} and ${pool}`)}`;
+  }
   return rowsOf(tx, tx`select id from (${ids}) u`);
 }
 
@@ -112,7 +84,7 @@ export async function rankedCandidates(
   filters: () => Frag,
   all = false,
 ): Promise<Scored[]> {
-  return rankRows(await poolRows(tx, profile, filters, all), profile);
+  return rankRows(await poolRows(tx, poolInputs(profile), filters, all), profile);
 }
 
 /** Whether `s` comes before the cursor's row in the best-first order. */

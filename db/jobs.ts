@@ -19,11 +19,11 @@ import {
   matchPageOf,
   poolRows,
   rankRows,
-  storedPoolRows,
   tablePageRows,
   type TableRow,
 } from "./job_match_rank.ts";
 import { computeMatch, type Match, matcherFor } from "@/core/match.ts";
+import { type PoolInputs, poolInputs } from "@/core/match_pools.ts";
 import { HttpError } from "@/core/http_error.ts";
 import { parseSearchText } from "@/core/search_query.ts";
 import type { SearchCursor, SearchSort } from "@/core/search_cursor.ts";
@@ -40,6 +40,12 @@ export interface JobSearch {
   sort?: SearchSort;
   /** Decoded cursor: the page after (or before) the row it names. */
   cursor?: SearchCursor;
+  /**
+   * The best-match pools' inputs the user's last profile save kept (migration 0098), as the session lookup
+   * read them (web/auth.ts): with them the pools ride in the search's first round trip, planned with their
+   * values; without, a second round reads them with the profile when the user's table cannot answer.
+   */
+  pool?: PoolInputs;
 }
 
 export interface JobPage {
@@ -136,8 +142,8 @@ interface SearchRound {
   /** Its page (`limit + 1` rows), when the sort is best match and the table is usable. */
   table: TableRow[];
   /**
-   * The pools' rows, read in this round from the inputs kept with the table state (`storedPoolRows`) when
-   * the table cannot answer; undefined when they were not (the caller reads them with the profile).
+   * The pools' rows, read in this round with the inputs the caller passed (`JobSearch.pool`) when the table
+   * cannot answer; undefined when they were not (the caller then reads them with the profile).
    */
   pools?: SearchRow[];
   /** The newest-first rows (`limit + 1`, unsorted), when the sort is newest first. */
@@ -217,7 +223,6 @@ type HeadRow = MatchProfileRow & {
   n: number;
   sort: SearchSort;
   table_usable: boolean;
-  pool_known: boolean;
 };
 
 /**
@@ -264,17 +269,12 @@ async function searchRound(sql: Sql, userId: number, s: JobSearch, fuzzy: boolea
         from prof, counted
       ), state as (
         select coalesce(not st.stale and st.exact_score is not null and not (false ${backBelow}), false)
-                 as table_usable,
-               -- The pools' inputs: kept with the state (migration 0098), or none to keep (no skills, no roles).
-               coalesce(st.pool_skills is not null, false)
-                 or not (${hasStrings(tx, tx`prof.resume_skills`)} or ${hasStrings(tx, tx`prof.skills`)}
-                         or ${hasStrings(tx, tx`prof.resume_roles`)}) as pool_known
-        from prof left join match_candidate_state st on st.user_id = ${userId}::int
+                 as table_usable
+        from (select 1) one left join match_candidate_state st on st.user_id = ${userId}::int
       )
-      select prof.*, decided.n, decided.sort, state.table_usable, state.pool_known,
+      select prof.*, decided.n, decided.sort, state.table_usable,
              set_config('rf.search_sort', decided.sort, true), set_config('rf.search_n', decided.n::text, true),
-             set_config('rf.search_table', case when state.table_usable then 'on' else 'off' end, true),
-             set_config('rf.search_pool_known', case when state.pool_known then 'on' else 'off' end, true)
+             set_config('rf.search_table', case when state.table_usable then 'on' else 'off' end, true)
       from prof cross join decided cross join state`;
     const statements: Promise<unknown>[] = [];
     const send = (name: string, q: Promise<unknown>) => {
@@ -295,17 +295,20 @@ async function searchRound(sql: Sql, userId: number, s: JobSearch, fuzzy: boolea
                    set_config('max_parallel_workers_per_gather',
                               case when x.pools then ${POOL_WORKERS}::text else '0' end, true)
             from (select current_setting('rf.search_sort', true) = 'match'
-                         and current_setting('rf.search_pool_known', true) = 'on'
+                         and ${s.pool !== undefined}::boolean
                          and not (current_setting('rf.search_table', true) = 'on' and ${answers}) as pools
                   from (select count(*)::int as n from page) c) x
           )
           select decided.pools_ran, page.* from decided left join page on true
           order by ${back ? tx`page.score, page.job_id` : tx`page.score desc, page.job_id desc`}`,
       );
-      send(
-        "pools",
-        storedPoolRows(tx, userId, filters, tx`current_setting('rf.search_pools', true) = 'true'`, COUNT_CAP),
-      );
+      if (s.pool) {
+        const all = tx`current_setting('rf.search_n', true)::int <= ${COUNT_CAP}::int`;
+        send(
+          "pools",
+          poolRows(tx, s.pool, filters, all, tx`current_setting('rf.search_pools', true) = 'true'`),
+        );
+      }
     }
     if (sendDate) {
       send("few", datePageRows(tx, filters, s.limit, dateCursor, true, gate("date", "few")(tx)));
@@ -351,7 +354,7 @@ async function poolsPage(
   const [rows] = await pipelineAsUser(
     sql,
     userId,
-    (tx) => [poolRows(tx, profile, () => searchFilters(tx, userId, s, fuzzy), all)] as const,
+    (tx) => [poolRows(tx, poolInputs(profile), () => searchFilters(tx, userId, s, fuzzy), all)] as const,
     // Parallel workers allowed here: the pools read thousands of rows (one client waits 2-3x longer without).
     { ...searchSettings(fuzzy), max_parallel_workers_per_gather: POOL_WORKERS },
   );

@@ -282,6 +282,10 @@ async function searchRound(sql: Sql, userId: number, s: JobSearch, fuzzy: boolea
       statements.push(q);
     };
     send("head", head);
+    // The pages newest first (the few page first: it must plan before the pools' workers are allowed).
+    if (sendDate) {
+      send("few", datePageRows(tx, filters, s.limit, dateCursor, true, gate("date", "few")(tx)));
+    }
     if (sendMatch) {
       // The table's page, and whether the pools must rank instead (`rf.search_pools`): the same rule as
       // `finishTablePage`. The pools may then use parallel workers (they read thousands of rows).
@@ -311,7 +315,6 @@ async function searchRound(sql: Sql, userId: number, s: JobSearch, fuzzy: boolea
       }
     }
     if (sendDate) {
-      send("few", datePageRows(tx, filters, s.limit, dateCursor, true, gate("date", "few")(tx)));
       // The walk: the keyset index newest first, the only plan left once bitmap and sequential scans are off.
       send(
         "off",

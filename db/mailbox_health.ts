@@ -1,21 +1,26 @@
 /**
- * Mailbox counters and health (migrations 0032, 0033; formula in docs/operations.md).
+ * Mailbox counters and health (migrations 0032, 0033, 0085, 0100; formula in docs/operations.md).
  * Each step is one set-based statement inside a SQL function, so the rules live
  * in one place whether a job, an operator's psql or a test runs them.
  */
 import type { Sql } from "./client.ts";
 
 export interface ResetResult {
-  /** Mailboxes whose counter still held an earlier day and went back to 0 (0 on a second run the same day). */
+  /**
+   * Mailboxes whose counter held sends of an earlier day, which read as 0 from `day` on (nothing is written:
+   * migration 0100); counted on the first run for `day`, 0 on a second run the same day.
+   */
   counters_reset: number;
   /** Mailboxes re-scored. */
   health_updated: number;
 }
 
 /**
- * The daily reset for UTC day `day` (default: today): zeroes the counters that
- * still belong to an earlier day (not the sends of `day` made before it ran),
- * then re-scores every mailbox. Safe to run again the same day.
+ * The daily reset for UTC day `day` (default: today): drops the per-day
+ * counters older than the health window, then re-scores every mailbox. It
+ * zeroes no `sent_today`: every reader reads the counter through its day
+ * (migration 0100), so yesterday's count is 0 today without a write, and the
+ * sends of `day` made before it ran are kept. Safe to run again the same day.
  */
 export async function resetMailboxCounters(sql: Sql, day?: Date): Promise<ResetResult> {
   const dayText = day ? day.toISOString().slice(0, 10) : null;
@@ -47,7 +52,7 @@ export interface MailboxHealthRow {
 export async function listMailboxHealth(sql: Sql): Promise<MailboxHealthRow[]> {
   return await sql<MailboxHealthRow[]>`
     select id::int as id, email::text as email, status::text as status, health_score::int as health_score,
-           sent_today::int as sent_today, daily_cap::int as daily_cap,
+           mailbox_sent_today(sent_today, sent_today_day)::int as sent_today, daily_cap::int as daily_cap,
            bounce_count_7d::int as bounce_count_7d, spam_reports_7d::int as spam_reports_7d,
            last_health_check
     from mailboxes

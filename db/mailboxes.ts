@@ -1,9 +1,10 @@
 /**
  * Sending mailboxes: creation and listing for the admin, and the dispatcher's
- * capacity reservation. Two rules are written once here and used by every
+ * capacity reservation. Three rules are written once here and used by every
  * statement: a mailbox's capacity (`sendCap`, migration 0020's
  * `mailbox_send_cap`: daily_cap when active, a 30-day ramp in warm-up, 0 when
- * paused) and who may send now (`available`). `reserveMailboxUnits`,
+ * paused), what it has sent today (`sentToday`, migration 0100: the counter
+ * read through its UTC day) and who may send now (`available`). `reserveMailboxUnits`,
  * `reserveMailboxUnitsSpread` and `reserveThisMailbox` take units of the
  * capacity atomically (row lock + re-checked cap in one statement), so any
  * number of dispatchers together never exceed it.
@@ -61,20 +62,29 @@ export interface NewMailbox {
 const sendCap = (sql: Sql): Frag =>
   sql`mailbox_send_cap(m.status, m.warmup_enabled, m.warmup_start_date, m.daily_cap)`;
 
+/**
+ * What mailbox `m` has sent today: its counter read through its UTC day
+ * (migration 0100's `mailbox_sent_today`, inlined by the planner). A counter
+ * still on an earlier day is 0, so nothing needs zeroing at midnight; every
+ * read of the counter goes through this, never the bare column.
+ */
+const sentToday = (sql: Sql): Frag => sql`mailbox_sent_today(m.sent_today, m.sent_today_day)`;
+
 /** Who may send now (alias `m`): active or warming up, healthy, and under today's cap. */
 const available = (sql: Sql): Frag =>
-  sql`m.status in ('active', 'warmup') and m.health_score >= 70 and m.sent_today < ${sendCap(sql)}`;
+  sql`m.status in ('active', 'warmup') and m.health_score >= 70 and ${sentToday(sql)} < ${sendCap(sql)}`;
 
 /** Least filled first (`sent_today / cap`), then the longest unused (alias `m`). */
 const leastFilledFirst = (sql: Sql): Frag =>
-  sql`m.sent_today::float8 / greatest(1, ${sendCap(sql)}), m.last_sent_at asc nulls first, m.id`;
+  sql`${sentToday(sql)}::float8 / greatest(1, ${sendCap(sql)}), m.last_sent_at asc nulls first, m.id`;
 
 /** The admin's view of mailbox `m`. */
 const viewColumns = (sql: Sql): Frag =>
   sql`
   m.id, m.email, m.domain, m.status, m.health_score, m.warmup_enabled, m.warmup_start_date, m.daily_cap,
   ${sendCap(sql)} as send_cap,
-  m.sent_today, m.bounce_count_7d, m.spam_reports_7d, m.consecutive_failures, m.last_error, m.paused_reason,
+  ${sentToday(sql)} as sent_today,
+  m.bounce_count_7d, m.spam_reports_7d, m.consecutive_failures, m.last_error, m.paused_reason,
   m.last_health_check, m.last_sent_at, m.smtp_host, m.smtp_port, m.smtp_username, m.created_at, m.dkim_selector,
   m.spf_include`;
 
@@ -148,8 +158,7 @@ const reservedColumns = (sql: Sql): Frag =>
  * transaction's clock) keeps its day.
  */
 const addUnits = (sql: Sql, units: postgres.Fragment | number): Frag =>
-  sql`sent_today = case when m.sent_today_day >= (now() at time zone 'UTC')::date then m.sent_today else 0 end
-        + ${units},
+  sql`sent_today = ${sentToday(sql)} + ${units},
       sent_today_day = greatest(m.sent_today_day, (now() at time zone 'UTC')::date)`;
 
 /**
@@ -172,7 +181,7 @@ export async function reserveMailboxUnits(sql: Sql, count: number): Promise<Rese
     update mailboxes m set ${addUnits(sql, 1)}, last_sent_at = now()
     from pick
     where m.id = pick.id
-      and m.sent_today < ${sendCap(sql)}
+      and ${sentToday(sql)} < ${sendCap(sql)}
     returning ${reservedColumns(sql)}`;
 }
 
@@ -192,7 +201,7 @@ export async function reserveMailboxUnitsSpread(
 ): Promise<(ReservedMailbox & { units: number })[]> {
   return await sql<(ReservedMailbox & { units: number })[]>`
     with cand as (
-      select m.id, m.sent_today, ${sendCap(sql)} as cap, m.last_sent_at
+      select m.id, ${sentToday(sql)} as sent_today, ${sendCap(sql)} as cap, m.last_sent_at
       from mailboxes m
       where ${available(sql)}
       order by ${leastFilledFirst(sql)}
@@ -211,7 +220,7 @@ export async function reserveMailboxUnitsSpread(
     update mailboxes m set ${addUnits(sql, sql`give.units`)}, last_sent_at = now()
     from give
     where m.id = give.id
-      and m.sent_today + give.units <= ${sendCap(sql)}
+      and ${sentToday(sql)} + give.units <= ${sendCap(sql)}
     returning ${reservedColumns(sql)}, give.units`;
 }
 

@@ -10,15 +10,14 @@ import { safeTimeZone } from "@/core/send_window.ts";
 /**
  * How many mailboxes exist, could send, and could send today. Counted as the
  * owner: a summary of the shared pool, never a mailbox's own data. A counter
- * still on an earlier UTC day counts as 0 (the first send of a day starts
- * from 0 whether or not the daily reset has run, migration 0033).
+ * still on an earlier UTC day counts as 0 (`mailbox_sent_today`, migration 0100).
  */
 export async function getMailboxSummary(sql: Sql): Promise<Omit<SendingState, "timezone" | "now">> {
   const [row] = await sql<{ mailboxes: number; usable: number; available: number }[]>`
     select count(*)::int as mailboxes,
       count(*) filter (where status in ('active', 'warmup') and health_score >= 70)::int as usable,
       count(*) filter (where status in ('active', 'warmup') and health_score >= 70
-        and (case when sent_today_day >= (now() at time zone 'UTC')::date then sent_today else 0 end)
+        and mailbox_sent_today(sent_today, sent_today_day)
           < mailbox_send_cap(status, warmup_enabled, warmup_start_date, daily_cap))::int as available
     from mailboxes`;
   return row;

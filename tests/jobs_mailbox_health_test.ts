@@ -53,6 +53,12 @@ async function complaints(email: string, count: number, daysAgo = 1) {
   }
 }
 
+/** Every mailbox's count of today, read through its day as every reader does (migration 0100). */
+async function sentToday(): Promise<number[]> {
+  return (await sql`select mailbox_sent_today(sent_today, sent_today_day) as n from mailboxes order by id`)
+    .map((r) => r.n);
+}
+
 async function state(email: string) {
   const [row] = await sql`
     select health_score, status, bounce_count_7d, spam_reports_7d, sent_today from mailboxes where email = ${email}`;
@@ -126,23 +132,29 @@ Deno.test("calculate-health - scores hand-computed mailboxes and moves their sta
   assert.deepEqual(await sql`select email, health_score, status from mailboxes order by email`, snapshot);
 });
 
-Deno.test("reset-mailboxes - zeroes sent_today once per UTC day, re-scores on every run", async () => {
-  await sql`update mailboxes set sent_today = 7`;
-  const day = new Date("2031-05-05T00:00:10Z");
-  const first = await resetMailboxCounters(sql, day);
-  assert.equal(first.counters_reset, 7);
+Deno.test("reset-mailboxes - yesterday's counters read as 0 without being written; counted once per UTC day", async () => {
+  // Sends of yesterday: every counter still holds yesterday's day.
+  await sql`update mailboxes set sent_today = 7, sent_today_day = (now() at time zone 'UTC')::date - 1`;
+  const today = new Date();
+  const versions = async () => (await sql`select xmin::text as v from mailboxes order by id`).map((r) => r.v);
+  const before = await versions();
+  const first = await resetMailboxCounters(sql, today);
+  assert.equal(first.counters_reset, 7, "seven counters held an earlier day's sends");
   assert.equal(first.health_updated, 0, "re-scored, and nothing changed since the last scoring");
-  const [{ zeroed }] = await sql`select count(*)::int as zeroed from mailboxes where sent_today = 0`;
-  assert.equal(zeroed, 7);
+  assert.deepEqual(await versions(), before, "no mailbox row written");
+  assert.deepEqual(await sentToday(), [0, 0, 0, 0, 0, 0, 0], "yesterday's count reads as 0 today");
+  const [{ raw }] = await sql`select count(*)::int as raw from mailboxes where sent_today = 7`;
+  assert.equal(raw, 7, "the stored pair is left as it was");
 
-  await sql`update mailboxes set sent_today = 3`; // sends after midnight
-  const again = await resetMailboxCounters(sql, new Date("2031-05-05T12:00:00Z"));
-  assert.deepEqual(again, { counters_reset: 0, health_updated: 0 });
-  const [{ kept }] = await sql`select count(*)::int as kept from mailboxes where sent_today = 3`;
-  assert.equal(kept, 7);
+  // sends after midnight roll their mailbox's counter over to today (db/mailboxes.ts addUnits)
+  await sql`update mailboxes set sent_today = 3, sent_today_day = (now() at time zone 'UTC')::date`;
+  const again = await resetMailboxCounters(sql, today);
+  assert.deepEqual(again, { counters_reset: 0, health_updated: 0 }, "a second run the same day");
+  assert.deepEqual(await sentToday(), [3, 3, 3, 3, 3, 3, 3], "today's sends are kept");
 
-  const nextDay = await resetMailboxCounters(sql, new Date("2031-05-06T00:00:05Z"));
-  assert.equal(nextDay.counters_reset, 7);
+  const nextDay = await resetMailboxCounters(sql, new Date(Date.now() + DAY));
+  assert.equal(nextDay.counters_reset, 7, "tomorrow's run counts today's counters");
+  await sql`delete from mailbox_counter_resets`; // the next tests run today's reset for the first time
 });
 
 Deno.test("reset-mailboxes - a unit reserved on a new UTC day before that day's reset still counts", async () => {
@@ -158,7 +170,8 @@ Deno.test("reset-mailboxes - a unit reserved on a new UTC day before that day's 
   assert.equal(unit.counter_day, today);
   const counts = async () =>
     Object.fromEntries(
-      (await sql`select email, sent_today from mailboxes order by email`).map((r) => [r.email, r.sent_today]),
+      (await sql`select email, mailbox_sent_today(sent_today, sent_today_day) as sent_today from mailboxes
+        order by email`).map((r) => [r.email, r.sent_today]),
     );
   assert.equal((await counts())["m2@mh.test"], 1, "the new day's count starts from 0");
 

@@ -186,8 +186,8 @@ export async function benchSearchSingle(o: SingleOptions): Promise<Measurement[]
         note:
           `most of ${wire.length} requests; per shape ${
             perShapeNote("statements")
-          } (main before issue 15: 6 ` +
-          `plus the search path's: session, begin, set_config, profile, settings, count, pages, commit)`,
+          } (before issue 15, main at ` +
+          `ecb4518 under the same proxy: 8-10 statements, each its own round trip)`,
       },
       ...perShape.map((shape) =>
         ms(`GET /api/jobs ${shape.name} p99, one client`, shape.times, 10, shape.path)

@@ -81,8 +81,10 @@ export const WORD_SIMILARITY = 0.5;
  * One round trip (`pipelineAsUser`): the profile, the count and the table's state are one statement that
  * also leaves the resolved sort and the count in the transaction (`rf.search_sort`, `rf.search_n`); the
  * pages of every way the search may go follow in the same batch, each gated on those settings (a one-time
- * filter: a page whose gate is false is planned but reads nothing). A second round trip only when the words
- * find nothing (the similar-text search) or the best-match table cannot answer (the pools, ranked here).
+ * filter: a page whose gate is false is planned but reads nothing), the best-match pools too when the caller
+ * passes their inputs (`pool`, kept by the profile's last save and read with the session). A second round
+ * trip only when the words find nothing (the similar-text search), or when the best-match table cannot
+ * answer and no inputs were passed (the pools are then read with the profile the first round read).
  *
  * `sql` is the pool to read from: the search tolerates a little staleness, so callers pass a replica's
  * when one is fresh enough (`app.replicas.readSql`, db/replicas.ts), else the primary.

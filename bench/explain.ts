@@ -3,7 +3,9 @@
  * benchmark runs, with `EXPLAIN (ANALYZE, BUFFERS)`, on the bench database of
  * that scale (generate it first with `deno task bench --scale N`). Each search
  * is replayed on one connection exactly as the request ran it (same
- * transaction, role and user setting), with its main statement explained.
+ * transaction, role and user setting), with its main statement explained;
+ * `--all`: every statement that reads a table (the pipelined search's gated
+ * pages too: a page whose gate is false shows as never executed).
  */
 import postgres from "postgres";
 import { generatedMeta, parseArgs } from "./generate.ts";
@@ -28,17 +30,24 @@ try {
   for (const combo of combos.slice(0, combos.length / 2)) {
     console.log(`\n=== GET ${combo.path}`);
     const main = combo.statements.findIndex((s) => /from jobs j/i.test(s.text));
-    await sql.begin(async (tx) => {
+    const all = Deno.args.includes("--all");
+    // Statement by statement on one connection, its own BEGIN and COMMIT included: a request that runs two
+    // transactions (the best-match pools after the first round) is replayed as two.
+    const tx = await sql.reserve();
+    try {
       for (const [i, s] of combo.statements.entries()) {
-        if (/^\s*(begin|commit)/i.test(s.text)) continue;
-        if (i !== main) {
+        if (i !== main && !(all && /\bfrom\b/i.test(s.text))) {
           await tx.unsafe(s.text, s.params as postgres.ParameterOrJSON<never>[]);
           continue;
         }
         const plan = await tx.unsafe(`explain (analyze, buffers) ${s.text}`, s.params as never[]);
+        if (all) console.log(`--- statement ${i}: ${s.text.replace(/\s+/g, " ").slice(0, 100)}`);
         console.log(plan.map((r) => r["QUERY PLAN"]).join("\n"));
       }
-    });
+    } finally {
+      await tx.unsafe("rollback").catch(() => {});
+      tx.release();
+    }
   }
   await sql.end();
 } finally {

@@ -17,7 +17,7 @@ import type { Measurement } from "./report.ts";
 import { ratio } from "./report.ts";
 import { ensureLoadTools } from "./tools.ts";
 import { describeTop, resetStatements, topStatements } from "./pg_stats.ts";
-import { benchSearchSingle } from "./search_single.ts";
+import { benchSearchSingle, searchShapes } from "./search_single.ts";
 
 export interface SearchOptions {
   url: string;
@@ -32,19 +32,6 @@ export interface Combo {
   path: string;
   token: string;
   statements: { text: string; params: unknown[] }[];
-}
-
-/** Typical searches: newest first, a title word, a phrase with filters, pay and recency filters, a company. */
-function queries(counts: Counts): string[] {
-  const recent = new Date(Date.now() - 14 * 86400_000).toISOString().slice(0, 10);
-  return [
-    "/api/jobs?limit=20",
-    "/api/jobs?q=engineer&limit=20",
-    "/api/jobs?q=senior%20data&remote=true&limit=20",
-    `/api/jobs?q=backend&location=Berlin&comp_min=120000&limit=20`,
-    `/api/jobs?posted_after=${recent}&comp_min=150000&limit=20`,
-    `/api/jobs?company_id=${Math.max(1, Math.floor(counts.companies / 3))}&limit=20`,
-  ];
 }
 
 export async function benchSearch(options: SearchOptions): Promise<Measurement[]> {
@@ -99,8 +86,8 @@ async function benchSearchLoad(options: SearchOptions): Promise<Measurement[]> {
       unit: "req/s",
       baseline: { name: "pgbench same SQL", value: pgbench.rate },
       ratio: ratio(wrk.rate, pgbench.rate),
-      goal: ">= 0.5x pgbench",
-      met: wrk.errors === 0 && wrk.rate >= pgbench.rate / 2,
+      goal: ">= 0.8x pgbench",
+      met: wrk.errors === 0 && wrk.rate >= pgbench.rate * 0.8,
       note: wrk.errors ? `${wrk.errors} non-2xx answers or socket errors` : undefined,
     },
     {
@@ -110,8 +97,8 @@ async function benchSearchLoad(options: SearchOptions): Promise<Measurement[]> {
       unit: "ms",
       baseline: { name: "pgbench p99", value: pgbench.p99 },
       ratio: ratio(wrk.p99, pgbench.p99),
-      goal: "< 25 ms (full scale)",
-      met: wrk.p99 < 25,
+      // No goal since issue 15: at 64 connections on 2 cores Little's law sets it; the latency goal is one
+      // client's, per shape (bench/search_single.ts).
       note: `p50 ${wrk.p50.toFixed(1)} ms; pgbench p50 ${pgbench.p50.toFixed(1)} ms; under pgbench, ${top}`,
     },
     {
@@ -142,7 +129,7 @@ export async function capture(options: Pick<SearchOptions, "url" | "counts">): P
     captured.push({ text, params: [...params] });
   const combos: Combo[] = [];
   try {
-    const paths = queries(options.counts);
+    const paths = searchShapes(options.counts).map((shape) => shape.path);
     for (let k = 0; k < paths.length * 2; k++) {
       const path = paths[k % paths.length];
       const token = await benchToken(1 + (k % Math.min(64, options.counts.sessions)));
@@ -192,6 +179,9 @@ async function runPgbench(options: SearchOptions, combos: Combo[], pgbenchPath: 
         return `:${name}`;
       });
       text = text.trim().replace(/;$/, "");
+      // The app pipelines each transaction (db/client.ts pipelineAsUser): pgbench sends it the same way.
+      if (/^begin$/i.test(text)) return `\\startpipeline\n${text};`;
+      if (/^commit$/i.test(text)) return `${text};\n\\endpipeline`;
       return `${text};`;
     });
     const file = `${options.workDir}/search_${k}.sql`;

@@ -19,9 +19,31 @@ import { createAppContext } from "@/app/context.ts";
 import { APP_ENV } from "./app_process.ts";
 import { benchToken, type Counts } from "./generate.ts";
 import type { Measurement } from "./report.ts";
+import { startWireProxy } from "@/tests/helpers/pg_wire.ts";
+
+/**
+ * The searches of the 64-connection load (bench/search.ts): newest first (or best match, the default for
+ * a user with a resume), a title word, words + remote, word + city + pay, pay + recency, one company.
+ */
+export function searchShapes(counts: Counts): { name: string; path: string }[] {
+  const recent = new Date(Date.now() - 14 * 86400_000).toISOString().slice(0, 10);
+  return [
+    { name: "default order", path: "/api/jobs?limit=20" },
+    { name: "q=engineer", path: "/api/jobs?q=engineer&limit=20" },
+    { name: "q=senior data&remote", path: "/api/jobs?q=senior%20data&remote=true&limit=20" },
+    { name: "q=backend Berlin 120k", path: "/api/jobs?q=backend&location=Berlin&comp_min=120000&limit=20" },
+    { name: "recent and well paid", path: `/api/jobs?posted_after=${recent}&comp_min=150000&limit=20` },
+    {
+      name: "one company",
+      path: `/api/jobs?company_id=${Math.max(1, Math.floor(counts.companies / 3))}&limit=20`,
+    },
+  ];
+}
 
 export interface SingleOptions {
   url: string;
+  /** Time spent at most on one shape's timed requests (default 30 s). */
+  shapeBudgetMs?: number;
   counts: Counts;
   /** Requests timed per kind. */
   runs: number;
@@ -53,9 +75,11 @@ export async function benchSearchSingle(o: SingleOptions): Promise<Measurement[]
     if (res.status !== 200) throw new Error(`GET ${path} answered ${res.status}: ${JSON.stringify(body)}`);
     return body as { next_cursor: string | null; items: unknown[] };
   };
-  const time = async (make: (k: number) => string | Promise<string>) => {
+  // `budgetMs`: stop early once this long has been spent (a shape taking a second a request).
+  const time = async (make: (k: number) => string | Promise<string>, budgetMs = Infinity) => {
     const times: number[] = [];
-    for (let k = 0; k < o.runs + 5; k++) {
+    const began = performance.now();
+    for (let k = 0; k < o.runs + 5 && performance.now() - began < budgetMs; k++) {
       const path = await make(k);
       const started = performance.now();
       await get(path, k);
@@ -105,7 +129,19 @@ export async function benchSearchSingle(o: SingleOptions): Promise<Measurement[]
       const body = await get("/api/jobs?sort=match&limit=" + RECALL_AT, userId - 1);
       return (body.items as { id: number }[]).map((i) => i.id);
     });
+    // Every shape of the 64-connection load, one client (issue 15: p99 < 10 ms each).
+    const shapes = searchShapes(o.counts);
+    const perShape: { name: string; path: string; times: number[] }[] = [];
+    for (const shape of shapes) {
+      perShape.push({ ...shape, times: await time(() => shape.path, o.shapeBudgetMs ?? 30_000) });
+    }
+    const wire = await wireCounts(o, config, shapes, sessions);
     const p99 = (t: number[]) => percentile(t, 0.99);
+    for (const shape of perShape) {
+      o.log(
+        `search, one client: ${shape.name} p99 ${p99(shape.times).toFixed(1)} ms (${shape.times.length})`,
+      );
+    }
     o.log(
       `search, one client: match p99 ${p99(match).toFixed(1)} ms, description p99 ${
         p99(description).toFixed(1)
@@ -124,7 +160,38 @@ export async function benchSearchSingle(o: SingleOptions): Promise<Measurement[]
       met: p99(t) < goal,
       note: `p50 ${percentile(t, 0.5).toFixed(1)} ms, ${t.length} requests${note ? `; ${note}` : ""}`,
     });
+    const worst = (key: "statements" | "roundTrips") => Math.max(...wire.map((w) => w[key]));
+    const perShapeNote = (key: "statements" | "roundTrips") =>
+      shapes.map((sh) => {
+        const got = wire.filter((w) => w.name === sh.name).map((w) => w[key]);
+        return `${sh.name} ${Math.min(...got)}-${Math.max(...got)}`;
+      }).join(", ");
     return [
+      {
+        section: "search",
+        name: "round trips to PostgreSQL per search request",
+        value: worst("roundTrips"),
+        unit: "round trips",
+        goal: "<= 2",
+        met: worst("roundTrips") <= 2,
+        note: `most of ${wire.length} requests (the load's ${shapes.length} shapes x ${
+          wire.length / shapes.length
+        } users), counted on the wire after one warm-up; per shape ${perShapeNote("roundTrips")}`,
+      },
+      {
+        section: "search",
+        name: "statements per search request",
+        value: worst("statements"),
+        unit: "statements",
+        note:
+          `most of ${wire.length} requests; per shape ${
+            perShapeNote("statements")
+          } (before issue 15, main at ` +
+          `ecb4518 under the same proxy: 8-10 statements, each its own round trip)`,
+      },
+      ...perShape.map((shape) =>
+        ms(`GET /api/jobs ${shape.name} p99, one client`, shape.times, 10, shape.path)
+      ),
       ms("GET /api/jobs?sort=match p99, one client", match, 100),
       ms('GET /api/jobs?q="small team" (description) p99, one client', description, 50),
       {
@@ -160,6 +227,56 @@ export async function benchSearchSingle(o: SingleOptions): Promise<Measurement[]
   } finally {
     await pool.end({ timeout: 5 });
   }
+}
+
+/**
+ * Statements and round trips of each shape for the load's users (two per shape, as bench/search.ts), counted
+ * on the wire by a proxy between a one-connection pool and PostgreSQL (tests/helpers/pg_wire.ts), after the
+ * same request once (the connection prepares its statements: postgres.js describes a statement first on its
+ * first run, one round trip more, once per connection).
+ */
+async function wireCounts(
+  o: SingleOptions,
+  config: ReturnType<typeof loadConfig>,
+  shapes: { name: string; path: string }[],
+  sessions: number,
+): Promise<{ name: string; statements: number; roundTrips: number }[]> {
+  const target = new URL(o.url);
+  const proxy = startWireProxy({ hostname: target.hostname, port: Number(target.port) });
+  const proxied = new URL(o.url);
+  proxied.hostname = "127.0.0.1";
+  proxied.port = String(proxy.port);
+  const pool = createPool(proxied.toString(), { max: 1 });
+  const quiet = createLogger({ sink: () => {}, level: "error" });
+  const fetch = await createWebApp(createAppContext(config, pool, { log: quiet }));
+  const out: { name: string; statements: number; roundTrips: number }[] = [];
+  try {
+    for (const [i, shape] of shapes.entries()) {
+      for (const k of [i, i + shapes.length]) {
+        const token = await benchToken(1 + (k % sessions));
+        const get = async () => {
+          const res = await fetch(
+            new Request(`http://bench${shape.path}`, { headers: { authorization: `Bearer ${token}` } }),
+          );
+          await res.arrayBuffer();
+          if (res.status !== 200) throw new Error(`GET ${shape.path} answered ${res.status}`);
+        };
+        await get();
+        const before = proxy.counts();
+        await get();
+        const after = proxy.counts();
+        out.push({
+          name: shape.name,
+          statements: after.statements - before.statements,
+          roundTrips: after.roundTrips - before.roundTrips,
+        });
+      }
+    }
+  } finally {
+    await pool.end({ timeout: 5 });
+    await proxy.close();
+  }
+  return out;
 }
 
 /**

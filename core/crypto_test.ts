@@ -24,3 +24,11 @@ Deno.test("randomToken - 43 url-safe characters, never repeated", () => {
   assert.match(a, /^[A-Za-z0-9_-]{43}$/);
   assert.notEqual(a, randomToken());
 });
+
+Deno.test("sha256Hex - the same digest as WebCrypto's, for tokens and non-ASCII text", async () => {
+  for (const text of ["abc", "Zm9vYmFyYmF6cXV4LXRva2VuLTEyMzQ1Njc4OTA", "Grüße, 東京 🚀", "x".repeat(1000)]) {
+    const web = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(text));
+    const hex = Array.from(new Uint8Array(web), (b) => b.toString(16).padStart(2, "0")).join("");
+    assert.equal(await sha256Hex(text), hex, text);
+  }
+});

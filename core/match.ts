@@ -179,7 +179,6 @@ const CACHE_MAX = 20_000;
 const fitCache = new Map<string, ReturnType<typeof roleFit>>(); // memo: pure function of its key
 const levelCache = new Map<string, RoleLevel>(); // memo: pure function of its key
 const titleSkillCache = new Map<string, Set<string>>(); // memo: pure function of its key
-const profileCache = new WeakMap<MatchProfile, Set<string>>(); // memo: pure function of its key
 
 function memo<T>(cache: Map<string, T>, key: string, make: () => T): T {
   if (cache.has(key)) return cache.get(key)!;
@@ -192,17 +191,59 @@ function memo<T>(cache: Map<string, T>, key: string, make: () => T): T {
 const titleSkillKeys = (title: string) =>
   memo(titleSkillCache, title, () => new Set(extractSkills(title).map(skillKey)));
 
-function profileKeys(profile: MatchProfile): Set<string> {
-  let keys = profileCache.get(profile);
-  if (!keys) profileCache.set(profile, keys = new Set(profile.skills.map(skillKey)));
-  return keys;
+/** A company's tech stack as canonical names: few distinct stacks, read by every job of the company. */
+const stackCache = new Map<string, string[]>(); // memo: pure function of its key
+const canonicalStack = (stack: string[]) =>
+  stack.length === 0 ? stack : memo(stackCache, stack.join("\u0000"), () => stack.map(canonicalSkill));
+
+/**
+ * What the score reads of a profile, worked out once per profile rather than once per job: its skill
+ * keys, its roles' cache key, the levels it wants, its places, types, industries and sizes normalised.
+ */
+interface Prepared {
+  profile: MatchProfile;
+  mine: Set<string>;
+  rolesKey: string;
+  wanted: RoleLevel[];
+  remoteOk: boolean;
+  locations: string[];
+  places: Place[];
+  roleTypes: Set<string>;
+  industries: Set<string>;
+  sizes: number[];
 }
 
-type Part = { weight: number; value: number; reason: string; cap?: number } | null;
+const preparedCache = new WeakMap<MatchProfile, Prepared>(); // memo: pure function of its key
 
-function skillsPart(job: MatchJob, profile: MatchProfile): Part {
-  if (profile.skills.length === 0) return null;
-  const mine = profileKeys(profile);
+function prepare(profile: MatchProfile): Prepared {
+  const known = preparedCache.get(profile);
+  if (known) return known;
+  let wanted = profile.role_levels.filter((l): l is RoleLevel => l in LEVEL_RANK);
+  // No level chosen: the level of the most recent role on the resume.
+  if (wanted.length === 0 && profile.roles?.length) wanted = [levelOfTitle(profile.roles[0])];
+  const prepared: Prepared = {
+    profile,
+    mine: new Set(profile.skills.map(skillKey)),
+    rolesKey: (profile.roles ?? []).join("\u0000"),
+    wanted,
+    remoteOk: profile.remote_ok || profile.locations.some((l) => l.trim().toLowerCase() === "remote"),
+    locations: profile.locations,
+    places: profile.locations.map(placeOf),
+    roleTypes: new Set(profile.role_types.map((t) => t.toLowerCase())),
+    industries: new Set(profile.industries.map((i) => i.trim().toLowerCase())),
+    sizes: profile.company_sizes.map((s) => COMPANY_SIZES.indexOf(s as typeof COMPANY_SIZES[number]))
+      .filter((i) => i >= 0),
+  };
+  preparedCache.set(profile, prepared);
+  return prepared;
+}
+
+/** A part of the score; its reason is only written when asked for (a list of jobs shows none). */
+type Part = { weight: number; value: number; reason: () => string; cap?: number } | null;
+
+function skillsPart(job: MatchJob, p: Prepared): Part {
+  if (p.profile.skills.length === 0) return null;
+  const mine = p.mine;
   let required: string[];
   let nice: Set<string>;
   if (job.skills) {
@@ -213,54 +254,70 @@ function skillsPart(job: MatchJob, profile: MatchProfile): Part {
     required = found.skills;
     nice = new Set(found.nice.map(skillKey));
   }
-  const stack = (job.company.tech_stack ?? []).map(canonicalSkill);
+  const stack = canonicalStack(job.company.tech_stack ?? []);
   let extra: string[] = [];
   if (required.length === 0) required = stack;
-  else {extra = stack.filter((s) =>
-      !required.some((r) => skillKey(r) === skillKey(s)) && mine.has(skillKey(s))
-    );}
+  else if (stack.length) {
+    const requiredKeys = new Set(required.map(skillKey));
+    extra = stack.filter((s) => !requiredKeys.has(skillKey(s)) && mine.has(skillKey(s)));
+  }
   if (required.length === 0) return null;
   const inTitle = titleSkillKeys(job.title);
-  const weight = (s: string) =>
-    inTitle.has(skillKey(s)) ? TITLE_SKILL : nice.has(skillKey(s)) ? NICE_SKILL : 1;
-  const has = (s: string) => mine.has(skillKey(s));
-  const total = required.reduce((sum, s) => sum + weight(s), 0);
-  const got = required.filter(has).reduce((sum, s) => sum + weight(s), 0);
+  const keys = required.map(skillKey);
+  const weights = keys.map((k) => inTitle.has(k) ? TITLE_SKILL : nice.has(k) ? NICE_SKILL : 1);
+  let total = 0;
+  let got = 0;
+  let matched = 0;
+  for (let i = 0; i < keys.length; i++) {
+    total += weights[i];
+    if (mine.has(keys[i])) {
+      got += weights[i];
+      matched++;
+    }
+  }
   const coverage = Math.min(1, got / total + 0.05 * extra.length);
   // The other direction: how much of what the user can do this job uses.
-  const used = Math.min(1, required.filter(has).length / Math.min(OWN_SKILLS_FULL, mine.size));
+  const used = Math.min(1, matched / Math.min(OWN_SKILLS_FULL, mine.size));
   const value = 0.8 * coverage + 0.2 * used;
-  const must = required.filter((s) => !nice.has(skillKey(s)));
-  const optional = required.filter((s) => nice.has(skillKey(s)));
-  const missingMust = must.filter((s) => !has(s));
-  let reason = `${must.length - missingMust.length} of ${must.length} required skills` +
-    (missingMust.length ? `: missing ${listSome(missingMust)}` : "");
-  if (optional.length) {
-    const missingNice = optional.filter((s) => !has(s));
-    reason += `; ${optional.length - missingNice.length} of ${optional.length} nice-to-have` +
-      (missingNice.length ? ` (missing ${listSome(missingNice)})` : "");
-  }
-  if (extra.length) reason += `; the company also uses ${listSome(extra)}`;
-  const titleMissing = required.filter((s) => inTitle.has(skillKey(s)) && !has(s));
-  if (titleMissing.length) {
-    reason += `; the title asks for ${listSome(titleMissing)}, which you do not list (at most a fair match)`;
-    return { weight: WEIGHTS.skills, value, reason, cap: CAP_STRETCH };
-  }
-  return { weight: WEIGHTS.skills, value, reason };
+  const has = (s: string) => mine.has(skillKey(s));
+  const titleMissing = () => required.filter((s, i) => inTitle.has(keys[i]) && !mine.has(keys[i]));
+  const capped = keys.some((k) => inTitle.has(k) && !mine.has(k));
+  const reason = () => {
+    const must = required.filter((s) => !nice.has(skillKey(s)));
+    const optional = required.filter((s) => nice.has(skillKey(s)));
+    const missingMust = must.filter((s) => !has(s));
+    let text = `${must.length - missingMust.length} of ${must.length} required skills` +
+      (missingMust.length ? `: missing ${listSome(missingMust)}` : "");
+    if (optional.length) {
+      const missingNice = optional.filter((s) => !has(s));
+      text += `; ${optional.length - missingNice.length} of ${optional.length} nice-to-have` +
+        (missingNice.length ? ` (missing ${listSome(missingNice)})` : "");
+    }
+    if (extra.length) text += `; the company also uses ${listSome(extra)}`;
+    if (capped) {
+      text += `; the title asks for ${
+        listSome(titleMissing())
+      }, which you do not list (at most a fair match)`;
+    }
+    return text;
+  };
+  return capped
+    ? { weight: WEIGHTS.skills, value, reason, cap: CAP_STRETCH }
+    : { weight: WEIGHTS.skills, value, reason };
 }
 
-function rolePart(job: MatchJob, profile: MatchProfile): Part {
+function rolePart(job: MatchJob, p: Prepared): Part {
   const fit = memo(
     fitCache,
-    `${job.title}\u0000${(profile.roles ?? []).join("\u0000")}`,
-    () => roleFit(job.title, profile.roles ?? []),
+    `${job.title}\u0000${p.rolesKey}`,
+    () => roleFit(job.title, p.profile.roles ?? []),
   );
   if (!fit) return null;
   if (fit.kind === "other") {
     return {
       weight: WEIGHTS.role,
       value: 0,
-      reason: `${fit.reason} (at most a low match)`,
+      reason: () => `${fit.reason} (at most a low match)`,
       cap: CAP_OTHER_PROFESSION,
     };
   }
@@ -268,111 +325,118 @@ function rolePart(job: MatchJob, profile: MatchProfile): Part {
     return {
       weight: WEIGHTS.role,
       value: fit.value,
-      reason: `${fit.reason} (at most a fair match)`,
+      reason: () => `${fit.reason} (at most a fair match)`,
       cap: CAP_STRETCH,
     };
   }
-  return { weight: WEIGHTS.role, value: fit.value, reason: fit.reason };
+  return { weight: WEIGHTS.role, value: fit.value, reason: () => fit.reason };
 }
 
-function sameLocation(a: string, b: string): boolean {
-  const x = a.trim().toLowerCase();
-  const y = b.trim().toLowerCase();
-  if (!x || !y) return false;
-  return x.includes(y) || y.includes(x) || x.split(",")[0].trim() === y.split(",")[0].trim();
+/** A place as `sameLocation` compares it: trimmed, lowercase, and its part before the first comma. */
+type Place = { text: string; city: string };
+const placeOf = (raw: string): Place => {
+  const text = raw.trim().toLowerCase();
+  return { text, city: text.split(",")[0].trim() };
+};
+
+/** Either contains the other, or the same city before the comma; an empty place matches nothing. */
+function sameLocation(x: Place, y: Place): boolean {
+  if (!x.text || !y.text) return false;
+  return x.text.includes(y.text) || y.text.includes(x.text) || x.city === y.city;
 }
 
-function locationPart(job: MatchJob, profile: MatchProfile): Part {
-  const remoteOk = profile.remote_ok || profile.locations.some((l) => l.trim().toLowerCase() === "remote");
+function locationPart(job: MatchJob, p: Prepared): Part {
   const place = job.location?.trim();
-  const hit = place ? profile.locations.find((l) => sameLocation(place, l)) : undefined;
+  const at = place && p.places.length ? placeOf(place) : undefined;
+  const hit = at ? p.places.some((l) => sameLocation(at, l)) : false;
   const w = WEIGHTS.location;
-  if (hit) return { weight: w, value: 1, reason: `in ${place}, one of your locations` };
+  if (hit) return { weight: w, value: 1, reason: () => `in ${place}, one of your locations` };
   if (job.remote) {
-    return remoteOk
-      ? { weight: w, value: 1, reason: "remote, which you accept" }
-      : { weight: w, value: 0.5, reason: "remote, but you prefer on-site" };
+    return p.remoteOk
+      ? { weight: w, value: 1, reason: () => "remote, which you accept" }
+      : { weight: w, value: 0.5, reason: () => "remote, but you prefer on-site" };
   }
-  if (profile.locations.length === 0) return null;
+  if (p.locations.length === 0) return null;
   return {
     weight: w,
     value: 0,
-    reason: `on-site in ${place || "an unlisted place"}, not one of your locations`,
+    reason: () => `on-site in ${place || "an unlisted place"}, not one of your locations`,
   };
 }
 
-function salaryPart(job: MatchJob, profile: MatchProfile): Part {
-  const min = profile.min_salary;
+function salaryPart(job: MatchJob, p: Prepared): Part {
+  const min = p.profile.min_salary;
   if (min === null || min <= 0) return null;
   const top = job.comp_max ?? job.comp_min;
   const w = WEIGHTS.salary;
-  if (top === null || top === undefined) return { weight: w, value: 0.5, reason: "salary not listed" };
+  if (top === null || top === undefined) return { weight: w, value: 0.5, reason: () => "salary not listed" };
   if (top >= min) {
     return {
       weight: w,
       value: 1,
-      reason: `pays up to ${formatMoney(top)}, at or above your ${formatMoney(min)}`,
+      reason: () => `pays up to ${formatMoney(top)}, at or above your ${formatMoney(min)}`,
     };
   }
   const value = Math.max(0, 1 - (2 * (min - top)) / min);
-  return { weight: w, value, reason: `pays up to ${formatMoney(top)}, below your ${formatMoney(min)}` };
+  return {
+    weight: w,
+    value,
+    reason: () => `pays up to ${formatMoney(top)}, below your ${formatMoney(min)}`,
+  };
 }
 
-function roleTypePart(job: MatchJob, profile: MatchProfile): Part {
-  if (!job.job_type || profile.role_types.length === 0) return null;
-  const ok = profile.role_types.some((t) => t.toLowerCase() === job.job_type!.toLowerCase());
+function roleTypePart(job: MatchJob, p: Prepared): Part {
+  if (!job.job_type || p.roleTypes.size === 0) return null;
+  const ok = p.roleTypes.has(job.job_type.toLowerCase());
   return {
     weight: WEIGHTS.role_type,
     value: ok ? 1 : 0,
-    reason: `${job.job_type}${ok ? "" : ", not a type you want"}`,
+    reason: () => `${job.job_type}${ok ? "" : ", not a type you want"}`,
   };
 }
 
-function levelPart(job: MatchJob, profile: MatchProfile): Part {
-  let wanted = profile.role_levels.filter((l): l is RoleLevel => l in LEVEL_RANK);
-  // No level chosen: the level of the most recent role on the resume.
-  if (wanted.length === 0 && profile.roles?.length) wanted = [levelOfTitle(profile.roles[0])];
+function levelPart(job: MatchJob, p: Prepared): Part {
+  const wanted = p.wanted;
   if (wanted.length === 0) return null;
   const level = memo(levelCache, job.title, () => levelOfTitle(job.title));
-  const gap = Math.min(...wanted.map((l) => Math.abs(LEVEL_RANK[l] - LEVEL_RANK[level])));
+  let gap = Infinity;
+  for (const l of wanted) gap = Math.min(gap, Math.abs(LEVEL_RANK[l] - LEVEL_RANK[level]));
   const value = gap === 0 ? 1 : gap === 1 ? 0.5 : 0;
-  const reason = gap === 0
-    ? `${level} level, as you want`
-    : `${level} level; you want ${wanted.join(" or ")}`;
+  const reason = () =>
+    gap === 0 ? `${level} level, as you want` : `${level} level; you want ${wanted.join(" or ")}`;
   return { weight: WEIGHTS.level, value, reason };
 }
 
-function industryPart(job: MatchJob, profile: MatchProfile): Part {
+function industryPart(job: MatchJob, p: Prepared): Part {
   const industry = job.company.industry?.trim();
-  if (!industry || profile.industries.length === 0) return null;
-  const ok = profile.industries.some((i) => i.trim().toLowerCase() === industry.toLowerCase());
+  if (!industry || p.industries.size === 0) return null;
+  const ok = p.industries.has(industry.toLowerCase());
   return {
     weight: WEIGHTS.industry,
     value: ok ? 1 : 0,
-    reason: `${industry}${ok ? ", an industry you chose" : ""}`,
+    reason: () => `${industry}${ok ? ", an industry you chose" : ""}`,
   };
 }
 
-function sizePart(job: MatchJob, profile: MatchProfile): Part {
+function sizePart(job: MatchJob, p: Prepared): Part {
   const size = job.company.size;
   const at = COMPANY_SIZES.indexOf(size as typeof COMPANY_SIZES[number]);
-  const wanted = profile.company_sizes.map((s) => COMPANY_SIZES.indexOf(s as typeof COMPANY_SIZES[number]))
-    .filter((i) => i >= 0);
-  if (at < 0 || wanted.length === 0) return null;
-  const gap = Math.min(...wanted.map((i) => Math.abs(i - at)));
+  if (at < 0 || p.sizes.length === 0) return null;
+  let gap = Infinity;
+  for (const i of p.sizes) gap = Math.min(gap, Math.abs(i - at));
   const value = gap === 0 ? 1 : gap === 1 ? 0.5 : 0;
   return {
     weight: WEIGHTS.company_size,
     value,
-    reason: `${size} employees${gap === 0 ? ", a size you chose" : ""}`,
+    reason: () => `${size} employees${gap === 0 ? ", a size you chose" : ""}`,
   };
 }
 
-function visaPart(job: MatchJob, profile: MatchProfile): Part {
-  if (!profile.needs_visa_sponsorship) return null;
+function visaPart(job: MatchJob, p: Prepared): Part {
+  if (!p.profile.needs_visa_sponsorship) return null;
   return job.requires_visa_sponsorship
-    ? { weight: WEIGHTS.visa, value: 1, reason: "sponsors visas" }
-    : { weight: WEIGHTS.visa, value: 0, reason: "does not sponsor visas" };
+    ? { weight: WEIGHTS.visa, value: 1, reason: () => "sponsors visas" }
+    : { weight: WEIGHTS.visa, value: 0, reason: () => "does not sponsor visas" };
 }
 
 /**
@@ -382,27 +446,49 @@ function visaPart(job: MatchJob, profile: MatchProfile): Part {
  * skill the title names and the user lacks: fair).
  */
 export function computeMatch(job: MatchJob, profile: MatchProfile): Match {
+  return scoreWith(job, prepare(profile), true);
+}
+
+/**
+ * The score and category of many jobs for one profile (a page, a pool of candidates), without the reasons
+ * (a list shows none): the same numbers as `computeMatch`, with the profile's part worked out once.
+ */
+export function matcherFor(profile: MatchProfile): (job: MatchJob) => Match {
+  const prepared = prepare(profile);
+  return (job) => scoreWith(job, prepared, false);
+}
+
+function scoreWith(job: MatchJob, p: Prepared, withReasons: boolean): Match {
   const parts = [
-    rolePart(job, profile),
-    skillsPart(job, profile),
-    levelPart(job, profile),
-    locationPart(job, profile),
-    salaryPart(job, profile),
-    roleTypePart(job, profile),
-    industryPart(job, profile),
-    sizePart(job, profile),
-    visaPart(job, profile),
-  ].filter((p): p is NonNullable<Part> => p !== null);
+    rolePart(job, p),
+    skillsPart(job, p),
+    levelPart(job, p),
+    locationPart(job, p),
+    salaryPart(job, p),
+    roleTypePart(job, p),
+    industryPart(job, p),
+    sizePart(job, p),
+    visaPart(job, p),
+  ].filter((part): part is NonNullable<Part> => part !== null);
   if (parts.length === 0) {
     return {
       score: 50,
       category: "fair",
-      reasons: ["add skills and preferences in Settings for a real score"],
+      reasons: withReasons ? ["add skills and preferences in Settings for a real score"] : [],
     };
   }
-  const total = parts.reduce((sum, p) => sum + p.weight, 0);
-  const got = parts.reduce((sum, p) => sum + p.weight * p.value, 0);
-  const cap = Math.min(100, ...parts.map((p) => p.cap ?? 100));
+  let total = 0;
+  let got = 0;
+  let cap = 100;
+  for (const part of parts) {
+    total += part.weight;
+    got += part.weight * part.value;
+    if (part.cap !== undefined && part.cap < cap) cap = part.cap;
+  }
   const score = Math.max(0, Math.min(cap, Math.round((100 * got) / total)));
-  return { score, category: categoryOf(score), reasons: parts.map((p) => p.reason) };
+  return {
+    score,
+    category: categoryOf(score),
+    reasons: withReasons ? parts.map((part) => part.reason()) : [],
+  };
 }

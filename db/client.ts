@@ -90,6 +90,58 @@ export function withUser<T>(pool: Sql, userId: number, fn: (tx: Tx) => Promise<T
 }
 
 /**
+ * Like `withUser`, in one round trip: `BEGIN`, the user context (with `settings`, more transaction-local
+ * `set_config`s), `statements(tx)` and `COMMIT` are written
+ * to one reserved connection before any answer is read (postgres.js pipelines the queries of a connection
+ * that are issued without awaiting), so the request waits for the server once instead of once per
+ * statement. `pool.begin` cannot do this: it awaits its `BEGIN` before running the function and its
+ * `COMMIT` after.
+ *
+ * The statements cannot use each other's results in TypeScript (they are all sent before the first
+ * answer); a later one can read what an earlier one left in the transaction (a `set_config(..., true)`).
+ * Safe behind PgBouncer in transaction mode: everything, the context included, is inside the one
+ * transaction, and `set_config(..., true)` ends with it. If any statement fails, the server rolls the
+ * transaction back (the pipelined `COMMIT` then answers `ROLLBACK`) and the first error is thrown; no result
+ * is returned, so nothing read under a context that failed to apply (a failed `BEGIN` would leave the
+ * `set_config` local to its own statement) can reach the caller. Meant for reads: a write sent this way
+ * after a failed `BEGIN` would commit on its own.
+ *
+ * One round trip in the steady state: postgres.js describes a parameterised statement the first time a
+ * connection runs it (and always with `prepare: false`, i.e. behind PgBouncer), which waits for that
+ * answer before the rest is sent.
+ */
+export async function pipelineAsUser<const T extends readonly Promise<unknown>[]>(
+  pool: Sql,
+  userId: number,
+  statements: (tx: Sql) => T,
+  settings: Readonly<Record<string, string>> = {},
+): Promise<{ -readonly [K in keyof T]: Awaited<T[K]> }> {
+  if (!Number.isSafeInteger(userId) || userId <= 0) throw new Error(`pipelineAsUser: bad user id ${userId}`);
+  const tx = await pool.reserve();
+  try {
+    const sent: Promise<unknown>[] = [tx`begin`];
+    // Further transaction-local settings ride in the same statement as the context.
+    const more = Object.entries(settings).reduce(
+      (list, [name, value]) => tx`${list}, set_config(${name}::text, ${value}::text, true)`,
+      tx``,
+    );
+    sent.push(tx`select set_config('app.current_user_id', ${String(userId)}, true),
+                        set_config('role', 'app_user', true) ${more}`);
+    const body = statements(tx);
+    sent.push(...body, tx`commit`);
+    const settled = await Promise.allSettled(sent);
+    // The first failure is the cause; the later ones are "current transaction is aborted".
+    const failed = settled.find((r): r is PromiseRejectedResult => r.status === "rejected");
+    if (failed) throw failed.reason;
+    return settled.slice(2, 2 + body.length).map((r) => (r as PromiseFulfilledResult<unknown>).value) as {
+      -readonly [K in keyof T]: Awaited<T[K]>;
+    };
+  } finally {
+    tx.release();
+  }
+}
+
+/**
  * `url` without the query parameter `name`. Not through `new URL()`: a multi-host connection string
  * (`postgres://u@h1:5432,h2:5432/db?target_session_attrs=primary`, the failover setup) is not a WHATWG URL.
  */

@@ -3,7 +3,7 @@
  * reads, and the list item each becomes. Shared by db/jobs.ts (newest first) and db/job_match_rank.ts (best
  * match first).
  */
-import type { Frag, Tx } from "./client.ts";
+import type { Frag, Sql, Tx } from "./client.ts";
 import { matchJobColumns, type MatchJobRow } from "./match_scores.ts";
 import type { Match } from "@/core/match.ts";
 
@@ -45,7 +45,7 @@ export function listItem(r: SearchRow, match: Match): JobListItem {
 }
 
 /** The rows (with their companies and match columns) of these job ids. */
-export function rowsOf(tx: Tx, ids: Frag): Promise<SearchRow[]> {
+export function rowsOf(tx: Sql | Tx, ids: Frag): Promise<SearchRow[]> {
   return tx<SearchRow[]>`
     select j.id, j.posted_date, j.posted_date::text as posted_key, c.id as company_id,
            c.name as company_name, c.domain as company_domain, ${matchJobColumns(tx)}

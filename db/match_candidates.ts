@@ -5,8 +5,8 @@
  * one page. Writes go through the owner pool (the user may only mark their table stale).
  */
 import type { Frag, Sql, Tx } from "./client.ts";
-import { matchJobColumns, type MatchJobRow } from "./match_scores.ts";
-import type { SearchCursor } from "@/core/search_cursor.ts";
+import { getMatchProfile, matchJobColumns, type MatchJobRow } from "./match_scores.ts";
+import { type PoolInputs, poolInputs } from "@/core/match_pools.ts";
 
 /** A user's table state, as the read path needs it. */
 export interface CandidateState {
@@ -43,13 +43,19 @@ const toState = (r: StateRow): CandidateState => ({
 /**
  * Queues a full refresh of the user's table: called in the transaction that saves the resume or the
  * preferences, so from its commit on `sort=match` no longer reads a table made for the old profile (it uses
- * the candidate pools until the refresh is done). One upsert: the save stays as fast as it was.
+ * the candidate pools until the refresh is done). With the pools' inputs of the new profile: one profile read
+ * and one upsert.
  */
-export async function markCandidatesStale(tx: Tx | Sql, userId: number): Promise<void> {
+export async function markCandidatesStale(tx: Tx, userId: number): Promise<void> {
+  // The pools' inputs of the profile just saved (migration 0098): the search reads them instead of the
+  // profile to send the pools' statement in its first round trip.
+  const pool = poolInputs(await getMatchProfile(tx, userId));
   await tx`
-    insert into match_candidate_state (user_id) values (${userId}::int)
+    insert into match_candidate_state (user_id, pool_skills, pool_roles)
+    values (${userId}::int, ${pool.skills}::text[], ${pool.roles}::text)
     on conflict (user_id) do update
-      set stale = true, queued_at = now(), version = match_candidate_state.version + 1`;
+      set stale = true, queued_at = now(), version = match_candidate_state.version + 1,
+          pool_skills = excluded.pool_skills, pool_roles = excluded.pool_roles`;
 }
 
 /** The user's table state, or undefined when they have none (RLS transaction or owner pool). */
@@ -192,7 +198,13 @@ export async function writeCandidates(
   tx: Tx,
   userId: number,
   rows: readonly CandidateRow[],
-  state: { seen_seq: number; exact: { score: number; id: number } | null; version: number | null },
+  state: {
+    seen_seq: number;
+    exact: { score: number; id: number } | null;
+    version: number | null;
+    /** The pools' inputs of the profile the refresh read (kept unless a save came while it ran). */
+    pool: PoolInputs;
+  },
   previous?: readonly CandidateRow[],
 ): Promise<void> {
   let changed = rows;
@@ -218,11 +230,17 @@ export async function writeCandidates(
       on conflict (user_id, job_id) do update set score = excluded.score, category = excluded.category`;
   }
   await tx`
-    insert into match_candidate_state as s (user_id, stale, seen_seq, exact_score, exact_id, rows, refreshed_at)
+    insert into match_candidate_state as s
+      (user_id, stale, seen_seq, exact_score, exact_id, rows, refreshed_at, pool_skills, pool_roles)
     values (${userId}::int, false, ${state.seen_seq}::bigint, ${state.exact?.score ?? null}::int,
-            ${state.exact?.id ?? null}::int, ${rows.length}::int, now())
+            ${state.exact?.id ?? null}::int, ${rows.length}::int, now(), ${state.pool.skills}::text[],
+            ${state.pool.roles}::text)
     on conflict (user_id) do update set
       stale = s.version is distinct from ${state.version}::int,
+      pool_skills = case when s.version is not distinct from ${state.version}::int
+                         then excluded.pool_skills else s.pool_skills end,
+      pool_roles = case when s.version is not distinct from ${state.version}::int
+                        then excluded.pool_roles else s.pool_roles end,
       seen_seq = excluded.seen_seq, exact_score = excluded.exact_score, exact_id = excluded.exact_id,
       rows = excluded.rows, refreshed_at = excluded.refreshed_at`;
 }
@@ -230,36 +248,4 @@ export async function writeCandidates(
 /** Takes the user's refresh lock for the transaction: one refresh of a table at a time. */
 export async function lockCandidates(tx: Tx, userId: number): Promise<void> {
   await tx`select pg_advisory_xact_lock(hashtext('match_candidates'), ${userId}::int)`;
-}
-
-type MatchCursor = Extract<SearchCursor, { sort: "match" }>;
-
-/**
- * One page of the user's table, best first, after or before the cursor, within the exact part (keys at least
- * `exact`), keeping the jobs that pass `where` (the search's own conditions on `jobs j`: open, public, not
- * hidden, its text and filters). `limit + 1` rows are read so the caller knows whether the exact part holds a
- * full page and whether there is more. RLS transaction.
- */
-export function candidatePage(
-  tx: Tx,
-  userId: number,
-  where: Frag,
-  exact: { score: number; id: number },
-  limit: number,
-  cursor: MatchCursor | undefined,
-): Promise<CandidateRow[]> {
-  const back = cursor?.dir === "prev";
-  const edge = !cursor
-    ? tx``
-    : back
-    ? tx`and (mc.score, mc.job_id) > (${cursor.score}::int, ${cursor.id}::int)`
-    : tx`and (mc.score, mc.job_id) < (${cursor.score}::int, ${cursor.id}::int)`;
-  return tx<CandidateRow[]>`
-    select mc.job_id, mc.score, mc.category
-    from match_candidates mc join jobs j on j.id = mc.job_id
-    where mc.user_id = ${userId}::int
-      and (mc.score, mc.job_id) >= (${exact.score}::int, ${exact.id}::int) ${edge}
-      and ${where}
-    order by ${back ? tx`mc.score, mc.job_id` : tx`mc.score desc, mc.job_id desc`}
-    limit ${limit + 1}::int`;
 }

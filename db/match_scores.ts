@@ -46,23 +46,33 @@ export function toMatchJob(row: MatchJobRow): MatchJob {
   };
 }
 
+/** The user's match profile with what the job list also needs from the same rows. */
+export type SearchProfile = MatchProfile & { hidden_companies: number[]; has_resume: boolean };
+
+/** The columns `toMatchProfile` reads (resumes `r` and job_preferences `p`, either may be missing). */
+export const matchProfileColumns = (tx: Sql | Tx) =>
+  tx`r.skills as resume_skills, r.roles as resume_roles, p.skills, p.locations, p.remote_ok, p.role_types,
+     p.role_levels, p.industries, p.company_sizes, p.min_salary, p.needs_visa_sponsorship, p.hidden_companies`;
+
+/** A row holding `matchProfileColumns`. */
+export type MatchProfileRow = MatchProfile & {
+  resume_skills: string[] | null;
+  resume_roles: unknown;
+  hidden_companies: number[] | null;
+};
+
 /** The user's match profile (resume skills plus preferences), inside their RLS transaction. */
-export async function getMatchProfile(
-  tx: Tx,
-  userId: number,
-): Promise<MatchProfile & { hidden_companies: number[]; has_resume: boolean }> {
-  const [row] = await tx<
-    (MatchProfile & {
-      resume_skills: string[] | null;
-      resume_roles: unknown;
-      hidden_companies: number[] | null;
-    })[]
-  >`
-    select r.skills as resume_skills, r.roles as resume_roles, p.skills, p.locations, p.remote_ok, p.role_types, p.role_levels,
-           p.industries, p.company_sizes, p.min_salary, p.needs_visa_sponsorship, p.hidden_companies
+export async function getMatchProfile(tx: Tx, userId: number): Promise<SearchProfile> {
+  const [row] = await tx<MatchProfileRow[]>`
+    select ${matchProfileColumns(tx)}
     from (select ${userId}::int as user_id) me
     left join resumes r on r.user_id = me.user_id
     left join job_preferences p on p.user_id = me.user_id`;
+  return toMatchProfile(row);
+}
+
+/** Shapes a `matchProfileColumns` row (nulls where the user saved nothing) as the match score reads it. */
+export function toMatchProfile(row: MatchProfileRow): SearchProfile {
   const strings = (v: unknown) => Array.isArray(v) ? v.filter((x): x is string => typeof x === "string") : [];
   return {
     skills: [...strings(row.resume_skills), ...strings(row.skills)],

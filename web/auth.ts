@@ -21,6 +21,7 @@ import {
   signupLimits,
 } from "@/services/accounts/rate_limit.ts";
 import type { AppState, SessionUser } from "./state.ts";
+import type { PoolInputs } from "@/core/match_pools.ts";
 
 export const SESSION_COOKIE = "rf_session";
 
@@ -32,6 +33,11 @@ export interface Authentication {
   authVia: "bearer" | "cookie";
   /** For cookie sessions: the token pages put in forms (`_csrf`) and scripts in `x-csrf-token`. */
   csrfToken?: string;
+  /**
+   * The best-match pools' inputs the user's last profile save kept (null: none kept), read by the session
+   * lookup at no extra round trip for the job search (db/jobs.ts `JobSearch.pool`).
+   */
+  matchPool: PoolInputs | null;
 }
 
 /** The session token a request presents, and how. A malformed Authorization header counts as none. */

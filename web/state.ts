@@ -1,4 +1,5 @@
 import type { AppContext } from "@/services/app_context.ts";
+import type { PoolInputs } from "@/core/match_pools.ts";
 
 /** What middlewares put on `ctx.state` for every request. */
 export interface SessionUser {
@@ -22,4 +23,6 @@ export interface AppState {
   authVia?: "bearer" | "cookie";
   /** For cookie sessions: the CSRF token pages put in their forms (`_csrf`). See web/csrf.ts. */
   csrfToken?: string;
+  /** The best-match pools' inputs the session lookup read (web/auth.ts `Authentication.matchPool`). */
+  matchPool?: PoolInputs | null;
 }

@@ -26,7 +26,7 @@ import {
   writeCandidates,
 } from "@/db/match_candidates.ts";
 import { getMatchProfile, toMatchJob } from "@/db/match_scores.ts";
-import { roleWordsQuery } from "@/db/job_match_rank.ts";
+import { poolInputs, roleWordsQuery } from "@/core/match_pools.ts";
 import { computeMatch, type MatchProfile } from "@/core/match.ts";
 import { canonicalSkill } from "@/core/skills.ts";
 
@@ -117,7 +117,7 @@ async function rebuild(tx: Tx, userId: number, k: number, version: number | null
   const exact = exactKey(ranked, k, skills.length > 0);
   // Only the exact part is kept: below it the table would hold an arbitrary subset.
   const rows = exact ? ranked.filter((r) => atLeast(keyOf(r), exact)) : ranked;
-  await writeCandidates(tx, userId, rows, { seen_seq: seq, exact, version });
+  await writeCandidates(tx, userId, rows, { seen_seq: seq, exact, version, pool: poolInputs(profile) });
   return { rows: rows.length, scored, ms: performance.now() - started };
 }
 
@@ -176,7 +176,8 @@ export function mergeChangedJobs(
     if (exact && rows.length < k / 2 && !atLeast(BOUND, exact)) {
       return await rebuild(tx, userId, k, state.version);
     }
-    await writeCandidates(tx, userId, rows, { seen_seq: seq, exact, version: state.version }, stored);
+    const pool = poolInputs(profile);
+    await writeCandidates(tx, userId, rows, { seen_seq: seq, exact, version: state.version, pool }, stored);
     return { rows: rows.length, scored, ms: performance.now() - started };
   }) as Promise<RefreshResult | null>;
 }

@@ -64,7 +64,12 @@ export const handler = {
         status: 422,
       });
     }
-    const search = { ...filters, sort: filters.sort ?? decoded?.sort, cursor: decoded };
+    const search = {
+      ...filters,
+      sort: filters.sort ?? decoded?.sort,
+      cursor: decoded,
+      pool: ctx.state.matchPool ?? undefined,
+    };
     // A replica when one is fresh enough (db/replicas.ts).
     const page = await ctx.state.app.replicas.readSql((db) => searchJobs(db, user.id, search));
     const href = (c: typeof page.next) => {

@@ -10,10 +10,12 @@ export const { handler, api } = defineRoute({
     auth: "user",
     query: JobSearchQuery,
     response: JobListOut,
-    handler: async (_ctx, { app, user, query: { cursor, ...query } }) => {
+    handler: async (ctx, { app, user, query: { cursor, ...query } }) => {
       // A cursor says its own sort; without one, the query's (or the default) applies.
       const decoded = cursor ? decodeSearchCursor(cursor, query.sort ?? cursorSort(cursor)) : undefined;
-      const search = { ...query, sort: query.sort ?? decoded?.sort, cursor: decoded };
+      // The pools' inputs the session lookup read: the search's first round trip can carry the pools too.
+      const pool = ctx.state.matchPool ?? undefined;
+      const search = { ...query, sort: query.sort ?? decoded?.sort, cursor: decoded, pool };
       // A replica when one is fresh enough (db/replicas.ts).
       const page = await app.replicas.readSql((db) => searchJobs(db, user.id, search));
       return {

@@ -3,8 +3,10 @@
  * Idempotent and safe to run in several processes at once; docs/outreach.md states the guarantee and why it
  * holds, ./process_row.ts the steps each row goes through.
  *
- * One run claims batches of due rows (leased, SKIP LOCKED: ./batch.ts), and `concurrency` workers take their
- * rows one at a time. The next batch is claimed while the previous one is still being worked off (when fewer
+ * One run claims batches of due rows (leased, SKIP LOCKED: ./batch.ts), and workers take their rows one at a
+ * time, at most `concurrency` of them at the provider at once (./send_slots.ts); from 4 in flight there are
+ * twice as many workers, so a worker records its row's attempt while the others' messages are on their way
+ * (a message whose mailbox got paused meanwhile is not sent: it goes back, its attempt cleared). The next batch is claimed while the previous one is still being worked off (when fewer
  * than half a batch, or fewer rows than workers, are left waiting), so the workers never wait for a claim
  * they could have had: a claim takes 40-100 ms at full scale, in which 16 workers send 40-100 rows.
  * One mailbox pool (./mailbox_pool.ts) and one writer of sent outcomes (./group_commit.ts) serve the whole
@@ -32,6 +34,7 @@ import type { Clock } from "@/core/clock.ts";
 import { Batch } from "./batch.ts";
 import { GroupCommit } from "./group_commit.ts";
 import { MailboxPool } from "./mailbox_pool.ts";
+import { SendSlots } from "./send_slots.ts";
 import {
   type DispatchOptions,
   type DispatchResult,
@@ -67,6 +70,12 @@ export class Dispatcher {
   readonly #settings: DispatchSettings;
   readonly #run: RowRun;
   readonly #started: number;
+  /**
+   * Workers: `concurrency` take turns at the provider, and from 4 in flight as many again prepare the next
+   * messages (unit, attempt) meanwhile. With fewer in flight each message keeps the strict sequence (its
+   * attempt, then its send), which is what a run of one at a time is for.
+   */
+  readonly #workers: number;
   /** The next batch is claimed when fewer rows than this are waiting. */
   readonly #prefetchBelow: number;
   /** Claimed rows not yet picked up by a worker, over all batches. */
@@ -83,6 +92,7 @@ export class Dispatcher {
     const settings = dispatchSettings(options);
     this.#settings = settings;
     this.#started = deps.clock.now().getTime();
+    this.#workers = settings.concurrency >= 4 ? 2 * settings.concurrency : Math.max(1, settings.concurrency);
     this.#prefetchBelow = Math.max(settings.concurrency, Math.ceil(settings.batchSize / 2));
     // A capacity round asks for what the waiting rows and the next messages in flight need, at most one batch
     // (or twice the messages in flight, if more): a crash strands at most that many reserved units for the
@@ -100,6 +110,7 @@ export class Dispatcher {
       ...deps,
       settings,
       pool,
+      sendSlots: new SendSlots(settings.concurrency),
       // Outcomes wait up to 20 ms to be written together: nothing waits on them but the end of their batch,
       // and a crash meanwhile only leaves more "maybe sent" rows, which recovery finds at the provider.
       attempts: new GroupCommit((marks: SendingMark[]) => deps.store.markSending(marks)),
@@ -118,7 +129,7 @@ export class Dispatcher {
   async run(): Promise<DispatchResult> {
     try {
       await Promise.all(
-        Array.from({ length: Math.max(1, this.#settings.concurrency) }, () => this.#worker()),
+        Array.from({ length: this.#workers }, () => this.#worker()),
       );
     } finally {
       this.#setMode("CLOSING");

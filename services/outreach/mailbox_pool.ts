@@ -95,6 +95,11 @@ export class MailboxPool {
     }
   }
 
+  /** Whether the run stopped using this mailbox (`drop`). */
+  isDropped(mailboxId: number): boolean {
+    return this.#dropped.has(mailboxId);
+  }
+
   /** Stops using a mailbox (it is failing): its pooled units go back now. */
   async drop(mailboxId: number): Promise<void> {
     this.#dropped.add(mailboxId);

@@ -39,7 +39,10 @@ export interface DispatcherRun {
  * `deno task worker`) and reads what the database did during that dispatch alone: pg_stat_statements is
  * reset after the set-up and read as soon as the process reports.
  */
-export async function dispatcherRate(options: DispatchOptions): Promise<DispatcherRun> {
+export async function dispatcherRate(
+  options: DispatchOptions,
+  mode: "dispatcher" | "job" = "dispatcher",
+): Promise<DispatcherRun> {
   const fake = await startFakeMailgunProcess();
   const sql = postgres(options.url, { max: 1, onnotice: () => {} });
   try {
@@ -55,6 +58,7 @@ export async function dispatcherRate(options: DispatchOptions): Promise<Dispatch
       emails: options.emails,
       concurrency: DISPATCH_CONCURRENCY,
       pool: WORKER_POOL,
+      mode,
     };
     const report = await runWorkerProcess(args, Deno.env.get("BENCH_CPU_PROF"));
     const top = profiled ? await topStatements(options.url, 14) : [];

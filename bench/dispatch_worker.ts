@@ -13,6 +13,7 @@
 import { createPool } from "@/db/client.ts";
 import { createAppContext } from "@/app/context.ts";
 import { dispatchOutreach } from "@/services/outreach/dispatcher.ts";
+import type { DispatchResult } from "@/services/outreach/options.ts";
 import { dispatchConfig } from "./dispatch_project.ts";
 import { cpuMs, parentOf, peakRssMiB, serverCpuMs } from "./proc_stats.ts";
 
@@ -23,8 +24,13 @@ export interface WorkerArgs {
   concurrency: number;
   /** Pool size (scripts/worker.ts: 4). */
   pool: number;
-  /** `--cpu-prof` directory given to the process, if any (only recorded in the report). */
-  cpuProf?: string;
+  /**
+   * "dispatcher" (default): `dispatchOutreach` with `concurrency`, back to back. "job": the worker's own path,
+   * `runJob(app, "dispatch-outreach")` (jobs/registry.ts: the job-run lease, the production defaults,
+   * 32 in flight) with jobs/cron.ts loaded as scripts/worker.ts loads it: for the memory of the process as
+   * `deno task worker` runs the dispatch.
+   */
+  mode?: "dispatcher" | "job";
 }
 
 export interface WorkerReport {
@@ -52,8 +58,13 @@ if (import.meta.main) {
   const pg0 = postmaster ? serverCpuMs(postmaster) : null;
   const started = performance.now();
   const report = { sent: 0, batches: 0, claimed: 0 };
+  const { runJob } = args.mode === "job" ? await import("@/jobs/registry.ts") : { runJob: undefined };
+  if (runJob) await import("@/jobs/cron.ts");
   for (let tick = 0; tick < 20 && report.sent < args.emails; tick++) {
-    const result = await dispatchOutreach(app, { concurrency: args.concurrency, maxRuntimeMs: 120_000 });
+    const result = runJob
+      ? ((await runJob(app, "dispatch-outreach", { trigger: "manual" })).result as DispatchResult)
+      : await dispatchOutreach(app, { concurrency: args.concurrency, maxRuntimeMs: 120_000 });
+    if (!result) throw new Error("the dispatch-outreach job did not run");
     report.sent += result.sent;
     report.batches += result.batches;
     report.claimed += result.claimed;

@@ -76,8 +76,6 @@ export class Dispatcher {
    * attempt, then its send), which is what a run of one at a time is for.
    */
   readonly #workers: number;
-  /** The last claim came back full: more rows are due than one batch. */
-  #backlog = false;
   /** The next batch is claimed when fewer rows than this are waiting. */
   readonly #prefetchBelow: number;
   /** Claimed rows not yet picked up by a worker, over all batches. */
@@ -97,16 +95,20 @@ export class Dispatcher {
     this.#workers = settings.concurrency >= 4 ? 2 * settings.concurrency : Math.max(1, settings.concurrency);
     this.#prefetchBelow = Math.max(settings.concurrency, Math.ceil(settings.batchSize / 2));
     // A capacity round asks for what the waiting rows and the next messages in flight need, at most one batch
-    // (or twice the messages in flight, if more), and a whole batch's worth while claims come back full (a
-    // backlog: the next batch will need them): a crash strands at most that many reserved units for the day,
-    // and units not used go back when the run ends. A round costs about the same whatever its size (one scan
-    // of the available mailboxes, ~20 ms with 10,000): rounds of up to a batch instead of up to 32 units took
-    // the reservation from 204 rounds to 25-43 for 5,000 emails at full scale.
+    // (or twice the messages in flight, if more): a crash strands at most that many reserved units for the
+    // day, and units not used go back when the run ends. A round costs about the same whatever its size (one
+    // scan of the available mailboxes, ~20 ms with 10,000): rounds of up to a batch instead of up to 32 units
+    // took the reservation from 204 rounds to 25-43 for 5,000 emails at full scale.
     const inFlight = Math.max(1, settings.concurrency);
     const roundMax = Math.max(2 * inFlight, settings.batchSize);
-    const pool = new MailboxPool(
+    const pool: MailboxPool = new MailboxPool(
       deps.store,
-      () => (this.#backlog ? roundMax : Math.min(this.#waiting + inFlight, roundMax)),
+      () =>
+        // Scarce (the last round came back short): no more than the messages about to go out, as a round did
+        // before rounds grew, so a dispatcher does not sit on units that another one, out of them, needs.
+        pool.scarce
+          ? Math.min(this.#waiting + 1, 2 * inFlight)
+          : Math.min(this.#waiting + inFlight, roundMax),
       { multiUnit: true },
     );
     this.#run = {
@@ -196,7 +198,11 @@ export class Dispatcher {
       if (batch) {
         const row = batch.take()!;
         this.#waiting--;
-        if (this.#waiting < this.#prefetchBelow) this.#prefetch();
+        // Scarce capacity: claim no further ahead than the workers, or rows leased here wait for units while
+        // another dispatcher, holding units, finds nothing left to claim.
+        if (this.#waiting < (this.#run.pool.scarce ? this.#settings.concurrency : this.#prefetchBelow)) {
+          this.#prefetch();
+        }
         return [row, batch];
       }
       if (this.#mode !== "RUNNING" && !this.#claiming) return undefined;
@@ -233,7 +239,6 @@ export class Dispatcher {
     const rows = await this.deps.store.claim(owner, s.batchSize, s.leaseSeconds, {
       maybeSentOnly: this.result.no_capacity,
     });
-    this.#backlog = rows.length >= s.batchSize;
     if (!rows.length) return this.#stopClaiming();
     this.result.batches++;
     this.result.claimed += rows.length;

@@ -10,9 +10,10 @@
  */
 import Mailgun from "mailgun.js";
 import postgres from "postgres";
-import { dispatcherRate } from "./dispatch_project.ts";
+import { dispatcherRate, type DispatcherRun } from "./dispatch_project.ts";
 import { benchBounce } from "./bounce.ts";
-import { describeTop, resetStatements, topStatements } from "./pg_stats.ts";
+import { describeTop } from "./pg_stats.ts";
+import { cpuMs, parentOf, serverCpuMs } from "./proc_stats.ts";
 import { startFakeMailgunProcess } from "./fake_mailgun.ts";
 import type { Measurement } from "./report.ts";
 import { ratio } from "./report.ts";
@@ -26,18 +27,61 @@ export interface DispatchOptions {
 }
 
 const CONCURRENCY = 16;
+/** Rounds of the same-POST baseline and the dispatcher, alternated. */
+const ROUNDS = 2;
 
 export async function benchDispatch(options: DispatchOptions): Promise<Measurement[]> {
   const bare = await bareLoop(options.emails);
   options.log(`dispatch: bare mailgun.js loop ${bare.toFixed(0)} emails/s`);
-  const graphile = await graphileWorker(options, "noop");
+  const { rate: graphile } = await graphileWorker(options, "noop");
   options.log(`dispatch: graphile-worker ${graphile.toFixed(0)} no-op jobs/s`);
-  const graphileSend = await graphileWorker(options, "send");
-  options.log(`dispatch: graphile-worker ${graphileSend.toFixed(0)} jobs/s posting to the fake`);
-  await resetStatements(options.url);
-  const project = await dispatcherRate(options);
-  const top = describeTop(await topStatements(options.url));
-  options.log(`dispatch: project dispatcher ${project.rate.toFixed(0)} emails/s (${project.sent} sent)`);
+  // The fair baseline and the dispatcher alternate, ROUNDS times: the machine is shared and its load moves
+  // within seconds, so each side is reported at its best round (every round is logged), and nothing sent
+  // twice or lost in any round.
+  const sends: Awaited<ReturnType<typeof graphileWorker>>[] = [];
+  const runs: DispatcherRun[] = [];
+  for (let round = 1; round <= ROUNDS; round++) {
+    const send = await graphileWorker(options, "send");
+    sends.push(send);
+    options.log(
+      `dispatch: round ${round}: graphile-worker ${send.rate.toFixed(0)} jobs/s posting to the fake ` +
+        `(per job: ${perEmail(send.denoCpuMs, options.emails)} ms CPU in Deno, ` +
+        `${perEmail(send.pgCpuMs, options.emails)} ms in PostgreSQL)`,
+    );
+    const run = await dispatcherRate(options);
+    runs.push(run);
+    options.log(
+      `dispatch: round ${round}: project dispatcher ${run.rate.toFixed(0)} emails/s (${run.sent} sent, ` +
+        `${run.duplicates} twice, ${run.batches} batches, ${run.seconds.toFixed(1)} s; per email ` +
+        `${(run.denoCpuMs / run.sent).toFixed(3)} ms CPU in the dispatcher process, ` +
+        `${perEmail(run.pgCpuMs, run.sent)} ms in PostgreSQL, ${perEmail(run.statementMs, run.sent)} ms of ` +
+        `statement execution; peak RSS ${run.peakRssMiB} MiB)`,
+    );
+  }
+  const send = sends.reduce((a, b) => (b.rate > a.rate ? b : a));
+  const graphileSend = send.rate;
+  const project = runs.reduce((a, b) => (b.rate > a.rate ? b : a));
+  const allDelivered = runs.every((r) => r.duplicates === 0 && r.sent === options.emails);
+  const peakRss = Math.max(...runs.map((r) => r.peakRssMiB));
+  // Memory as the worker runs the dispatch: its job path (registry, job-run lease, production defaults).
+  const job = await dispatcherRate(options, "job");
+  options.log(
+    `dispatch: the dispatch-outreach job as deno task worker runs it: ${job.rate.toFixed(0)} emails/s ` +
+      `(${job.sent} sent, ${job.duplicates} twice, 32 in flight), peak RSS ${job.peakRssMiB} MiB`,
+  );
+  const top = describeTop(project.top);
+  const denoMs = project.denoCpuMs / project.sent;
+  const pgMs = project.pgCpuMs === null ? null : project.pgCpuMs / project.sent;
+  const stmtMs = project.statementMs === null ? null : project.statementMs / project.sent;
+  options.log(
+    "dispatch: statements with the most execution time during the best round's dispatch (reset after set-up):",
+  );
+  for (const s of project.top) {
+    options.log(
+      `  ${s.total_ms} ms, ${s.calls} calls, ${s.mean_ms} ms mean${s.toplevel ? "" : " (nested)"}: ` +
+        s.query.slice(0, 150),
+    );
+  }
   const bounce = await benchBounce({ url: options.url, contacts: options.emails, log: options.log });
   return [
     ...bounce,
@@ -49,10 +93,48 @@ export async function benchDispatch(options: DispatchOptions): Promise<Measureme
       baseline: { name: "graphile-worker, same mailgun.js POST", value: graphileSend },
       ratio: ratio(project.rate, graphileSend),
       goal: ">= 1000/s and >= 1.0x graphile-worker doing the same POST",
-      met: project.rate >= 1000 && project.rate >= graphileSend && project.duplicates === 0 &&
-        project.sent === options.emails,
+      met: project.rate >= 1000 && project.rate >= graphileSend && allDelivered,
+      note: `best of ${ROUNDS} rounds each (dispatcher ${runs.map((r) => r.rate.toFixed(0)).join(", ")}/s; ` +
+        `graphile-worker ${sends.map((r) => r.rate.toFixed(0)).join(", ")}/s); every round: ` +
+        `${runs.map((r) => `${r.sent}/${options.emails}`).join(", ")} delivered to the fake, ` +
+        `${runs.map((r) => r.duplicates).join(", ")} duplicates; ${top}`,
+    },
+    {
+      section: "dispatch",
+      name: "cost per email: CPU of the dispatching process",
+      value: round3(denoMs),
+      unit: "ms",
+      baseline: {
+        name: "graphile-worker same POST, its process",
+        value: perEmailNumber(send.denoCpuMs, options.emails),
+      },
+      ratio: ratio(perEmailNumber(send.denoCpuMs, options.emails), denoMs),
+      note: `/proc/<pid>/stat utime+stime of the dispatcher's own process (started like deno task worker) ` +
+        `over the dispatch, / emails sent; the baseline is the benchmark process running graphile-worker`,
+    },
+    {
+      section: "dispatch",
+      name: "cost per email: CPU of PostgreSQL",
+      value: pgMs === null ? null : round3(pgMs),
+      unit: "ms",
+      baseline: { name: "graphile-worker same POST", value: perEmailNumber(send.pgCpuMs, options.emails) },
+      ratio: ratio(perEmailNumber(send.pgCpuMs, options.emails), pgMs),
       note:
-        `${project.sent}/${options.emails} delivered to the fake, ${project.duplicates} duplicates; ${top}`,
+        `utime+stime of the postmaster and all its processes (backends, WAL writer, autovacuum) over the ` +
+        `dispatch, / emails sent; of which statement execution (pg_stat_statements) ` +
+        `${stmtMs === null ? "-" : stmtMs.toFixed(3)} ms`,
+    },
+    {
+      section: "dispatch",
+      name: "worker process RSS during the dispatch (peak)",
+      value: job.peakRssMiB,
+      unit: "MiB",
+      goal: "< 150 MB",
+      met: job.peakRssMiB * 1.048576 < 150,
+      note:
+        `VmHWM of a process started with deno task worker's flags and pool (bench/dispatch_worker.ts) that ` +
+        `loads jobs/cron.ts and runs the dispatch-outreach job (runJob) over the ${options.emails} due rows; ` +
+        `the dispatcher rounds above peaked at ${peakRss} MiB`,
     },
     {
       section: "dispatch",
@@ -71,6 +153,18 @@ export async function benchDispatch(options: DispatchOptions): Promise<Measureme
       ratio: ratio(project.rate, bare),
     },
   ];
+}
+
+function perEmailNumber(ms: number | null, emails: number): number | null {
+  return ms === null ? null : round3(ms / emails);
+}
+
+function perEmail(ms: number | null, emails: number): string {
+  return ms === null ? "-" : (ms / emails).toFixed(3);
+}
+
+function round3(n: number): number {
+  return Math.round(n * 1000) / 1000;
 }
 
 /** The message the baselines post: the fields the dispatcher sends (contract §5), for contact `i`. */
@@ -113,7 +207,10 @@ async function bareLoop(emails: number): Promise<number> {
  * jobs do nothing; "send" jobs make the same mailgun.js `messages.create` call as the bare loop, to a fake of
  * their own, so the queue pays the same transport cost as the dispatcher.
  */
-async function graphileWorker(options: DispatchOptions, task: "noop" | "send"): Promise<number> {
+export async function graphileWorker(
+  options: DispatchOptions,
+  task: "noop" | "send",
+): Promise<{ rate: number; denoCpuMs: number; pgCpuMs: number | null }> {
   const { run, quickAddJob, Logger } = await import("graphile-worker");
   const logger = new Logger(() => () => {});
   await quickAddJob({ connectionString: options.url, logger }, "noop", {}); // installs the schema
@@ -127,7 +224,11 @@ async function graphileWorker(options: DispatchOptions, task: "noop" | "send"): 
     const client = fake
       ? new Mailgun(FormData).client({ username: "api", key: fake.apiKey, url: fake.url })
       : undefined;
+    const [{ pid }] = await sql<{ pid: number }[]>`select pg_backend_pid() as pid`;
+    const postmaster = parentOf(pid);
     let done = 0;
+    const deno0 = cpuMs("self")!;
+    const pg0 = postmaster ? serverCpuMs(postmaster) : null;
     const started = performance.now();
     const runner = await run({
       connectionString: options.url,
@@ -149,6 +250,8 @@ async function graphileWorker(options: DispatchOptions, task: "noop" | "send"): 
     });
     while (done < options.emails) await new Promise((r) => setTimeout(r, 5));
     const rate = options.emails / ((performance.now() - started) / 1000);
+    const denoCpuMs = cpuMs("self")! - deno0;
+    const pg1 = postmaster ? serverCpuMs(postmaster) : null;
     await runner.stop();
     if (fake) {
       const arrived = (await fake.messages()).length;
@@ -156,7 +259,7 @@ async function graphileWorker(options: DispatchOptions, task: "noop" | "send"): 
         throw new Error(`graphile-worker send: ${arrived}/${options.emails} arrived`);
       }
     }
-    return rate;
+    return { rate, denoCpuMs, pgCpuMs: pg0 !== null && pg1 !== null ? pg1 - pg0 : null };
   } finally {
     await sql.end();
     await fake?.close();

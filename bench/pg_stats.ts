@@ -6,6 +6,8 @@
 import postgres from "postgres";
 
 export interface TopStatement {
+  /** False for a statement run inside a function or trigger (with pg_stat_statements.track = all). */
+  toplevel: boolean;
   calls: number;
   mean_ms: number;
   total_ms: number;
@@ -30,7 +32,7 @@ export async function topStatements(url: string, limit = 3): Promise<TopStatemen
   const sql = postgres(url, { max: 1, onnotice: () => {} });
   try {
     const rows = await sql<TopStatement[]>`
-      select calls::int, round(mean_exec_time::numeric, 1)::float8 as mean_ms,
+      select toplevel, calls::int, round(mean_exec_time::numeric, 2)::float8 as mean_ms,
              round(total_exec_time::numeric)::float8 as total_ms,
              regexp_replace(left(query, 400), '\\s+', ' ', 'g') as query
       from pg_stat_statements
@@ -54,4 +56,20 @@ export function describeTop(top: TopStatement[]): string {
     first.query.slice(0, 90)
   }..." (${first.calls} calls, ${first.mean_ms} ms mean, ` +
     `${Math.round(first.total_ms / 1000)} s in all)`;
+}
+
+/** The execution time of every statement of this database since the reset, ms (null without the extension). */
+export async function statementTotalMs(url: string): Promise<number | null> {
+  const sql = postgres(url, { max: 1, onnotice: () => {} });
+  try {
+    const [row] = await sql<{ ms: number }[]>`
+      select coalesce(sum(total_exec_time), 0)::float8 as ms from pg_stat_statements
+      where dbid = (select oid from pg_database where datname = current_database()) and toplevel
+        and query !~* '^\\s*select pg_stat_statements_reset'`;
+    return row.ms;
+  } catch {
+    return null;
+  } finally {
+    await sql.end();
+  }
 }

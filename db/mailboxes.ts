@@ -200,13 +200,21 @@ export async function reserveMailboxUnitsSpread(
   count: number,
 ): Promise<(ReservedMailbox & { units: number })[]> {
   return await sql<(ReservedMailbox & { units: number })[]>`
-    with cand as (
-      select m.id, ${sentToday(sql)} as sent_today, ${sendCap(sql)} as cap, m.last_sent_at
-      from mailboxes m
+    with top as (
+      -- The least-filled first, without a lock: a bounded (top-N) sort. Under FOR UPDATE the sort sits below
+      -- the lock and sorts every available mailbox (10,000 at full scale: 17 ms a round). Twice the units
+      -- wanted, so that rows another dispatcher holds locked right now still leave enough to lock below.
+      select m.id from mailboxes m
       where ${available(sql)}
       order by ${leastFilledFirst(sql)}
+      limit 2 * ${count}::int
+    ), cand as (
+      select m.id, ${sentToday(sql)} as sent_today, ${sendCap(sql)} as cap, m.last_sent_at
+      from mailboxes m
+      where m.id in (select id from top) and ${available(sql)}
+      order by ${leastFilledFirst(sql)}
       limit ${count}::int
-      for update skip locked
+      for update of m skip locked
     ), slot as (
       select c.id, row_number() over (
                order by (c.sent_today + j - 1)::float8 / greatest(1, c.cap), j, c.last_sent_at asc nulls first, c.id
@@ -218,8 +226,10 @@ export async function reserveMailboxUnitsSpread(
       select id, count(*)::int as units from slot where rank <= ${count}::int group by id
     )
     update mailboxes m set ${addUnits(sql, sql`give.units`)}, last_sent_at = now()
-    from give
-    where m.id = give.id
+    -- joined through cand (a LIMIT the planner can count) so each row is found by its key, not by hashing a
+    -- scan of every mailbox
+    from cand join give on give.id = cand.id
+    where m.id = cand.id
       and ${sentToday(sql)} + give.units <= ${sendCap(sql)}
     returning ${reservedColumns(sql)}, give.units`;
 }

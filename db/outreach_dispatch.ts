@@ -112,22 +112,30 @@ export async function claimDueOutreach(
 ): Promise<ClaimedOutreach[]> {
   return await sql<ClaimedOutreach[]>`
     with due as (
-      select o.id, o.queued_at, o.application_id, o.send_started_at, o.due_at from outreach o
-      where o.status = 'queued' and o.due_at <= now() and o.paused_at is null
-        and (o.lease_until is null or o.lease_until < now())
-        and (o.send_started_at is not null or not ${options.maybeSentOnly ?? false}::boolean)
-        -- unverified or past a plan limit (migration 0065): the row waits; a maybe-sent row is still reconciled
-        and (o.send_started_at is not null
-          or sending_block((select a.user_id from applications a where a.id = o.application_id)) is null)
-      order by o.due_at, o.id
+      -- The plan check runs on the rows walked in due order until the limit is reached, not on every due row: the
+      -- inner walk (cheap conditions only) is a subquery with OFFSET 0, so the check cannot be pushed into it,
+      -- and the rows reach it one by one, locked as they pass (SKIP LOCKED). Checked on every due row before
+      -- the limit, it cost O(backlog) per claim (5,000 due rows: 85 ms a claim at full scale).
+      select w.id, w.queued_at, w.application_id, w.send_started_at, w.due_at from (
+        select o.id, o.queued_at, o.application_id, o.send_started_at, o.due_at from outreach o
+        where o.status = 'queued' and o.due_at <= now() and o.paused_at is null
+          and (o.lease_until is null or o.lease_until < now())
+          and (o.send_started_at is not null or not ${options.maybeSentOnly ?? false}::boolean)
+        order by o.due_at, o.id
+        offset 0
+        for update of o skip locked
+      ) w
+      -- unverified or past a plan limit (migration 0065): the row waits; a maybe-sent row is still reconciled
+      where w.send_started_at is not null
+        or sending_block((select a.user_id from applications a where a.id = w.application_id)) is null
       limit ${limit}::int
-      for update of o skip locked
     ), ranked as (
       select due.id, due.queued_at, due.send_started_at, a.user_id,
              row_number() over (partition by a.user_id order by due.due_at, due.id) as rn
       from due join applications a on a.id = due.application_id
-    ), heads as (
-      -- at most the user's sending headroom (plan limits, migration 0065) of a user's rows per claim
+    ), heads as materialized (
+      -- at most the user's sending headroom (plan limits, migration 0065) of a user's rows per claim; once
+      -- per user (not inlined as a join filter evaluated once per row)
       select u.user_id, sending_headroom(u.user_id) as room from (select distinct user_id from ranked) u
     ), allowed as (
       select r.id, r.queued_at from ranked r join heads h on h.user_id = r.user_id
@@ -188,9 +196,11 @@ const earlierSteps = (sql: Sql): Frag =>
     order by p.step_no
   ) end as thread_ids,`;
 
-/** One row of `markSendingMany`: the row, the attempt's id and the mailbox whose unit it took. */
+/** One row of `markSendingMany`: the row, the claim it is sent under, the attempt's id and the mailbox whose unit it took. */
 export interface SendingMark {
   row: RowKey;
+  /** The claim that holds the row (the marks of several claims of one run go in one statement). */
+  owner: ClaimOwner;
   attemptId: string;
   mailbox: { id: number; email: string };
   /**
@@ -209,11 +219,7 @@ export interface SendingMark {
  * leaves a "maybe sent" row) and answers, in order, whether each row may be
  * sent.
  */
-export async function markSendingMany(
-  sql: Sql,
-  marks: SendingMark[],
-  owner: ClaimOwner,
-): Promise<boolean[]> {
+export async function markSendingMany(sql: Sql, marks: SendingMark[]): Promise<boolean[]> {
   if (!marks.length) return [];
   const updated = await sql<{ id: number }[]>`
     update outreach o
@@ -222,11 +228,15 @@ export async function markSendingMany(
         hold_reason = null, held_since = null
     from unnest(${marks.map((m) => m.row.id)}::int[], ${marks.map((m) => m.row.queued_at)}::text[],
                 ${marks.map((m) => m.attemptId)}::uuid[], ${marks.map((m) => m.mailbox.id)}::int[],
-                ${marks.map((m) => m.mailbox.email)}::varchar[], ${marks.map((m) => m.messageId)}::varchar[])
-           as v(id, queued_at, attempt_id, mailbox_id, mailbox_email, message_id),
+                ${marks.map((m) => m.mailbox.email)}::varchar[], ${marks.map((m) => m.messageId)}::varchar[],
+                ${marks.map((m) => m.owner.claimId)}::uuid[])
+           as v(id, queued_at, attempt_id, mailbox_id, mailbox_email, message_id, claim_id),
          contacts c
     where o.id = v.id and o.queued_at = v.queued_at::timestamptz
-      and o.status = 'queued' and o.claim_id = ${owner.claimId}::uuid and o.paused_at is null
+      -- "is true": not an index condition, so each row is found by its primary key; as one, the planner took
+      -- the (status, queued_at) index and read every queued row sharing the row's queued_at (rows enrolled
+      -- by one statement share it: 8 ms per call with 5,000 of them at full scale)
+      and (o.status = 'queued') is true and o.claim_id = v.claim_id and o.paused_at is null
       and c.id = o.contact_id and ${notOptedOut(sql)} and not ${repliedOrBounced(sql)}
     returning o.id`;
   const ok = new Set(updated.map((r) => r.id));

@@ -4,8 +4,7 @@
  * in one statement, the claimed rows nothing was done with (the run stopped early, or no mailbox had
  * capacity for them).
  */
-import type { ClaimedOutreach, ClaimOwner, SendingMark } from "@/db/outreach_dispatch.ts";
-import { GroupCommit } from "./group_commit.ts";
+import type { ClaimedOutreach, ClaimOwner } from "@/db/outreach_dispatch.ts";
 import type { OutreachStore } from "./store.ts";
 
 export class Batch {
@@ -14,8 +13,6 @@ export class Batch {
   /** Rows being worked on. */
   active = 0;
   closed = false;
-  /** The last check and the attempt of this claim's rows, written together (group commit). */
-  readonly marks: GroupCommit<SendingMark, boolean>;
   /** Outcomes being recorded; the batch ends only when they are. */
   readonly outcomes: Promise<unknown>[] = [];
   /** Claimed rows nothing was done with: released together when the batch closes. */
@@ -24,7 +21,6 @@ export class Batch {
   constructor(readonly owner: ClaimOwner, rows: ClaimedOutreach[], private readonly store: OutreachStore) {
     this.queue = [...rows];
     this.untouched = new Set(rows);
-    this.marks = new GroupCommit((items: SendingMark[]) => store.markSending(items, owner));
   }
 
   /** The next row for a worker, or undefined. */

@@ -151,3 +151,37 @@ Deno.test("Dispatcher - past its batch limit it drains: the rows it claimed are 
   assert.equal(result.no_capacity, false);
   assert.deepEqual(log.released, [], "nothing claimed was left untouched");
 });
+
+Deno.test("Dispatcher - capacity rounds ask for the rows waiting and the next in flight, at most a batch", async () => {
+  const due = Array.from({ length: 450 }, (_, i) => row(i + 1));
+  const { store, log } = memoryStore(due, 10_000);
+  const asked: number[] = [];
+  const spread = store.reserveUnitsSpread;
+  store.reserveUnitsSpread = (count) => (asked.push(count), spread(count));
+  const { transport } = memoryTransport();
+  const result = await new Dispatcher(deps(store, transport), { batchSize: 100, concurrency: 8 }).run();
+  assert.equal(result.sent, 450);
+  assert.equal(new Set(log.sent).size, 450);
+  assert.ok(Math.max(...asked) <= 100, `at most a batch per round: ${asked}`);
+  assert.ok(asked.length <= 12, `rounds of about a batch, not of the messages in flight: ${asked.length}`);
+});
+
+Deno.test("Dispatcher - at most `concurrency` messages at the provider at once, every row sent once", async () => {
+  const { store, log } = memoryStore(Array.from({ length: 60 }, (_, i) => row(i + 1)), 1_000);
+  let inFlight = 0;
+  let most = 0;
+  const { transport } = memoryTransport();
+  const slow: Transport = {
+    ...transport,
+    send: async (message) => {
+      most = Math.max(most, ++inFlight);
+      await new Promise((r) => setTimeout(r, 2));
+      inFlight--;
+      return transport.send(message);
+    },
+  };
+  const result = await new Dispatcher(deps(store, slow), { batchSize: 20, concurrency: 4 }).run();
+  assert.equal(result.sent, 60);
+  assert.equal(new Set(log.sent).size, 60);
+  assert.equal(most, 4);
+});

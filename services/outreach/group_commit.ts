@@ -9,6 +9,7 @@
  * A statement that conflicted with another transaction (deadlock, serialization failure) was rolled back
  * whole and is run again (./retry.ts); any other failure rejects every item of that statement.
  */
+import { setImmediate } from "node:timers";
 import { retryOnConflict, sleep } from "./retry.ts";
 
 export interface GroupCommitOptions {
@@ -43,9 +44,12 @@ export class GroupCommit<I, R> {
     return new Promise<R>((resolve, reject) => {
       this.#pending.push({ item, resolve, reject });
       if (this.#drainers < (this.options.parallel ?? 1)) {
-        // Wait one tick (or the linger): callers released together (a capacity round) share the statement.
+        // Wait one turn of the event loop (or the linger): callers released together (a capacity round)
+        // share the statement. setImmediate, not setTimeout(0): a timer waits 1-2 ms at the least, and every
+        // attempt waits for it before its send (measured: 2.2 ms against 4.5 µs on the bench machine).
         this.#drainers++;
-        setTimeout(() => this.#drain(), this.options.lingerMs ?? 0);
+        if (this.options.lingerMs) setTimeout(() => this.#drain(), this.options.lingerMs);
+        else setImmediate(() => this.#drain());
       }
     });
   }

@@ -31,6 +31,7 @@ export class MailboxPool {
   #exhausted = false;
   #refilling: Promise<void> | null = null;
   #dropped = new Set<number>();
+  #scarce = false;
   #roundSize: () => number;
   #multiUnit: boolean;
 
@@ -42,6 +43,14 @@ export class MailboxPool {
   ) {
     this.#roundSize = roundSize;
     this.#multiUnit = options.multiUnit ?? false;
+  }
+
+  /**
+   * The last round got fewer units than it asked for: capacity is running out (or held by other dispatchers),
+   * so rounds should ask for no more than the messages about to go out.
+   */
+  get scarce(): boolean {
+    return this.#scarce;
   }
 
   /** True once a round found no capacity at all. */
@@ -79,6 +88,7 @@ export class MailboxPool {
       const reserved = this.#multiUnit
         ? interleave(await this.store.reserveUnitsSpread(size))
         : await this.store.reserveUnits(size);
+      this.#scarce = reserved.length < size;
       const units = reserved.filter((u) => !this.#dropped.has(u.id));
       await this.store.releaseUnits(reserved.filter((u) => this.#dropped.has(u.id)));
       if (units.length) {
@@ -93,6 +103,11 @@ export class MailboxPool {
       }
       await new Promise((resolve) => setTimeout(resolve, 50 * 2 ** Math.min(attempt, 4)));
     }
+  }
+
+  /** Whether the run stopped using this mailbox (`drop`). */
+  isDropped(mailboxId: number): boolean {
+    return this.#dropped.has(mailboxId);
   }
 
   /** Stops using a mailbox (it is failing): its pooled units go back now. */

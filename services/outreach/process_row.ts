@@ -10,7 +10,7 @@
  *   5. the provider is called; 6. the outcome is recorded.
  * Every write names the row's owner: the claim until step 4, the attempt from then on.
  */
-import type { ClaimedOutreach, ClaimOwner, RowOwner, SentMark } from "@/db/outreach_dispatch.ts";
+import type { ClaimedOutreach, ClaimOwner, RowOwner, SendingMark, SentMark } from "@/db/outreach_dispatch.ts";
 import type { ReservedMailbox } from "@/db/mailboxes.ts";
 import { earlierStepGate, followUpMailboxGate, type Gate } from "@/core/outreach_gates.ts";
 import { newMessageId, withOptOutLine } from "@/core/mail/compose.ts";
@@ -21,6 +21,7 @@ import { backoffMs } from "./backoff.ts";
 import type { Batch } from "./batch.ts";
 import type { GroupCommit } from "./group_commit.ts";
 import type { MailboxPool } from "./mailbox_pool.ts";
+import type { SendSlots } from "./send_slots.ts";
 import type { DispatchResult, DispatchSettings } from "./options.ts";
 import type { DispatchStore } from "./store.ts";
 
@@ -32,6 +33,13 @@ export interface RowRun {
   readonly settings: DispatchSettings;
   readonly baseUrl: string;
   readonly pool: MailboxPool;
+  /** The provider's share: at most `concurrency` sends at once, whatever the number of workers. */
+  readonly sendSlots: SendSlots;
+  /**
+   * The last check and the attempt of the run's rows, written together (group commit) whatever their claim:
+   * with the next batch claimed at half a batch left, two claims' rows are often in flight at once.
+   */
+  readonly attempts: GroupCommit<SendingMark, boolean>;
   /** Sent outcomes of the whole run, written together (they wait a little to gather more). */
   readonly sentOutcomes: GroupCommit<SentMark, boolean>;
   readonly result: DispatchResult;
@@ -92,7 +100,7 @@ export async function processRow(run: RowRun, row: ClaimedOutreach, batch: Batch
   const messageId = row.send_started_at && row.message_id
     ? row.message_id
     : newMessageId(row.outreach_token, mailbox.domain);
-  if (!(await batch.marks.add({ row, attemptId: attempt.attemptId, mailbox, messageId }))) {
+  if (!(await run.attempts.add({ row, owner, attemptId: attempt.attemptId, mailbox, messageId }))) {
     await run.store.releaseUnits([mailbox]);
     if (await run.store.cancelBlocked(row, owner)) run.result.canceled++;
     return;
@@ -100,6 +108,16 @@ export async function processRow(run: RowRun, row: ClaimedOutreach, batch: Batch
   await run.beforeSend?.(row);
 
   const unsubscribeUrl = `${run.baseUrl}/unsubscribe/${row.unsubscribe_token}`;
+  const release = await run.sendSlots.acquire();
+  if (run.pool.isDropped(mailbox.id)) {
+    // Its mailbox started failing (and was paused) while this message waited for a slot: not sent now; the
+    // unit goes back and the row stays queued for a later try (its attempt cleared: nothing left the process).
+    release();
+    await run.store.releaseUnits([mailbox]);
+    await run.store.reschedule(row, attempt, null, "mailbox paused before the send", { clearAttempt: true });
+    run.result.deferred++;
+    return;
+  }
   const outcome = await run.transport.send({
     token: row.outreach_token,
     mailbox,
@@ -111,7 +129,7 @@ export async function processRow(run: RowRun, row: ClaimedOutreach, batch: Batch
     fromName: row.sender_name ?? undefined,
     replyTo: row.reply_to ?? undefined,
     thread: row.thread_ids ?? undefined,
-  });
+  }).finally(release);
   await recordOutcome(run, row, batch, mailbox, attempt, outcome);
 }
 

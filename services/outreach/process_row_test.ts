@@ -3,12 +3,13 @@
  * to, and under which owner (the claim before the attempt, the attempt after it).
  */
 import assert from "node:assert/strict";
-import type { ClaimedOutreach, SentMark } from "@/db/outreach_dispatch.ts";
+import type { ClaimedOutreach, SendingMark, SentMark } from "@/db/outreach_dispatch.ts";
 import type { LookupOutcome, SendOutcome, Transport } from "@/core/mail/types.ts";
 import { systemClock } from "@/core/clock.ts";
 import { Batch } from "./batch.ts";
 import { GroupCommit } from "./group_commit.ts";
 import { MailboxPool } from "./mailbox_pool.ts";
+import { SendSlots } from "./send_slots.ts";
 import { dispatchSettings, emptyResult } from "./options.ts";
 import { processRow, type RowRun } from "./process_row.ts";
 import type { DispatchStore } from "./store.ts";
@@ -48,6 +49,8 @@ function runWith(store: DispatchStore, transport: Transport): RowRun {
     settings: dispatchSettings({ recoveryGraceMs: 60_000 }),
     baseUrl: "http://app.example",
     pool: new MailboxPool(store, () => 1, { multiUnit: true }),
+    sendSlots: new SendSlots(1),
+    attempts: new GroupCommit((marks: SendingMark[]) => store.markSending(marks)),
     sentOutcomes: new GroupCommit((marks: SentMark[]) => store.markSent(marks)),
     result: emptyResult(),
     capacityGone: () => {},
@@ -103,8 +106,8 @@ Deno.test("processRow - a temporary refusal gives the unit back and reschedules 
   assert.deepEqual(named("releaseUnits").filter(([units]) => (units as unknown[]).length), [[[MAILBOX]]]);
   assert.equal(named("recordFailure").length, 1, "a 503 counts against the mailbox");
   const [[, attemptOwner, due, error, options]] = named("reschedule");
-  const [[marks, markOwner]] = named("markSending") as [[{ attemptId: string }[], unknown]];
-  assert.deepEqual(markOwner, owner, "the attempt is recorded under the claim");
+  const [[marks]] = named("markSending") as [[{ attemptId: string; owner: unknown }[]]];
+  assert.deepEqual(marks[0].owner, owner, "the attempt is recorded under the claim");
   assert.deepEqual(attemptOwner, { attemptId: marks[0].attemptId }, "the outcome under the attempt");
   assert.ok(
     (due as Date).getTime() >= Date.now() + 40_000,
@@ -126,4 +129,26 @@ Deno.test("processRow - a send goes out with the opt-out line and its outcome jo
   assert.equal(batch.outcomes.length, 1);
   await Promise.all(batch.outcomes);
   assert.equal(named("markSent").length, 1);
+});
+
+Deno.test("processRow - a message whose mailbox was paused while it waited for a slot is not sent, and goes back", async () => {
+  const { store, named } = recordingStore();
+  const t = transport(true, { kind: "absent" });
+  let sends = 0;
+  const run = runWith(store, { ...t, send: (m) => (sends++, t.send(m)) });
+  const held = await run.sendSlots.acquire();
+  const batch = new Batch({ claimId: "c-5" }, [ROW], store);
+  const done = processRow(run, ROW, batch);
+  await new Promise((r) => setTimeout(r, 20)); // unit taken, attempt recorded, waiting for the slot
+  assert.equal(named("markSending").length, 1);
+  await run.pool.drop(MAILBOX.id);
+  held();
+  await done;
+  assert.equal(sends, 0, "never sent through the paused mailbox");
+  assert.equal(run.result.deferred, 1);
+  assert.deepEqual(named("releaseUnits").filter(([units]) => (units as unknown[]).length), [[[MAILBOX]]]);
+  const [[, owner, due, , options]] = named("reschedule") as [[unknown, object, unknown, unknown, unknown]];
+  assert.ok("attemptId" in owner, "under the attempt");
+  assert.equal(due, null, "due as it was");
+  assert.deepEqual(options, { clearAttempt: true });
 });

@@ -47,7 +47,7 @@ export interface OutreachStore {
   /** Gives claimed rows nothing was done with back at once. */
   releaseClaims(rows: RowKey[], owner: ClaimOwner): Promise<void>;
   /** The last check and the attempt, for many rows; answers, in order, whether each may be sent. */
-  markSending(marks: SendingMark[], owner: ClaimOwner): Promise<boolean[]>;
+  markSending(marks: SendingMark[]): Promise<boolean[]>;
   /** Records accepted messages; answers, in order, whether each was recorded. */
   markSent(marks: SentMark[]): Promise<boolean[]>;
   /** A maybe-sent row found at the provider. */
@@ -102,7 +102,7 @@ export function sqlDispatchStore(sql: Sql): DispatchStore {
     claim: (owner, limit, leaseSeconds, options) =>
       claimDueOutreach(sql, owner, limit, leaseSeconds, options),
     releaseClaims: (rows, owner) => releaseClaims(sql, rows, owner),
-    markSending: (marks, owner) => markSendingMany(sql, marks, owner),
+    markSending: (marks) => markSendingMany(sql, marks),
     markSent: (marks) => markSentMany(sql, marks),
     markRecoveredSent: (row, owner, messageId) => markRecoveredSent(sql, row, owner, messageId),
     cancelBlocked: (row, owner) => cancelBlockedOutreach(sql, row, owner),

@@ -18,7 +18,7 @@ import { createWebApp } from "@/app/server.ts";
 import { createAppContext } from "@/app/context.ts";
 import { APP_ENV } from "./app_process.ts";
 import { benchToken, type Counts } from "./generate.ts";
-import type { Measurement } from "./report.ts";
+import { type Measurement, ratio } from "./report.ts";
 import { startWireProxy } from "@/tests/helpers/pg_wire.ts";
 
 /**
@@ -200,7 +200,7 @@ export async function benchSearchSingle(o: SingleOptions): Promise<Measurement[]
         value: p99(deep),
         unit: "ms",
         baseline: { name: "page 1 p99", value: p99(first) },
-        ratio: p99(first) / p99(deep),
+        ratio: ratio(p99(first), p99(deep)),
         goal: "<= 1.5x page 1",
         met: p99(deep) <= 1.5 * p99(first),
         note: `p50 ${percentile(deep, 0.5).toFixed(1)} ms; page 1 p50 ${

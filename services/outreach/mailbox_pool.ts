@@ -7,8 +7,8 @@
  * least-filled mailboxes (`reserveUnits`). A follow-up asks for the
  * mailbox that sent step 1 first (`take(id)`). What is left, or belongs to a mailbox that started failing,
  * goes back (`drop`, `close`). Every unit was reserved atomically in PostgreSQL, so the caps hold across
- * processes whatever this pool does; a crash only leaves units reserved and unused until the daily reset
- * (the safe side).
+ * processes whatever this pool does; a crash only leaves units reserved and unused until the UTC day ends
+ * (the safe side: since 0100 the counter of an earlier day reads as 0).
  */
 import type { ReservedMailbox } from "@/db/mailboxes.ts";
 import type { CapacityStore } from "./store.ts";

@@ -241,12 +241,8 @@ async function wireCounts(
   shapes: { name: string; path: string }[],
   sessions: number,
 ): Promise<{ name: string; statements: number; roundTrips: number }[]> {
-  const target = new URL(o.url);
-  const proxy = startWireProxy({ hostname: target.hostname, port: Number(target.port) });
-  const proxied = new URL(o.url);
-  proxied.hostname = "127.0.0.1";
-  proxied.port = String(proxy.port);
-  const pool = createPool(proxied.toString(), { max: 1 });
+  const proxy = startWireProxy(o.url);
+  const pool = createPool(proxy.url, { max: 1 });
   const quiet = createLogger({ sink: () => {}, level: "error" });
   const fetch = await createWebApp(createAppContext(config, pool, { log: quiet }));
   const out: { name: string; statements: number; roundTrips: number }[] = [];

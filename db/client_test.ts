@@ -4,13 +4,9 @@ import { startWireProxy } from "@/tests/helpers/pg_wire.ts";
 import { createPool, pipelineAsUser, withUser } from "./client.ts";
 
 const db = await useAppDatabase("client");
-const target = new URL(db.url);
-const proxy = startWireProxy({ hostname: target.hostname, port: Number(target.port) });
-const proxied = new URL(db.url);
-proxied.hostname = "127.0.0.1";
-proxied.port = String(proxy.port);
+const proxy = startWireProxy(db.url);
 // One connection: what it has prepared is reused, as in a warm pool.
-const pool = createPool(proxied.toString(), { max: 1 });
+const pool = createPool(proxy.url, { max: 1 });
 
 const [alice, bob] = await db.sql<{ id: number }[]>`
   insert into users (email, hashed_password, full_name)
@@ -84,7 +80,7 @@ Deno.test("pipelineAsUser - refuses a bad user id before sending anything", asyn
 });
 
 Deno.test("pipelineAsUser - without named prepared statements (behind PgBouncer): the same answers, in one transaction", async () => {
-  const bouncer = new URL(proxied);
+  const bouncer = new URL(proxy.url);
   bouncer.searchParams.set("pgbouncer", "true");
   const unprepared = createPool(bouncer.toString(), { max: 1 });
   try {

@@ -13,13 +13,9 @@ import { createPool } from "@/db/client.ts";
 import { refreshCandidates } from "@/services/matching/candidates.ts";
 
 const db = await useAppDatabase("search_round_trips");
-const target = new URL(db.url);
-const proxy = startWireProxy({ hostname: target.hostname, port: Number(target.port) });
-const proxied = new URL(db.url);
-proxied.hostname = "127.0.0.1";
-proxied.port = String(proxy.port);
+const proxy = startWireProxy(db.url);
 // One connection: each statement is prepared on it once, as on every connection of a warm pool.
-const pool = createPool(proxied.toString(), { max: 1 });
+const pool = createPool(proxy.url, { max: 1 });
 const server = await startTestServer({}, { sql: pool });
 const admin = { authorization: `Bearer ${TEST_ENV.ROLEFERRY_ADMIN_TOKEN}` };
 

@@ -23,13 +23,21 @@ export interface WireCounts {
 export interface WireProxy {
   /** Port to connect to instead of PostgreSQL's. */
   port: number;
+  /** The database URL given, through the proxy. */
+  url: string;
   /** Counts since the proxy started (all connections). */
   counts(): WireCounts;
   close(): Promise<void>;
 }
 
-export function startWireProxy(target: { hostname: string; port: number }): WireProxy {
+/** Starts a proxy in front of the server of `databaseUrl`; connect to its `url` to be counted. */
+export function startWireProxy(databaseUrl: string): WireProxy {
+  const direct = new URL(databaseUrl);
+  const target = { hostname: direct.hostname, port: Number(direct.port) };
   const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const proxied = new URL(databaseUrl);
+  proxied.hostname = "127.0.0.1";
+  proxied.port = String((listener.addr as Deno.NetAddr).port);
   const total: WireCounts = { statements: 0, roundTrips: 0 };
   const conns = new Set<Deno.Conn>();
   const done: Promise<void>[] = [];
@@ -94,6 +102,7 @@ export function startWireProxy(target: { hostname: string; port: number }): Wire
 
   return {
     port: (listener.addr as Deno.NetAddr).port,
+    url: proxied.toString(),
     counts: () => ({ ...total }),
     async close() {
       listener.close();

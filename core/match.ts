@@ -280,7 +280,7 @@ function skillsPart(job: MatchJob, p: Prepared): Part {
   const used = Math.min(1, matched / Math.min(OWN_SKILLS_FULL, mine.size));
   const value = 0.8 * coverage + 0.2 * used;
   const has = (s: string) => mine.has(skillKey(s));
-  const titleMissing = () => required.filter((s, i) => inTitle.has(keys[i]) && !mine.has(keys[i]));
+  const titleMissing = () => required.filter((_s, i) => inTitle.has(keys[i]) && !mine.has(keys[i]));
   const capped = keys.some((k) => inTitle.has(k) && !mine.has(k));
   const reason = () => {
     const must = required.filter((s) => !nice.has(skillKey(s)));

@@ -6,9 +6,10 @@
  * One run claims batches of due rows (leased, SKIP LOCKED: ./batch.ts), and workers take their rows one at a
  * time, at most `concurrency` of them at the provider at once (./send_slots.ts); from 4 in flight there are
  * twice as many workers, so a worker records its row's attempt while the others' messages are on their way
- * (a message whose mailbox got paused meanwhile is not sent: it goes back, its attempt cleared). The next batch is claimed while the previous one is still being worked off (when fewer
- * than half a batch, or fewer rows than workers, are left waiting), so the workers never wait for a claim
- * they could have had: a claim takes 40-100 ms at full scale, in which 16 workers send 40-100 rows.
+ * (a message whose mailbox got paused meanwhile is not sent: it goes back, its attempt cleared). The next
+ * batch is claimed while the previous one is still being worked off (when fewer than half a batch, or fewer
+ * rows than workers, are left waiting), so the workers never wait for a claim they could have had: a claim
+ * takes 40-100 ms at full scale, in which 16 workers send 40-100 rows.
  * One mailbox pool (./mailbox_pool.ts) and one writer of sent outcomes (./group_commit.ts) serve the whole
  * run.
  *
@@ -18,7 +19,7 @@
  *   RUNNING, DRAINING ── no mailbox has capacity ─────────────────────────────────────▶ OUT_OF_CAPACITY
  *   any of those ─────── every worker is idle (or one failed) ──────────────────────────▶ CLOSING ──▶ DONE
  *
- * - RUNNING: workers take rows; a batch is claimed when fewer rows than workers are waiting.
+ * - RUNNING: workers take rows; a batch is claimed when fewer rows than `#prefetchBelow` are waiting.
  * - DRAINING: no batch is claimed any more; the rows already claimed are worked off.
  * - OUT_OF_CAPACITY: no batch is claimed, except that a claim that found no capacity still takes the rows
  *   left "maybe sent" (a provider lookup needs no capacity). Rows that would need a unit are left untouched

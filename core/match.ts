@@ -280,8 +280,7 @@ function skillsPart(job: MatchJob, p: Prepared): Part {
   const used = Math.min(1, matched / Math.min(OWN_SKILLS_FULL, mine.size));
   const value = 0.8 * coverage + 0.2 * used;
   const has = (s: string) => mine.has(skillKey(s));
-  const titleMissing = () => required.filter((_s, i) => inTitle.has(keys[i]) && !mine.has(keys[i]));
-  const capped = keys.some((k) => inTitle.has(k) && !mine.has(k));
+  const titleMissing = required.filter((_s, i) => inTitle.has(keys[i]) && !mine.has(keys[i]));
   const reason = () => {
     const must = required.filter((s) => !nice.has(skillKey(s)));
     const optional = required.filter((s) => nice.has(skillKey(s)));
@@ -294,14 +293,12 @@ function skillsPart(job: MatchJob, p: Prepared): Part {
         (missingNice.length ? ` (missing ${listSome(missingNice)})` : "");
     }
     if (extra.length) text += `; the company also uses ${listSome(extra)}`;
-    if (capped) {
-      text += `; the title asks for ${
-        listSome(titleMissing())
-      }, which you do not list (at most a fair match)`;
+    if (titleMissing.length) {
+      text += `; the title asks for ${listSome(titleMissing)}, which you do not list (at most a fair match)`;
     }
     return text;
   };
-  return capped
+  return titleMissing.length
     ? { weight: WEIGHTS.skills, value, reason, cap: CAP_STRETCH }
     : { weight: WEIGHTS.skills, value, reason };
 }

@@ -9,6 +9,15 @@ import { senderAddress, sendSystemMail, SystemMailQueue } from "./system_mail.ts
 // Never connected: only the outbox path stores through the pool, and these tests send through Mailgun and SMTP.
 const unused = createPool("postgres://unused@127.0.0.1:9/unused", { max: 1 });
 const mailApp = (config: Config) => ({ config, sql: unused, log });
+/** The config of a Mailgun system sender posting to `fake`. */
+const mailgunConfig = (fake: { apiKey: string; url: string }, from: string) =>
+  loadConfig({
+    ROLEFERRY_ENV: "test",
+    MAIL_TRANSPORT: "mailgun",
+    MAILGUN_API_KEY: fake.apiKey,
+    MAILGUN_URL: fake.url,
+    MAIL_SYSTEM_FROM: from,
+  });
 
 const MESSAGE = {
   to: "ada@people.example",
@@ -29,13 +38,7 @@ Deno.test({
   async fn() {
     const fake = startFakeMailgun();
     try {
-      const config = loadConfig({
-        ROLEFERRY_ENV: "test",
-        MAIL_TRANSPORT: "mailgun",
-        MAILGUN_API_KEY: fake.apiKey,
-        MAILGUN_URL: fake.url,
-        MAIL_SYSTEM_FROM: "RoleFerry <no-reply@system.example>",
-      });
+      const config = mailgunConfig(fake, "RoleFerry <no-reply@system.example>");
       const id = await sendSystemMail(mailApp(config), MESSAGE);
       assert.ok(id);
       assert.equal(fake.messages.length, 1);
@@ -103,13 +106,7 @@ Deno.test({
   async fn() {
     const fake = startFakeMailgun();
     try {
-      const config = loadConfig({
-        ROLEFERRY_ENV: "test",
-        MAIL_TRANSPORT: "mailgun",
-        MAILGUN_API_KEY: fake.apiKey,
-        MAILGUN_URL: fake.url,
-        MAIL_SYSTEM_FROM: "no-reply@system.example",
-      });
+      const config = mailgunConfig(fake, "no-reply@system.example");
       const errors: unknown[] = [];
       const quiet = { ...log, error: (...args: unknown[]) => void errors.push(args) } as typeof log;
       const tracked: Promise<unknown>[] = [];
